@@ -1,0 +1,51 @@
+//! Command-line definitions (clap) → typed commands and options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// pufa（普法）：把 Markdown 写成的普法文章、活动通知、法治小课堂和法律法规库生成静态网站。
+#[derive(Debug, Parser)]
+#[command(name = "pufa", version, about, long_about = None)]
+pub struct Cli {
+    /// 站点文件夹（含 site.yaml），默认为当前文件夹
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 生成整个网站，写入 public/（失败时 public/ 保持原样）
+    Build(BuildArgs),
+    /// 检查整个网站（元数据、链接、法条引用、模板），不写任何文件
+    Check(CommonArgs),
+}
+
+/// Options shared by every command that builds the site.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CommonArgs {
+    /// 同时生成草稿（draft: true）
+    #[arg(long)]
+    pub drafts: bool,
+
+    /// 把“现在”固定为这个时间（判断活动是否已结束、通知是否过期），例如 2024-12-01T00:00:00+08:00
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+
+    /// 覆盖 site.yaml 里的网站地址 base_url
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// 输出文件夹，默认为站点文件夹下的 public/
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+}

@@ -1,0 +1,47 @@
+//! `pufa build`: the full pipeline, written to the output folder by staging + rename.
+
+use std::path::Path;
+use std::time::Instant;
+
+use super::{EXIT_OK, EXIT_SITE_ERRORS, EXIT_USAGE, report, settings};
+use crate::cli::BuildArgs;
+use crate::content::source::read_site;
+use crate::output::write_output;
+
+pub fn run(root: &Path, args: &BuildArgs) -> u8 {
+    let started = Instant::now();
+    let settings = match settings(&args.common) {
+        Ok(s) => s,
+        Err(m) => {
+            eprintln!("错误: {m}");
+            return EXIT_USAGE;
+        }
+    };
+    let (sources, read_diags) = match read_site(root) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let build = crate::site::build(&sources, &settings, read_diags);
+    report(&build.diagnostics);
+    let Some(output) = &build.output else {
+        eprintln!("构建失败，public/ 保持原样，没有写入任何文件。");
+        return EXIT_SITE_ERRORS;
+    };
+    let dest = args.output.clone().unwrap_or_else(|| root.join("public"));
+    if let Err(e) = write_output(output, &dest) {
+        eprintln!("错误: 无法写入 {}：{e}", dest.display());
+        return EXIT_USAGE;
+    }
+    eprintln!(
+        "已生成 {} 个页面，共 {} 个文件（{:.1} MB），用时 {:.2} 秒 → {}",
+        build.stats.pages,
+        build.stats.files,
+        build.stats.bytes as f64 / 1_048_576.0,
+        started.elapsed().as_secs_f64(),
+        dest.display()
+    );
+    EXIT_OK
+}

@@ -1,0 +1,61 @@
+//! Commands: each a short function from options to `site::build` to a sink to a report.
+//! This layer owns the clock and the terminal.
+
+pub mod build;
+pub mod check;
+
+use std::io::Write as _;
+
+use crate::cli::{Cli, Command, CommonArgs};
+use crate::config::Overrides;
+use crate::content::dates::parse_datetime;
+use crate::diag::{Diagnostic, summary};
+use crate::site::{Now, Settings};
+
+/// Exit codes.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_SITE_ERRORS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Build(args) => build::run(&cli.root, &args),
+        Command::Check(args) => check::run(&cli.root, &args),
+    }
+}
+
+/// Turn command-line options into build settings; a malformed `--now` is a usage error.
+pub fn settings(args: &CommonArgs) -> Result<Settings, String> {
+    let now = match &args.now {
+        None => Now::At(jiff::Timestamp::now()),
+        Some(s) => {
+            // Check the form now (any zone will do); the site's zone is applied in the build.
+            parse_datetime(s, &jiff::tz::TimeZone::UTC).map_err(|why| {
+                format!(
+                    "--now 的值写得不对：{why}\n提示: 写法：{}",
+                    crate::content::dates::DATE_FORMS
+                )
+            })?;
+            Now::Written(s.clone())
+        }
+    };
+    Ok(Settings {
+        drafts: args.drafts,
+        now,
+        overrides: Overrides {
+            base_url: args.base_url.clone(),
+        },
+    })
+}
+
+/// Print diagnostics to stderr, then a summary line.
+pub fn report(diags: &[Diagnostic]) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for d in diags {
+        let _ = writeln!(err, "{d}");
+    }
+    if !diags.is_empty() {
+        let _ = writeln!(err, "{}", summary(diags));
+    }
+}

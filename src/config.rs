@@ -1,0 +1,426 @@
+//! Parse step: `site.yaml` → [`Config`]. Unknown keys are errors with a "did you mean" hint;
+//! values are checked (base URL, time zone, page size) and located in the file.
+
+use std::collections::BTreeMap;
+
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+
+use crate::content::dates::time_zone;
+use crate::content::front_matter::{YamlSource, key_position, parse_yaml};
+use crate::diag::Diagnostic;
+
+/// The name of the configuration file at the site root.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "timezone",
+    "theme",
+    "menu",
+    "page_size",
+    "site_id_code",
+    "content_source",
+    "contact",
+    "footer",
+    "markdown",
+    "laws",
+    "extra",
+];
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    description: Option<String>,
+    base_url: Option<String>,
+    language: Option<String>,
+    timezone: Option<String>,
+    theme: Option<String>,
+    menu: Option<Vec<MenuItem>>,
+    page_size: Option<i64>,
+    site_id_code: Option<String>,
+    content_source: Option<String>,
+    contact: Option<Contact>,
+    footer: Option<String>,
+    markdown: Option<MarkdownConfig>,
+    laws: Option<LawsConfig>,
+    extra: Option<serde_json::Value>,
+}
+
+/// One entry of the main navigation.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    /// Text shown, e.g. `普法动态`.
+    pub name: String,
+    /// Site-absolute path (`/articles/`) or an outside address.
+    pub url: String,
+}
+
+/// A labelled link (complaint channel, satisfaction survey).
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LabelledLink {
+    pub text: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// The contact block shown in the footer and on the contact page.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub hours: Option<String>,
+    /// 投诉举报渠道.
+    #[serde(default)]
+    pub complaint: Option<LabelledLink>,
+    /// 满意度调查.
+    #[serde(default)]
+    pub survey: Option<LabelledLink>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Let raw HTML in Markdown through unsanitised.
+    #[serde(default)]
+    pub unsafe_html: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LawsConfig {
+    /// Extra short names: `民法典: 中华人民共和国民法典`.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, String>,
+}
+
+/// The site configuration, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute base URL ending in `/`, e.g. `https://example.gov.cn/hgz/`.
+    pub base_url: String,
+    /// The path part of `base_url`, starting and ending with `/`, e.g. `/hgz/`.
+    pub base_path: String,
+    /// Host of `base_url` (for the SiteDomain meta tag).
+    pub domain: String,
+    pub language: String,
+    pub timezone_name: String,
+    pub timezone: TimeZone,
+    pub theme: String,
+    pub menu: Vec<MenuItem>,
+    pub page_size: usize,
+    pub site_id_code: Option<String>,
+    pub content_source: String,
+    pub contact: Contact,
+    pub footer: Option<String>,
+    pub markdown: MarkdownConfig,
+    pub laws: LawsConfig,
+    pub extra: serde_json::Value,
+    /// Line of each top-level key in site.yaml, to locate later errors (menu links…).
+    pub key_lines: BTreeMap<String, usize>,
+    /// The text of site.yaml, to show offending lines.
+    pub source_text: String,
+}
+
+/// Command-line settings that override site.yaml.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+}
+
+fn default_menu() -> Vec<MenuItem> {
+    [
+        ("首页", "/"),
+        ("普法动态", "/articles/"),
+        ("活动通知", "/events/"),
+        ("法治小课堂", "/lessons/"),
+        ("法律法规", "/laws/"),
+        ("关于我们", "/about/"),
+    ]
+    .into_iter()
+    .map(|(n, u)| MenuItem {
+        name: n.into(),
+        url: u.into(),
+    })
+    .collect()
+}
+
+/// Parse and check `site.yaml`; every problem found is returned, not only the first.
+pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+    let src = YamlSource {
+        file: CONFIG_FILE,
+        file_text: text,
+        yaml: text,
+        first_line: 1,
+        keys: KEYS,
+    };
+    let raw: RawConfig = parse_yaml(&src).map_err(|d| vec![d])?;
+    let mut errors = Vec::new();
+    let at = |key: &str| key_position(text, 1, key).unwrap_or((1, 0));
+    let err = |key: &str, msg: String, hint: &str| {
+        let (line, col) = at(key);
+        Diagnostic::error(msg)
+            .in_file(CONFIG_FILE)
+            .at(line, col)
+            .with_source_line(text, 0)
+            .with_hint(hint)
+    };
+
+    let title = raw.title.clone().unwrap_or_default().trim().to_string();
+    if title.is_empty() {
+        errors.push(
+            Diagnostic::error("site.yaml 缺少网站名称 title")
+                .in_file(CONFIG_FILE)
+                .at(1, 0)
+                .with_hint("加一行，例如：title: 皇宫镇普法网"),
+        );
+    }
+
+    let base_raw = overrides.base_url.clone().or(raw.base_url.clone());
+    let (base_url, base_path, domain) = match base_raw.as_deref().map(str::trim) {
+        None | Some("") => {
+            errors.push(
+                Diagnostic::error("site.yaml 缺少网站地址 base_url")
+                    .in_file(CONFIG_FILE)
+                    .at(1, 0)
+                    .with_hint(
+                        "加一行网站的完整地址，例如：base_url: https://example.gov.cn/hgz/（订阅、网站地图和二维码都要用到它）",
+                    ),
+            );
+            (String::new(), "/".to_string(), String::new())
+        }
+        Some(u) => match split_base_url(u) {
+            Some(parts) => parts,
+            None => {
+                let mut d = err(
+                    "base_url",
+                    format!("网站地址 base_url 写得不对：“{u}”"),
+                    "要写完整地址，以 http:// 或 https:// 开头，例如 https://example.gov.cn/hgz/",
+                );
+                if overrides.base_url.is_some() {
+                    d = Diagnostic::error(format!("命令行参数 --base-url 写得不对：“{u}”"))
+                        .with_hint("以 http:// 或 https:// 开头，例如 https://example.gov.cn/hgz/");
+                }
+                errors.push(d);
+                (String::new(), "/".to_string(), String::new())
+            }
+        },
+    };
+
+    let timezone_name = raw
+        .timezone
+        .clone()
+        .unwrap_or_else(|| "Asia/Shanghai".into());
+    let timezone = match time_zone(&timezone_name) {
+        Some(tz) => tz,
+        None => {
+            errors.push(err(
+                "timezone",
+                format!("不认识的时区 “{timezone_name}”"),
+                "中国大陆写 Asia/Shanghai（这也是默认值，可以不写）。",
+            ));
+            TimeZone::UTC
+        }
+    };
+
+    let page_size = match raw.page_size {
+        None => 10,
+        Some(n) if (1..=1000).contains(&n) => n as usize,
+        Some(n) => {
+            errors.push(err(
+                "page_size",
+                format!("每页条数 page_size 必须在 1 到 1000 之间，现在是 {n}"),
+                "一般写 10 或 20。",
+            ));
+            10
+        }
+    };
+
+    let theme = raw.theme.clone().unwrap_or_else(|| "default".into());
+    if theme.contains(['/', '\\']) || theme.starts_with('.') || theme.trim().is_empty() {
+        errors.push(err(
+            "theme",
+            format!("主题名称 “{theme}” 不能包含 / 或以 . 开头"),
+            "写 themes/ 文件夹下的主题文件夹名，例如 theme: default",
+        ));
+    }
+
+    let menu = raw.menu.clone().unwrap_or_else(default_menu);
+    for item in &menu {
+        if item.name.trim().is_empty() || item.url.trim().is_empty() {
+            errors.push(err(
+                "menu",
+                "菜单项的 name 和 url 都不能为空".into(),
+                "例如：- name: 普法动态\n    url: /articles/",
+            ));
+        }
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut key_lines = BTreeMap::new();
+    for k in KEYS {
+        if let Some((l, _)) = key_position(text, 1, k) {
+            key_lines.insert((*k).to_string(), l);
+        }
+    }
+    Ok(Config {
+        content_source: raw.content_source.unwrap_or_else(|| title.clone()),
+        title,
+        description: raw.description.unwrap_or_default(),
+        base_url,
+        base_path,
+        domain,
+        language: raw.language.unwrap_or_else(|| "zh-CN".into()),
+        timezone_name,
+        timezone,
+        theme,
+        menu,
+        page_size,
+        site_id_code: raw.site_id_code,
+        contact: raw.contact.unwrap_or_default(),
+        footer: raw.footer,
+        markdown: raw.markdown.unwrap_or_default(),
+        laws: raw.laws.unwrap_or_default(),
+        extra: raw
+            .extra
+            .unwrap_or(serde_json::Value::Object(Default::default())),
+        key_lines,
+        source_text: text.to_string(),
+    })
+}
+
+/// Split `https://host/path` into (normalised URL ending in `/`, path `/path/`, host).
+fn split_base_url(u: &str) -> Option<(String, String, String)> {
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))?;
+    let scheme_len = u.len() - rest.len();
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if host.is_empty()
+        || host.contains(|c: char| c.is_whitespace() || c == '?' || c == '#' || c == '@')
+        || path.contains(['?', '#', ' '])
+    {
+        return None;
+    }
+    let mut path = path.to_string();
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    let path = crate::text::encode_path(&crate::text::decode_percent(&path));
+    let base = format!("{}{}{}", &u[..scheme_len], host, path);
+    Some((
+        base,
+        path,
+        host.split(':').next().unwrap_or(host).to_string(),
+    ))
+}
+
+impl Config {
+    /// Site-absolute link for a site path like `articles/a/` → `/hgz/articles/a/`,
+    /// percent-encoded.
+    pub fn link(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.base_path,
+            crate::text::encode_path(path.trim_start_matches('/'))
+        )
+    }
+
+    /// Absolute URL for a site path → `https://example.gov.cn/hgz/articles/a/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.base_url,
+            crate::text::encode_path(path.trim_start_matches('/'))
+        )
+    }
+
+    /// Scheme and host of the base URL, without the path: `https://example.gov.cn`.
+    pub fn origin(&self) -> &str {
+        self.base_url
+            .strip_suffix(&self.base_path)
+            .unwrap_or(&self.base_url)
+    }
+
+    /// Line of a top-level key in site.yaml (1 when absent).
+    pub fn line_of(&self, key: &str) -> usize {
+        self.key_lines.get(key).copied().unwrap_or(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = parse_config(
+            "title: 测试\nbase_url: https://example.org/hgz\n",
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(c.base_url, "https://example.org/hgz/");
+        assert_eq!(c.base_path, "/hgz/");
+        assert_eq!(c.domain, "example.org");
+        assert_eq!(c.language, "zh-CN");
+        assert_eq!(c.page_size, 10);
+        assert_eq!(
+            c.link("articles/民法典/"),
+            "/hgz/articles/%E6%B0%91%E6%B3%95%E5%85%B8/"
+        );
+        assert!(!c.menu.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_right_one() {
+        let e = parse_config(
+            "title: a\nbase_url: https://e.org/\ntimezon: Asia/Shanghai\n",
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert_eq!(e[0].line, Some(3));
+        assert!(e[0].hint.as_deref().unwrap().contains("timezone"));
+    }
+
+    #[test]
+    fn collects_several_value_errors() {
+        let e = parse_config(
+            "title: a\nbase_url: example.org\ntimezone: Mars/Base\npage_size: 0\n",
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert_eq!(e[0].line, Some(2));
+    }
+
+    #[test]
+    fn override_wins() {
+        let c = parse_config(
+            "title: a\nbase_url: https://e.org/\n",
+            &Overrides {
+                base_url: Some("http://127.0.0.1:1111".into()),
+            },
+        )
+        .unwrap();
+        assert_eq!(c.base_url, "http://127.0.0.1:1111/");
+    }
+}

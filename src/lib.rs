@@ -1,0 +1,20 @@
+//! pufa (普法): a static-site generator for public law-education portals.
+//!
+//! The pipeline (see DESIGN.md): **read** (`content::source`) → **parse**
+//! (`content::page`, `markdown`, `config`) → **link** (`site`) → **render** (`render`) →
+//! **write** (`output`). Only the first and last steps touch the disk; `build`, `check` and
+//! `serve` are sinks of the one [`site::build`] function.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+// `Diagnostic` is the error type of every layer on purpose (one shape for users).
+#![allow(clippy::result_large_err)]
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod text;

@@ -1,0 +1,451 @@
+//! Render step: view models. Templates see these plain, serialisable structs — never the
+//! internal types — so the theme contract is written down here in one place.
+
+use serde::Serialize;
+
+use crate::config::{Config, Contact};
+use crate::content::Kind;
+use crate::content::dates::{format_date_zh, format_time, iso_date, rfc3339, weekday_zh};
+use crate::content::page::Page;
+use crate::markdown::TocEntry;
+use crate::site::{EventStatus, Site};
+use crate::text::{reading_minutes, tag_slug};
+
+/// `site` in every template.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteVm {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    pub base_path: String,
+    pub domain: String,
+    pub language: String,
+    pub site_id_code: Option<String>,
+    pub content_source: String,
+    pub menu: Vec<MenuVm>,
+    pub contact: Contact,
+    pub footer: Option<String>,
+    pub extra: serde_json::Value,
+    /// Link of the site-wide Atom feed.
+    pub feed_url: String,
+    /// Year of "now", for the footer.
+    pub year: i16,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MenuVm {
+    pub name: String,
+    pub url: String,
+    pub external: bool,
+    /// Site path the item points to (`articles/`), empty for outside links and home.
+    pub path: String,
+}
+
+/// A link with a label.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LinkVm {
+    pub title: String,
+    pub url: String,
+}
+
+/// A tag on a page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagVm {
+    pub name: String,
+    pub url: String,
+}
+
+/// A cover image.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverVm {
+    pub url: String,
+    /// Absolute URL (for Open Graph).
+    pub permalink: String,
+    pub alt: String,
+}
+
+/// What an event card and page show about time and place.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventVm {
+    pub start: String,
+    pub end: Option<String>,
+    /// `2026年12月4日 星期五 09:00`
+    pub start_display: String,
+    /// `2026年12月4日 09:00 至 11:30` / `2026年12月1日 至 12月7日`
+    pub when: String,
+    pub start_date: String,
+    pub month_day: String,
+    pub location: String,
+    pub organizer: Option<String>,
+    pub audience: Option<String>,
+    pub contact: Option<String>,
+    pub registration: Option<String>,
+    pub status: EventStatus,
+    pub status_label: &'static str,
+}
+
+/// A lesson's place in its series and its learning material.
+#[derive(Debug, Clone, Serialize)]
+pub struct LessonVm {
+    pub series: LinkVm,
+    pub order: i64,
+    /// 1-based position in the series, and the number of lessons.
+    pub number: usize,
+    pub total: usize,
+    pub duration: Option<String>,
+    pub key_points: Vec<String>,
+    pub laws: Vec<String>,
+    pub quiz: Vec<QuizVm>,
+    pub prev: Option<LinkVm>,
+    pub next: Option<LinkVm>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuizVm {
+    pub number: usize,
+    pub question: String,
+    pub options: Vec<OptionVm>,
+    pub answer_letter: String,
+    pub answer_text: String,
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OptionVm {
+    pub letter: String,
+    pub text: String,
+    pub correct: bool,
+}
+
+/// A page as a list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardVm {
+    pub kind: Kind,
+    pub kind_label: &'static str,
+    pub title: String,
+    pub url: String,
+    pub permalink: String,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub date_iso: Option<String>,
+    /// `2024-12-04 09:00`, for the PubDate meta tag.
+    pub pub_date: Option<String>,
+    pub updated: Option<String>,
+    pub updated_display: Option<String>,
+    pub summary: String,
+    pub tags: Vec<TagVm>,
+    pub author: Option<String>,
+    pub cover: Option<CoverVm>,
+    pub reading_minutes: usize,
+    pub char_count: usize,
+    pub event: Option<EventVm>,
+    pub lesson: Option<LessonVm>,
+    pub extra: serde_json::Value,
+}
+
+/// `page` on a content page: the card plus body and table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageVm {
+    #[serde(flatten)]
+    pub card: CardVm,
+    /// Body HTML (print it with `|safe`).
+    pub content: String,
+    pub toc: Vec<TocEntry>,
+    /// Source file, relative to the site root.
+    pub source: String,
+    /// Column (栏目) the page belongs to.
+    pub column: LinkVm,
+}
+
+/// The paginator of a list page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaginatorVm {
+    pub number: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PagerLinkVm>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerLinkVm {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// A lesson series as the lessons index shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesVm {
+    pub title: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub intro: String,
+    pub count: usize,
+    pub lessons: Vec<CardVm>,
+}
+
+/// A tag in the tag index.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagCountVm {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+}
+
+pub fn site_vm(site: &Site) -> SiteVm {
+    let c = &site.config;
+    SiteVm {
+        title: c.title.clone(),
+        description: c.description.clone(),
+        base_url: c.base_url.clone(),
+        base_path: c.base_path.clone(),
+        domain: c.domain.clone(),
+        language: c.language.clone(),
+        site_id_code: c.site_id_code.clone(),
+        content_source: c.content_source.clone(),
+        menu: c
+            .menu
+            .iter()
+            .map(|m| {
+                let external = crate::markdown::is_external(&m.url);
+                let path = if external {
+                    String::new()
+                } else {
+                    m.url.trim_start_matches('/').to_string()
+                };
+                MenuVm {
+                    name: m.name.clone(),
+                    url: if external {
+                        m.url.clone()
+                    } else {
+                        c.link(&m.url)
+                    },
+                    external,
+                    path,
+                }
+            })
+            .collect(),
+        contact: c.contact.clone(),
+        footer: c.footer.clone(),
+        extra: c.extra.clone(),
+        feed_url: c.link("atom.xml"),
+        year: site.now.year(),
+    }
+}
+
+fn event_vm(site: &Site, i: usize, p: &Page) -> Option<EventVm> {
+    let ev = p.event.as_ref()?;
+    let status = site
+        .event_status
+        .get(&i)
+        .copied()
+        .unwrap_or(EventStatus::Past);
+    let start_date = format_date_zh(&ev.start);
+    let start_time = ev.start_has_time.then(|| format_time(&ev.start));
+    let mut start_display = format!("{start_date} {}", weekday_zh(&ev.start));
+    if let Some(t) = &start_time {
+        start_display.push(' ');
+        start_display.push_str(t);
+    }
+    let when = match &ev.end {
+        None => start_display.clone(),
+        Some(e) if e.date() == ev.start.date() => match (&start_time, ev.end_has_time) {
+            (Some(t), true) => format!(
+                "{start_date} {} {t}–{}",
+                weekday_zh(&ev.start),
+                format_time(e)
+            ),
+            _ => start_display.clone(),
+        },
+        Some(e) => {
+            let end_date = if e.year() == ev.start.year() {
+                format!("{}月{}日", e.month(), e.day())
+            } else {
+                format_date_zh(e)
+            };
+            let end_t = if ev.end_has_time {
+                format!(" {}", format_time(e))
+            } else {
+                String::new()
+            };
+            format!(
+                "{start_date}{} 至 {end_date}{end_t}",
+                start_time
+                    .as_ref()
+                    .map(|t| format!(" {t}"))
+                    .unwrap_or_default()
+            )
+        }
+    };
+    Some(EventVm {
+        start: rfc3339(&ev.start),
+        end: ev.end.as_ref().map(rfc3339),
+        start_display,
+        when,
+        start_date,
+        month_day: format!("{}月{}日", ev.start.month(), ev.start.day()),
+        location: ev.location.clone(),
+        organizer: ev.organizer.clone(),
+        audience: ev.audience.clone(),
+        contact: ev.contact.clone(),
+        registration: ev.registration.clone(),
+        status,
+        status_label: status.label(),
+    })
+}
+
+const LETTERS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+fn letter(i: usize) -> String {
+    LETTERS
+        .chars()
+        .nth(i)
+        .map_or_else(|| (i + 1).to_string(), String::from)
+}
+
+fn lesson_vm(site: &Site, i: usize, p: &Page) -> Option<LessonVm> {
+    let l = p.lesson.as_ref()?;
+    let (si, pos) = site.lesson_pos.get(&i).copied()?;
+    let s = &site.series[si];
+    let c = &site.config;
+    let nav = |j: Option<&usize>| {
+        j.map(|&j| LinkVm {
+            title: site.pages[j].title.clone(),
+            url: c.link(&site.pages[j].path),
+        })
+    };
+    Some(LessonVm {
+        series: LinkVm {
+            title: s.title.clone(),
+            url: c.link(&s.path),
+        },
+        order: l.order,
+        number: pos + 1,
+        total: s.lessons.len(),
+        duration: l.duration.clone(),
+        key_points: l.key_points.clone(),
+        laws: l.laws.iter().map(|(t, _)| t.clone()).collect(),
+        quiz: l
+            .quiz
+            .iter()
+            .enumerate()
+            .map(|(n, q)| QuizVm {
+                number: n + 1,
+                question: q.question.clone(),
+                options: q
+                    .options
+                    .iter()
+                    .enumerate()
+                    .map(|(k, o)| OptionVm {
+                        letter: letter(k),
+                        text: o.clone(),
+                        correct: k == q.answer,
+                    })
+                    .collect(),
+                answer_letter: letter(q.answer),
+                answer_text: q.options.get(q.answer).cloned().unwrap_or_default(),
+                explanation: q.explanation.clone(),
+            })
+            .collect(),
+        prev: if pos > 0 {
+            nav(s.lessons.get(pos - 1))
+        } else {
+            None
+        },
+        next: nav(s.lessons.get(pos + 1)),
+    })
+}
+
+/// The card of page `i`.
+pub fn card_vm(site: &Site, i: usize) -> CardVm {
+    let p = &site.pages[i];
+    let c = &site.config;
+    CardVm {
+        kind: p.kind,
+        kind_label: p.kind.label(),
+        title: p.title.clone(),
+        url: c.link(&p.path),
+        permalink: c.permalink(&p.path),
+        date: p.date.as_ref().map(rfc3339),
+        date_display: p.date.as_ref().map(format_date_zh),
+        date_iso: p.date.as_ref().map(iso_date),
+        pub_date: p
+            .date
+            .as_ref()
+            .map(|d| format!("{} {}", iso_date(d), format_time(d))),
+        updated: p.updated.as_ref().map(rfc3339),
+        updated_display: p.updated.as_ref().map(format_date_zh),
+        summary: p.summary.clone(),
+        tags: p
+            .tags
+            .iter()
+            .map(|t| TagVm {
+                name: t.clone(),
+                url: c.link(&format!("tags/{}/", tag_slug(t))),
+            })
+            .collect(),
+        author: p.author.clone(),
+        cover: site.covers[i].as_ref().map(|u| CoverVm {
+            url: u.clone(),
+            permalink: format!("{}{u}", c.origin()),
+            alt: p.cover_alt.clone(),
+        }),
+        reading_minutes: reading_minutes(p.body.char_count),
+        char_count: p.body.char_count,
+        event: event_vm(site, i, p),
+        lesson: lesson_vm(site, i, p),
+        extra: p.extra.clone(),
+    }
+}
+
+/// The column (栏目) of a page: its section, or the page itself for plain pages.
+pub fn column_of(site: &Site, i: usize) -> LinkVm {
+    let p = &site.pages[i];
+    let c = &site.config;
+    match p.kind.section() {
+        Some(dir) => LinkVm {
+            title: site
+                .sections
+                .get(dir)
+                .map(|s| s.title.clone())
+                .unwrap_or_else(|| p.kind.column().to_string()),
+            url: c.link(&format!("{dir}/")),
+        },
+        None => LinkVm {
+            title: p.title.clone(),
+            url: c.link(&p.path),
+        },
+    }
+}
+
+/// The full view model of page `i`.
+pub fn page_vm(site: &Site, i: usize, card: CardVm) -> PageVm {
+    let p = &site.pages[i];
+    PageVm {
+        card,
+        content: p.body.html.clone(),
+        toc: p.body.toc.clone(),
+        source: p.source.clone(),
+        column: column_of(site, i),
+    }
+}
+
+/// The paginator of a list page.
+pub fn paginator_vm(config: &Config, number: usize, paths: &[String]) -> PaginatorVm {
+    PaginatorVm {
+        number,
+        total: paths.len(),
+        prev: (number > 1).then(|| config.link(&paths[number - 2])),
+        next: paths.get(number).map(|p| config.link(p)),
+        pages: paths
+            .iter()
+            .enumerate()
+            .map(|(k, p)| PagerLinkVm {
+                number: k + 1,
+                url: config.link(p),
+                current: k + 1 == number,
+            })
+            .collect(),
+    }
+}

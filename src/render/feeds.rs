@@ -1,0 +1,147 @@
+//! Render step: what the Atom feeds and the sitemap show. Feeds carry the newest 20 entries
+//! of the whole site and of each section; the sitemap lists every HTML page.
+
+use std::collections::HashMap;
+
+use minijinja::context;
+use minijinja::value::{Serde, Value};
+use serde::Serialize;
+
+use super::context::CardVm;
+use crate::content::Kind;
+use crate::content::dates::rfc3339;
+use crate::site::Site;
+
+/// Entries per feed.
+pub const FEED_ENTRIES: usize = 20;
+
+#[derive(Debug, Serialize)]
+struct EntryVm {
+    title: String,
+    permalink: String,
+    published: String,
+    updated: String,
+    summary: String,
+    content: String,
+    author: Option<String>,
+    kind_label: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct SitemapEntry {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+/// (output path, template, context) of each feed.
+pub fn jobs(
+    site: &Site,
+    site_value: &Value,
+    cards: &[CardVm],
+) -> Vec<(String, &'static str, Value)> {
+    let c = &site.config;
+    let mut dated: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].date.is_some() && site.pages[i].kind != Kind::Page)
+        .collect();
+    dated.sort_by(|&a, &b| {
+        let (pa, pb) = (&site.pages[a], &site.pages[b]);
+        pb.date
+            .as_ref()
+            .map(|d| d.timestamp())
+            .cmp(&pa.date.as_ref().map(|d| d.timestamp()))
+            .then_with(|| pa.source.cmp(&pb.source))
+    });
+    let feeds: [(&str, Option<Kind>, String); 4] = [
+        ("atom.xml", None, c.title.clone()),
+        (
+            "articles/atom.xml",
+            Some(Kind::Article),
+            title_of(site, "articles"),
+        ),
+        (
+            "events/atom.xml",
+            Some(Kind::Event),
+            title_of(site, "events"),
+        ),
+        (
+            "lessons/atom.xml",
+            Some(Kind::Lesson),
+            title_of(site, "lessons"),
+        ),
+    ];
+    feeds
+        .into_iter()
+        .map(|(path, kind, title)| {
+            let entries: Vec<EntryVm> = dated
+                .iter()
+                .filter(|&&i| kind.is_none_or(|k| site.pages[i].kind == k))
+                .take(FEED_ENTRIES)
+                .map(|&i| {
+                    let p = &site.pages[i];
+                    let published = p.date.as_ref().map(rfc3339).unwrap_or_default();
+                    EntryVm {
+                        title: p.title.clone(),
+                        permalink: cards[i].permalink.clone(),
+                        updated: p
+                            .updated
+                            .as_ref()
+                            .map(rfc3339)
+                            .unwrap_or_else(|| published.clone()),
+                        published,
+                        summary: p.summary.clone(),
+                        content: p.body.html.clone(),
+                        author: p.author.clone(),
+                        kind_label: p.kind.label(),
+                    }
+                })
+                .collect();
+            let updated = entries
+                .iter()
+                .map(|e| e.updated.clone())
+                .max()
+                .unwrap_or_else(|| rfc3339(&site.now));
+            let alternate = path.trim_end_matches("atom.xml");
+            let ctx = context! {
+                site => site_value.clone(),
+                feed => context! {
+                    title => title,
+                    url => c.permalink(path),
+                    alternate => c.permalink(alternate),
+                    updated => updated,
+                    entries => Value::from(Serde(entries)),
+                },
+            };
+            (path.to_string(), "atom.xml", ctx)
+        })
+        .collect()
+}
+
+fn title_of(site: &Site, dir: &str) -> String {
+    let s = site
+        .sections
+        .get(dir)
+        .map(|s| s.title.clone())
+        .unwrap_or_default();
+    format!("{s} - {}", site.config.title)
+}
+
+/// The sitemap's context: one entry per HTML page path (sorted), with `lastmod` for content.
+pub fn sitemap_context(site: &Site, site_value: &Value, paths: &[String]) -> Value {
+    let by_path: HashMap<&str, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.path.as_str(), i))
+        .collect();
+    let entries: Vec<SitemapEntry> = paths
+        .iter()
+        .map(|p| SitemapEntry {
+            loc: site.config.permalink(p),
+            lastmod: by_path.get(p.as_str()).and_then(|&i| {
+                let pg = &site.pages[i];
+                pg.updated.as_ref().or(pg.date.as_ref()).map(rfc3339)
+            }),
+        })
+        .collect();
+    context! { site => site_value.clone(), entries => Value::from(Serde(entries)) }
+}

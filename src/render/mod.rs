@@ -1,0 +1,468 @@
+//! Render step: the linked site + the theme → an [`OutputSet`] (path → bytes). minijinja with
+//! HTML autoescape (templates are `.html`/`.xml`), semi-strict undefined handling (printing an
+//! undefined variable is an error; testing it in `{% if %}` is allowed), debug info on, and
+//! every template compiled up front so all syntax errors are reported together. Pages are
+//! rendered in parallel; output order never depends on threads because the set is sorted.
+
+pub mod context;
+mod embedded;
+pub mod filters;
+pub mod theme;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use minijinja::value::{Serde, Value};
+use minijinja::{Environment, ErrorKind, UndefinedBehavior, context};
+use rayon::prelude::*;
+
+use crate::content::Kind;
+use crate::diag::Diagnostic;
+use crate::output::OutputSet;
+use crate::site::{ListKind, ListPage, Site};
+use context::{CardVm, LinkVm, SeriesVm, TagCountVm, card_vm, page_vm, paginator_vm, site_vm};
+use theme::Theme;
+
+pub use embedded::FILES as BUILTIN_THEME_FILES;
+
+/// Extra pages from other steps (the statute library) to render with the same environment.
+pub trait ExtraPages: Sync {
+    /// (output path of the HTML file, template name, context) triples.
+    fn pages(&self, site: &Site, site_value: &Value) -> Vec<(String, String, Value)>;
+}
+
+/// Problems found while rendering, de-duplicated: one template mistake that breaks 500 pages
+/// is reported once.
+struct Problems {
+    seen: Mutex<BTreeMap<ProblemKey, (Diagnostic, usize)>>,
+}
+
+/// (file, line, message) of a template problem.
+type ProblemKey = (String, usize, String);
+
+impl Problems {
+    fn add(&self, d: Diagnostic) {
+        let key = (
+            d.file.clone().unwrap_or_default(),
+            d.line.unwrap_or(0),
+            d.message.clone(),
+        );
+        if let Ok(mut m) = self.seen.lock() {
+            m.entry(key).or_insert((d, 0)).1 += 1;
+        }
+    }
+
+    fn into_diags(self) -> Vec<Diagnostic> {
+        let m = self.seen.into_inner().unwrap_or_default();
+        m.into_values()
+            .map(|(mut d, n)| {
+                if n > 1 {
+                    d.message.push_str(&format!("（共 {n} 个页面）"));
+                }
+                d
+            })
+            .collect()
+    }
+}
+
+/// Turn a minijinja error into a located diagnostic naming the page being rendered.
+pub fn template_diag(err: &minijinja::Error, theme: &Theme, rendering: Option<&str>) -> Diagnostic {
+    let name = err.name().unwrap_or("");
+    let file = theme
+        .templates
+        .get(name)
+        .map(|t| t.origin.clone())
+        .unwrap_or_else(|| name.to_string());
+    let source = theme.templates.get(name).map(|t| t.source.clone());
+    let expr = match (err.range(), &source) {
+        (Some(r), Some(s)) => s.get(r).map(str::to_string),
+        _ => None,
+    };
+    let detail = err.detail().unwrap_or("").to_string();
+    let (message, hint) = match err.kind() {
+        ErrorKind::SyntaxError => (
+            format!("模板语法错误：{detail}"),
+            "检查 {{ }} 和 {% %} 是否成对，{% if %}/{% for %}/{% block %} 是否都有对应的 end。".to_string(),
+        ),
+        ErrorKind::UndefinedError => (
+            match &expr {
+                Some(e) => format!("模板用了不存在的变量 “{e}”"),
+                None => "模板用了不存在的变量".to_string(),
+            },
+            "检查变量名的拼写；可用的变量见 README 的“模板变量”一节。可能不存在的值请先用 {% if … %} 判断。".to_string(),
+        ),
+        ErrorKind::TemplateNotFound => (
+            format!("找不到模板：{detail}"),
+            "模板放在 themes/主题名/templates/ 下；检查 extends/include 里的文件名。".to_string(),
+        ),
+        _ => (
+            format!("模板出错：{}{}", kind_zh(err.kind()), if detail.is_empty() { String::new() } else { format!("：{detail}") }),
+            "检查这一行模板的写法。".to_string(),
+        ),
+    };
+    let hint = match rendering {
+        Some(r) => format!("{hint}（出错时正在生成 {r}）"),
+        None => hint,
+    };
+    let mut d = Diagnostic::error(message).in_file(file).with_hint(hint);
+    if let Some(line) = err.line() {
+        let col = match (err.range(), &source) {
+            (Some(r), Some(s)) => crate::diag::line_col(s, r.start).1,
+            _ => 0,
+        };
+        d = d.at(line, col);
+        if let Some(s) = &source {
+            let len = expr.as_deref().map_or(0, |e| e.chars().count());
+            d = d.with_source_line(s, len);
+        }
+    }
+    d
+}
+
+fn kind_zh(k: ErrorKind) -> &'static str {
+    match k {
+        ErrorKind::InvalidOperation => "不能这样运算",
+        ErrorKind::UnknownFilter => "不认识的过滤器",
+        ErrorKind::UnknownFunction => "不认识的函数",
+        ErrorKind::UnknownMethod => "不认识的方法",
+        ErrorKind::MissingArgument => "缺少参数",
+        ErrorKind::TooManyArguments => "参数太多",
+        ErrorKind::BadEscape => "转义写法有误",
+        ErrorKind::NonKey => "不能用作键",
+        ErrorKind::NonPrimitive => "不是简单值",
+        _ => "执行出错",
+    }
+}
+
+/// Build the template environment from the theme; every template is compiled now, so all
+/// syntax errors come back together.
+pub fn environment(site: &Site, theme: &Theme) -> Result<Environment<'static>, Vec<Diagnostic>> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_debug(true);
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    filters::register(&mut env, site, theme);
+    let mut errors = Vec::new();
+    for (name, t) in &theme.templates {
+        if let Err(e) = env.add_template_owned(name.clone(), t.source.to_string()) {
+            errors.push(template_diag(&e, theme, None));
+        }
+    }
+    if errors.is_empty() {
+        Ok(env)
+    } else {
+        Err(errors)
+    }
+}
+
+fn html_path(path: &str) -> String {
+    format!("{path}index.html")
+}
+
+/// Which menu item is active for a page at site path `path`.
+fn nav_active(site: &Site, path: &str) -> i64 {
+    let mut best: (usize, i64) = (0, -1);
+    for (k, m) in site.config.menu.iter().enumerate() {
+        if crate::markdown::is_external(&m.url) {
+            continue;
+        }
+        let mp = m.url.trim_start_matches('/');
+        let matches = if mp.is_empty() {
+            path.is_empty()
+        } else {
+            path.starts_with(mp)
+        };
+        if matches && (mp.len() >= best.0 || best.1 < 0) {
+            best = (mp.len(), k as i64);
+        }
+    }
+    best.1
+}
+
+/// Render everything. Returns the output, or the template problems found.
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    extra: Option<&dyn ExtraPages>,
+) -> (OutputSet, Vec<Diagnostic>) {
+    let mut out = OutputSet::default();
+    let env = match environment(site, theme) {
+        Ok(env) => env,
+        Err(d) => return (out, d),
+    };
+    let problems = Problems {
+        seen: Mutex::new(BTreeMap::new()),
+    };
+    let site_value = Value::from(Serde(site_vm(site)));
+    let cards: Vec<CardVm> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| card_vm(site, i))
+        .collect();
+    let card_values: Vec<Value> = cards.iter().map(|c| Value::from(Serde(c))).collect();
+
+    let render_one = |template: &str, path: &str, ctx: Value| -> Option<(String, Arc<[u8]>)> {
+        let result = env.get_template(template).and_then(|t| t.render(ctx));
+        match result {
+            Ok(s) => Some((path.to_string(), Arc::from(s.into_bytes()))),
+            Err(e) => {
+                problems.add(template_diag(&e, theme, Some(&format!("/{path}"))));
+                None
+            }
+        }
+    };
+
+    // Content pages.
+    let rendered: Vec<Option<(String, Arc<[u8]>)>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let p = &site.pages[i];
+            let template = match p.kind {
+                Kind::Article => "article.html",
+                Kind::Event => "event.html",
+                Kind::Lesson => "lesson.html",
+                Kind::Page => "page.html",
+            };
+            let vm = page_vm(site, i, cards[i].clone());
+            let ctx = context! {
+                site => site_value.clone(),
+                page => Value::from(Serde(vm)),
+                nav_active => nav_active(site, &p.path),
+                current_path => p.path.clone(),
+            };
+            render_one(template, &html_path(&p.path), ctx)
+        })
+        .collect();
+    out.extend(rendered.into_iter().flatten());
+
+    // Lists.
+    let rendered: Vec<Option<(String, Arc<[u8]>)>> = site
+        .lists
+        .par_iter()
+        .map(|l| {
+            let (template, ctx) = list_context(site, l, &site_value, &card_values, &cards);
+            render_one(template, &html_path(&l.path), ctx)
+        })
+        .collect();
+    out.extend(rendered.into_iter().flatten());
+
+    // Other steps' pages (statute library).
+    if let Some(extra) = extra {
+        let jobs = extra.pages(site, &site_value);
+        let rendered: Vec<Option<(String, Arc<[u8]>)>> = jobs
+            .into_par_iter()
+            .map(|(path, template, ctx)| render_one(&template, &path, ctx))
+            .collect();
+        out.extend(rendered.into_iter().flatten());
+    }
+
+    // Feeds, sitemap, robots, 404.
+    for (path, template, ctx) in feeds::jobs(site, &site_value, &cards) {
+        if let Some(r) = render_one(template, &path, ctx) {
+            out.insert(r.0, r.1);
+        }
+    }
+    let ctx = context! { site => site_value.clone(), nav_active => -1, current_path => "404.html" };
+    if let Some(r) = render_one("404.html", "404.html", ctx) {
+        out.insert(r.0, r.1);
+    }
+    let sitemap_paths: Vec<String> = out
+        .paths()
+        .filter(|p| p.ends_with("index.html"))
+        .map(|p| p.trim_end_matches("index.html").to_string())
+        .collect();
+    let sitemap = feeds::sitemap_context(site, &site_value, &sitemap_paths);
+    if let Some(r) = render_one("sitemap.xml", "sitemap.xml", sitemap) {
+        out.insert(r.0, r.1);
+    }
+    let ctx = context! { site => site_value.clone(), sitemap_url => site.config.permalink("sitemap.xml") };
+    if let Some(r) = render_one("robots.txt", "robots.txt", ctx) {
+        out.insert(r.0, r.1);
+    }
+
+    // Files copied as they are.
+    for (path, bytes) in &theme.static_files {
+        out.insert(path.clone(), bytes.clone());
+    }
+    for (path, bytes) in &site.assets {
+        out.insert(path.clone(), bytes.clone());
+    }
+    (out, problems.into_diags())
+}
+
+fn list_context(
+    site: &Site,
+    l: &ListPage,
+    site_value: &Value,
+    card_values: &[Value],
+    cards: &[CardVm],
+) -> (&'static str, Value) {
+    let c = &site.config;
+    let items: Vec<Value> = l.items.iter().map(|&i| card_values[i].clone()).collect();
+    let paginator = Value::from(Serde(paginator_vm(c, l.number, &l.page_paths)));
+    let section = |dir: &str| site.sections.get(dir).cloned().unwrap_or_default();
+    let base = |title: String, dir: &str| {
+        let s = section(dir);
+        context! {
+            title => title,
+            description => s.description,
+            intro => s.intro_html,
+            url => c.link(&l.path),
+            permalink => c.permalink(&l.path),
+            number => l.number,
+            total => l.total,
+        }
+    };
+    let nav = nav_active(site, &l.path);
+    let series_vm = |si: usize| {
+        let s = &site.series[si];
+        SeriesVm {
+            title: s.title.clone(),
+            url: c.link(&s.path),
+            description: s.description.clone(),
+            intro: s.intro_html.clone(),
+            count: s.lessons.len(),
+            lessons: s.lessons.iter().map(|&i| cards[i].clone()).collect(),
+        }
+    };
+    match &l.kind {
+        ListKind::Home => {
+            let latest: Vec<Value> = site
+                .articles
+                .iter()
+                .take(6)
+                .map(|&i| card_values[i].clone())
+                .collect();
+            let upcoming: Vec<Value> = site
+                .events_current
+                .iter()
+                .take(5)
+                .map(|&i| card_values[i].clone())
+                .collect();
+            let series: Vec<SeriesVm> = (0..site.series.len()).map(series_vm).collect();
+            let home = section("");
+            (
+                "index.html",
+                context! {
+                    site => site_value.clone(),
+                    list => base(home.title.clone(), ""),
+                    intro => home.intro_html,
+                    latest_articles => latest,
+                    upcoming_events => upcoming,
+                    series => Value::from(Serde(series)),
+                    nav_active => nav,
+                    current_path => l.path.clone(),
+                },
+            )
+        }
+        ListKind::Articles => (
+            "articles.html",
+            context! {
+                site => site_value.clone(),
+                list => base(section("articles").title, "articles"),
+                items => items,
+                paginator => paginator,
+                feed_url => c.link("articles/atom.xml"),
+                nav_active => nav,
+                current_path => l.path.clone(),
+            },
+        ),
+        ListKind::Events => {
+            let current: Vec<Value> = if l.number == 1 {
+                site.events_current
+                    .iter()
+                    .map(|&i| card_values[i].clone())
+                    .collect()
+            } else {
+                vec![]
+            };
+            (
+                "events.html",
+                context! {
+                    site => site_value.clone(),
+                    list => base(section("events").title, "events"),
+                    current_events => current,
+                    past_events => items,
+                    paginator => paginator,
+                    feed_url => c.link("events/atom.xml"),
+                    nav_active => nav,
+                    current_path => l.path.clone(),
+                },
+            )
+        }
+        ListKind::LessonsIndex => {
+            let series: Vec<SeriesVm> = (0..site.series.len()).map(series_vm).collect();
+            (
+                "lessons.html",
+                context! {
+                    site => site_value.clone(),
+                    list => base(section("lessons").title, "lessons"),
+                    series => Value::from(Serde(series)),
+                    feed_url => c.link("lessons/atom.xml"),
+                    nav_active => nav,
+                    current_path => l.path.clone(),
+                },
+            )
+        }
+        ListKind::Series(si) => {
+            let s = series_vm(*si);
+            let dir = format!("lessons/{}", site.series[*si].dir);
+            (
+                "series.html",
+                context! {
+                    site => site_value.clone(),
+                    list => base(s.title.clone(), &dir),
+                    series => Value::from(Serde(s)),
+                    items => items,
+                    column => Value::from(Serde(LinkVm { title: section("lessons").title, url: c.link("lessons/") })),
+                    nav_active => nav,
+                    current_path => l.path.clone(),
+                },
+            )
+        }
+        ListKind::TagsIndex => {
+            let tags: Vec<TagCountVm> = site
+                .tags
+                .iter()
+                .map(|t| TagCountVm {
+                    name: t.name.clone(),
+                    url: c.link(&format!("tags/{}/", t.slug)),
+                    count: t.pages.len(),
+                })
+                .collect();
+            (
+                "tags.html",
+                context! {
+                    site => site_value.clone(),
+                    list => base(section("tags").title, "tags"),
+                    tags => Value::from(Serde(tags)),
+                    nav_active => nav,
+                    current_path => l.path.clone(),
+                },
+            )
+        }
+        ListKind::Tag(ti) => {
+            let t = &site.tags[*ti];
+            (
+                "tag.html",
+                context! {
+                    site => site_value.clone(),
+                    list => base(format!("标签：{}", t.name), "tags"),
+                    tag => context! { name => t.name.clone(), url => c.link(&format!("tags/{}/", t.slug)), count => t.pages.len() },
+                    items => items,
+                    paginator => paginator,
+                    tags_url => c.link("tags/"),
+                    nav_active => nav,
+                    current_path => l.path.clone(),
+                },
+            )
+        }
+    }
+}
+
+mod feeds;

@@ -1,0 +1,155 @@
+//! Render step: the theme chain. A template or static file is looked up in the site's theme
+//! (`themes/<name>/`), then in the theme it `extends:` (its `theme.yaml`), then in the default
+//! theme built into the binary — so a site with no `themes/` folder still builds.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::content::front_matter::{YamlSource, parse_yaml};
+use crate::content::source::SiteSources;
+use crate::diag::Diagnostic;
+
+/// A template, with the file it came from (for messages).
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// e.g. `themes/default/templates/base.html` or `（内置默认主题）templates/base.html`.
+    pub origin: String,
+    pub source: Arc<str>,
+}
+
+/// The merged theme: every template name and static file, the nearest definition winning.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    /// Theme names from the site's down to `default`.
+    pub chain: Vec<String>,
+    pub templates: BTreeMap<String, TemplateFile>,
+    /// Site path → bytes (theme static files, then the site's own `static/`).
+    pub static_files: BTreeMap<String, Arc<[u8]>>,
+}
+
+/// Label used for files of the built-in theme in messages.
+pub const BUILTIN: &str = "（内置默认主题）";
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ThemeYaml {
+    #[serde(default)]
+    extends: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    name: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<String>,
+}
+
+/// Work out the theme chain and merge its files.
+pub fn resolve_theme(sources: &SiteSources, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+    let mut chain: Vec<String> = Vec::new();
+    let mut name = config.theme.clone();
+    let on_disk = |n: &str| {
+        let prefix = format!("themes/{n}/");
+        sources
+            .theme_text
+            .iter()
+            .any(|f| f.rel.starts_with(&prefix))
+            || sources
+                .theme_static
+                .iter()
+                .any(|f| f.rel.starts_with(&prefix))
+    };
+    loop {
+        if chain.contains(&name) {
+            return Err(vec![
+                Diagnostic::error(format!(
+                    "主题的 extends 绕成了一个圈：{}",
+                    chain.join(" → ")
+                ))
+                .in_file(format!("themes/{name}/theme.yaml"))
+                .with_hint("检查各主题 theme.yaml 里的 extends，最终要落到 default。"),
+            ]);
+        }
+        if !on_disk(&name) && name != "default" {
+            let line = config.line_of("theme");
+            let (file, line) = match chain.last() {
+                None => (crate::config::CONFIG_FILE.to_string(), line),
+                Some(child) => (format!("themes/{child}/theme.yaml"), 1),
+            };
+            return Err(vec![
+                Diagnostic::error(format!("找不到主题 “{name}”（themes/{name}/ 不存在）"))
+                    .in_file(file)
+                    .at(line, 0)
+                    .with_hint("写 themes/ 里已有的主题文件夹名，或写 default 使用内置主题。"),
+            ]);
+        }
+        chain.push(name.clone());
+        let yaml_rel = format!("themes/{name}/theme.yaml");
+        let parent = match sources.theme_text.iter().find(|f| f.rel == yaml_rel) {
+            Some(f) => {
+                let src = YamlSource {
+                    file: &yaml_rel,
+                    file_text: &f.text,
+                    yaml: &f.text,
+                    first_line: 1,
+                    keys: &["extends", "name", "description"],
+                };
+                let t: ThemeYaml = parse_yaml(&src).map_err(|d| vec![d])?;
+                t.extends
+            }
+            None => None,
+        };
+        match parent {
+            Some(p) => name = p,
+            None if name == "default" => break,
+            None => name = "default".into(),
+        }
+    }
+
+    let mut theme = Theme {
+        chain: chain.clone(),
+        ..Default::default()
+    };
+    // Lowest priority first, so nearer themes overwrite.
+    for (path, bytes) in super::embedded::FILES {
+        if let Some(t) = path.strip_prefix("templates/") {
+            theme.templates.insert(
+                t.to_string(),
+                TemplateFile {
+                    origin: format!("{BUILTIN}{path}"),
+                    source: String::from_utf8_lossy(bytes).into(),
+                },
+            );
+        } else if let Some(s) = path.strip_prefix("static/") {
+            theme.static_files.insert(s.to_string(), Arc::from(*bytes));
+        }
+    }
+    for name in chain.iter().rev() {
+        let t_prefix = format!("themes/{name}/templates/");
+        for f in &sources.theme_text {
+            if let Some(t) = f.rel.strip_prefix(&t_prefix) {
+                theme.templates.insert(
+                    t.to_string(),
+                    TemplateFile {
+                        origin: f.rel.clone(),
+                        source: f.text.clone(),
+                    },
+                );
+            }
+        }
+        let s_prefix = format!("themes/{name}/static/");
+        for f in &sources.theme_static {
+            if let Some(s) = f.rel.strip_prefix(&s_prefix) {
+                theme.static_files.insert(s.to_string(), f.bytes.clone());
+            }
+        }
+    }
+    for f in &sources.static_files {
+        if let Some(s) = f.rel.strip_prefix("static/") {
+            theme.static_files.insert(s.to_string(), f.bytes.clone());
+        }
+    }
+    Ok(theme)
+}

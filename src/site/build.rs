@@ -1,0 +1,172 @@
+//! The pipeline in one function: sources (already read) → parse → link → render → an
+//! [`OutputSet`]. `build`, `check` and `serve` are three sinks of this one function.
+
+use jiff::{Timestamp, ZonedDateTime};
+use rayon::prelude::*;
+
+use crate::config::{Config, Overrides, parse_config};
+use crate::content::dates::parse_datetime;
+use crate::content::page::{Parsed, is_statute_file, parse_file};
+use crate::content::source::SiteSources;
+use crate::diag::{Diagnostic, sort_and_dedup};
+use crate::output::OutputSet;
+use crate::render::theme::resolve_theme;
+use crate::site::{BuildOptions, LinkInput, link};
+
+/// "Now" for a build: a fixed instant, or a date-time written by the user (read in the
+/// site's time zone when it has no offset).
+#[derive(Debug, Clone)]
+pub enum Now {
+    At(Timestamp),
+    Written(String),
+}
+
+/// Settings of a build that come from the command line.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub drafts: bool,
+    pub now: Now,
+    pub overrides: Overrides,
+}
+
+/// What a build produced.
+#[derive(Debug, Default)]
+pub struct Build {
+    /// The output, present only when there were no errors.
+    pub output: Option<OutputSet>,
+    /// Every error and warning, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counts for the summary line.
+    pub stats: Stats,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: usize,
+}
+
+impl Build {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+fn finish(output: Option<OutputSet>, mut diagnostics: Vec<Diagnostic>, pages: usize) -> Build {
+    sort_and_dedup(&mut diagnostics);
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    let output = if failed { None } else { output };
+    let stats = Stats {
+        pages,
+        files: output.as_ref().map_or(0, OutputSet::len),
+        bytes: output.as_ref().map_or(0, OutputSet::total_bytes),
+    };
+    Build {
+        output,
+        diagnostics,
+        stats,
+    }
+}
+
+fn resolve_now(now: &Now, config: &Config) -> Result<ZonedDateTime, Diagnostic> {
+    match now {
+        Now::At(ts) => Ok(ts.to_zoned_datetime(config.timezone.clone())),
+        Now::Written(s) => parse_datetime(s, &config.timezone).map_err(|why| {
+            Diagnostic::error(format!("命令行参数 --now 写得不对：{why}"))
+                .with_hint(format!("写法：{}", crate::content::dates::DATE_FORMS))
+        }),
+    }
+}
+
+/// Run the whole pipeline on sources that were read from disk (or memory).
+/// `read_diags` are the problems the read step already found (they are reported too).
+pub fn build(sources: &SiteSources, settings: &Settings, read_diags: Vec<Diagnostic>) -> Build {
+    let mut diags = read_diags;
+    let Some(config_file) = &sources.config else {
+        return finish(None, diags, 0);
+    };
+    let config = match parse_config(&config_file.text, &settings.overrides) {
+        Ok(c) => c,
+        Err(d) => {
+            diags.extend(d);
+            return finish(None, diags, 0);
+        }
+    };
+    let now = match resolve_now(&settings.now, &config) {
+        Ok(n) => n,
+        Err(d) => {
+            diags.push(d);
+            return finish(None, diags, 0);
+        }
+    };
+    let theme = match resolve_theme(sources, &config) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.extend(d);
+            return finish(None, diags, 0);
+        }
+    };
+
+    // Parse.
+    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = sources
+        .markdown
+        .par_iter()
+        .filter(|f| !is_statute_file(&f.rel))
+        .map(|f| parse_file(&f.rel, &f.text, &config, None))
+        .collect();
+    let mut pages = Vec::new();
+    let mut sections = Vec::new();
+    for (p, d) in parsed {
+        diags.extend(d);
+        match p {
+            Some(Parsed::Page(p)) => pages.push(*p),
+            Some(Parsed::Section(s)) => sections.push(*s),
+            None => {}
+        }
+    }
+    let page_count = pages.len();
+
+    // Link.
+    let mut other_paths: Vec<(String, String)> = Vec::new();
+    for p in theme.static_files.keys() {
+        other_paths.push((p.clone(), format!("静态文件 {p}")));
+    }
+    for p in [
+        "atom.xml",
+        "articles/atom.xml",
+        "events/atom.xml",
+        "lessons/atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+    ] {
+        other_paths.push((p.to_string(), format!("自动生成的 {p}")));
+    }
+    let opts = BuildOptions {
+        drafts: settings.drafts,
+        now,
+    };
+    let input = LinkInput {
+        config,
+        pages,
+        sections,
+        assets: &sources.assets,
+        other_paths,
+        other_ids: Vec::new(),
+        citations: Default::default(),
+    };
+    let (site, link_diags) = link(input, &opts);
+    diags.extend(link_diags);
+    let Some(site) = site else {
+        return finish(None, diags, page_count);
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return finish(None, diags, page_count);
+    }
+
+    // Render.
+    let (output, render_diags) = crate::render::render(&site, &theme, None);
+    diags.extend(render_diags);
+    finish(Some(output), diags, page_count)
+}

@@ -1,0 +1,349 @@
+//! Link step: resolve the links of one Markdown body against the site graph and swap the
+//! body's tokens for final markup. Relative `.md` paths, relative files (images, PDFs) and
+//! site-absolute paths are checked; a link to nothing is an error with file and line; a link
+//! to a withdrawn (draft or expired) page is a warning and loses its link.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::markdown::{LinkRef, Rendered, TOKEN_CLOSE, TOKEN_OPEN, TokenKind, is_external};
+use crate::text::{decode_percent, escape_html};
+
+/// What a site path leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A content page (index into the site's pages), with its ids.
+    Page(usize),
+    /// A generated page or file whose ids we do not check (lists, feeds, static files).
+    Other,
+}
+
+/// Everything link resolution needs to know about the site.
+pub struct LinkIndex<'a> {
+    pub config: &'a Config,
+    /// Site path (decoded, no leading slash; pages end in `/`) → target.
+    pub paths: HashMap<String, Target>,
+    /// Source path (`content/articles/a.md`) → site path, for `.md` links.
+    pub sources: HashMap<String, String>,
+    /// Source paths of pages that exist but are not published (drafts, expired).
+    pub withdrawn: HashMap<String, &'static str>,
+    /// Ids defined by each page (index as in `Target::Page`).
+    pub page_ids: Vec<HashSet<String>>,
+    /// Content asset (`content/articles/a.jpg`) → where a link from a given content folder
+    /// should point: (folder of the linking file, site path) pairs, plus a fallback.
+    pub assets: HashMap<String, AssetPlacement>,
+}
+
+/// Where copies of one content asset are written.
+#[derive(Debug, Clone, Default)]
+pub struct AssetPlacement {
+    /// Page path → site path of the copy beside that page.
+    pub beside: HashMap<String, String>,
+    /// Site path used by everyone else.
+    pub main: String,
+}
+
+/// The document whose links are being resolved.
+#[derive(Debug, Clone, Copy)]
+pub struct Doc<'a> {
+    pub source: &'a str,
+    /// Site path of the document itself (for `#fragment` links and asset placement).
+    pub path: &'a str,
+    pub own_ids: &'a [String],
+}
+
+/// A resolved link: final href, or a withdrawn target (rendered as plain text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    Href(String),
+    Withdrawn,
+}
+
+/// Folder of a content source path: `content/articles/a.md` → `content/articles`.
+pub fn folder_of(source: &str) -> &str {
+    source.rfind('/').map(|i| &source[..i]).unwrap_or("")
+}
+
+/// Join a relative path onto a folder, resolving `.` and `..`. `None` if it climbs out.
+pub fn join_relative(folder: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+impl LinkIndex<'_> {
+    /// Resolve one link of `doc`.
+    pub fn resolve(&self, doc: &Doc<'_>, link: &LinkRef) -> Result<Resolved, Diagnostic> {
+        let raw = link.dest.trim();
+        if raw.is_empty() {
+            return Err(Diagnostic::error("链接的地址是空的")
+                .with_hint("在圆括号里写上要链接的文件，例如 [通知](../events/xianfa-ri.md)"));
+        }
+        if is_external(raw) {
+            return Ok(Resolved::Href(raw.to_string()));
+        }
+        let (path_part, fragment) = match raw.find('#') {
+            Some(i) => (&raw[..i], Some(&raw[i + 1..])),
+            None => (raw, None),
+        };
+        let path_part = path_part.split('?').next().unwrap_or("");
+        let path_dec = decode_percent(path_part);
+        let frag_dec = fragment.map(decode_percent);
+
+        if path_dec.is_empty() {
+            // Same-page fragment.
+            let f = frag_dec.unwrap_or_default();
+            if !f.is_empty() && !doc.own_ids.contains(&f) {
+                return Err(
+                    Diagnostic::error(format!("本页没有 “#{f}” 这个位置")).with_hint(format!(
+                        "页内链接要指向本页的一个标题。本页的位置有：{}",
+                        preview(doc.own_ids)
+                    )),
+                );
+            }
+            return Ok(Resolved::Href(format!("#{}", fragment.unwrap_or(""))));
+        }
+
+        let site_path = if let Some(abs) = path_dec.strip_prefix('/') {
+            self.site_absolute(abs)?
+        } else {
+            self.relative(doc, &path_dec)?
+        };
+        let site_path = match site_path {
+            Some(p) => p,
+            None => return Ok(Resolved::Withdrawn),
+        };
+        if let (Some(f), Some(Target::Page(i))) = (&frag_dec, self.paths.get(&site_path))
+            && !f.is_empty() && !self.page_ids[*i].contains(f) {
+                return Err(Diagnostic::error(format!(
+                    "链接的页面 /{site_path} 里没有 “#{f}” 这个位置"
+                ))
+                .with_hint("检查 # 后面的名字是否和那个页面的某个标题一致。"));
+            }
+        let mut href = self.config.link(&site_path);
+        if let Some(f) = fragment {
+            href.push('#');
+            href.push_str(&crate::text::encode_path(&decode_percent(f)));
+        }
+        Ok(Resolved::Href(href))
+    }
+
+    /// `/articles/a/` style paths (relative to the site root, not the server root).
+    fn site_absolute(&self, abs: &str) -> Result<Option<String>, Diagnostic> {
+        let candidates = [
+            abs.to_string(),
+            format!("{}/", abs.trim_end_matches('/')),
+            abs.trim_end_matches("index.html").to_string(),
+        ];
+        for c in &candidates {
+            let c = if c == "/" { String::new() } else { c.clone() };
+            if self.paths.contains_key(&c) {
+                return Ok(Some(c));
+            }
+        }
+        Err(Diagnostic::error(format!("链接指向的页面 /{abs} 不存在"))
+            .with_hint(
+                "本站内的链接最好写成相对于文件的路径，例如 [通知](../events/xianfa-ri.md)，pufa 会检查它并算出网址。",
+            ))
+    }
+
+    /// `../events/a.md`, `photo.jpg`, `../about/`.
+    fn relative(&self, doc: &Doc<'_>, rel: &str) -> Result<Option<String>, Diagnostic> {
+        let folder = folder_of(doc.source);
+        let Some(joined) = join_relative(folder, rel) else {
+            return Err(
+                Diagnostic::error(format!("链接 “{rel}” 指到了站点文件夹外面"))
+                    .with_hint("只能链接 content/ 里的文件。"),
+            );
+        };
+        if joined.ends_with(".md") {
+            if let Some(p) = self.sources.get(&joined) {
+                return Ok(Some(p.clone()));
+            }
+            if let Some(why) = self.withdrawn.get(&joined) {
+                let _ = why;
+                return Ok(None);
+            }
+            return Err(
+                Diagnostic::error(format!("链接的文件 {joined} 不存在")).with_hint(format!(
+                    "检查文件名和路径（从 {folder}/ 出发计算）。{}",
+                    self.suggest_source(&joined)
+                )),
+            );
+        }
+        if let Some(place) = self.assets.get(&joined) {
+            let p = place
+                .beside
+                .get(doc.path)
+                .cloned()
+                .unwrap_or_else(|| place.main.clone());
+            return Ok(Some(p));
+        }
+        // A relative URL written against the page's address (`../about/`).
+        if let Some(by_url) = join_relative(doc.path.trim_end_matches('/'), rel) {
+            let by_url_dir = format!("{}/", by_url.trim_end_matches('/'));
+            for c in [by_url.clone(), by_url_dir] {
+                if self.paths.contains_key(&c) {
+                    return Ok(Some(c));
+                }
+            }
+        }
+        Err(Diagnostic::error(format!("链接的文件 {joined} 不存在"))
+            .with_hint("图片和附件要放在 content/ 里（最好就在文章旁边），链接写文件名，例如 ![说明](photo.jpg)。"))
+    }
+
+    fn suggest_source(&self, wanted: &str) -> String {
+        let name = wanted.rsplit('/').next().unwrap_or(wanted);
+        let mut hits: Vec<&String> = self
+            .sources
+            .keys()
+            .filter(|s| s.rsplit('/').next() == Some(name))
+            .collect();
+        hits.sort();
+        match hits.first() {
+            Some(h) => format!("同名文件在 {h}。"),
+            None => String::new(),
+        }
+    }
+
+    /// Swap the tokens of `body` for final markup; problems come back located in `doc`.
+    /// `citations[i]` is the markup of the body's citation `i` (from the statute step).
+    pub fn finish(
+        &self,
+        doc: &Doc<'_>,
+        body: &Rendered,
+        file_text: &str,
+        citations: &[String],
+    ) -> (String, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let resolved: Vec<Resolved> = body
+            .links
+            .iter()
+            .map(|l| match self.resolve(doc, l) {
+                Ok(r) => {
+                    if r == Resolved::Withdrawn {
+                        diags.push(
+                            Diagnostic::warning(format!(
+                                "链接的页面 {} 是草稿或已过期，不会发布，这里只显示文字",
+                                l.dest
+                            ))
+                            .in_file(doc.source)
+                            .at(l.line, l.col)
+                            .with_source_line(file_text, 1)
+                            .with_hint(
+                                "页面发布后链接会自动恢复；如果它已经撤下，请删掉这个链接。",
+                            ),
+                        );
+                    }
+                    r
+                }
+                Err(d) => {
+                    diags.push(
+                        d.in_file(doc.source)
+                            .at(l.line, l.col)
+                            .with_source_line(file_text, 1),
+                    );
+                    Resolved::Withdrawn
+                }
+            })
+            .collect();
+        if body.tokens.is_empty() {
+            return (body.html.clone(), diags);
+        }
+        let mut out = String::with_capacity(body.html.len() + body.links.len() * 40);
+        let mut rest = body.html.as_str();
+        while let Some(i) = rest.find(TOKEN_OPEN) {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + TOKEN_OPEN.len_utf8()..];
+            let Some(j) = after.find(TOKEN_CLOSE) else {
+                out.push_str(&rest[i..]);
+                rest = "";
+                break;
+            };
+            let n: usize = after[..j].parse().unwrap_or(usize::MAX);
+            rest = &after[j + TOKEN_CLOSE.len_utf8()..];
+            match body.tokens.get(n) {
+                Some(TokenKind::LinkOpen { link }) => match &resolved[*link] {
+                    Resolved::Href(h) => {
+                        out.push_str("<a href=\"");
+                        out.push_str(&escape_html(h));
+                        out.push('"');
+                        let t = &body.links[*link].title;
+                        if !t.is_empty() {
+                            out.push_str(" title=\"");
+                            out.push_str(&escape_html(t));
+                            out.push('"');
+                        }
+                        out.push('>');
+                    }
+                    Resolved::Withdrawn => out.push_str("<span class=\"pf-unlinked\">"),
+                },
+                Some(TokenKind::LinkClose { link }) => match &resolved[*link] {
+                    Resolved::Href(_) => out.push_str("</a>"),
+                    Resolved::Withdrawn => out.push_str("</span>"),
+                },
+                Some(TokenKind::Image { link }) => {
+                    let l = &body.links[*link];
+                    let src = match &resolved[*link] {
+                        Resolved::Href(h) => h.as_str(),
+                        Resolved::Withdrawn => "",
+                    };
+                    out.push_str("<img src=\"");
+                    out.push_str(&escape_html(src));
+                    out.push_str("\" alt=\"");
+                    out.push_str(&escape_html(&l.alt));
+                    out.push('"');
+                    if !l.title.is_empty() {
+                        out.push_str(" title=\"");
+                        out.push_str(&escape_html(&l.title));
+                        out.push('"');
+                    }
+                    out.push_str(" loading=\"lazy\">");
+                }
+                Some(TokenKind::Citation { cite }) => {
+                    if let Some(h) = citations.get(*cite) {
+                        out.push_str(h);
+                    }
+                }
+                None => {}
+            }
+        }
+        out.push_str(rest);
+        (out, diags)
+    }
+}
+
+fn preview(ids: &[String]) -> String {
+    if ids.is_empty() {
+        return "（本页没有标题）".into();
+    }
+    let mut v: Vec<String> = ids.iter().take(8).map(|i| format!("#{i}")).collect();
+    if ids.len() > 8 {
+        v.push("…".into());
+    }
+    v.join("、")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_relative_paths() {
+        assert_eq!(
+            join_relative("content/articles", "../events/a.md").as_deref(),
+            Some("content/events/a.md")
+        );
+        assert_eq!(join_relative("content", "../../x"), None);
+        assert_eq!(folder_of("content/articles/a.md"), "content/articles");
+    }
+}

@@ -1,0 +1,662 @@
+//! Link step: from parsed pages to the site graph. Drops drafts and expired pages, assigns
+//! output paths and refuses duplicates, groups lessons into series (checking their order),
+//! splits events into current and past against an explicit `now`, builds tags and the
+//! paginated list pages, places content files (images, PDFs), and resolves every link.
+//! Every problem becomes a diagnostic; nothing here touches the disk or the clock.
+
+pub mod build;
+pub mod links;
+
+pub use build::{Build, Now, Settings, build};
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use jiff::ZonedDateTime;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::Kind;
+use crate::content::page::{Page, SectionIndex};
+use crate::content::source::BinaryFile;
+use crate::diag::Diagnostic;
+use crate::markdown::LinkRef;
+use crate::text::tag_slug;
+use links::{AssetPlacement, Doc, LinkIndex, Resolved, Target, folder_of, join_relative};
+
+/// Settings of one build that do not come from files.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Publish drafts too.
+    pub drafts: bool,
+    /// "Now", for event status and expiry (fixed by `--now` for reproducible builds).
+    pub now: ZonedDateTime,
+}
+
+/// Where an event stands relative to `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventStatus {
+    Upcoming,
+    Ongoing,
+    Past,
+}
+
+impl EventStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            EventStatus::Upcoming => "即将开始",
+            EventStatus::Ongoing => "正在进行",
+            EventStatus::Past => "已结束",
+        }
+    }
+}
+
+/// A lesson series (one folder under `content/lessons/`).
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub dir: String,
+    pub path: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub intro_html: String,
+    pub order: Option<i64>,
+    /// Lessons (page indexes) by `order`.
+    pub lessons: Vec<usize>,
+}
+
+/// A tag and the pages that carry it (newest first).
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    pub pages: Vec<usize>,
+}
+
+/// A section's title and intro (from its `_index.md`, or defaults).
+#[derive(Debug, Clone, Default)]
+pub struct SectionInfo {
+    pub title: String,
+    pub description: Option<String>,
+    pub intro_html: String,
+}
+
+/// What a generated list page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListKind {
+    Home,
+    Articles,
+    /// Current events on the first page, past events paginated.
+    Events,
+    LessonsIndex,
+    Series(usize),
+    TagsIndex,
+    Tag(usize),
+}
+
+/// One generated list page (a page of a paginated list).
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub kind: ListKind,
+    /// Site path, e.g. `articles/page/2/`.
+    pub path: String,
+    /// 1-based page number and page count.
+    pub number: usize,
+    pub total: usize,
+    /// Path of each page of this list, for the paginator.
+    pub page_paths: Vec<String>,
+    /// Items on this page (page indexes).
+    pub items: Vec<usize>,
+}
+
+/// The linked site: everything the render step needs.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub now: ZonedDateTime,
+    /// Published pages; bodies are final HTML.
+    pub pages: Vec<Page>,
+    /// Resolved cover URL per page.
+    pub covers: Vec<Option<String>>,
+    pub articles: Vec<usize>,
+    /// Upcoming and ongoing events, soonest first.
+    pub events_current: Vec<usize>,
+    /// Past events, latest first.
+    pub events_past: Vec<usize>,
+    pub event_status: HashMap<usize, EventStatus>,
+    pub plain_pages: Vec<usize>,
+    pub series: Vec<Series>,
+    /// For each lesson: (series index, position in series).
+    pub lesson_pos: HashMap<usize, (usize, usize)>,
+    pub tags: Vec<Tag>,
+    /// Section info by content folder (`""`, `articles`, `events`, `lessons`, `laws`…).
+    pub sections: BTreeMap<String, SectionInfo>,
+    pub lists: Vec<ListPage>,
+    /// Content files to copy: site path → bytes.
+    pub assets: BTreeMap<String, Arc<[u8]>>,
+}
+
+/// Inputs of the link step.
+pub struct LinkInput<'a> {
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub sections: Vec<SectionIndex>,
+    pub assets: &'a [BinaryFile],
+    /// Site paths of other generated files (static files, feeds, statute pages…), each with a
+    /// description of where it comes from, for duplicate messages.
+    pub other_paths: Vec<(String, String)>,
+    /// Site paths with the ids they define (statute pages), so `#art-1043` links are checked.
+    pub other_ids: Vec<(String, HashSet<String>)>,
+    /// Markup of each page's citations (by source path), from the statute step.
+    pub citations: HashMap<String, Vec<String>>,
+}
+
+/// Is this page withdrawn at `now` (draft without `--drafts`, or past its `expires`)?
+fn withdrawn_reason(p: &Page, opts: &BuildOptions) -> Option<&'static str> {
+    if p.draft && !opts.drafts {
+        return Some("草稿");
+    }
+    if p.expires.as_ref().is_some_and(|e| *e <= opts.now) {
+        return Some("已过期");
+    }
+    None
+}
+
+/// When an event is over: its `end` (a date alone means the end of that day), else the end
+/// of its start day.
+pub fn event_end(p: &Page) -> Option<ZonedDateTime> {
+    let ev = p.event.as_ref()?;
+    let end_of_day = |z: &ZonedDateTime| {
+        z.date()
+            .tomorrow()
+            .ok()
+            .and_then(|d| d.to_zoned_datetime(z.time_zone().clone()).ok())
+    };
+    match (&ev.end, ev.end_has_time) {
+        (Some(e), true) => Some(e.clone()),
+        (Some(e), false) => end_of_day(e),
+        (None, _) => end_of_day(&ev.start),
+    }
+}
+
+fn status_of(p: &Page, now: &ZonedDateTime) -> EventStatus {
+    let Some(ev) = &p.event else {
+        return EventStatus::Past;
+    };
+    if *now < ev.start {
+        EventStatus::Upcoming
+    } else if event_end(p).is_some_and(|e| *now < e) {
+        EventStatus::Ongoing
+    } else {
+        EventStatus::Past
+    }
+}
+
+/// Split `items` into pages of `size` at `base`, `base/page/2/`, …
+fn paginate(kind: ListKind, base: &str, items: &[usize], size: usize) -> Vec<ListPage> {
+    let chunks: Vec<Vec<usize>> = if items.is_empty() {
+        vec![vec![]]
+    } else {
+        items.chunks(size.max(1)).map(<[usize]>::to_vec).collect()
+    };
+    let total = chunks.len();
+    let page_paths: Vec<String> = (1..=total)
+        .map(|n| {
+            if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}page/{n}/")
+            }
+        })
+        .collect();
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, items)| ListPage {
+            kind: kind.clone(),
+            path: page_paths[i].clone(),
+            number: i + 1,
+            total,
+            page_paths: page_paths.clone(),
+            items,
+        })
+        .collect()
+}
+
+fn date_key(p: &Page) -> Option<jiff::Timestamp> {
+    p.date.as_ref().map(ZonedDateTime::timestamp)
+}
+
+/// Build the site graph. Returns the site, or every error found (warnings ride along in
+/// both cases).
+pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Diagnostic>) {
+    let LinkInput {
+        config,
+        pages: all_pages,
+        sections: section_indexes,
+        assets,
+        other_paths,
+        other_ids,
+        citations,
+    } = input;
+    let mut diags = Vec::new();
+
+    // 1. Published pages only.
+    let mut withdrawn = HashMap::new();
+    let mut pages = Vec::new();
+    for p in all_pages {
+        match withdrawn_reason(&p, opts) {
+            Some(why) => {
+                withdrawn.insert(p.source.clone(), why);
+            }
+            None => pages.push(p),
+        }
+    }
+    pages.sort_by(|a, b| a.source.cmp(&b.source));
+
+    // 2. Sections.
+    let mut sections: BTreeMap<String, SectionInfo> = BTreeMap::new();
+    let defaults = [
+        ("", config.title.as_str()),
+        ("articles", "普法动态"),
+        ("events", "活动通知"),
+        ("lessons", "法治小课堂"),
+        ("tags", "标签"),
+        ("laws", "法律法规库"),
+    ];
+    for (dir, title) in defaults {
+        sections.insert(
+            dir.to_string(),
+            SectionInfo {
+                title: title.to_string(),
+                ..Default::default()
+            },
+        );
+    }
+
+    // 3. Lesson series.
+    let mut series_map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(l) = &p.lesson {
+            series_map.entry(l.series_dir.clone()).or_default().push(i);
+        }
+    }
+    let index_by_dir: HashMap<String, &SectionIndex> =
+        section_indexes.iter().map(|s| (s.dir.clone(), s)).collect();
+    let mut series: Vec<Series> = Vec::new();
+    for (dir, mut members) in series_map {
+        members.sort_by_key(|&i| {
+            let l = pages[i].lesson.as_ref();
+            (l.map(|l| l.order).unwrap_or(0), pages[i].source.clone())
+        });
+        for w in members.windows(2) {
+            let (a, b) = (&pages[w[0]], &pages[w[1]]);
+            let (la, lb) = (a.lesson.as_ref(), b.lesson.as_ref());
+            if let (Some(la), Some(lb)) = (la, lb)
+                && la.order == lb.order {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "同一个系列里有两课的序号都是 order: {}",
+                            lb.order
+                        ))
+                        .in_file(&b.source)
+                        .at(lb.order_line, 0)
+                        .with_source_line(&b.text, 0)
+                        .with_hint(format!(
+                            "另一课是 {}（第 {} 行）。每课的 order 要各不相同，按上课顺序写 1、2、3……",
+                            a.source, la.order_line
+                        )),
+                    );
+                }
+        }
+        let idx = index_by_dir.get(&format!("lessons/{dir}"));
+        let first_name = members
+            .iter()
+            .find_map(|&i| pages[i].lesson.as_ref().and_then(|l| l.series_name.clone()));
+        let title = idx
+            .map(|s| s.title.clone())
+            .filter(|t| !t.is_empty())
+            .or(first_name)
+            .unwrap_or_else(|| dir.clone());
+        series.push(Series {
+            path: format!("lessons/{dir}/"),
+            dir,
+            title,
+            description: idx.and_then(|s| s.description.clone()),
+            intro_html: String::new(),
+            order: idx.and_then(|s| s.order),
+            lessons: members,
+        });
+    }
+    series.sort_by(|a, b| {
+        (a.order.is_none(), a.order, &a.title, &a.dir).cmp(&(
+            b.order.is_none(),
+            b.order,
+            &b.title,
+            &b.dir,
+        ))
+    });
+    let mut lesson_pos = HashMap::new();
+    for (si, s) in series.iter().enumerate() {
+        for (pos, &li) in s.lessons.iter().enumerate() {
+            lesson_pos.insert(li, (si, pos));
+        }
+    }
+
+    // 4. Kinds, sorted.
+    let mut articles: Vec<usize> = Vec::new();
+    let mut events: Vec<usize> = Vec::new();
+    let mut plain_pages: Vec<usize> = Vec::new();
+    for (i, p) in pages.iter().enumerate() {
+        match p.kind {
+            Kind::Article => articles.push(i),
+            Kind::Event => events.push(i),
+            Kind::Page => plain_pages.push(i),
+            Kind::Lesson => {}
+        }
+    }
+    articles.sort_by(|&a, &b| {
+        date_key(&pages[b])
+            .cmp(&date_key(&pages[a]))
+            .then_with(|| pages[a].source.cmp(&pages[b].source))
+    });
+    let mut event_status = HashMap::new();
+    let (mut events_current, mut events_past) = (Vec::new(), Vec::new());
+    for &i in &events {
+        let st = status_of(&pages[i], &opts.now);
+        event_status.insert(i, st);
+        if st == EventStatus::Past {
+            events_past.push(i);
+        } else {
+            events_current.push(i);
+        }
+    }
+    let start_of = |i: usize| pages[i].event.as_ref().map(|e| e.start.timestamp());
+    events_current.sort_by(|&a, &b| {
+        start_of(a)
+            .cmp(&start_of(b))
+            .then_with(|| pages[a].source.cmp(&pages[b].source))
+    });
+    events_past.sort_by(|&a, &b| {
+        start_of(b)
+            .cmp(&start_of(a))
+            .then_with(|| pages[a].source.cmp(&pages[b].source))
+    });
+
+    // 5. Tags: one per slug; different spellings of one slug are merged with a warning.
+    let mut tag_map: BTreeMap<String, Tag> = BTreeMap::new();
+    let mut newest_first: Vec<usize> = (0..pages.len()).collect();
+    newest_first.sort_by(|&a, &b| {
+        date_key(&pages[b])
+            .cmp(&date_key(&pages[a]))
+            .then_with(|| pages[a].source.cmp(&pages[b].source))
+    });
+    for &i in &newest_first {
+        for t in &pages[i].tags {
+            let slug = tag_slug(t);
+            let entry = tag_map.entry(slug.clone()).or_insert_with(|| Tag {
+                name: t.clone(),
+                slug,
+                pages: vec![],
+            });
+            if entry.name != *t {
+                let line = crate::content::front_matter::key_position(&pages[i].text, 1, "tags")
+                    .map_or(1, |p| p.0);
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "标签 “{t}” 和 “{}” 的网址相同，已合并为一个标签",
+                        entry.name
+                    ))
+                    .in_file(&pages[i].source)
+                    .at(line, 0)
+                    .with_hint("统一标签的写法（大小写、空格），避免读者看到两个相似的标签。"),
+                );
+            }
+            if !entry.pages.contains(&i) {
+                entry.pages.push(i);
+            }
+        }
+    }
+    let tags: Vec<Tag> = tag_map.into_values().collect();
+
+    // 6. List pages.
+    let size = config.page_size;
+    let mut lists = vec![ListPage {
+        kind: ListKind::Home,
+        path: String::new(),
+        number: 1,
+        total: 1,
+        page_paths: vec![String::new()],
+        items: vec![],
+    }];
+    lists.extend(paginate(ListKind::Articles, "articles/", &articles, size));
+    lists.extend(paginate(ListKind::Events, "events/", &events_past, size));
+    lists.push(ListPage {
+        kind: ListKind::LessonsIndex,
+        path: "lessons/".into(),
+        number: 1,
+        total: 1,
+        page_paths: vec!["lessons/".into()],
+        items: vec![],
+    });
+    for (si, s) in series.iter().enumerate() {
+        lists.push(ListPage {
+            kind: ListKind::Series(si),
+            path: s.path.clone(),
+            number: 1,
+            total: 1,
+            page_paths: vec![s.path.clone()],
+            items: s.lessons.clone(),
+        });
+    }
+    lists.push(ListPage {
+        kind: ListKind::TagsIndex,
+        path: "tags/".into(),
+        number: 1,
+        total: 1,
+        page_paths: vec!["tags/".into()],
+        items: vec![],
+    });
+    for (ti, t) in tags.iter().enumerate() {
+        lists.extend(paginate(
+            ListKind::Tag(ti),
+            &format!("tags/{}/", t.slug),
+            &t.pages,
+            size,
+        ));
+    }
+
+    // 7. Content files: beside the pages of their folder that use them, else mirrored.
+    let asset_set: HashMap<&str, &BinaryFile> =
+        assets.iter().map(|a| (a.rel.as_str(), a)).collect();
+    let mut placements: HashMap<String, AssetPlacement> = HashMap::new();
+    let mut refs_of = |source: &str, path: &str, link: &LinkRef| {
+        let dest = link.dest.trim();
+        if crate::markdown::is_external(dest) || dest.starts_with('/') || dest.starts_with('#') {
+            return;
+        }
+        let dec = crate::text::decode_percent(dest.split(['#', '?']).next().unwrap_or(""));
+        let folder = folder_of(source);
+        if let Some(j) = join_relative(folder, &dec)
+            && asset_set.contains_key(j.as_str()) && folder_of(&j) == folder {
+                let name = j.rsplit('/').next().unwrap_or(&j).to_string();
+                placements
+                    .entry(j.clone())
+                    .or_default()
+                    .beside
+                    .insert(path.to_string(), format!("{path}{name}"));
+            }
+    };
+    for p in &pages {
+        for l in p.body.links.iter().chain(p.cover.iter()) {
+            refs_of(&p.source, &p.path, l);
+        }
+    }
+    let mut out_assets: BTreeMap<String, Arc<[u8]>> = BTreeMap::new();
+    for a in assets {
+        let mirrored = a.rel.strip_prefix("content/").unwrap_or(&a.rel).to_string();
+        let place = placements.entry(a.rel.clone()).or_default();
+        let mut beside: Vec<&String> = place.beside.values().collect();
+        beside.sort();
+        place.main = beside.first().map_or(mirrored, |s| (*s).clone());
+        for p in place.beside.values().chain(std::iter::once(&place.main)) {
+            out_assets.insert(p.clone(), a.bytes.clone());
+        }
+    }
+
+    // 8. Every output path once.
+    let mut owners: BTreeMap<String, (String, Option<usize>)> = BTreeMap::new();
+    let mut claim =
+        |path: String, owner: String, page: Option<usize>, diags: &mut Vec<Diagnostic>| {
+            if let Some((prev, prev_page)) = owners.get(&path) {
+                let shown = format!("/{path}");
+                let d = match page {
+                    Some(i) => Diagnostic::error(format!("两个页面的网址相同：{shown}"))
+                        .in_file(&pages[i].source)
+                        .at(1, 0),
+                    None => Diagnostic::error(format!("网址 {shown} 被占用了两次")),
+                };
+                let other = match prev_page {
+                    Some(j) => pages[*j].source.clone(),
+                    None => prev.clone(),
+                };
+                diags.push(d.with_hint(format!(
+                    "另一个是 {other}。请修改其中一个的文件名，或在元数据里写不同的 slug。"
+                )));
+                return;
+            }
+            owners.insert(path, (owner, page));
+        };
+    for l in &lists {
+        claim(
+            l.path.clone(),
+            format!("自动生成的列表页 /{}", l.path),
+            None,
+            &mut diags,
+        );
+    }
+    for (i, p) in pages.iter().enumerate() {
+        claim(p.path.clone(), p.source.clone(), Some(i), &mut diags);
+    }
+    for (path, origin) in &other_paths {
+        claim(path.clone(), origin.clone(), None, &mut diags);
+    }
+    for path in out_assets.keys() {
+        claim(path.clone(), format!("附件 {path}"), None, &mut diags);
+    }
+
+    // 9. Resolve links (in parallel) and covers.
+    let mut paths: HashMap<String, Target> = HashMap::new();
+    for path in owners.keys() {
+        paths.insert(path.clone(), Target::Other);
+    }
+    for (i, p) in pages.iter().enumerate() {
+        paths.insert(p.path.clone(), Target::Page(i));
+    }
+    let mut page_ids: Vec<HashSet<String>> = pages
+        .iter()
+        .map(|p| p.body.ids.iter().cloned().collect())
+        .collect();
+    for (path, ids) in other_ids {
+        let n = page_ids.len();
+        page_ids.push(ids);
+        paths.insert(path, Target::Page(n));
+    }
+    let mut sources: HashMap<String, String> = pages
+        .iter()
+        .map(|p| (p.source.clone(), p.path.clone()))
+        .collect();
+    for s in &section_indexes {
+        let path = if s.dir.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", s.dir)
+        };
+        sources.entry(s.source.clone()).or_insert(path);
+    }
+    let index = LinkIndex {
+        config: &config,
+        paths,
+        sources,
+        withdrawn,
+        page_ids,
+        assets: placements,
+    };
+    let no_cites: Vec<String> = Vec::new();
+    let finished: Vec<(String, Option<String>, Vec<Diagnostic>)> = pages
+        .par_iter()
+        .map(|p| {
+            let doc = Doc {
+                source: &p.source,
+                path: &p.path,
+                own_ids: &p.body.ids,
+            };
+            let cites = citations.get(&p.source).unwrap_or(&no_cites);
+            let (html, mut d) = index.finish(&doc, &p.body, &p.text, cites);
+            let cover = p.cover.as_ref().and_then(|c| match index.resolve(&doc, c) {
+                Ok(Resolved::Href(h)) => Some(h),
+                Ok(Resolved::Withdrawn) => None,
+                Err(e) => {
+                    d.push(
+                        e.in_file(&p.source)
+                            .at(c.line, c.col)
+                            .with_source_line(&p.text, 0),
+                    );
+                    None
+                }
+            });
+            (html, cover, d)
+        })
+        .collect();
+    let mut covers = Vec::with_capacity(pages.len());
+    for (p, (html, cover, d)) in pages.iter_mut().zip(finished) {
+        p.body.html = html;
+        covers.push(cover);
+        diags.extend(d);
+    }
+    for s in &section_indexes {
+        let path = if s.dir.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", s.dir)
+        };
+        let doc = Doc {
+            source: &s.source,
+            path: &path,
+            own_ids: &s.intro.ids,
+        };
+        let cites = citations.get(&s.source).unwrap_or(&no_cites);
+        let (html, d) = index.finish(&doc, &s.intro, &s.text, cites);
+        diags.extend(d);
+        let info = SectionInfo {
+            title: s.title.clone(),
+            description: s.description.clone(),
+            intro_html: html,
+        };
+        if let Some(rest) = s.dir.strip_prefix("lessons/")
+            && let Some(ser) = series.iter_mut().find(|x| x.dir == rest) {
+                ser.intro_html = info.intro_html.clone();
+            }
+        sections.insert(s.dir.clone(), info);
+    }
+
+    let ok = !diags.iter().any(Diagnostic::is_error);
+    let site = ok.then(|| Site {
+        config,
+        now: opts.now.clone(),
+        pages,
+        covers,
+        articles,
+        events_current,
+        events_past,
+        event_status,
+        plain_pages,
+        series,
+        lesson_pos,
+        tags,
+        sections,
+        lists,
+        assets: out_assets,
+    });
+    (site, diags)
+}
