@@ -74,10 +74,11 @@ impl Diagnostic {
     /// and underline `span_len` characters from the column.
     pub fn with_source_line(mut self, text: &str, span_len: usize) -> Self {
         if let Some(line) = self.line
-            && let Some(l) = text.lines().nth(line - 1) {
-                self.source_line = Some(l.trim_end_matches('\r').to_string());
-                self.span_len = span_len;
-            }
+            && let Some(l) = text.lines().nth(line - 1)
+        {
+            self.source_line = Some(l.trim_end_matches('\r').to_string());
+            self.span_len = span_len;
+        }
         self
     }
 

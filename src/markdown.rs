@@ -29,8 +29,6 @@ pub enum TokenKind {
     LinkClose { link: usize },
     /// A whole `<img>` element.
     Image { link: usize },
-    /// A statute citation (filled in by the statute step).
-    Citation { cite: usize },
 }
 
 /// A reference from the body that the link step resolves.
@@ -72,15 +70,6 @@ pub struct Rendered {
     pub char_count: usize,
     /// The body contained raw HTML (and was sanitised unless allowed).
     pub had_raw_html: bool,
-    /// Plain text of every paragraph with its 1-based file line (for citation scanning).
-    pub text_runs: Vec<TextRun>,
-}
-
-/// A run of plain text (a merged Text event) and where it starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextRun {
-    pub line: usize,
-    pub text: String,
 }
 
 /// Options that come from site.yaml.
@@ -101,16 +90,16 @@ pub struct BodySource<'a> {
     pub body_offset: usize,
 }
 
-/// Optional hook that splits plain text into text and citation tokens (statute step).
+/// Optional hook that turns plain text into markup (the statute step links citations).
+/// Text in code, links and headings never reaches it.
 pub trait TextHook {
-    /// Return `None` to keep the text as it is (without calling `make_token`), or the HTML
-    /// for it: escaped text with tokens made by `make_token(citation index)`.
-    fn transform(
-        &self,
-        text: &str,
-        line: usize,
-        make_token: &mut dyn FnMut(usize) -> String,
-    ) -> Option<String>;
+    /// Return `None` to keep the text as it is, or the HTML for it (escaped). `line` and
+    /// `col` locate the start of `text` in the file.
+    fn transform(&self, text: &str, line: usize, col: usize) -> Option<String>;
+
+    /// Called at the end of every paragraph, list item, table cell, heading and quote, so
+    /// context (“the law just named”) does not leak into the next block.
+    fn boundary(&self);
 }
 
 fn parser_options() -> Options {
@@ -234,6 +223,12 @@ impl<'a> Pass<'_, 'a> {
         line_col(self.src.file_text, self.src.body_offset + offset)
     }
 
+    fn boundary(&self) {
+        if let Some(h) = self.hook {
+            h.boundary();
+        }
+    }
+
     fn emit(&mut self, e: Event<'a>) {
         match &mut self.heading {
             Some(h) => h.events.push(e),
@@ -277,7 +272,10 @@ impl<'a> Pass<'_, 'a> {
                     text: String::new(),
                 });
             }
-            Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+            Event::End(TagEnd::Heading(_)) => {
+                self.boundary();
+                self.finish_heading();
+            }
             Event::Start(Tag::Paragraph) => {
                 self.paragraph_depth += 1;
                 if !self.first_para_done && self.heading.is_none() {
@@ -286,6 +284,7 @@ impl<'a> Pass<'_, 'a> {
                 self.emit(Event::Start(Tag::Paragraph));
             }
             Event::End(TagEnd::Paragraph) => {
+                self.boundary();
                 self.paragraph_depth = self.paragraph_depth.saturating_sub(1);
                 if self.in_first_para {
                     self.in_first_para = false;
@@ -310,21 +309,14 @@ impl<'a> Pass<'_, 'a> {
                 if self.image.is_some() {
                     return;
                 }
-                if self.link_stack.is_empty() && self.heading.is_none() {
-                    let line = self.pos(offset).0;
-                    self.out.text_runs.push(TextRun {
-                        line,
-                        text: t.to_string(),
-                    });
-                    if let Some(hook) = self.hook {
-                        let out = &mut self.out;
-                        let mut make = |cite: usize| self_token(out, cite);
-                        if let Some(html) = hook.transform(&t, line, &mut make) {
+                if self.link_stack.is_empty() && self.heading.is_none()
+                    && let Some(hook) = self.hook {
+                        let (line, col) = self.pos(offset);
+                        if let Some(html) = hook.transform(&t, line, col) {
                             self.emit(Event::InlineHtml(html.into()));
                             return;
                         }
                     }
-                }
                 self.emit(Event::Text(t));
             }
             Event::Code(t) => {
@@ -387,6 +379,17 @@ impl<'a> Pass<'_, 'a> {
                 self.emit(Event::Start(Tag::FootnoteDefinition(name)));
             }
             other => {
+                if matches!(
+                    other,
+                    Event::End(
+                        TagEnd::Item
+                            | TagEnd::TableCell
+                            | TagEnd::BlockQuote(_)
+                            | TagEnd::FootnoteDefinition
+                    )
+                ) {
+                    self.boundary();
+                }
                 if self.image.is_none() {
                     self.emit(other);
                 }
@@ -529,21 +532,16 @@ impl<'a> Pass<'_, 'a> {
     }
 }
 
-fn self_token(out: &mut Rendered, cite: usize) -> String {
-    let n = out.tokens.len();
-    out.tokens.push(TokenKind::Citation { cite });
-    format!("{TOKEN_OPEN}{n}{TOKEN_CLOSE}")
-}
-
 /// Turn a flat list of (level, id, title) into a tree: each heading holds the deeper
 /// headings that follow it.
 pub fn nest_toc(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
     fn insert(list: &mut Vec<TocEntry>, e: TocEntry) {
         if let Some(last) = list.last_mut()
-            && e.level > last.level {
-                insert(&mut last.children, e);
-                return;
-            }
+            && e.level > last.level
+        {
+            insert(&mut last.children, e);
+            return;
+        }
         list.push(e);
     }
     let mut out = Vec::new();

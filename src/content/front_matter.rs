@@ -375,13 +375,14 @@ pub fn item_position(
             }
         }
         if item == Some(index)
-            && let Some(sk) = sub_key {
-                let body = trimmed.trim_start_matches("- ").trim_start();
-                if body.starts_with(sk) && body[sk.len()..].trim_start().starts_with(':') {
-                    let col = line.find(sk).map(|b| line[..b].chars().count() + 1);
-                    return Some((first_line + off, col.unwrap_or(1)));
-                }
+            && let Some(sk) = sub_key
+        {
+            let body = trimmed.trim_start_matches("- ").trim_start();
+            if body.starts_with(sk) && body[sk.len()..].trim_start().starts_with(':') {
+                let col = line.find(sk).map(|b| line[..b].chars().count() + 1);
+                return Some((first_line + off, col.unwrap_or(1)));
             }
+        }
         if item.is_some_and(|n| n > index) {
             break;
         }

@@ -12,6 +12,8 @@ use super::{Kind, LAWS_DIR};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::markdown::{self, BodySource, LinkRef, MarkdownOptions, Rendered, TextHook};
+use crate::statute::LawLibrary;
+use crate::statute::cite::{Citation, CiteHook};
 use crate::text::{SlugError, make_slug, truncate_summary};
 
 /// Characters kept for an automatic summary.
@@ -43,6 +45,23 @@ pub struct Page {
     pub event: Option<EventInfo>,
     pub lesson: Option<LessonInfo>,
     pub body: Rendered,
+    /// Statute articles the body cites (ranges expanded).
+    pub citations: Vec<Citation>,
+}
+
+/// An article cited in a lesson's `laws:`, resolved, with its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitedArticle {
+    /// The entry as written.
+    pub written: String,
+    pub law_short: String,
+    /// 第一千零四十三条
+    pub label: String,
+    /// Site path of the law page and the anchor.
+    pub path: String,
+    pub anchor: String,
+    /// Paragraphs (items included), for showing the full text.
+    pub paragraphs: Vec<String>,
 }
 
 /// What only events have.
@@ -71,6 +90,8 @@ pub struct LessonInfo {
     pub order_line: usize,
     /// Citations from `laws:` with their file line.
     pub laws: Vec<(String, usize)>,
+    /// The `laws:` entries resolved against the statute library.
+    pub cited: Vec<CitedArticle>,
     pub duration: Option<String>,
     pub key_points: Vec<String>,
     pub quiz: Vec<Quiz>,
@@ -242,7 +263,7 @@ pub fn parse_file(
     rel: &str,
     text: &Arc<str>,
     config: &Config,
-    hook: Option<&dyn TextHook>,
+    laws: Option<&LawLibrary>,
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
     let place = place_of(rel);
     let split = match split(text, rel) {
@@ -303,12 +324,13 @@ pub fn parse_file(
         body: split.body,
         body_offset,
     };
+    let hook = laws.map(|lib| CiteHook::new(lib, config, rel, text));
     let (body, body_diags) = markdown::render(
         &bsrc,
         MarkdownOptions {
             unsafe_html: config.markdown.unsafe_html,
         },
-        hook,
+        hook.as_ref().map(|h| h as &dyn TextHook),
     );
     c.diags.extend(body_diags);
 
@@ -344,13 +366,14 @@ pub fn parse_file(
         );
     }
     if let Some(cover) = &cover
-        && markdown::is_external(&cover.dest) {
-            c.error_at(
-                "cover",
-                "封面图 cover 不能用其他网站的图片",
-                "把图片放在这篇文章旁边，写 cover: 图片文件名.jpg",
-            );
-        }
+        && markdown::is_external(&cover.dest)
+    {
+        c.error_at(
+            "cover",
+            "封面图 cover 不能用其他网站的图片",
+            "把图片放在这篇文章旁边，写 cover: 图片文件名.jpg",
+        );
+    }
 
     let Some(kind) = place.kind else {
         let section = SectionIndex {
@@ -434,10 +457,40 @@ pub fn parse_file(
     } else {
         None
     };
-    let lesson = if kind == Kind::Lesson {
+    let mut lesson = if kind == Kind::Lesson {
         parse_lesson(&mut c, &raw, &place)
     } else {
         None
+    };
+    if let (Some(l), Some(h), Some(lib)) = (&mut lesson, &hook, laws) {
+        for (written, line) in &l.laws {
+            for r in h.resolve_standalone(written, *line) {
+                let Some((_, a)) = lib.article(r.law, r.no) else {
+                    continue;
+                };
+                let mut paragraphs = Vec::new();
+                for p in &a.paragraphs {
+                    paragraphs.push(p.text.clone());
+                    paragraphs.extend(p.items.iter().cloned());
+                }
+                l.cited.push(CitedArticle {
+                    written: written.clone(),
+                    law_short: lib.laws[r.law].short.clone(),
+                    label: r.no.label(),
+                    path: r.path,
+                    anchor: r.anchor,
+                    paragraphs,
+                });
+            }
+        }
+    }
+    let citations = match hook {
+        Some(h) => {
+            let (cites, d) = h.finish();
+            c.diags.extend(d);
+            cites
+        }
+        None => Vec::new(),
     };
 
     let page = Page {
@@ -464,6 +517,7 @@ pub fn parse_file(
         event,
         lesson,
         body,
+        citations,
     };
     let ok = !c.diags.iter().any(Diagnostic::is_error);
     (ok.then(|| Parsed::Page(Box::new(page))), c.diags)
@@ -480,17 +534,18 @@ fn parse_event(c: &mut Checker<'_>, raw: &RawMeta, tz: &jiff::tz::TimeZone) -> O
         c.missing("location", "活动地点", "location: 镇法治文化广场");
     }
     if let (Some(s), Some(e)) = (&start, &end)
-        && e < s {
-            c.error_at(
-                "end",
-                format!(
-                    "活动结束时间 {} 早于开始时间 {}",
-                    raw.end.as_deref().unwrap_or(""),
-                    raw.start.as_deref().unwrap_or("")
-                ),
-                "检查 start 和 end：结束时间不能早于开始时间（跨天的活动写结束那天的日期）。",
-            );
-        }
+        && e < s
+    {
+        c.error_at(
+            "end",
+            format!(
+                "活动结束时间 {} 早于开始时间 {}",
+                raw.end.as_deref().unwrap_or(""),
+                raw.start.as_deref().unwrap_or("")
+            ),
+            "检查 start 和 end：结束时间不能早于开始时间（跨天的活动写结束那天的日期）。",
+        );
+    }
     let start = start?;
     if location.is_empty() {
         return None;
@@ -566,6 +621,7 @@ fn parse_lesson(c: &mut Checker<'_>, raw: &RawMeta, place: &Place) -> Option<Les
         order: order?,
         order_line,
         laws,
+        cited: Vec::new(),
         duration: raw.duration.clone().map(|d| {
             let d = d.0.trim().to_string();
             if d.chars().all(|c| c.is_ascii_digit()) {

@@ -94,10 +94,22 @@ pub struct LessonVm {
     pub total: usize,
     pub duration: Option<String>,
     pub key_points: Vec<String>,
+    /// `laws:` as written.
     pub laws: Vec<String>,
+    /// The cited articles with their full text and a link.
+    pub cited: Vec<CitedVm>,
     pub quiz: Vec<QuizVm>,
     pub prev: Option<LinkVm>,
     pub next: Option<LinkVm>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CitedVm {
+    pub written: String,
+    pub law: String,
+    pub label: String,
+    pub url: String,
+    pub paragraphs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -326,6 +338,17 @@ fn lesson_vm(site: &Site, i: usize, p: &Page) -> Option<LessonVm> {
         duration: l.duration.clone(),
         key_points: l.key_points.clone(),
         laws: l.laws.iter().map(|(t, _)| t.clone()).collect(),
+        cited: l
+            .cited
+            .iter()
+            .map(|a| CitedVm {
+                written: a.written.clone(),
+                law: a.law_short.clone(),
+                label: a.label.clone(),
+                url: format!("{}#{}", c.link(&a.path), a.anchor),
+                paragraphs: a.paragraphs.clone(),
+            })
+            .collect(),
         quiz: l
             .quiz
             .iter()

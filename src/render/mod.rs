@@ -166,7 +166,7 @@ fn html_path(path: &str) -> String {
 }
 
 /// Which menu item is active for a page at site path `path`.
-fn nav_active(site: &Site, path: &str) -> i64 {
+pub fn nav_active(site: &Site, path: &str) -> i64 {
     let mut best: (usize, i64) = (0, -1);
     for (k, m) in site.config.menu.iter().enumerate() {
         if crate::markdown::is_external(&m.url) {

@@ -12,6 +12,9 @@ use crate::diag::{Diagnostic, sort_and_dedup};
 use crate::output::OutputSet;
 use crate::render::theme::resolve_theme;
 use crate::site::{BuildOptions, LinkInput, link};
+use crate::statute::LawLibrary;
+use crate::statute::parse::{LawFile, parse_law_file};
+use crate::statute::render::LawPages;
 
 /// "Now" for a build: a fixed instant, or a date-time written by the user (read in the
 /// site's time zone when it has no offset).
@@ -108,12 +111,25 @@ pub fn build(sources: &SiteSources, settings: &Settings, read_diags: Vec<Diagnos
         }
     };
 
-    // Parse.
+    // Parse: the statute library first (citations in pages are checked against it).
+    let law_files: Vec<(Option<LawFile>, Vec<Diagnostic>)> = sources
+        .markdown
+        .par_iter()
+        .filter(|f| is_statute_file(&f.rel))
+        .map(|f| parse_law_file(&f.rel, &f.text))
+        .collect();
+    let mut files = Vec::new();
+    for (f, d) in law_files {
+        diags.extend(d);
+        files.extend(f);
+    }
+    let (library, law_diags) = LawLibrary::new(files, &config.laws.aliases);
+    diags.extend(law_diags);
     let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = sources
         .markdown
         .par_iter()
         .filter(|f| !is_statute_file(&f.rel))
-        .map(|f| parse_file(&f.rel, &f.text, &config, None))
+        .map(|f| parse_file(&f.rel, &f.text, &config, Some(&library)))
         .collect();
     let mut pages = Vec::new();
     let mut sections = Vec::new();
@@ -143,6 +159,12 @@ pub fn build(sources: &SiteSources, settings: &Settings, read_diags: Vec<Diagnos
     ] {
         other_paths.push((p.to_string(), format!("自动生成的 {p}")));
     }
+    for (p, _) in library.pages() {
+        if p != "laws/" {
+            other_paths.push((p.clone(), format!("法律法规库 /{p}")));
+        }
+    }
+    other_paths.push(("laws/".into(), "法律法规库首页 /laws/".into()));
     let opts = BuildOptions {
         drafts: settings.drafts,
         now,
@@ -153,8 +175,7 @@ pub fn build(sources: &SiteSources, settings: &Settings, read_diags: Vec<Diagnos
         sections,
         assets: &sources.assets,
         other_paths,
-        other_ids: Vec::new(),
-        citations: Default::default(),
+        other_ids: library.pages(),
     };
     let (site, link_diags) = link(input, &opts);
     diags.extend(link_diags);
@@ -166,7 +187,8 @@ pub fn build(sources: &SiteSources, settings: &Settings, read_diags: Vec<Diagnos
     }
 
     // Render.
-    let (output, render_diags) = crate::render::render(&site, &theme, None);
+    let law_pages = LawPages { lib: &library };
+    let (output, render_diags) = crate::render::render(&site, &theme, Some(&law_pages));
     diags.extend(render_diags);
     finish(Some(output), diags, page_count)
 }

@@ -123,12 +123,14 @@ impl LinkIndex<'_> {
             None => return Ok(Resolved::Withdrawn),
         };
         if let (Some(f), Some(Target::Page(i))) = (&frag_dec, self.paths.get(&site_path))
-            && !f.is_empty() && !self.page_ids[*i].contains(f) {
-                return Err(Diagnostic::error(format!(
-                    "链接的页面 /{site_path} 里没有 “#{f}” 这个位置"
-                ))
-                .with_hint("检查 # 后面的名字是否和那个页面的某个标题一致。"));
-            }
+            && !f.is_empty()
+            && !self.page_ids[*i].contains(f)
+        {
+            return Err(Diagnostic::error(format!(
+                "链接的页面 /{site_path} 里没有 “#{f}” 这个位置"
+            ))
+            .with_hint("检查 # 后面的名字是否和那个页面的某个标题一致。"));
+        }
         let mut href = self.config.link(&site_path);
         if let Some(f) = fragment {
             href.push('#');
@@ -216,13 +218,11 @@ impl LinkIndex<'_> {
     }
 
     /// Swap the tokens of `body` for final markup; problems come back located in `doc`.
-    /// `citations[i]` is the markup of the body's citation `i` (from the statute step).
     pub fn finish(
         &self,
         doc: &Doc<'_>,
         body: &Rendered,
         file_text: &str,
-        citations: &[String],
     ) -> (String, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let resolved: Vec<Resolved> = body
@@ -308,11 +308,6 @@ impl LinkIndex<'_> {
                         out.push('"');
                     }
                     out.push_str(" loading=\"lazy\">");
-                }
-                Some(TokenKind::Citation { cite }) => {
-                    if let Some(h) = citations.get(*cite) {
-                        out.push_str(h);
-                    }
                 }
                 None => {}
             }

@@ -21,6 +21,7 @@ use crate::content::page::{Page, SectionIndex};
 use crate::content::source::BinaryFile;
 use crate::diag::Diagnostic;
 use crate::markdown::LinkRef;
+use crate::statute::numerals::ArticleNo;
 use crate::text::tag_slug;
 use links::{AssetPlacement, Doc, LinkIndex, Resolved, Target, folder_of, join_relative};
 
@@ -134,6 +135,8 @@ pub struct Site {
     pub lists: Vec<ListPage>,
     /// Content files to copy: site path → bytes.
     pub assets: BTreeMap<String, Arc<[u8]>>,
+    /// Statute article (law index, article) → pages citing it (by title).
+    pub cited_by: BTreeMap<(usize, ArticleNo), Vec<usize>>,
 }
 
 /// Inputs of the link step.
@@ -147,8 +150,6 @@ pub struct LinkInput<'a> {
     pub other_paths: Vec<(String, String)>,
     /// Site paths with the ids they define (statute pages), so `#art-1043` links are checked.
     pub other_ids: Vec<(String, HashSet<String>)>,
-    /// Markup of each page's citations (by source path), from the statute step.
-    pub citations: HashMap<String, Vec<String>>,
 }
 
 /// Is this page withdrawn at `now` (draft without `--drafts`, or past its `expires`)?
@@ -237,7 +238,6 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
         assets,
         other_paths,
         other_ids,
-        citations,
     } = input;
     let mut diags = Vec::new();
 
@@ -293,8 +293,9 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
             let (a, b) = (&pages[w[0]], &pages[w[1]]);
             let (la, lb) = (a.lesson.as_ref(), b.lesson.as_ref());
             if let (Some(la), Some(lb)) = (la, lb)
-                && la.order == lb.order {
-                    diags.push(
+                && la.order == lb.order
+            {
+                diags.push(
                         Diagnostic::error(format!(
                             "同一个系列里有两课的序号都是 order: {}",
                             lb.order
@@ -307,7 +308,7 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
                             a.source, la.order_line
                         )),
                     );
-                }
+            }
         }
         let idx = index_by_dir.get(&format!("lessons/{dir}"));
         let first_name = members
@@ -478,14 +479,16 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
         let dec = crate::text::decode_percent(dest.split(['#', '?']).next().unwrap_or(""));
         let folder = folder_of(source);
         if let Some(j) = join_relative(folder, &dec)
-            && asset_set.contains_key(j.as_str()) && folder_of(&j) == folder {
-                let name = j.rsplit('/').next().unwrap_or(&j).to_string();
-                placements
-                    .entry(j.clone())
-                    .or_default()
-                    .beside
-                    .insert(path.to_string(), format!("{path}{name}"));
-            }
+            && asset_set.contains_key(j.as_str())
+            && folder_of(&j) == folder
+        {
+            let name = j.rsplit('/').next().unwrap_or(&j).to_string();
+            placements
+                .entry(j.clone())
+                .or_default()
+                .beside
+                .insert(path.to_string(), format!("{path}{name}"));
+        }
     };
     for p in &pages {
         for l in p.body.links.iter().chain(p.cover.iter()) {
@@ -582,7 +585,6 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
         page_ids,
         assets: placements,
     };
-    let no_cites: Vec<String> = Vec::new();
     let finished: Vec<(String, Option<String>, Vec<Diagnostic>)> = pages
         .par_iter()
         .map(|p| {
@@ -591,8 +593,7 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
                 path: &p.path,
                 own_ids: &p.body.ids,
             };
-            let cites = citations.get(&p.source).unwrap_or(&no_cites);
-            let (html, mut d) = index.finish(&doc, &p.body, &p.text, cites);
+            let (html, mut d) = index.finish(&doc, &p.body, &p.text);
             let cover = p.cover.as_ref().and_then(|c| match index.resolve(&doc, c) {
                 Ok(Resolved::Href(h)) => Some(h),
                 Ok(Resolved::Withdrawn) => None,
@@ -625,8 +626,7 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
             path: &path,
             own_ids: &s.intro.ids,
         };
-        let cites = citations.get(&s.source).unwrap_or(&no_cites);
-        let (html, d) = index.finish(&doc, &s.intro, &s.text, cites);
+        let (html, d) = index.finish(&doc, &s.intro, &s.text);
         diags.extend(d);
         let info = SectionInfo {
             title: s.title.clone(),
@@ -634,10 +634,22 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
             intro_html: html,
         };
         if let Some(rest) = s.dir.strip_prefix("lessons/")
-            && let Some(ser) = series.iter_mut().find(|x| x.dir == rest) {
-                ser.intro_html = info.intro_html.clone();
-            }
+            && let Some(ser) = series.iter_mut().find(|x| x.dir == rest)
+        {
+            ser.intro_html = info.intro_html.clone();
+        }
         sections.insert(s.dir.clone(), info);
+    }
+
+    let mut cited_by: BTreeMap<(usize, ArticleNo), Vec<usize>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        for c in &p.citations {
+            cited_by.entry((c.law, c.article)).or_default().push(i);
+        }
+    }
+    for v in cited_by.values_mut() {
+        v.sort_by(|&a, &b| pages[a].title.cmp(&pages[b].title).then(a.cmp(&b)));
+        v.dedup();
     }
 
     let ok = !diags.iter().any(Diagnostic::is_error);
@@ -657,6 +669,7 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
         sections,
         lists,
         assets: out_assets,
+        cited_by,
     });
     (site, diags)
 }

@@ -1,0 +1,473 @@
+//! Parse step: statute citations in Markdown text → links to the article.
+//!
+//! Recognised: `《中华人民共和国民法典》第一千零四十三条`, `《民法典》第1043条`,
+//! `第一千零四十三条第二款`, lists (`第一千零四十二条、第一千零四十三条`), ranges
+//! (`第一千零四十三条至第一千零四十五条`), and a bare `第X条` after a law was named in the same
+//! paragraph. A citation of an article that does not exist in a law of the library is an
+//! error; a law that is not in the library gives one warning per file and stays plain text.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use super::LawLibrary;
+use super::numerals::{ArticleNo, is_numeral_char, parse_number};
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::markdown::TextHook;
+use crate::text::escape_html;
+
+/// One cited article (ranges are expanded), for the "cited by" index.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Citation {
+    pub law: usize,
+    pub article: ArticleNo,
+}
+
+/// A parsed article reference: `第一千零四十三条第二款` → (1043, Some(2)), and its length in
+/// bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticleRef {
+    pub no: ArticleNo,
+    pub paragraph: Option<u32>,
+    pub len: usize,
+}
+
+fn number_run(s: &str) -> usize {
+    s.find(|c: char| !(is_numeral_char(c) || c.is_ascii_digit() || ('０'..='９').contains(&c)))
+        .unwrap_or(s.len())
+}
+
+/// Parse `第…条[之…][第…款][第…项]` at the start of `s`.
+pub fn parse_article_ref(s: &str) -> Option<ArticleRef> {
+    let rest = s.strip_prefix('第')?;
+    let n = number_run(rest);
+    let main = parse_number(&rest[..n])?;
+    let mut rest = rest[n..].strip_prefix('条')?;
+    let mut sub = 0;
+    if let Some(r) = rest.strip_prefix('之') {
+        let n = number_run(r);
+        if let Some(v) = parse_number(&r[..n]) {
+            sub = v;
+            rest = &r[n..];
+        }
+    }
+    let mut paragraph = None;
+    if let Some(r) = rest.strip_prefix('第') {
+        let n = number_run(r);
+        if let (Some(v), true) = (parse_number(&r[..n]), r[n..].starts_with('款')) {
+            paragraph = Some(v);
+            rest = &r[n + '款'.len_utf8()..];
+            if let Some(r2) = rest.strip_prefix('第') {
+                let n2 = number_run(r2);
+                if parse_number(&r2[..n2]).is_some() && r2[n2..].starts_with('项') {
+                    rest = &r2[n2 + '项'.len_utf8()..];
+                }
+            }
+        }
+    }
+    Some(ArticleRef {
+        no: ArticleNo { main, sub },
+        paragraph,
+        len: s.len() - rest.len(),
+    })
+}
+
+const RANGE_MARKS: &[&str] = &["至", "到", "—", "－", "～", "~", "-"];
+
+#[derive(Debug, Clone)]
+enum LawCtx {
+    Known(usize),
+    Unknown(String),
+}
+
+#[derive(Debug, Default)]
+struct State {
+    law: Option<LawCtx>,
+    found: Vec<Citation>,
+    diags: Vec<Diagnostic>,
+    warned: HashSet<String>,
+}
+
+/// The citation linker for one file.
+pub struct CiteHook<'a> {
+    lib: &'a LawLibrary,
+    config: &'a Config,
+    file: &'a str,
+    file_text: &'a str,
+    state: RefCell<State>,
+}
+
+/// A cited article resolved for display (lesson `laws:` blocks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub law: usize,
+    pub no: ArticleNo,
+    pub paragraph: Option<u32>,
+    /// Site path of the page and the anchor.
+    pub path: String,
+    pub anchor: String,
+}
+
+impl<'a> CiteHook<'a> {
+    pub fn new(lib: &'a LawLibrary, config: &'a Config, file: &'a str, file_text: &'a str) -> Self {
+        CiteHook {
+            lib,
+            config,
+            file,
+            file_text,
+            state: RefCell::new(State::default()),
+        }
+    }
+
+    /// The citations found and the problems, sorted and without repeats.
+    pub fn finish(self) -> (Vec<Citation>, Vec<Diagnostic>) {
+        let State {
+            mut found, diags, ..
+        } = self.state.into_inner();
+        found.sort();
+        found.dedup();
+        (found, diags)
+    }
+
+    /// Check one reference of law `law`; returns its target, or records an error.
+    fn check(
+        &self,
+        law: usize,
+        r: ArticleRef,
+        line: usize,
+        col: usize,
+        st: &mut State,
+    ) -> Option<Resolved> {
+        let l = &self.lib.laws[law];
+        match self.lib.article(law, r.no) {
+            Some((_, a)) => {
+                if let Some(p) = r.paragraph
+                    && (p == 0 || p as usize > a.paragraphs.len()) {
+                        st.diags.push(
+                            Diagnostic::error(format!(
+                                "《{}》{}只有 {} 款，没有第{}款",
+                                l.short,
+                                r.no.label(),
+                                a.paragraphs.len(),
+                                super::numerals::to_chinese(p)
+                            ))
+                            .in_file(self.file)
+                            .at(line, col)
+                            .with_source_line(self.file_text, 0)
+                            .with_hint("核对款的序号（每一自然段是一款）；也可以只写到“条”。"),
+                        );
+                        return None;
+                    }
+                let (path, anchor) = self.lib.article_target(law, r.no, r.paragraph)?;
+                Some(Resolved {
+                    law,
+                    no: r.no,
+                    paragraph: r.paragraph,
+                    path,
+                    anchor,
+                })
+            }
+            None => {
+                let range = match l.range() {
+                    Some((lo, hi)) => {
+                        let below = l.articles.range(..r.no).next_back().map(|(k, _)| *k);
+                        let above = l.articles.range(r.no..).next().map(|(k, _)| *k);
+                        let near = match (below, above) {
+                            (Some(b), Some(a)) => {
+                                format!("；最接近的是{}和{}", b.label(), a.label())
+                            }
+                            _ => String::new(),
+                        };
+                        format!(
+                            "《{}》的条文是{}至{}{near}",
+                            l.short,
+                            lo.label(),
+                            hi.label()
+                        )
+                    }
+                    None => format!("法律法规库里的《{}》没有条文", l.short),
+                };
+                st.diags.push(
+                    Diagnostic::error(format!("《{}》没有{}", l.short, r.no.label()))
+                        .in_file(self.file)
+                        .at(line, col)
+                        .with_source_line(self.file_text, r.no.label().chars().count())
+                        .with_hint(format!("{range}。请核对条文序号。")),
+                );
+                None
+            }
+        }
+    }
+
+    fn warn_unknown(&self, name: &str, line: usize, col: usize, st: &mut State) {
+        if st.warned.insert(name.to_string()) {
+            st.diags.push(
+                Diagnostic::warning(format!("《{name}》不在本站的法律法规库里，引用的条文不会加链接"))
+                    .in_file(self.file)
+                    .at(line, col)
+                    .with_source_line(self.file_text, 0)
+                    .with_hint(
+                        "如需链接，把这部法律的文本放进 content/laws/；如果是简称，在 site.yaml 的 laws.aliases 里登记。",
+                    ),
+            );
+        }
+    }
+
+    fn link(&self, target: &Resolved, shown: &str) -> String {
+        let title = self
+            .lib
+            .article(target.law, target.no)
+            .map(|(_, a)| {
+                let text = a.plain_text().replace('\n', " ");
+                let short: String = text.chars().take(160).collect();
+                let more = if text.chars().count() > 160 {
+                    "……"
+                } else {
+                    ""
+                };
+                format!(
+                    "《{}》{} {short}{more}",
+                    self.lib.laws[target.law].short,
+                    target.no.label()
+                )
+            })
+            .unwrap_or_default();
+        format!(
+            "<a class=\"pf-cite\" href=\"{}#{}\" title=\"{}\">{}</a>",
+            escape_html(&self.config.link(&target.path)),
+            escape_html(&target.anchor),
+            escape_html(&title),
+            escape_html(shown)
+        )
+    }
+
+    /// Resolve a citation written on its own (a lesson's `laws:` entry).
+    pub fn resolve_standalone(&self, text: &str, line: usize) -> Vec<Resolved> {
+        let mut st = self.state.borrow_mut();
+        let saved = st.law.take();
+        drop(st);
+        let mut out = Vec::new();
+        self.scan(text, line, 1, Some(&mut out));
+        let mut st = self.state.borrow_mut();
+        st.law = saved;
+        out
+    }
+
+    /// Scan `text`; returns the HTML if anything was linked. With `collect`, resolved targets
+    /// are pushed there too.
+    fn scan(
+        &self,
+        text: &str,
+        line: usize,
+        col: usize,
+        mut collect: Option<&mut Vec<Resolved>>,
+    ) -> Option<String> {
+        let mut st = self.state.borrow_mut();
+        let mut out = String::with_capacity(text.len() + 64);
+        let mut changed = false;
+        let mut i = 0;
+        let col_at = |byte: usize| col + text[..byte].chars().count();
+        while i < text.len() {
+            let rest = &text[i..];
+            if let Some(after) = rest.strip_prefix('《')
+                && let Some(end) = after.find('》') {
+                    let name = &after[..end];
+                    if !name.is_empty() && !name.contains('《') {
+                        st.law = Some(match self.lib.find(name) {
+                            Some(l) => LawCtx::Known(l),
+                            None => LawCtx::Unknown(name.to_string()),
+                        });
+                        let whole = '《'.len_utf8() + end + '》'.len_utf8();
+                        out.push_str(&escape_html(&rest[..whole]));
+                        i += whole;
+                        continue;
+                    }
+                }
+            if rest.starts_with("本法") || rest.starts_with("本条") || rest.starts_with("本编")
+            {
+                // Refers to a law named elsewhere; never guessed.
+                if let Some(r) = parse_article_ref(&rest["本法".len()..]) {
+                    let whole = "本法".len() + r.len;
+                    out.push_str(&escape_html(&rest[..whole]));
+                    i += whole;
+                    continue;
+                }
+            }
+            if rest.starts_with('第')
+                && let Some(r) = parse_article_ref(rest) {
+                    let c = col_at(i);
+                    match st.law.clone() {
+                        Some(LawCtx::Known(law)) => {
+                            let first = self.check(law, r, line, c, &mut st);
+                            let mut consumed = r.len;
+                            let mut second: Option<(ArticleRef, usize, Option<Resolved>)> = None;
+                            let tail = &rest[r.len..];
+                            for m in RANGE_MARKS {
+                                if let Some(t2) = tail.strip_prefix(m) {
+                                    if let Some(r2) = parse_article_ref(t2) {
+                                        let c2 = col_at(i + r.len + m.len());
+                                        let res2 = self.check(law, r2, line, c2, &mut st);
+                                        second = Some((r2, m.len(), res2));
+                                    }
+                                    break;
+                                }
+                            }
+                            let shown = &rest[..r.len];
+                            match &first {
+                                Some(t) => {
+                                    out.push_str(&self.link(t, shown));
+                                    st.found.push(Citation { law, article: r.no });
+                                    if let Some(c) = collect.as_deref_mut() {
+                                        c.push(t.clone());
+                                    }
+                                    changed = true;
+                                }
+                                None => out.push_str(&escape_html(shown)),
+                            }
+                            if let Some((r2, mark_len, res2)) = second {
+                                out.push_str(&escape_html(&rest[r.len..r.len + mark_len]));
+                                let shown2 = &rest[r.len + mark_len..r.len + mark_len + r2.len];
+                                match &res2 {
+                                    Some(t) => {
+                                        out.push_str(&self.link(t, shown2));
+                                        changed = true;
+                                        if let Some(c) = collect.as_deref_mut() {
+                                            c.push(t.clone());
+                                        }
+                                    }
+                                    None => out.push_str(&escape_html(shown2)),
+                                }
+                                // Every article inside the range is cited too.
+                                if first.is_some() && res2.is_some() && r.no <= r2.no {
+                                    let l = &self.lib.laws[law];
+                                    for (no, _) in l.articles.range(r.no..=r2.no).take(200) {
+                                        st.found.push(Citation { law, article: *no });
+                                    }
+                                }
+                                consumed += mark_len + r2.len;
+                            }
+                            i += consumed;
+                            continue;
+                        }
+                        Some(LawCtx::Unknown(name)) => {
+                            self.warn_unknown(&name, line, c, &mut st);
+                        }
+                        None => {}
+                    }
+                    out.push_str(&escape_html(&rest[..r.len]));
+                    i += r.len;
+                    continue;
+                }
+            let ch = rest.chars().next().unwrap_or(' ');
+            out.push_str(&escape_html(&rest[..ch.len_utf8()]));
+            i += ch.len_utf8();
+        }
+        changed.then_some(out)
+    }
+}
+
+impl TextHook for CiteHook<'_> {
+    fn transform(&self, text: &str, line: usize, col: usize) -> Option<String> {
+        if !text.contains('第') && !text.contains('《') {
+            return None;
+        }
+        self.scan(text, line, col, None)
+    }
+
+    fn boundary(&self) {
+        self.state.borrow_mut().law = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Overrides, parse_config};
+    use crate::statute::parse::parse_law_file;
+
+    fn lib() -> LawLibrary {
+        let a = "# 中华人民共和国民法典\n\n# 婚姻家庭编\n\n<!-- INFO END -->\n\n第一千零四十二条 禁止包办。\n\n第一千零四十三条 家庭应当树立优良家风。\n\n夫妻应当互相忠实。\n\n第一千零四十五条 亲属包括配偶。\n";
+        let b = "# 中华人民共和国民法典\n\n# 总则\n\n<!-- INFO END -->\n\n第一条 为了保护。\n";
+        let files = vec![
+            parse_law_file("content/laws/民法典/婚姻家庭编.md", a)
+                .0
+                .unwrap(),
+            parse_law_file("content/laws/民法典/总则.md", b).0.unwrap(),
+        ];
+        LawLibrary::new(files, &Default::default()).0
+    }
+
+    fn cfg() -> Config {
+        parse_config(
+            "title: t\nbase_url: https://e.org/x/\n",
+            &Overrides::default(),
+        )
+        .unwrap()
+    }
+
+    fn run(text: &str) -> (Option<String>, Vec<Citation>, Vec<Diagnostic>) {
+        let lib = lib();
+        let cfg = cfg();
+        let hook = CiteHook::new(&lib, &cfg, "content/a.md", text);
+        let html = hook.transform(text, 1, 1);
+        let (c, d) = hook.finish();
+        (html, c, d)
+    }
+
+    #[test]
+    fn parses_references() {
+        let r = parse_article_ref("第一千零四十三条第二款规定").unwrap();
+        assert_eq!((r.no.main, r.paragraph), (1043, Some(2)));
+        assert_eq!(r.len, "第一千零四十三条第二款".len());
+        assert_eq!(parse_article_ref("第1043条").unwrap().no.main, 1043);
+        assert!(parse_article_ref("第一章").is_none());
+        assert!(parse_article_ref("第三次").is_none());
+    }
+
+    #[test]
+    fn links_every_form() {
+        let (html, cites, d) = run(
+            "《中华人民共和国民法典》第一千零四十三条、《民法典》第1042条和第一千零四十三条第二款，第一千零四十二条至第一千零四十五条。",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let html = html.unwrap();
+        assert_eq!(html.matches("class=\"pf-cite\"").count(), 5, "{html}");
+        assert!(html.contains("href=\"/x/laws/%E6%B0%91%E6%B3%95%E5%85%B8/%E5%A9%9A%E5%A7%BB%E5%AE%B6%E5%BA%AD%E7%BC%96/#art-1043\""), "{html}");
+        assert!(html.contains("#art-1043-2\""), "{html}");
+        let nums: Vec<u32> = cites.iter().map(|c| c.article.main).collect();
+        assert_eq!(nums, vec![1042, 1043, 1045]);
+    }
+
+    #[test]
+    fn bare_article_needs_a_law_in_the_paragraph() {
+        let (html, _, d) = run("第一千零四十三条规定");
+        assert!(html.is_none());
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn missing_article_is_an_error_with_the_range() {
+        let (_, _, d) = run("依照《民法典》第九千条处理。");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].is_error());
+        assert_eq!(d[0].col, Some(8));
+        assert!(
+            d[0].hint
+                .as_deref()
+                .unwrap()
+                .contains("第一条至第一千零四十五条"),
+            "{:?}",
+            d[0].hint
+        );
+        let (_, _, d) = run("《民法典》第一千零四十三条第三款");
+        assert!(d[0].message.contains("只有 2 款"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn unknown_law_warns_once() {
+        let (html, _, d) = run("《劳动法》第十条和《劳动法》第十一条");
+        assert!(html.is_none());
+        assert_eq!(d.len(), 1);
+        assert!(!d[0].is_error());
+    }
+}

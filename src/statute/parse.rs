@@ -1,0 +1,332 @@
+//! Parse step: one statute file (format in `content/laws/_index.md` and the README) → a
+//! [`LawFile`]: title, optional part (婚姻家庭编), history lines, and a sequence of headings,
+//! preamble paragraphs and articles (条) with their paragraphs (款) and items (项).
+
+use super::numerals::{ArticleNo, is_numeral_char, parse_number};
+use crate::diag::Diagnostic;
+use crate::text::heading_id;
+
+/// One statute file, parsed.
+#[derive(Debug, Clone)]
+pub struct LawFile {
+    /// `content/laws/民法典/婚姻家庭编.md`
+    pub source: String,
+    /// Folder under `content/laws/` (for grouping the index): `民法典`, `社会法`, or `""`.
+    pub folder: String,
+    /// File stem without the version date: `婚姻家庭编`, `反家庭暴力法`.
+    pub stem: String,
+    /// Full title: `中华人民共和国民法典`.
+    pub title: String,
+    /// Part of a law split over files: `婚姻家庭编`.
+    pub part: Option<String>,
+    pub history: Vec<String>,
+    /// Version date from the file name (`(2018-12-29)`), as written.
+    pub version_date: Option<String>,
+    pub blocks: Vec<Block>,
+}
+
+/// A piece of a statute's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// `##` → level 2 … `####` → level 4.
+    Heading {
+        level: u8,
+        text: String,
+        id: String,
+    },
+    /// A paragraph that belongs to no article (a preamble).
+    Text(String),
+    Article(StatuteArticle),
+}
+
+/// An article (条) of a statute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatuteArticle {
+    pub no: ArticleNo,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// Paragraphs (款); each may carry items (项) such as “（一）……”.
+    pub paragraphs: Vec<Clause>,
+}
+
+/// A paragraph (款) of an article, with its items (项).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    pub text: String,
+    pub items: Vec<String>,
+}
+
+impl StatuteArticle {
+    /// The whole text of the article as plain text (paragraphs joined by newlines).
+    pub fn plain_text(&self) -> String {
+        let mut s = String::new();
+        for (i, p) in self.paragraphs.iter().enumerate() {
+            if i > 0 {
+                s.push('\n');
+            }
+            s.push_str(&p.text);
+            for it in &p.items {
+                s.push('\n');
+                s.push_str(it);
+            }
+        }
+        s
+    }
+}
+
+/// Normalise the spacing of a heading: runs of any whitespace become one space, and letters
+/// spaced out one by one (`准 合 同`, `总 则`) are joined.
+pub fn tidy_heading(raw: &str) -> String {
+    let tokens: Vec<&str> = raw
+        .split(|c: char| c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut out = String::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if i > 0 {
+            let single = |s: &str| s.chars().count() == 1;
+            if !(single(tokens[i - 1]) && single(t)) {
+                out.push(' ');
+            }
+        }
+        out.push_str(t);
+    }
+    out
+}
+
+/// Split `第一千零四十三条 家庭应当……` into the article number and the rest.
+pub fn split_article_start(p: &str) -> Option<(ArticleNo, &str)> {
+    let rest = p.strip_prefix('第')?;
+    let num_end = rest.find(|c: char| !is_numeral_char(c))?;
+    let main = parse_number(&rest[..num_end])?;
+    let rest = rest[num_end..].strip_prefix('条')?;
+    let (sub, rest) = match rest.strip_prefix('之') {
+        Some(r) => {
+            let end = r.find(|c: char| !is_numeral_char(c)).unwrap_or(r.len());
+            (parse_number(&r[..end])?, &r[end..])
+        }
+        None => (0, rest),
+    };
+    // The number must be followed by a space (any width) or end the paragraph.
+    let first = rest.chars().next();
+    if first.is_some_and(|c| !c.is_whitespace()) {
+        return None;
+    }
+    Some((ArticleNo { main, sub }, rest.trim_start()))
+}
+
+fn is_item(p: &str) -> bool {
+    let p = p.trim_start();
+    let Some(rest) = p.strip_prefix('（').or_else(|| p.strip_prefix('(')) else {
+        return false;
+    };
+    let end = rest.find(|c: char| !is_numeral_char(c)).unwrap_or(0);
+    end > 0 && (rest[end..].starts_with('）') || rest[end..].starts_with(')'))
+}
+
+/// Parse a statute file. Problems (no title, repeated article numbers) are located.
+pub fn parse_law_file(rel: &str, text: &str) -> (Option<LawFile>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let inner = rel.strip_prefix("content/laws/").unwrap_or(rel);
+    let (folder, file) = match inner.rfind('/') {
+        Some(i) => (&inner[..i], &inner[i + 1..]),
+        None => ("", inner),
+    };
+    let stem_full = file.strip_suffix(".md").unwrap_or(file);
+    let (stem, version_date) = match (stem_full.rfind('('), stem_full.ends_with(')')) {
+        (Some(i), true) => (
+            stem_full[..i].trim().to_string(),
+            Some(stem_full[i + 1..stem_full.len() - 1].to_string()),
+        ),
+        _ => (stem_full.to_string(), None),
+    };
+
+    let mut titles: Vec<String> = Vec::new();
+    let mut history = Vec::new();
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut in_header = text.contains("<!-- INFO END -->");
+    let mut used_ids = std::collections::HashSet::new();
+    let mut current: Option<StatuteArticle> = None;
+
+    let flush = |current: &mut Option<StatuteArticle>, blocks: &mut Vec<Block>| {
+        if let Some(a) = current.take() {
+            blocks.push(Block::Article(a));
+        }
+    };
+
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with("<!--") {
+            if line.contains("INFO END") {
+                in_header = false;
+            }
+            continue;
+        }
+        if in_header {
+            if let Some(t) = line.strip_prefix("# ") {
+                titles.push(tidy_heading(t));
+            } else if !line.starts_with('#') {
+                history.push(line.to_string());
+            }
+            continue;
+        }
+        if line.starts_with('#') {
+            let level = line.chars().take_while(|&c| c == '#').count();
+            let t = tidy_heading(line.trim_start_matches('#'));
+            if level == 1 {
+                if blocks.is_empty() && current.is_none() {
+                    titles.push(t);
+                }
+                continue;
+            }
+            if t.is_empty() {
+                continue;
+            }
+            flush(&mut current, &mut blocks);
+            let base = heading_id(&t);
+            let mut id = base.clone();
+            let mut n = 1;
+            while !used_ids.insert(id.clone()) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            blocks.push(Block::Heading {
+                level: level.min(6) as u8,
+                text: t,
+                id,
+            });
+            continue;
+        }
+        if let Some((no, rest)) = split_article_start(line) {
+            flush(&mut current, &mut blocks);
+            current = Some(StatuteArticle {
+                no,
+                line: line_no,
+                paragraphs: if rest.is_empty() {
+                    vec![]
+                } else {
+                    vec![Clause {
+                        text: rest.to_string(),
+                        items: vec![],
+                    }]
+                },
+            });
+            continue;
+        }
+        match &mut current {
+            Some(a) => {
+                if is_item(line) {
+                    match a.paragraphs.last_mut() {
+                        Some(p) => p.items.push(line.to_string()),
+                        None => a.paragraphs.push(Clause {
+                            text: line.to_string(),
+                            items: vec![],
+                        }),
+                    }
+                } else {
+                    a.paragraphs.push(Clause {
+                        text: line.to_string(),
+                        items: vec![],
+                    });
+                }
+            }
+            None => blocks.push(Block::Text(line.to_string())),
+        }
+    }
+    flush(&mut current, &mut blocks);
+
+    let Some(title) = titles.first().cloned() else {
+        diags.push(
+            Diagnostic::error("法律文件缺少标题（第一行应为 “# 中华人民共和国××法”）")
+                .in_file(rel)
+                .at(1, 1)
+                .with_hint("法律文件的格式见 content/laws/_index.md 的说明。"),
+        );
+        return (None, diags);
+    };
+    let part = titles.get(1).cloned();
+
+    // Article numbers must not repeat within a file.
+    let mut seen: std::collections::HashMap<ArticleNo, usize> = Default::default();
+    for b in &blocks {
+        if let Block::Article(a) = b
+            && let Some(prev) = seen.insert(a.no, a.line) {
+                diags.push(
+                    Diagnostic::error(format!("{} 出现了两次", a.no.label()))
+                        .in_file(rel)
+                        .at(a.line, 1)
+                        .with_source_line(text, a.no.label().chars().count())
+                        .with_hint(format!("第一次出现在第 {prev} 行；检查条文编号。")),
+                );
+            }
+    }
+    (
+        Some(LawFile {
+            source: rel.to_string(),
+            folder: folder.to_string(),
+            stem,
+            title,
+            part,
+            history,
+            version_date,
+            blocks,
+        }),
+        diags,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "# 中华人民共和国民法典\n\n# 婚姻家庭编\n\n2020年5月28日 通过\n\n<!-- INFO END -->\n\n## 第一章\u{2002} 一般规定\n\n第一千零四十条 本编调整……\n\n第一千零四十三条 家庭应当树立优良家风。\n\n夫妻应当互相忠实。\n\n第一千零四十五条 亲属包括：\n\n（一）配偶；\n\n（二）血亲。\n\n<!-- FORCE BREAK -->\n\n第十条之一 测试。\n\n## 准 合 同\n";
+
+    #[test]
+    fn parses_titles_articles_paragraphs_items() {
+        let (f, d) = parse_law_file("content/laws/民法典/婚姻家庭编.md", SAMPLE);
+        assert!(d.is_empty(), "{d:?}");
+        let f = f.unwrap();
+        assert_eq!(f.title, "中华人民共和国民法典");
+        assert_eq!(f.part.as_deref(), Some("婚姻家庭编"));
+        assert_eq!(f.folder, "民法典");
+        assert_eq!(f.history, vec!["2020年5月28日 通过"]);
+        let arts: Vec<&StatuteArticle> = f
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Article(a) => Some(a),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(arts.len(), 4);
+        assert_eq!(arts[1].no, ArticleNo::new(1043));
+        assert_eq!(arts[1].paragraphs.len(), 2);
+        assert_eq!(arts[2].paragraphs.len(), 1);
+        assert_eq!(arts[2].paragraphs[0].items.len(), 2);
+        assert_eq!(arts[3].no, ArticleNo { main: 10, sub: 1 });
+        assert!(matches!(&f.blocks[0], Block::Heading { text, .. } if text == "第一章 一般规定"));
+        assert!(matches!(f.blocks.last(), Some(Block::Heading { text, .. }) if text == "准合同"));
+    }
+
+    #[test]
+    fn version_date_from_file_name() {
+        let (f, _) = parse_law_file(
+            "content/laws/社会法/反家庭暴力法(2015-12-27).md",
+            "# 中华人民共和国反家庭暴力法\n\n第一条 为了……\n",
+        );
+        let f = f.unwrap();
+        assert_eq!(f.stem, "反家庭暴力法");
+        assert_eq!(f.version_date.as_deref(), Some("2015-12-27"));
+    }
+
+    #[test]
+    fn article_start_needs_a_space() {
+        assert!(split_article_start("第三条 内容").is_some());
+        assert!(split_article_start("第三条规定的").is_none());
+        assert!(split_article_start("第三章 总则").is_none());
+    }
+}

@@ -1,0 +1,296 @@
+//! Render step for the statute library: view models of the `/laws/` index, each law file's
+//! page (every article with its anchor, paragraphs numbered, and the pages that cite it), and
+//! the overview page of a law split over several files.
+
+use minijinja::context;
+use minijinja::value::{Serde, Value};
+use serde::Serialize;
+
+use super::LawLibrary;
+use super::parse::Block;
+use crate::render::ExtraPages;
+use crate::render::context::LinkVm;
+use crate::site::Site;
+
+#[derive(Debug, Serialize)]
+struct ParagraphVm {
+    id: Option<String>,
+    number: usize,
+    text: String,
+    items: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ArticleVm {
+    id: String,
+    label: String,
+    number: u32,
+    paragraphs: Vec<ParagraphVm>,
+    cited_by: Vec<LinkVm>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum BlockVm {
+    Heading { level: u8, text: String, id: String },
+    Text { text: String },
+    Article(ArticleVm),
+}
+
+#[derive(Debug, Serialize)]
+struct TocVm {
+    level: u8,
+    text: String,
+    id: String,
+}
+
+#[derive(Debug, Serialize)]
+struct PartVm {
+    title: String,
+    url: String,
+    first: String,
+    last: String,
+    count: usize,
+    current: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct LawSummaryVm {
+    title: String,
+    short: String,
+    url: String,
+    article_count: usize,
+    version_date: Option<String>,
+    parts: Vec<PartVm>,
+}
+
+#[derive(Debug, Serialize)]
+struct GroupVm {
+    name: String,
+    laws: Vec<LawSummaryVm>,
+}
+
+/// Renders the statute library with the site's templates (`laws.html`, `law.html`,
+/// `law_overview.html`).
+pub struct LawPages<'a> {
+    pub lib: &'a LawLibrary,
+}
+
+fn parts(lib: &LawLibrary, site: &Site, law: usize, current: Option<usize>) -> Vec<PartVm> {
+    let l = &lib.laws[law];
+    l.files
+        .iter()
+        .map(|&fi| {
+            let f = &lib.files[fi];
+            let arts: Vec<_> = f
+                .blocks
+                .iter()
+                .filter_map(|b| match b {
+                    Block::Article(a) => Some(a.no),
+                    _ => None,
+                })
+                .collect();
+            PartVm {
+                title: f.part.clone().unwrap_or_else(|| f.stem.clone()),
+                url: site.config.link(&lib.file_paths[fi]),
+                first: arts.first().map(|a| a.label()).unwrap_or_default(),
+                last: arts.last().map(|a| a.label()).unwrap_or_default(),
+                count: arts.len(),
+                current: Some(fi) == current,
+            }
+        })
+        .collect()
+}
+
+fn version_of(lib: &LawLibrary, law: usize) -> Option<String> {
+    lib.laws[law]
+        .files
+        .iter()
+        .find_map(|&fi| lib.files[fi].version_date.clone())
+}
+
+impl ExtraPages for LawPages<'_> {
+    fn pages(&self, site: &Site, site_value: &Value) -> Vec<(String, String, Value)> {
+        let lib = self.lib;
+        let c = &site.config;
+        let mut jobs = Vec::new();
+        let section = site.sections.get("laws").cloned().unwrap_or_default();
+        let column = LinkVm {
+            title: section.title.clone(),
+            url: c.link("laws/"),
+        };
+        let nav_active = |path: &str| crate::render::nav_active(site, path);
+
+        // Index, grouped by folder.
+        let mut groups: Vec<GroupVm> = Vec::new();
+        for (li, l) in lib.laws.iter().enumerate() {
+            let summary = LawSummaryVm {
+                title: l.title.clone(),
+                short: l.short.clone(),
+                url: c.link(&l.path()),
+                article_count: l.articles.len(),
+                version_date: version_of(lib, li),
+                parts: if l.is_split() {
+                    parts(lib, site, li, None)
+                } else {
+                    vec![]
+                },
+            };
+            let name = if l.folder.is_empty() {
+                "其他".to_string()
+            } else {
+                l.folder.clone()
+            };
+            match groups.iter_mut().find(|g| g.name == name) {
+                Some(g) => g.laws.push(summary),
+                None => groups.push(GroupVm {
+                    name,
+                    laws: vec![summary],
+                }),
+            }
+        }
+        jobs.push((
+            "laws/index.html".to_string(),
+            "laws.html".to_string(),
+            context! {
+                site => site_value.clone(),
+                list => context! {
+                    title => section.title.clone(),
+                    description => section.description.clone(),
+                    intro => section.intro_html.clone(),
+                    url => c.link("laws/"),
+                    permalink => c.permalink("laws/"),
+                    number => 1, total => 1,
+                },
+                groups => Value::from(Serde(groups)),
+                law_count => lib.laws.len(),
+                nav_active => nav_active("laws/"),
+                current_path => "laws/",
+            },
+        ));
+
+        for (li, l) in lib.laws.iter().enumerate() {
+            let law_link = LinkVm {
+                title: l.short.clone(),
+                url: c.link(&l.path()),
+            };
+            if l.is_split() {
+                jobs.push((
+                    format!("{}index.html", l.path()),
+                    "law_overview.html".to_string(),
+                    context! {
+                        site => site_value.clone(),
+                        column => Value::from(Serde(&column)),
+                        law => context! {
+                            title => l.title.clone(),
+                            short => l.short.clone(),
+                            url => law_link.url.clone(),
+                            permalink => c.permalink(&l.path()),
+                            article_count => l.articles.len(),
+                            version_date => version_of(lib, li),
+                            history => lib.files[l.files[0]].history.clone(),
+                            parts => Value::from(Serde(parts(lib, site, li, None))),
+                        },
+                        nav_active => nav_active(&l.path()),
+                        current_path => l.path(),
+                    },
+                ));
+            }
+            for &fi in &l.files {
+                let f = &lib.files[fi];
+                let path = &lib.file_paths[fi];
+                let mut toc = Vec::new();
+                let mut blocks = Vec::new();
+                for b in &f.blocks {
+                    match b {
+                        Block::Heading { level, text, id } => {
+                            toc.push(TocVm {
+                                level: *level,
+                                text: text.clone(),
+                                id: id.clone(),
+                            });
+                            blocks.push(BlockVm::Heading {
+                                level: *level,
+                                text: text.clone(),
+                                id: id.clone(),
+                            });
+                        }
+                        Block::Text(t) => blocks.push(BlockVm::Text { text: t.clone() }),
+                        Block::Article(a) => {
+                            let cited_by = site
+                                .cited_by
+                                .get(&(li, a.no))
+                                .map(|pages| {
+                                    pages
+                                        .iter()
+                                        .map(|&pi| LinkVm {
+                                            title: site.pages[pi].title.clone(),
+                                            url: c.link(&site.pages[pi].path),
+                                        })
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            blocks.push(BlockVm::Article(ArticleVm {
+                                id: a.no.anchor(),
+                                label: a.no.label(),
+                                number: a.no.main,
+                                paragraphs: a
+                                    .paragraphs
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(k, p)| {
+                                        let n = k as u32 + 1;
+                                        ParagraphVm {
+                                            id: (!lib.paragraph_clashes(li, a.no, n))
+                                                .then(|| format!("{}-{n}", a.no.anchor())),
+                                            number: k + 1,
+                                            text: p.text.clone(),
+                                            items: p.items.clone(),
+                                        }
+                                    })
+                                    .collect(),
+                                cited_by,
+                            }));
+                        }
+                    }
+                }
+                let count = f
+                    .blocks
+                    .iter()
+                    .filter(|b| matches!(b, Block::Article(_)))
+                    .count();
+                let title = match (&f.part, l.is_split()) {
+                    (Some(p), true) => format!("{}·{p}", l.short),
+                    _ => l.short.clone(),
+                };
+                jobs.push((
+                    format!("{path}index.html"),
+                    "law.html".to_string(),
+                    context! {
+                        site => site_value.clone(),
+                        column => Value::from(Serde(&column)),
+                        law => context! {
+                            title => title,
+                            full_title => l.title.clone(),
+                            short => l.short.clone(),
+                            part => f.part.clone(),
+                            url => c.link(path),
+                            permalink => c.permalink(path),
+                            overview => l.is_split().then(|| Value::from(Serde(&law_link))),
+                            parts => Value::from(Serde(if l.is_split() { parts(lib, site, li, Some(fi)) } else { vec![] })),
+                            history => f.history.clone(),
+                            version_date => version_of(lib, li),
+                            article_count => count,
+                            toc => Value::from(Serde(toc)),
+                            blocks => Value::from(Serde(blocks)),
+                            source => f.source.clone(),
+                        },
+                        nav_active => nav_active(path),
+                        current_path => path.clone(),
+                    },
+                ));
+            }
+        }
+        jobs
+    }
+}
