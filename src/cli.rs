@@ -38,6 +38,10 @@ pub struct CommonArgs {
     /// 覆盖 site.yaml 里的网站地址 base_url
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+
+    /// 显示全部警告（默认相同的警告合并显示）
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -216,6 +216,35 @@ pub fn summary(diags: &[Diagnostic]) -> String {
     }
 }
 
+/// Shorten a report for the terminal: warnings with the same message (say, one unknown law
+/// cited in 400 files) become one entry naming the first place and the count. Errors are
+/// always kept one by one.
+pub fn condense(diags: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut groups: std::collections::HashMap<&str, (usize, usize)> = Default::default();
+    for d in diags {
+        if d.is_error() {
+            out.push(d.clone());
+            continue;
+        }
+        match groups.get_mut(d.message.as_str()) {
+            Some((_, n)) => *n += 1,
+            None => {
+                groups.insert(&d.message, (out.len(), 1));
+                out.push(d.clone());
+            }
+        }
+    }
+    for (_, (i, n)) in groups {
+        if n > 1 {
+            out[i]
+                .message
+                .push_str(&format!("（共 {n} 处，这里是第一处）"));
+        }
+    }
+    out
+}
+
 /// Line (1-based) and column (1-based, in characters) of byte offset `pos` in `text`.
 pub fn line_col(text: &str, pos: usize) -> (usize, usize) {
     let pos = floor_char_boundary(text, pos.min(text.len()));

@@ -13,7 +13,7 @@ use pulldown_cmark::{
     CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset,
 };
 
-use crate::diag::{Diagnostic, line_col};
+use crate::diag::Diagnostic;
 use crate::text::{count_chars, escape_html, heading_id};
 
 /// Start and end of a token in rendered HTML: `\u{E000}17\u{E001}`.
@@ -150,8 +150,12 @@ pub fn render(
     } else {
         src.body
     };
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(src.file_text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     let mut pass = Pass {
         src,
+        line_starts,
         out: Rendered::default(),
         diags: Vec::new(),
         events: Vec::new(),
@@ -191,6 +195,8 @@ pub fn render(
 
 struct Pass<'s, 'a> {
     src: &'s BodySource<'s>,
+    /// Byte offset where each line of the file starts.
+    line_starts: Vec<usize>,
     out: Rendered,
     diags: Vec<Diagnostic>,
     events: Vec<Event<'a>>,
@@ -220,7 +226,15 @@ struct HeadingBuf<'a> {
 
 impl<'a> Pass<'_, 'a> {
     fn pos(&self, offset: usize) -> (usize, usize) {
-        line_col(self.src.file_text, self.src.body_offset + offset)
+        let text = self.src.file_text;
+        let at = crate::diag::floor_char_boundary(text, self.src.body_offset + offset);
+        let line = self.line_starts.partition_point(|&s| s <= at);
+        let start = self
+            .line_starts
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(0);
+        (line.max(1), text[start..at].chars().count() + 1)
     }
 
     fn boundary(&self) {
@@ -309,14 +323,16 @@ impl<'a> Pass<'_, 'a> {
                 if self.image.is_some() {
                     return;
                 }
-                if self.link_stack.is_empty() && self.heading.is_none()
-                    && let Some(hook) = self.hook {
-                        let (line, col) = self.pos(offset);
-                        if let Some(html) = hook.transform(&t, line, col) {
-                            self.emit(Event::InlineHtml(html.into()));
-                            return;
-                        }
+                if self.link_stack.is_empty()
+                    && self.heading.is_none()
+                    && let Some(hook) = self.hook
+                {
+                    let (line, col) = self.pos(offset);
+                    if let Some(html) = hook.transform(&t, line, col) {
+                        self.emit(Event::InlineHtml(html.into()));
+                        return;
                     }
+                }
                 self.emit(Event::Text(t));
             }
             Event::Code(t) => {

@@ -1,31 +1,38 @@
-//! Write step: the [`OutputSet`] (site path → bytes, sorted) and the one function that puts it
-//! on disk. `build` writes a staging folder beside the output and swaps it in only when
-//! everything was written; the old output is never cleaned first, so a failed build leaves it
-//! exactly as it was.
+//! Write step: where rendered files go. The render step hands every file to a [`Sink`] as
+//! soon as it is made, so a big site never sits in memory twice:
+//!
+//! - [`Staging`] (`build`): files go to a hidden folder beside the output; only when the whole
+//!   build succeeded is it swapped in by rename. The old output is never cleaned first, so a
+//!   failed build leaves it exactly as it was.
+//! - [`MemorySink`] (`serve`, tests): an [`OutputSet`] in memory.
+//! - [`NullSink`] (`check`): nothing kept.
 
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use rayon::prelude::*;
+/// The bytes of one output file (shared, so static files are not copied per build).
+pub type Blob = Arc<[u8]>;
+
+/// Where rendered files go. Called from many threads at once.
+pub trait Sink: Sync {
+    /// Store the file at `path` (relative to the output root, `/`-separated).
+    fn put(&self, path: &str, bytes: Blob) -> io::Result<()>;
+}
 
 /// Every file of a built site, by path relative to the output folder (`articles/a/index.html`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OutputSet {
-    files: BTreeMap<String, Arc<[u8]>>,
+    files: BTreeMap<String, Blob>,
 }
 
 impl OutputSet {
-    pub fn insert(&mut self, path: String, bytes: Arc<[u8]>) {
+    pub fn insert(&mut self, path: String, bytes: Blob) {
         self.files.insert(path, bytes);
     }
 
-    pub fn extend(&mut self, items: impl IntoIterator<Item = (String, Arc<[u8]>)>) {
-        self.files.extend(items);
-    }
-
-    pub fn get(&self, path: &str) -> Option<&Arc<[u8]>> {
+    pub fn get(&self, path: &str) -> Option<&Blob> {
         self.files.get(path)
     }
 
@@ -33,7 +40,7 @@ impl OutputSet {
         self.files.keys()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Arc<[u8]>)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Blob)> {
         self.files.iter()
     }
 
@@ -51,69 +58,122 @@ impl OutputSet {
     }
 }
 
-/// Write `set` into `dest`, replacing what was there only after everything is written.
-///
-/// The files go to `dest`'s sibling `.<name>.staging-<pid>`; then `dest` is renamed to
-/// `.<name>.old-<pid>`, the staging folder to `dest`, and the old folder is removed. On any
-/// error the staging folder is removed and `dest` is untouched.
+/// Keeps the output in memory.
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    set: Mutex<OutputSet>,
+}
+
+impl MemorySink {
+    pub fn into_output(self) -> OutputSet {
+        self.set.into_inner().unwrap_or_default()
+    }
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: Blob) -> io::Result<()> {
+        self.set
+            .lock()
+            .map_err(|_| io::Error::other("output lock poisoned"))?
+            .insert(path.to_string(), bytes);
+        Ok(())
+    }
+}
+
+/// Drops everything (for `check`).
+#[derive(Debug, Default)]
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn put(&self, _path: &str, _bytes: Blob) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A staging folder beside the output folder. Files are written into it; [`Staging::commit`]
+/// swaps it in by rename; dropping it without committing removes it.
+#[derive(Debug)]
+pub struct Staging {
+    dest: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Prepare `.<name>.staging-<pid>` beside `dest` (removing a leftover of a crashed run).
+    pub fn new(dest: &Path) -> io::Result<Self> {
+        let parent = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        std::fs::create_dir_all(&parent)?;
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.staging-{pid}"));
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir(&dir)?;
+        Ok(Staging {
+            dest: dest.to_path_buf(),
+            dir,
+            old,
+            committed: false,
+        })
+    }
+
+    /// Replace the output folder with the staging folder.
+    pub fn commit(mut self) -> io::Result<()> {
+        if self.dest.exists() {
+            if self.old.exists() {
+                std::fs::remove_dir_all(&self.old)?;
+            }
+            std::fs::rename(&self.dest, &self.old)?;
+            if let Err(e) = std::fs::rename(&self.dir, &self.dest) {
+                // Put the previous output back.
+                let _ = std::fs::rename(&self.old, &self.dest);
+                return Err(e);
+            }
+            self.committed = true;
+            std::fs::remove_dir_all(&self.old)?;
+        } else {
+            std::fs::rename(&self.dir, &self.dest)?;
+            self.committed = true;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: Blob) -> io::Result<()> {
+        let full = self.dir.join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(full, &bytes)
+    }
+}
+
+/// Write a whole [`OutputSet`] to `dest` through a staging folder.
 pub fn write_output(set: &OutputSet, dest: &Path) -> io::Result<()> {
-    let parent = match dest.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    std::fs::create_dir_all(&parent)?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.staging-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
+    let staging = Staging::new(dest)?;
+    for (p, b) in set.iter() {
+        staging.put(p, b.clone())?;
     }
-    let result = write_tree(set, &staging).and_then(|()| swap_in(&staging, dest, &old));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
-}
-
-fn write_tree(set: &OutputSet, root: &Path) -> io::Result<()> {
-    std::fs::create_dir_all(root)?;
-    // Folders first (sorted, once each), then files in parallel.
-    let mut dirs: Vec<PathBuf> = set
-        .files
-        .keys()
-        .filter_map(|p| Path::new(p).parent().map(|d| root.join(d)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d)?;
-    }
-    let files: Vec<(&String, &Arc<[u8]>)> = set.files.iter().collect();
-    files
-        .par_iter()
-        .try_for_each(|(p, bytes)| std::fs::write(root.join(p), bytes))
-}
-
-fn swap_in(staging: &Path, dest: &Path, old: &Path) -> io::Result<()> {
-    if dest.exists() {
-        if old.exists() {
-            std::fs::remove_dir_all(old)?;
-        }
-        std::fs::rename(dest, old)?;
-        if let Err(e) = std::fs::rename(staging, dest) {
-            // Put the previous output back.
-            let _ = std::fs::rename(old, dest);
-            return Err(e);
-        }
-        std::fs::remove_dir_all(old)?;
-    } else {
-        std::fs::rename(staging, dest)?;
-    }
-    Ok(())
+    staging.commit()
 }
 
 #[cfg(test)]
@@ -134,5 +194,19 @@ mod tests {
         assert_eq!(std::fs::read(dest.join("index.html")).unwrap(), b"new");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn dropped_staging_leaves_the_output_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("public");
+        std::fs::create_dir(&dest).unwrap();
+        std::fs::write(dest.join("keep.html"), "keep").unwrap();
+        {
+            let s = Staging::new(&dest).unwrap();
+            s.put("index.html", Arc::from(&b"x"[..])).unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(std::fs::read(dest.join("keep.html")).unwrap(), b"keep");
     }
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 use super::{EXIT_OK, EXIT_SITE_ERRORS, EXIT_USAGE, report, settings};
 use crate::cli::BuildArgs;
 use crate::content::source::read_site;
-use crate::output::write_output;
+use crate::output::Staging;
 
 pub fn run(root: &Path, args: &BuildArgs) -> u8 {
     let started = Instant::now();
@@ -24,15 +24,26 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let build = crate::site::build(&sources, &settings, read_diags);
-    report(&build.diagnostics);
-    let Some(output) = &build.output else {
-        eprintln!("构建失败，public/ 保持原样，没有写入任何文件。");
-        return EXIT_SITE_ERRORS;
-    };
     let dest = args.output.clone().unwrap_or_else(|| root.join("public"));
-    if let Err(e) = write_output(output, &dest) {
-        eprintln!("错误: 无法写入 {}：{e}", dest.display());
+    let staging = match Staging::new(&dest) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("错误: 无法在 {} 旁边创建临时文件夹：{e}", dest.display());
+            return EXIT_USAGE;
+        }
+    };
+    let build = crate::site::build(&sources, &settings, read_diags, &staging);
+    report(&build.diagnostics, args.common.verbose);
+    if build.has_errors() {
+        eprintln!("构建失败，{} 保持原样，没有改动任何文件。", dest.display());
+        return EXIT_SITE_ERRORS;
+    }
+    if let Some(e) = &build.io_error {
+        eprintln!("错误: 写入输出文件失败：{e}。{} 保持原样。", dest.display());
+        return EXIT_USAGE;
+    }
+    if let Err(e) = staging.commit() {
+        eprintln!("错误: 无法用新生成的网站替换 {}：{e}", dest.display());
         return EXIT_USAGE;
     }
     eprintln!(

@@ -5,6 +5,7 @@ use std::path::Path;
 use super::{EXIT_OK, EXIT_SITE_ERRORS, EXIT_USAGE, report, settings};
 use crate::cli::CommonArgs;
 use crate::content::source::read_site;
+use crate::output::NullSink;
 
 pub fn run(root: &Path, args: &CommonArgs) -> u8 {
     let settings = match settings(args) {
@@ -21,8 +22,8 @@ pub fn run(root: &Path, args: &CommonArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let build = crate::site::build(&sources, &settings, read_diags);
-    report(&build.diagnostics);
+    let build = crate::site::build(&sources, &settings, read_diags, &NullSink);
+    report(&build.diagnostics, args.verbose);
     if build.has_errors() {
         eprintln!("检查未通过。");
         EXIT_SITE_ERRORS

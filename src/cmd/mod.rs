@@ -48,12 +48,36 @@ pub fn settings(args: &CommonArgs) -> Result<Settings, String> {
     })
 }
 
-/// Print diagnostics to stderr, then a summary line.
-pub fn report(diags: &[Diagnostic]) {
+/// Warnings shown before the rest are summarised (unless `--verbose`).
+pub const WARNINGS_SHOWN: usize = 30;
+
+/// Print diagnostics to stderr (errors all, warnings condensed unless `verbose`), then a
+/// summary line.
+pub fn report(diags: &[Diagnostic], verbose: bool) {
     let stderr = std::io::stderr();
-    let mut err = stderr.lock();
-    for d in diags {
+    let mut err = std::io::BufWriter::new(stderr.lock());
+    let shown = if verbose {
+        diags.to_vec()
+    } else {
+        crate::diag::condense(diags)
+    };
+    let mut warnings = 0;
+    let mut hidden = 0;
+    for d in &shown {
+        if !d.is_error() {
+            warnings += 1;
+            if !verbose && warnings > WARNINGS_SHOWN {
+                hidden += 1;
+                continue;
+            }
+        }
         let _ = writeln!(err, "{d}");
+    }
+    if hidden > 0 {
+        let _ = writeln!(
+            err,
+            "……另有 {hidden} 类警告没有显示，加上 --verbose 可以看到全部。"
+        );
     }
     if !diags.is_empty() {
         let _ = writeln!(err, "{}", summary(diags));

@@ -181,20 +181,10 @@ pub struct PaginatorVm {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PagerLinkVm {
+    /// Page number; 0 marks a gap (“…”) between shown numbers.
     pub number: usize,
     pub url: String,
     pub current: bool,
-}
-
-/// A lesson series as the lessons index shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct SeriesVm {
-    pub title: String,
-    pub url: String,
-    pub description: Option<String>,
-    pub intro: String,
-    pub count: usize,
-    pub lessons: Vec<CardVm>,
 }
 
 /// A tag in the tag index.
@@ -461,14 +451,49 @@ pub fn paginator_vm(config: &Config, number: usize, paths: &[String]) -> Paginat
         total: paths.len(),
         prev: (number > 1).then(|| config.link(&paths[number - 2])),
         next: paths.get(number).map(|p| config.link(p)),
-        pages: paths
-            .iter()
-            .enumerate()
-            .map(|(k, p)| PagerLinkVm {
-                number: k + 1,
-                url: config.link(p),
-                current: k + 1 == number,
+        pages: pager_window(number, paths.len())
+            .into_iter()
+            .map(|n| PagerLinkVm {
+                number: n,
+                url: if n == 0 {
+                    String::new()
+                } else {
+                    config.link(&paths[n - 1])
+                },
+                current: n == number,
             })
             .collect(),
+    }
+}
+
+/// Page numbers to show: the first, the last, and two on each side of the current one, with
+/// 0 where numbers are left out. `(6, 20)` → `1 0 4 5 6 7 8 0 20`.
+pub fn pager_window(current: usize, total: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    for n in 1..=total {
+        let near = n + 2 >= current && n <= current + 2;
+        if n == 1 || n == total || near {
+            if let Some(&last) = out.last()
+                && last != 0
+                && n > last + 1
+            {
+                out.push(0);
+            }
+            out.push(n);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager_window;
+
+    #[test]
+    fn pager_shows_ends_and_neighbours() {
+        assert_eq!(pager_window(6, 20), vec![1, 0, 4, 5, 6, 7, 8, 0, 20]);
+        assert_eq!(pager_window(1, 3), vec![1, 2, 3]);
+        assert_eq!(pager_window(1, 1), vec![1]);
+        assert_eq!(pager_window(4, 6), vec![1, 2, 3, 4, 5, 6]);
     }
 }

@@ -7,7 +7,6 @@ use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
-use super::context::CardVm;
 use crate::content::Kind;
 use crate::content::dates::rfc3339;
 use crate::site::Site;
@@ -34,11 +33,7 @@ struct SitemapEntry {
 }
 
 /// (output path, template, context) of each feed.
-pub fn jobs(
-    site: &Site,
-    site_value: &Value,
-    cards: &[CardVm],
-) -> Vec<(String, &'static str, Value)> {
+pub fn jobs(site: &Site, site_value: &Value) -> Vec<(String, &'static str, Value)> {
     let c = &site.config;
     let mut dated: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.pages[i].date.is_some() && site.pages[i].kind != Kind::Page)
@@ -81,7 +76,7 @@ pub fn jobs(
                     let published = p.date.as_ref().map(rfc3339).unwrap_or_default();
                     EntryVm {
                         title: p.title.clone(),
-                        permalink: cards[i].permalink.clone(),
+                        permalink: c.permalink(&p.path),
                         updated: p
                             .updated
                             .as_ref()

@@ -18,9 +18,9 @@ use rayon::prelude::*;
 
 use crate::content::Kind;
 use crate::diag::Diagnostic;
-use crate::output::OutputSet;
+use crate::output::{Blob, Sink};
 use crate::site::{ListKind, ListPage, Site};
-use context::{CardVm, LinkVm, SeriesVm, TagCountVm, card_vm, page_vm, paginator_vm, site_vm};
+use context::{LinkVm, TagCountVm, card_vm, page_vm, paginator_vm, site_vm};
 use theme::Theme;
 
 pub use embedded::FILES as BUILTIN_THEME_FILES;
@@ -148,6 +148,20 @@ pub fn environment(site: &Site, theme: &Theme) -> Result<Environment<'static>, V
         env.set_syntax(syntax);
     }
     filters::register(&mut env, site, theme);
+    // minijinja's HTML escaping also escapes `/` (as `&#x2f;`), which bloats every link;
+    // escaping the five HTML metacharacters is enough inside text and quoted attributes.
+    env.set_formatter(|out, state, value| {
+        if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
+            && !value.is_safe()
+            && !value.is_undefined()
+            && let Some(s) = value.as_str()
+        {
+            return out
+                .write_str(&crate::text::escape_html(s))
+                .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "写入失败"));
+        }
+        minijinja::escape_formatter(out, state, value)
+    });
     let mut errors = Vec::new();
     for (name, t) in &theme.templates {
         if let Err(e) = env.add_template_owned(name.clone(), t.source.to_string()) {
@@ -185,42 +199,78 @@ pub fn nav_active(site: &Site, path: &str) -> i64 {
     best.1
 }
 
-/// Render everything. Returns the output, or the template problems found.
+/// What rendering produced (the files themselves went to the sink).
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub files: usize,
+    pub bytes: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The sink failed (disk full, permissions…): the build cannot be used.
+    pub io_error: Option<std::io::Error>,
+}
+
+/// Render everything into `sink`.
 pub fn render(
     site: &Site,
     theme: &Theme,
     extra: Option<&dyn ExtraPages>,
-) -> (OutputSet, Vec<Diagnostic>) {
-    let mut out = OutputSet::default();
+    sink: &dyn Sink,
+) -> Rendered {
     let env = match environment(site, theme) {
         Ok(env) => env,
-        Err(d) => return (out, d),
+        Err(d) => {
+            return Rendered {
+                diagnostics: d,
+                ..Default::default()
+            };
+        }
     };
     let problems = Problems {
         seen: Mutex::new(BTreeMap::new()),
     };
+    let io_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
+    let counts = Mutex::new((0usize, 0usize));
     let site_value = Value::from(Serde(site_vm(site)));
-    let cards: Vec<CardVm> = (0..site.pages.len())
+    let card_values: Vec<Value> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| card_vm(site, i))
+        .map(|i| Value::from(Serde(card_vm(site, i))))
         .collect();
-    let card_values: Vec<Value> = cards.iter().map(|c| Value::from(Serde(c))).collect();
 
-    let render_one = |template: &str, path: &str, ctx: Value| -> Option<(String, Arc<[u8]>)> {
+    let put = |path: &str, bytes: Blob| {
+        let len = bytes.len();
+        match sink.put(path, bytes) {
+            Ok(()) => {
+                if let Ok(mut c) = counts.lock() {
+                    c.0 += 1;
+                    c.1 += len;
+                }
+            }
+            Err(e) => {
+                if let Ok(mut slot) = io_error.lock() {
+                    slot.get_or_insert(e);
+                }
+            }
+        }
+    };
+    // Render one template into the sink; returns the HTML page's site path on success.
+    let render_one = |template: &str, path: &str, ctx: Value| -> bool {
         let result = env.get_template(template).and_then(|t| t.render(ctx));
         match result {
-            Ok(s) => Some((path.to_string(), Arc::from(s.into_bytes()))),
+            Ok(s) => {
+                put(path, Arc::from(s.into_bytes()));
+                true
+            }
             Err(e) => {
                 problems.add(template_diag(&e, theme, Some(&format!("/{path}"))));
-                None
+                false
             }
         }
     };
 
     // Content pages.
-    let rendered: Vec<Option<(String, Arc<[u8]>)>> = (0..site.pages.len())
+    let mut html_paths: Vec<String> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| {
+        .filter_map(|i| {
             let p = &site.pages[i];
             let template = match p.kind {
                 Kind::Article => "article.html",
@@ -228,71 +278,61 @@ pub fn render(
                 Kind::Lesson => "lesson.html",
                 Kind::Page => "page.html",
             };
-            let vm = page_vm(site, i, cards[i].clone());
+            let vm = page_vm(site, i, card_vm(site, i));
             let ctx = context! {
                 site => site_value.clone(),
                 page => Value::from(Serde(vm)),
                 nav_active => nav_active(site, &p.path),
                 current_path => p.path.clone(),
             };
-            render_one(template, &html_path(&p.path), ctx)
+            render_one(template, &html_path(&p.path), ctx).then(|| p.path.clone())
         })
         .collect();
-    out.extend(rendered.into_iter().flatten());
 
     // Lists.
-    let rendered: Vec<Option<(String, Arc<[u8]>)>> = site
-        .lists
-        .par_iter()
-        .map(|l| {
-            let (template, ctx) = list_context(site, l, &site_value, &card_values, &cards);
-            render_one(template, &html_path(&l.path), ctx)
-        })
-        .collect();
-    out.extend(rendered.into_iter().flatten());
+    html_paths.par_extend(site.lists.par_iter().filter_map(|l| {
+        let (template, ctx) = list_context(site, l, &site_value, &card_values);
+        render_one(template, &html_path(&l.path), ctx).then(|| l.path.clone())
+    }));
 
     // Other steps' pages (statute library).
     if let Some(extra) = extra {
         let jobs = extra.pages(site, &site_value);
-        let rendered: Vec<Option<(String, Arc<[u8]>)>> = jobs
-            .into_par_iter()
-            .map(|(path, template, ctx)| render_one(&template, &path, ctx))
-            .collect();
-        out.extend(rendered.into_iter().flatten());
+        html_paths.par_extend(jobs.into_par_iter().filter_map(|(path, template, ctx)| {
+            render_one(&template, &path, ctx)
+                .then(|| path.trim_end_matches("index.html").to_string())
+        }));
     }
 
     // Feeds, sitemap, robots, 404.
-    for (path, template, ctx) in feeds::jobs(site, &site_value, &cards) {
-        if let Some(r) = render_one(template, &path, ctx) {
-            out.insert(r.0, r.1);
-        }
+    for (path, template, ctx) in feeds::jobs(site, &site_value) {
+        render_one(template, &path, ctx);
     }
     let ctx = context! { site => site_value.clone(), nav_active => -1, current_path => "404.html" };
-    if let Some(r) = render_one("404.html", "404.html", ctx) {
-        out.insert(r.0, r.1);
-    }
-    let sitemap_paths: Vec<String> = out
-        .paths()
-        .filter(|p| p.ends_with("index.html"))
-        .map(|p| p.trim_end_matches("index.html").to_string())
-        .collect();
-    let sitemap = feeds::sitemap_context(site, &site_value, &sitemap_paths);
-    if let Some(r) = render_one("sitemap.xml", "sitemap.xml", sitemap) {
-        out.insert(r.0, r.1);
-    }
+    render_one("404.html", "404.html", ctx);
+    html_paths.sort();
+    let sitemap = feeds::sitemap_context(site, &site_value, &html_paths);
+    render_one("sitemap.xml", "sitemap.xml", sitemap);
     let ctx = context! { site => site_value.clone(), sitemap_url => site.config.permalink("sitemap.xml") };
-    if let Some(r) = render_one("robots.txt", "robots.txt", ctx) {
-        out.insert(r.0, r.1);
-    }
+    render_one("robots.txt", "robots.txt", ctx);
 
     // Files copied as they are.
-    for (path, bytes) in &theme.static_files {
-        out.insert(path.clone(), bytes.clone());
+    let copies: Vec<(&String, &Blob)> = theme
+        .static_files
+        .iter()
+        .chain(site.assets.iter())
+        .collect();
+    copies
+        .par_iter()
+        .for_each(|(path, bytes)| put(path, (*bytes).clone()));
+
+    let (files, bytes) = counts.into_inner().unwrap_or_default();
+    Rendered {
+        files,
+        bytes,
+        diagnostics: problems.into_diags(),
+        io_error: io_error.into_inner().unwrap_or_default(),
     }
-    for (path, bytes) in &site.assets {
-        out.insert(path.clone(), bytes.clone());
-    }
-    (out, problems.into_diags())
 }
 
 fn list_context(
@@ -300,7 +340,6 @@ fn list_context(
     l: &ListPage,
     site_value: &Value,
     card_values: &[Value],
-    cards: &[CardVm],
 ) -> (&'static str, Value) {
     let c = &site.config;
     let items: Vec<Value> = l.items.iter().map(|&i| card_values[i].clone()).collect();
@@ -321,13 +360,14 @@ fn list_context(
     let nav = nav_active(site, &l.path);
     let series_vm = |si: usize| {
         let s = &site.series[si];
-        SeriesVm {
-            title: s.title.clone(),
-            url: c.link(&s.path),
-            description: s.description.clone(),
-            intro: s.intro_html.clone(),
-            count: s.lessons.len(),
-            lessons: s.lessons.iter().map(|&i| cards[i].clone()).collect(),
+        let lessons: Vec<Value> = s.lessons.iter().map(|&i| card_values[i].clone()).collect();
+        context! {
+            title => s.title.clone(),
+            url => c.link(&s.path),
+            description => s.description.clone(),
+            intro => s.intro_html.clone(),
+            count => s.lessons.len(),
+            lessons => lessons,
         }
     };
     match &l.kind {
@@ -344,7 +384,7 @@ fn list_context(
                 .take(5)
                 .map(|&i| card_values[i].clone())
                 .collect();
-            let series: Vec<SeriesVm> = (0..site.series.len()).map(series_vm).collect();
+            let series: Vec<Value> = (0..site.series.len()).map(series_vm).collect();
             let home = section("");
             (
                 "index.html",
@@ -354,7 +394,7 @@ fn list_context(
                     intro => home.intro_html,
                     latest_articles => latest,
                     upcoming_events => upcoming,
-                    series => Value::from(Serde(series)),
+                    series => series,
                     nav_active => nav,
                     current_path => l.path.clone(),
                 },
@@ -396,13 +436,13 @@ fn list_context(
             )
         }
         ListKind::LessonsIndex => {
-            let series: Vec<SeriesVm> = (0..site.series.len()).map(series_vm).collect();
+            let series: Vec<Value> = (0..site.series.len()).map(series_vm).collect();
             (
                 "lessons.html",
                 context! {
                     site => site_value.clone(),
                     list => base(section("lessons").title, "lessons"),
-                    series => Value::from(Serde(series)),
+                    series => series,
                     feed_url => c.link("lessons/atom.xml"),
                     nav_active => nav,
                     current_path => l.path.clone(),
@@ -416,8 +456,8 @@ fn list_context(
                 "series.html",
                 context! {
                     site => site_value.clone(),
-                    list => base(s.title.clone(), &dir),
-                    series => Value::from(Serde(s)),
+                    list => base(site.series[*si].title.clone(), &dir),
+                    series => s,
                     items => items,
                     column => Value::from(Serde(LinkVm { title: section("lessons").title, url: c.link("lessons/") })),
                     nav_active => nav,

@@ -9,7 +9,7 @@ use crate::content::dates::parse_datetime;
 use crate::content::page::{Parsed, is_statute_file, parse_file};
 use crate::content::source::SiteSources;
 use crate::diag::{Diagnostic, sort_and_dedup};
-use crate::output::OutputSet;
+use crate::output::Sink;
 use crate::render::theme::resolve_theme;
 use crate::site::{BuildOptions, LinkInput, link};
 use crate::statute::LawLibrary;
@@ -32,15 +32,15 @@ pub struct Settings {
     pub overrides: Overrides,
 }
 
-/// What a build produced.
+/// What a build produced (the files themselves went to the sink).
 #[derive(Debug, Default)]
 pub struct Build {
-    /// The output, present only when there were no errors.
-    pub output: Option<OutputSet>,
     /// Every error and warning, sorted by file and line.
     pub diagnostics: Vec<Diagnostic>,
     /// Counts for the summary line.
     pub stats: Stats,
+    /// Writing to the sink failed; the output is unusable.
+    pub io_error: Option<std::io::Error>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -54,21 +54,19 @@ impl Build {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// The output in the sink is complete and may be used.
+    pub fn succeeded(&self) -> bool {
+        !self.has_errors() && self.io_error.is_none()
+    }
 }
 
-fn finish(output: Option<OutputSet>, mut diagnostics: Vec<Diagnostic>, pages: usize) -> Build {
+fn finish(mut diagnostics: Vec<Diagnostic>, stats: Stats) -> Build {
     sort_and_dedup(&mut diagnostics);
-    let failed = diagnostics.iter().any(Diagnostic::is_error);
-    let output = if failed { None } else { output };
-    let stats = Stats {
-        pages,
-        files: output.as_ref().map_or(0, OutputSet::len),
-        bytes: output.as_ref().map_or(0, OutputSet::total_bytes),
-    };
     Build {
-        output,
         diagnostics,
         stats,
+        io_error: None,
     }
 }
 
@@ -84,30 +82,35 @@ fn resolve_now(now: &Now, config: &Config) -> Result<ZonedDateTime, Diagnostic> 
 
 /// Run the whole pipeline on sources that were read from disk (or memory).
 /// `read_diags` are the problems the read step already found (they are reported too).
-pub fn build(sources: &SiteSources, settings: &Settings, read_diags: Vec<Diagnostic>) -> Build {
+pub fn build(
+    sources: &SiteSources,
+    settings: &Settings,
+    read_diags: Vec<Diagnostic>,
+    sink: &dyn Sink,
+) -> Build {
     let mut diags = read_diags;
     let Some(config_file) = &sources.config else {
-        return finish(None, diags, 0);
+        return finish(diags, Stats::default());
     };
     let config = match parse_config(&config_file.text, &settings.overrides) {
         Ok(c) => c,
         Err(d) => {
             diags.extend(d);
-            return finish(None, diags, 0);
+            return finish(diags, Stats::default());
         }
     };
     let now = match resolve_now(&settings.now, &config) {
         Ok(n) => n,
         Err(d) => {
             diags.push(d);
-            return finish(None, diags, 0);
+            return finish(diags, Stats::default());
         }
     };
     let theme = match resolve_theme(sources, &config) {
         Ok(t) => t,
         Err(d) => {
             diags.extend(d);
-            return finish(None, diags, 0);
+            return finish(diags, Stats::default());
         }
     };
 
@@ -180,15 +183,36 @@ pub fn build(sources: &SiteSources, settings: &Settings, read_diags: Vec<Diagnos
     let (site, link_diags) = link(input, &opts);
     diags.extend(link_diags);
     let Some(site) = site else {
-        return finish(None, diags, page_count);
+        return finish(
+            diags,
+            Stats {
+                pages: page_count,
+                ..Default::default()
+            },
+        );
     };
     if diags.iter().any(Diagnostic::is_error) {
-        return finish(None, diags, page_count);
+        return finish(
+            diags,
+            Stats {
+                pages: page_count,
+                ..Default::default()
+            },
+        );
     }
 
     // Render.
     let law_pages = LawPages { lib: &library };
-    let (output, render_diags) = crate::render::render(&site, &theme, Some(&law_pages));
-    diags.extend(render_diags);
-    finish(Some(output), diags, page_count)
+    let rendered = crate::render::render(&site, &theme, Some(&law_pages), sink);
+    diags.extend(rendered.diagnostics);
+    let mut build = finish(
+        diags,
+        Stats {
+            pages: page_count,
+            files: rendered.files,
+            bytes: rendered.bytes,
+        },
+    );
+    build.io_error = rendered.io_error;
+    build
 }

@@ -458,13 +458,17 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
         page_paths: vec!["tags/".into()],
         items: vec![],
     });
+    // A tag page lists every page with the tag, compactly, on one page.
     for (ti, t) in tags.iter().enumerate() {
-        lists.extend(paginate(
-            ListKind::Tag(ti),
-            &format!("tags/{}/", t.slug),
-            &t.pages,
-            size,
-        ));
+        let path = format!("tags/{}/", t.slug);
+        lists.push(ListPage {
+            kind: ListKind::Tag(ti),
+            path: path.clone(),
+            number: 1,
+            total: 1,
+            page_paths: vec![path],
+            items: t.pages.clone(),
+        });
     }
 
     // 7. Content files: beside the pages of their folder that use them, else mirrored.
@@ -585,8 +589,9 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
         page_ids,
         assets: placements,
     };
-    let finished: Vec<(String, Option<String>, Vec<Diagnostic>)> = pages
-        .par_iter()
+    // In place, so the body with tokens is freed as soon as its final HTML exists.
+    let finished: Vec<(Option<String>, Vec<Diagnostic>)> = pages
+        .par_iter_mut()
         .map(|p| {
             let doc = Doc {
                 source: &p.source,
@@ -606,12 +611,12 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
                     None
                 }
             });
-            (html, cover, d)
+            p.body.html = html;
+            (cover, d)
         })
         .collect();
     let mut covers = Vec::with_capacity(pages.len());
-    for (p, (html, cover, d)) in pages.iter_mut().zip(finished) {
-        p.body.html = html;
+    for (cover, d) in finished {
         covers.push(cover);
         diags.extend(d);
     }

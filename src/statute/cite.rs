@@ -142,22 +142,23 @@ impl<'a> CiteHook<'a> {
         match self.lib.article(law, r.no) {
             Some((_, a)) => {
                 if let Some(p) = r.paragraph
-                    && (p == 0 || p as usize > a.paragraphs.len()) {
-                        st.diags.push(
-                            Diagnostic::error(format!(
-                                "《{}》{}只有 {} 款，没有第{}款",
-                                l.short,
-                                r.no.label(),
-                                a.paragraphs.len(),
-                                super::numerals::to_chinese(p)
-                            ))
-                            .in_file(self.file)
-                            .at(line, col)
-                            .with_source_line(self.file_text, 0)
-                            .with_hint("核对款的序号（每一自然段是一款）；也可以只写到“条”。"),
-                        );
-                        return None;
-                    }
+                    && (p == 0 || p as usize > a.paragraphs.len())
+                {
+                    st.diags.push(
+                        Diagnostic::error(format!(
+                            "《{}》{}只有 {} 款，没有第{}款",
+                            l.short,
+                            r.no.label(),
+                            a.paragraphs.len(),
+                            super::numerals::to_chinese(p)
+                        ))
+                        .in_file(self.file)
+                        .at(line, col)
+                        .with_source_line(self.file_text, 0)
+                        .with_hint("核对款的序号（每一自然段是一款）；也可以只写到“条”。"),
+                    );
+                    return None;
+                }
                 let (path, anchor) = self.lib.article_target(law, r.no, r.paragraph)?;
                 Some(Resolved {
                     law,
@@ -205,7 +206,6 @@ impl<'a> CiteHook<'a> {
                 Diagnostic::warning(format!("《{name}》不在本站的法律法规库里，引用的条文不会加链接"))
                     .in_file(self.file)
                     .at(line, col)
-                    .with_source_line(self.file_text, 0)
                     .with_hint(
                         "如需链接，把这部法律的文本放进 content/laws/；如果是简称，在 site.yaml 的 laws.aliases 里登记。",
                     ),
@@ -263,106 +263,116 @@ impl<'a> CiteHook<'a> {
         mut collect: Option<&mut Vec<Resolved>>,
     ) -> Option<String> {
         let mut st = self.state.borrow_mut();
-        let mut out = String::with_capacity(text.len() + 64);
+        let mut out = String::new();
         let mut changed = false;
         let mut i = 0;
         let col_at = |byte: usize| col + text[..byte].chars().count();
+        // Copy plain text in runs up to the next 《 or 第 (the only places a citation starts).
+        let mut plain_from = 0;
         while i < text.len() {
+            let Some(off) = text[i..].find(['《', '第', '本']) else {
+                break;
+            };
+            i += off;
             let rest = &text[i..];
+            let before = i;
+            let flush_plain = |out: &mut String| {
+                out.push_str(&escape_html(&text[plain_from..before]));
+            };
             if let Some(after) = rest.strip_prefix('《')
-                && let Some(end) = after.find('》') {
-                    let name = &after[..end];
-                    if !name.is_empty() && !name.contains('《') {
-                        st.law = Some(match self.lib.find(name) {
-                            Some(l) => LawCtx::Known(l),
-                            None => LawCtx::Unknown(name.to_string()),
-                        });
-                        let whole = '《'.len_utf8() + end + '》'.len_utf8();
-                        out.push_str(&escape_html(&rest[..whole]));
-                        i += whole;
-                        continue;
-                    }
-                }
-            if rest.starts_with("本法") || rest.starts_with("本条") || rest.starts_with("本编")
+                && let Some(end) = after.find('》')
             {
-                // Refers to a law named elsewhere; never guessed.
-                if let Some(r) = parse_article_ref(&rest["本法".len()..]) {
-                    let whole = "本法".len() + r.len;
-                    out.push_str(&escape_html(&rest[..whole]));
-                    i += whole;
+                let name = &after[..end];
+                if !name.is_empty() && !name.contains('《') {
+                    st.law = Some(match self.lib.find(name) {
+                        Some(l) => LawCtx::Known(l),
+                        None => LawCtx::Unknown(name.to_string()),
+                    });
+                    i += '《'.len_utf8() + end + '》'.len_utf8();
                     continue;
                 }
             }
+            if (rest.starts_with("本法") || rest.starts_with("本条") || rest.starts_with("本编"))
+                && let Some(r) = parse_article_ref(&rest["本法".len()..])
+            {
+                // Refers to a law named elsewhere; never guessed.
+                i += "本法".len() + r.len;
+                continue;
+            }
             if rest.starts_with('第')
-                && let Some(r) = parse_article_ref(rest) {
-                    let c = col_at(i);
-                    match st.law.clone() {
-                        Some(LawCtx::Known(law)) => {
-                            let first = self.check(law, r, line, c, &mut st);
-                            let mut consumed = r.len;
-                            let mut second: Option<(ArticleRef, usize, Option<Resolved>)> = None;
-                            let tail = &rest[r.len..];
-                            for m in RANGE_MARKS {
-                                if let Some(t2) = tail.strip_prefix(m) {
-                                    if let Some(r2) = parse_article_ref(t2) {
-                                        let c2 = col_at(i + r.len + m.len());
-                                        let res2 = self.check(law, r2, line, c2, &mut st);
-                                        second = Some((r2, m.len(), res2));
-                                    }
-                                    break;
+                && let Some(r) = parse_article_ref(rest)
+            {
+                let c = col_at(i);
+                match st.law.clone() {
+                    Some(LawCtx::Known(law)) => {
+                        flush_plain(&mut out);
+                        let first = self.check(law, r, line, c, &mut st);
+                        let mut consumed = r.len;
+                        let mut second: Option<(ArticleRef, usize, Option<Resolved>)> = None;
+                        let tail = &rest[r.len..];
+                        for m in RANGE_MARKS {
+                            if let Some(t2) = tail.strip_prefix(m) {
+                                if let Some(r2) = parse_article_ref(t2) {
+                                    let c2 = col_at(i + r.len + m.len());
+                                    let res2 = self.check(law, r2, line, c2, &mut st);
+                                    second = Some((r2, m.len(), res2));
                                 }
+                                break;
                             }
-                            let shown = &rest[..r.len];
-                            match &first {
+                        }
+                        let shown = &rest[..r.len];
+                        match &first {
+                            Some(t) => {
+                                out.push_str(&self.link(t, shown));
+                                st.found.push(Citation { law, article: r.no });
+                                if let Some(c) = collect.as_deref_mut() {
+                                    c.push(t.clone());
+                                }
+                                changed = true;
+                            }
+                            None => out.push_str(&escape_html(shown)),
+                        }
+                        if let Some((r2, mark_len, res2)) = second {
+                            out.push_str(&escape_html(&rest[r.len..r.len + mark_len]));
+                            let shown2 = &rest[r.len + mark_len..r.len + mark_len + r2.len];
+                            match &res2 {
                                 Some(t) => {
-                                    out.push_str(&self.link(t, shown));
-                                    st.found.push(Citation { law, article: r.no });
+                                    out.push_str(&self.link(t, shown2));
+                                    changed = true;
                                     if let Some(c) = collect.as_deref_mut() {
                                         c.push(t.clone());
                                     }
-                                    changed = true;
                                 }
-                                None => out.push_str(&escape_html(shown)),
+                                None => out.push_str(&escape_html(shown2)),
                             }
-                            if let Some((r2, mark_len, res2)) = second {
-                                out.push_str(&escape_html(&rest[r.len..r.len + mark_len]));
-                                let shown2 = &rest[r.len + mark_len..r.len + mark_len + r2.len];
-                                match &res2 {
-                                    Some(t) => {
-                                        out.push_str(&self.link(t, shown2));
-                                        changed = true;
-                                        if let Some(c) = collect.as_deref_mut() {
-                                            c.push(t.clone());
-                                        }
-                                    }
-                                    None => out.push_str(&escape_html(shown2)),
+                            // Every article inside the range is cited too.
+                            if first.is_some() && res2.is_some() && r.no <= r2.no {
+                                let l = &self.lib.laws[law];
+                                for (no, _) in l.articles.range(r.no..=r2.no).take(200) {
+                                    st.found.push(Citation { law, article: *no });
                                 }
-                                // Every article inside the range is cited too.
-                                if first.is_some() && res2.is_some() && r.no <= r2.no {
-                                    let l = &self.lib.laws[law];
-                                    for (no, _) in l.articles.range(r.no..=r2.no).take(200) {
-                                        st.found.push(Citation { law, article: *no });
-                                    }
-                                }
-                                consumed += mark_len + r2.len;
                             }
-                            i += consumed;
-                            continue;
+                            consumed += mark_len + r2.len;
                         }
-                        Some(LawCtx::Unknown(name)) => {
-                            self.warn_unknown(&name, line, c, &mut st);
-                        }
-                        None => {}
+                        i += consumed;
+                        plain_from = i;
+                        continue;
                     }
-                    out.push_str(&escape_html(&rest[..r.len]));
-                    i += r.len;
-                    continue;
+                    Some(LawCtx::Unknown(name)) => {
+                        self.warn_unknown(&name, line, c, &mut st);
+                    }
+                    None => {}
                 }
-            let ch = rest.chars().next().unwrap_or(' ');
-            out.push_str(&escape_html(&rest[..ch.len_utf8()]));
-            i += ch.len_utf8();
+                i += r.len;
+                continue;
+            }
+            i += rest.chars().next().map_or(1, char::len_utf8);
         }
-        changed.then_some(out)
+        if !changed {
+            return None;
+        }
+        out.push_str(&escape_html(&text[plain_from..]));
+        Some(out)
     }
 }
 

@@ -215,9 +215,12 @@ impl LawLibrary {
         let (fi, a) = self.article(law, no)?;
         let mut anchor = no.anchor();
         if let Some(p) = paragraph
-            && p >= 1 && (p as usize) <= a.paragraphs.len() && !self.paragraph_clashes(law, no, p) {
-                anchor = format!("{anchor}-{p}");
-            }
+            && p >= 1
+            && (p as usize) <= a.paragraphs.len()
+            && !self.paragraph_clashes(law, no, p)
+        {
+            anchor = format!("{anchor}-{p}");
+        }
         Some((self.file_paths[fi].clone(), anchor))
     }
 

@@ -254,15 +254,16 @@ pub fn parse_law_file(rel: &str, text: &str) -> (Option<LawFile>, Vec<Diagnostic
     let mut seen: std::collections::HashMap<ArticleNo, usize> = Default::default();
     for b in &blocks {
         if let Block::Article(a) = b
-            && let Some(prev) = seen.insert(a.no, a.line) {
-                diags.push(
-                    Diagnostic::error(format!("{} 出现了两次", a.no.label()))
-                        .in_file(rel)
-                        .at(a.line, 1)
-                        .with_source_line(text, a.no.label().chars().count())
-                        .with_hint(format!("第一次出现在第 {prev} 行；检查条文编号。")),
-                );
-            }
+            && let Some(prev) = seen.insert(a.no, a.line)
+        {
+            diags.push(
+                Diagnostic::error(format!("{} 出现了两次", a.no.label()))
+                    .in_file(rel)
+                    .at(a.line, 1)
+                    .with_source_line(text, a.no.label().chars().count())
+                    .with_hint(format!("第一次出现在第 {prev} 行；检查条文编号。")),
+            );
+        }
     }
     (
         Some(LawFile {
