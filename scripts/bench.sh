@@ -11,9 +11,12 @@
 # Environment:
 #   PUFA_BIN=PATH   benchmark this binary (skips `cargo build --release`)
 #   KEEP=1          keep the generated sites (their paths are printed at the end)
-#   RUNS=N          builds per site including the warm-up (default 3, at least 2)
+#   RUNS=N          builds per site and target, including the warm-up (default 4, at least 2)
 #   SEED=N          corpus seed (default 1)
 #   TMPDIR          where the temporary folders go (default /tmp)
+#   TARGETS="disk memory"  where the output goes: `disk` = the site's public/ (what users
+#                   get), `memory` = a folder on /dev/shm (tmpfs), which takes the file
+#                   system's cost of creating ~11,000 files out of the figure (default both)
 #
 # Needs bash, python3 (3.9+) and GNU time at /usr/bin/time (Debian package `time`).
 set -euo pipefail
@@ -37,7 +40,7 @@ if ! "$TIME" -v true >/dev/null 2>&1; then
 fi
 command -v python3 >/dev/null 2>&1 || die "python3 not found"
 
-runs=${RUNS:-3}
+runs=${RUNS:-4}
 seed=${SEED:-1}
 if ! [[ $runs =~ ^[0-9]+$ ]] || ((runs < 2)); then
   die "RUNS must be a number >= 2 (one warm-up, then timed runs), not '$runs'"
@@ -111,13 +114,27 @@ for n in "${pages[@]}"; do
   python3 scripts/gen_corpus.py --pages "$n" --out "$site" --seed "$seed"
   printf 'title: 基准测试站点\nbase_url: https://example.org/\n' >"$site/site.yaml"
 
+  for target in ${TARGETS:-disk memory}; do
+  out_args=()
+  case $target in
+    disk) ;;
+    memory)
+      if [[ ! -d /dev/shm ]]; then
+        echo "bench.sh: no /dev/shm here, skipping the memory target" >&2
+        continue
+      fi
+      out_args=(--output "/dev/shm/pufa-bench-out-$$-$n")
+      tmp_dirs+=("/dev/shm/pufa-bench-out-$$-$n")
+      ;;
+    *) die "TARGETS may contain disk and memory, not '$target'" ;;
+  esac
   walls=()
   rsss=()
   for ((run = 1; run <= runs; run++)); do
     report=$logs/time-$n-$run.txt
     err=$logs/stderr-$n-$run.txt
     status=0
-    "$TIME" -v -o "$report" "$bin" --root "$site" build --now "$NOW" >"$logs/stdout-$n-$run.txt" 2>"$err" || status=$?
+    "$TIME" -v -o "$report" "$bin" --root "$site" build --now "$NOW" "${out_args[@]}" >"$logs/stdout-$n-$run.txt" 2>"$err" || status=$?
     if ((status != 0)); then
       echo "bench.sh: pufa failed (exit status $status) on $n pages, run $run; end of its stderr:" >&2
       tail -n 30 -- "$err" >&2
@@ -134,9 +151,10 @@ for n in "${pages[@]}"; do
       walls+=("$wall")
       rsss+=("$rss")
     fi
-    printf '%6d pages  %-24s wall %8.2f s   peak RSS %8.1f MiB\n' "$n" "$label" "$wall" "$rss"
+    printf '%6d pages  %-7s %-20s wall %8.2f s   peak RSS %8.1f MiB\n' "$n" "$target" "$label" "$wall" "$rss"
   done
   wall=$(median "${walls[@]}")
   rss=$(median "${rsss[@]}")
-  printf '%6d pages  %-24s wall %8.2f s   peak RSS %8.1f MiB\n' "$n" "median of $((runs - 1)) timed" "$wall" "$rss"
+  printf '%6d pages  %-7s %-20s wall %8.2f s   peak RSS %8.1f MiB\n' "$n" "$target" "median of $((runs - 1))" "$wall" "$rss"
+  done
 done

@@ -122,6 +122,8 @@ pub struct Config {
     pub timezone: TimeZone,
     pub theme: String,
     pub menu: Vec<MenuItem>,
+    /// The menu was not written in site.yaml (the defaults are trimmed to existing pages).
+    pub menu_is_default: bool,
     pub page_size: usize,
     pub site_id_code: Option<String>,
     pub content_source: String,
@@ -290,6 +292,7 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Config, Vec<Dia
         timezone_name,
         timezone,
         theme,
+        menu_is_default: raw.menu.is_none(),
         menu,
         page_size,
         site_id_code: raw.site_id_code,

@@ -25,6 +25,11 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
         }
     };
     let dest = args.output.clone().unwrap_or_else(|| root.join("public"));
+    // Show the output folder relative to the site when it is inside it.
+    let shown = dest
+        .strip_prefix(root)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| dest.display().to_string());
     let staging = match Staging::new(&dest) {
         Ok(s) => s,
         Err(e) => {
@@ -35,11 +40,11 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
     let build = crate::site::build(&sources, &settings, read_diags, &staging);
     report(&build.diagnostics, args.common.verbose);
     if build.has_errors() {
-        eprintln!("构建失败，{} 保持原样，没有改动任何文件。", dest.display());
+        eprintln!("构建失败，{shown}/ 保持原样，没有改动任何文件。");
         return EXIT_SITE_ERRORS;
     }
     if let Some(e) = &build.io_error {
-        eprintln!("错误: 写入输出文件失败：{e}。{} 保持原样。", dest.display());
+        eprintln!("错误: 写入输出文件失败：{e}。{shown}/ 保持原样。");
         return EXIT_USAGE;
     }
     if let Err(e) = staging.commit() {

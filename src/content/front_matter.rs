@@ -104,8 +104,23 @@ fn explain(src: &YamlSource<'_>, err: &serde_yaml::Error) -> Diagnostic {
         .location()
         .map(|l| (l.line(), l.column()))
         .unwrap_or((0, 0));
+    let yaml_lines = src.yaml.lines().count().max(1);
+    let mut line = line;
+    // A syntax error found only at the end of the block (an unclosed bracket or quote) is
+    // reported where the unfinished construct started: libyaml's "while parsing … at line N".
+    if line > yaml_lines
+        && let Some(ctx) = full.split(", while ").nth(1)
+        && let Some(n) = ctx
+            .split(" at line ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|n| n.parse::<usize>().ok())
+    {
+        line = n;
+    }
+    let col = if line > yaml_lines { 0 } else { col };
     let file_line = if line > 0 {
-        src.first_line + line - 1
+        src.first_line + line.min(yaml_lines) - 1
     } else {
         src.first_line.saturating_sub(1).max(1)
     };

@@ -513,18 +513,32 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
 
     // 8. Every output path once.
     let mut owners: BTreeMap<String, (String, Option<usize>)> = BTreeMap::new();
+    // Where a page's URL comes from: its `slug:` line, or the file name (line 1).
+    let slug_line =
+        |i: usize| crate::content::front_matter::key_position(&pages[i].text, 1, "slug");
     let mut claim =
         |path: String, owner: String, page: Option<usize>, diags: &mut Vec<Diagnostic>| {
             if let Some((prev, prev_page)) = owners.get(&path) {
                 let shown = format!("/{path}");
-                let d = match page {
-                    Some(i) => Diagnostic::error(format!("两个页面的网址相同：{shown}"))
-                        .in_file(&pages[i].source)
-                        .at(1, 0),
+                // Point at the page whose explicit slug caused the clash, if one has it.
+                let (here, there) = match (page, *prev_page) {
+                    (Some(i), Some(j)) if slug_line(i).is_none() && slug_line(j).is_some() => {
+                        (Some(j), Some(i))
+                    }
+                    other => other,
+                };
+                let d = match here {
+                    Some(i) => {
+                        let (line, col) = slug_line(i).unwrap_or((1, 0));
+                        Diagnostic::error(format!("两个页面的网址相同：{shown}"))
+                            .in_file(&pages[i].source)
+                            .at(line, col)
+                            .with_source_line(&pages[i].text, 0)
+                    }
                     None => Diagnostic::error(format!("网址 {shown} 被占用了两次")),
                 };
-                let other = match prev_page {
-                    Some(j) => pages[*j].source.clone(),
+                let other = match there {
+                    Some(j) => pages[j].source.clone(),
                     None => prev.clone(),
                 };
                 diags.push(d.with_hint(format!(
@@ -656,6 +670,47 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
         v.sort_by(|&a, &b| pages[a].title.cmp(&pages[b].title).then(a.cmp(&b)));
         v.dedup();
     }
+
+    // The menu: internal entries must lead somewhere (default entries without a page are
+    // dropped; written ones are errors located in site.yaml).
+    let mut menu = Vec::new();
+    for item in config.menu.clone() {
+        let url = item.url.trim();
+        if crate::markdown::is_external(url) || url.starts_with('#') {
+            menu.push(item);
+            continue;
+        }
+        let path = crate::text::decode_percent(url.trim_start_matches('/'));
+        let path = path.split('#').next().unwrap_or("").to_string();
+        let known = index.paths.contains_key(&path)
+            || index
+                .paths
+                .contains_key(&format!("{}/", path.trim_end_matches('/')));
+        if known {
+            menu.push(item);
+        } else if !config.menu_is_default {
+            let line = config
+                .source_text
+                .lines()
+                .position(|l| l.contains(&item.url))
+                .map_or(config.line_of("menu"), |i| i + 1);
+            diags.push(
+                Diagnostic::error(format!(
+                    "菜单项 “{}” 指向的页面 {} 不存在",
+                    item.name, item.url
+                ))
+                .in_file(crate::config::CONFIG_FILE)
+                .at(line, 0)
+                .with_source_line(&config.source_text, 0)
+                .with_hint(
+                    "菜单的 url 写本站页面的网址（例如 /articles/、/about/），或完整的外部网址。",
+                ),
+            );
+        }
+    }
+    drop(index);
+    let mut config = config;
+    config.menu = menu;
 
     let ok = !diags.iter().any(Diagnostic::is_error);
     let site = ok.then(|| Site {
