@@ -22,6 +22,30 @@ pub enum Command {
     Build(BuildArgs),
     /// 检查整个网站（元数据、链接、法条引用、模板），不写任何文件
     Check(CommonArgs),
+    /// 本地预览：在内存中生成网站并启动服务器，修改文件后自动重新生成并刷新浏览器
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// 端口（被占用时自动换下一个）
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+
+    /// 监听地址；写 0.0.0.0 可以让同一局域网的手机访问
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+
+    /// 启动后用浏览器打开
+    #[arg(long)]
+    pub open: bool,
+
+    /// 用轮询代替系统的文件通知（网络盘、WSL 上使用）
+    #[arg(long)]
+    pub poll: bool,
 }
 
 /// Options shared by every command that builds the site.
@@ -49,7 +73,15 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub common: CommonArgs,
 
-    /// 输出文件夹，默认为站点文件夹下的 public/
+    /// 输出文件夹，默认为站点文件夹下的 public/（相对路径从站点文件夹算起）
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
+
+    /// 生成后继续监视文件，每次修改都重新生成并替换输出文件夹
+    #[arg(long)]
+    pub watch: bool,
+
+    /// 与 --watch 一起用：用轮询代替系统的文件通知（网络盘、WSL 上使用）
+    #[arg(long, requires = "watch")]
+    pub poll: bool,
 }

@@ -165,11 +165,12 @@ pub fn heading_id(text: &str) -> String {
     }
 }
 
-/// Percent-encode a URL path (or path + fragment): bytes outside the unreserved set and `/`,
-/// `#`, `-`, `.`, `_`, `~`, `:`, `@`, `!`, `$`, `&`, `'`, `(`, `)`, `*`, `+`, `,`, `;`, `=`
-/// are encoded, so `articles/民法典/` becomes `articles/%E6%B0%91…/`.
+/// Percent-encode a URL path (or a fragment): bytes outside the unreserved set and `/`,
+/// `-`, `.`, `_`, `~`, `:`, `@`, `!`, `$`, `&`, `'`, `(`, `)`, `*`, `+`, `,`, `;`, `=`
+/// are encoded (`#` and `?` too, so a name can never cut a URL short), so `articles/民法典/`
+/// becomes `articles/%E6%B0%91…/`.
 pub fn encode_path(path: &str) -> String {
-    const KEEP: &[u8] = b"/#-._~:@!$&'()*+,;=?";
+    const KEEP: &[u8] = b"/-._~:@!$&'()*+,;=";
     let mut out = String::with_capacity(path.len());
     for &b in path.as_bytes() {
         if b.is_ascii_alphanumeric() || KEEP.contains(&b) {

@@ -53,6 +53,7 @@ fn check_case(case: &str, location: &str) {
     std::fs::create_dir_all(public.join("articles/old")).unwrap();
     std::fs::write(public.join("index.html"), "<p>上一次成功生成的网站</p>").unwrap();
     std::fs::write(public.join("articles/old/index.html"), "旧文章").unwrap();
+    std::fs::write(public.join(".pufa-output"), "").unwrap();
     let before = tree(&public);
 
     let o = run(&site, &["build", "--now", NOW]);

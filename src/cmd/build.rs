@@ -1,15 +1,18 @@
-//! `pufa build`: the full pipeline, written to the output folder by staging + rename.
+//! `pufa build`: the full pipeline, written to the output folder by staging + rename; with
+//! `--watch`, again after every change (a failed rebuild leaves the output as it was).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{EXIT_OK, EXIT_SITE_ERRORS, EXIT_USAGE, report, settings};
 use crate::cli::BuildArgs;
-use crate::content::source::read_site;
-use crate::output::Staging;
+use crate::content::source::{SOURCE_DIRS, SiteSources, read_site};
+use crate::output::{Staging, check_replaceable, remove_stale_staging};
+use crate::serve::watch::Watcher;
+use crate::serve::{absolute_root, watch_loop};
+use crate::site::{Now, Settings};
 
 pub fn run(root: &Path, args: &BuildArgs) -> u8 {
-    let started = Instant::now();
     let settings = match settings(&args.common) {
         Ok(s) => s,
         Err(m) => {
@@ -17,34 +20,136 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let (sources, read_diags) = match read_site(root) {
-        Ok(r) => r,
+    let root = absolute_root(root);
+    // A relative --output is taken from the site folder, like every other path of a site.
+    let dest = match &args.output {
+        Some(o) if o.is_relative() => root.join(o),
+        Some(o) => o.clone(),
+        None => root.join("public"),
+    };
+    let dest = match safe_destination(&root, &dest) {
+        Ok(d) => d,
+        Err(m) => {
+            eprintln!("错误: {m}");
+            return EXIT_USAGE;
+        }
+    };
+    // With --watch, watch first, then read: nothing changed in between is lost.
+    let watcher = if args.watch && root.join(crate::config::CONFIG_FILE).is_file() {
+        match Watcher::new(&root, args.poll) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                eprintln!("错误: 无法监视文件的变化：{e}");
+                return EXIT_USAGE;
+            }
+        }
+    } else {
+        None
+    };
+    let mut sources = match read_site(&root) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("错误: {e}");
             return EXIT_USAGE;
         }
     };
-    let dest = args.output.clone().unwrap_or_else(|| root.join("public"));
+    remove_stale_staging(&dest);
+    let status = build_once(&root, &sources, &settings, &dest, args.common.verbose);
+    let Some(watcher) = watcher else {
+        return status;
+    };
+    if status == EXIT_USAGE {
+        return status;
+    }
+    eprintln!(
+        "正在监视 content/、themes/、static/ 和 site.yaml，每次修改后重新生成；按 Ctrl+C 停止。"
+    );
+    let fixed_now = args.common.now.is_some();
+    let result = watch_loop(
+        watcher,
+        &mut sources,
+        |sources: &SiteSources, changed: &[String]| {
+            let mut settings = settings.clone();
+            if !fixed_now {
+                settings.now = Now::At(jiff::Timestamp::now());
+            }
+            eprintln!("检测到修改：{}", changed.join("，"));
+            build_once(&root, sources, &settings, &dest, args.common.verbose);
+        },
+    );
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("错误: 无法监视文件的变化：{e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// The output folder is replaced as a whole, so it must not hold the site's own files, nor
+/// files that pufa did not write. A symbolic link (say, to the web server's folder) is
+/// followed, and its target replaced.
+fn safe_destination(root: &Path, dest: &Path) -> Result<PathBuf, String> {
+    let canon = |p: &Path| -> PathBuf {
+        if let Ok(c) = std::fs::canonicalize(p) {
+            return c;
+        }
+        match (p.parent(), p.file_name()) {
+            (Some(parent), Some(name)) => {
+                let parent = if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent
+                };
+                std::fs::canonicalize(parent)
+                    .map(|c| c.join(name))
+                    .unwrap_or_else(|_| p.to_path_buf())
+            }
+            _ => p.to_path_buf(),
+        }
+    };
+    let site = canon(root);
+    let out = canon(dest);
+    let inside_sources = SOURCE_DIRS.iter().any(|d| out.starts_with(site.join(d)));
+    if site.starts_with(&out) || inside_sources {
+        return Err(format!(
+            "输出文件夹 {} 包含站点自己的文件（content/、site.yaml 等）。生成时会整个替换输出文件夹，这样会删掉你的文章。\n提示: 用默认的 public/，或另选一个空文件夹，例如 --output ../网站发布",
+            dest.display()
+        ));
+    }
+    check_replaceable(&out)?;
+    Ok(out)
+}
+
+/// Build once and, if it succeeded, swap the result in.
+fn build_once(
+    root: &Path,
+    sources: &SiteSources,
+    settings: &Settings,
+    dest: &Path,
+    verbose: bool,
+) -> u8 {
+    let started = Instant::now();
     // Show the output folder relative to the site when it is inside it.
-    let shown = dest
-        .strip_prefix(root)
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| dest.display().to_string());
-    let staging = match Staging::new(&dest) {
+    let shown = match dest.strip_prefix(root) {
+        Ok(p) => format!("{}/", p.display()),
+        Err(_) => dest.display().to_string(),
+    };
+    let staging = match Staging::new(dest) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("错误: 无法在 {} 旁边创建临时文件夹：{e}", dest.display());
+            eprintln!("错误: 无法准备输出文件夹 {}：{e}", dest.display());
             return EXIT_USAGE;
         }
     };
-    let build = crate::site::build(&sources, &settings, read_diags, &staging);
-    report(&build.diagnostics, args.common.verbose);
+    let build = crate::site::build(sources, settings, &staging);
+    report(&build.diagnostics, verbose);
     if build.has_errors() {
-        eprintln!("构建失败，{shown}/ 保持原样，没有改动任何文件。");
+        eprintln!("构建失败，{shown} 保持原样，没有改动任何文件。");
         return EXIT_SITE_ERRORS;
     }
     if let Some(e) = &build.io_error {
-        eprintln!("错误: 写入输出文件失败：{e}。{shown}/ 保持原样。");
+        eprintln!("错误: 写入输出文件失败：{e}。{shown} 保持原样。");
         return EXIT_USAGE;
     }
     if let Err(e) = staging.commit() {
@@ -52,12 +157,11 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
         return EXIT_USAGE;
     }
     eprintln!(
-        "已生成 {} 个页面，共 {} 个文件（{:.1} MB），用时 {:.2} 秒 → {}",
+        "已生成 {} 个页面，共 {} 个文件（{:.1} MB），用时 {:.2} 秒 → {shown}",
         build.stats.pages,
         build.stats.files,
         build.stats.bytes as f64 / 1_048_576.0,
         started.elapsed().as_secs_f64(),
-        dest.display()
     );
     EXIT_OK
 }

@@ -15,14 +15,14 @@ pub fn run(root: &Path, args: &CommonArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let (sources, read_diags) = match read_site(root) {
+    let sources = match read_site(root) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("错误: {e}");
             return EXIT_USAGE;
         }
     };
-    let build = crate::site::build(&sources, &settings, read_diags, &NullSink);
+    let build = crate::site::build(&sources, &settings, &NullSink);
     report(&build.diagnostics, args.verbose);
     if build.has_errors() {
         eprintln!("检查未通过。");

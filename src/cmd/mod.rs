@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod serve;
 
 use std::io::Write as _;
 
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Build(args) => build::run(&cli.root, &args),
         Command::Check(args) => check::run(&cli.root, &args),
+        Command::Serve(args) => serve::run(&cli.root, &args),
     }
 }
 

@@ -133,12 +133,24 @@ pub enum Parsed {
 /// Where a file sits: its kind (`None` for `_index.md`) and folders.
 struct Place {
     kind: Option<Kind>,
-    /// Folder under `content/` (`articles/2024`).
-    dir: String,
+    /// Folder under `content/` (`articles/2024`) as URL segments (spaces become `-`).
+    dir_slug: String,
     /// File stem, or the folder name for `index.md`.
     stem: String,
-    /// Folder the page's URL lives in (`articles/2024`; parent of the bundle for `index.md`).
+    /// Folder the page's URL lives in (`articles/2024`; parent of the bundle for `index.md`),
+    /// as URL segments.
     url_dir: String,
+    /// A folder name that cannot be part of a URL, and why.
+    bad_folder: Option<(String, SlugError)>,
+}
+
+/// Turn each folder name of `dir` into a URL segment.
+fn slug_dir(dir: &str) -> Result<String, (String, SlugError)> {
+    dir.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|seg| make_slug(seg).map_err(|e| (seg.to_string(), e)))
+        .collect::<Result<Vec<_>, _>>()
+        .map(|v| v.join("/"))
 }
 
 /// Is this Markdown file part of the statute library (handled by `statute`)?
@@ -161,31 +173,25 @@ fn place_of(rel: &str) -> Place {
         "lessons" => Some(Kind::Lesson),
         _ => Some(Kind::Page),
     };
-    if stem == "_index" {
-        return Place {
-            kind: None,
-            dir: dir.to_string(),
-            stem: String::new(),
-            url_dir: dir.to_string(),
-        };
-    }
-    if stem == "index" && !dir.is_empty() {
-        let (parent, name) = match dir.rfind('/') {
-            Some(i) => (&dir[..i], &dir[i + 1..]),
-            None => ("", dir),
-        };
-        return Place {
-            kind,
-            dir: dir.to_string(),
-            stem: name.to_string(),
-            url_dir: parent.to_string(),
-        };
-    }
+    let (dir_slug, bad_folder) = match slug_dir(dir) {
+        Ok(s) => (s, None),
+        Err(e) => (dir.to_string(), Some(e)),
+    };
+    let parent_of = |d: &str| d.rfind('/').map_or(String::new(), |i| d[..i].to_string());
+    let (kind, stem, url_dir) = if stem == "_index" {
+        (None, String::new(), dir_slug.clone())
+    } else if stem == "index" && !dir.is_empty() {
+        let name = dir.rsplit('/').next().unwrap_or(dir).to_string();
+        (kind, name, parent_of(&dir_slug))
+    } else {
+        (kind, stem.to_string(), dir_slug.clone())
+    };
     Place {
         kind,
-        dir: dir.to_string(),
-        stem: stem.to_string(),
-        url_dir: dir.to_string(),
+        dir_slug,
+        stem,
+        url_dir,
+        bad_folder,
     }
 }
 
@@ -292,6 +298,17 @@ pub fn parse_file(
         yaml_line: split.yaml_line,
         diags: Vec::new(),
     };
+    if let Some((folder, why)) = &place.bad_folder {
+        let why = match why {
+            SlugError::Empty => "是空的".to_string(),
+            SlugError::Forbidden(ch) => format!("含有不能用在网址里的字符 “{ch}”"),
+        };
+        c.diags.push(
+            Diagnostic::error(format!("文件夹名 “{folder}” {why}，不能用作网址的一部分"))
+                .in_file(rel)
+                .with_hint("把文件夹改个名字（只用汉字、字母、数字和 -），例如 “第1期-重要”。"),
+        );
+    }
     for key in raw.present_keys() {
         if !allowed(place.kind, key) {
             let hint = match place.kind {
@@ -379,7 +396,7 @@ pub fn parse_file(
         let section = SectionIndex {
             source: rel.to_string(),
             text: text.clone(),
-            dir: place.dir,
+            dir: place.dir_slug.clone(),
             title,
             description: raw.description.clone(),
             order: raw.order,
@@ -533,8 +550,22 @@ fn parse_event(c: &mut Checker<'_>, raw: &RawMeta, tz: &jiff::tz::TimeZone) -> O
     if location.is_empty() {
         c.missing("location", "活动地点", "location: 镇法治文化广场");
     }
-    if let (Some(s), Some(e)) = (&start, &end)
-        && e < s
+    // A date without a time means the whole day.
+    let end_has_time = raw.end.as_deref().is_some_and(has_time);
+    let effective_end = end.as_ref().map(|e| {
+        if end_has_time {
+            e.clone()
+        } else {
+            e.date()
+                .tomorrow()
+                .ok()
+                .and_then(|d| d.to_zoned_datetime(e.time_zone().clone()).ok())
+                .unwrap_or_else(|| e.clone())
+        }
+    });
+    if let (Some(s), Some(e)) = (&start, &effective_end)
+        && e <= s
+        && !(end_has_time && e == s)
     {
         c.error_at(
             "end",
@@ -565,7 +596,7 @@ fn parse_event(c: &mut Checker<'_>, raw: &RawMeta, tz: &jiff::tz::TimeZone) -> O
 
 fn parse_lesson(c: &mut Checker<'_>, raw: &RawMeta, place: &Place) -> Option<LessonInfo> {
     let series_dir = place
-        .dir
+        .dir_slug
         .strip_prefix("lessons/")
         .and_then(|d| d.split('/').next())
         .unwrap_or("")
@@ -658,14 +689,17 @@ fn check_quiz(c: &mut Checker<'_>, i: usize, q: RawQuiz) -> Option<Quiz> {
     }
     let a = q.answer.trim();
     let letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    let index = if let Ok(num) = a.parse::<i64>() {
+    // The option's own text first (`answer: 对`), then its number, then its letter.
+    let index = if let Some(i) = q.options.iter().position(|o| o.trim() == a) {
+        Some(i)
+    } else if let Ok(num) = a.parse::<i64>() {
         (num >= 1).then(|| (num - 1) as usize)
     } else if a.chars().count() == 1 {
         a.chars()
             .next()
             .and_then(|ch| letters.find(ch.to_ascii_uppercase()))
     } else {
-        q.options.iter().position(|o| o.trim() == a)
+        None
     };
     match index {
         Some(idx) if idx < q.options.len() => Some(Quiz {

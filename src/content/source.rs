@@ -2,6 +2,7 @@
 //! `themes/` in sorted order, decodes text files as UTF-8 (a located error otherwise), strips
 //! a byte-order mark and normalises CRLF line ends. Editor temp and backup files are skipped.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -41,6 +42,8 @@ pub struct SiteSources {
     pub theme_text: Vec<TextFile>,
     /// Files under `themes/<name>/static/`.
     pub theme_static: Vec<BinaryFile>,
+    /// Problems with single files (not UTF-8: an error; control characters: a warning).
+    pub problems: BTreeMap<String, Diagnostic>,
 }
 
 /// A problem that stops reading altogether (not a problem in one file).
@@ -55,7 +58,7 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::NoSite(p) => write!(
                 f,
-                "在 {} 没有找到 {CONFIG_FILE}，这里不像是一个 pufa 站点。\n提示: 进入站点文件夹再运行，或用 --root 指定站点文件夹；新建站点请运行 pufa init。",
+                "在 {} 没有找到 {CONFIG_FILE}，这里不像是一个 pufa 站点。\n提示: 进入站点文件夹再运行，或用 --root 指定站点文件夹。",
                 p.display()
             ),
             ReadError::Io(m) => write!(f, "{m}"),
@@ -72,62 +75,191 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name.ends_with(".swo")
         || name.ends_with(".tmp")
         || name.ends_with(".bak")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
         || (name.starts_with('#') && name.ends_with('#'))
         || name == "4913"
         || name == "Thumbs.db"
         || name == "desktop.ini"
 }
 
-/// Read the whole site under `root`. Per-file problems (non-UTF-8 text) come back as
-/// diagnostics beside the sources; only a missing site or an unreadable folder is fatal.
-pub fn read_site(root: &Path) -> Result<(SiteSources, Vec<Diagnostic>), ReadError> {
-    let config_path = root.join(CONFIG_FILE);
-    if !config_path.is_file() {
+/// The folders (under the site root) whose files the build reads.
+pub const SOURCE_DIRS: &[&str] = &["content", "static", "themes"];
+
+/// Which collection a site-relative path belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Config,
+    Markdown,
+    Asset,
+    Static,
+    ThemeText,
+    ThemeStatic,
+}
+
+fn slot_of(rel: &str) -> Option<Slot> {
+    if rel == CONFIG_FILE {
+        return Some(Slot::Config);
+    }
+    if rel
+        .split('/')
+        .any(|seg| seg.is_empty() || is_ignored_name(seg))
+    {
+        return None;
+    }
+    if let Some(r) = rel.strip_prefix("content/") {
+        return Some(if r.ends_with(".md") {
+            Slot::Markdown
+        } else {
+            Slot::Asset
+        });
+    }
+    if rel.starts_with("static/") {
+        return Some(Slot::Static);
+    }
+    let mut parts = rel.splitn(4, '/');
+    if parts.next() == Some("themes") {
+        let _theme = parts.next();
+        return match parts.next() {
+            Some("static") => Some(Slot::ThemeStatic),
+            Some("templates") => Some(Slot::ThemeText),
+            Some("theme.yaml") => Some(Slot::ThemeText),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// Read the whole site under `root`. Per-file problems (non-UTF-8 text) are kept in
+/// [`SiteSources::problems`]; only a missing site or an unreadable folder is fatal.
+pub fn read_site(root: &Path) -> Result<SiteSources, ReadError> {
+    if !root.join(CONFIG_FILE).is_file() {
         return Err(ReadError::NoSite(root.to_path_buf()));
     }
-    let mut diags = Vec::new();
     let mut sources = SiteSources {
         root: root.to_path_buf(),
         ..Default::default()
     };
-    let bytes = std::fs::read(&config_path)
-        .map_err(|e| ReadError::Io(format!("无法读取 {}：{e}", config_path.display())))?;
-    match decode(CONFIG_FILE, bytes) {
-        Ok(t) => sources.config = Some(t),
-        Err(d) => diags.push(d),
+    let mut rels = vec![CONFIG_FILE.to_string()];
+    for dir in SOURCE_DIRS {
+        rels.extend(list_files(root, dir)?);
     }
-
-    let content = list_files(root, "content")?;
-    let (md, other): (Vec<_>, Vec<_>) = content.into_iter().partition(|r| r.ends_with(".md"));
-    let md_read = read_all(root, md, true)?;
-    for r in md_read {
-        match r {
-            Loaded::Text(t) => sources.markdown.push(t),
-            Loaded::Bad(d) => diags.push(d),
-            Loaded::Binary(_) => {}
-        }
+    let loaded = load(root, rels)?;
+    for (rel, l) in loaded {
+        sources.put(rel, l);
     }
-    sources.assets = read_binary(root, other)?;
-    sources.static_files = read_binary(root, list_files(root, "static")?)?;
+    Ok(sources)
+}
 
-    for rel in list_files(root, "themes")? {
-        let mut parts = rel.splitn(4, '/');
-        let (_, _theme, area) = (parts.next(), parts.next(), parts.next());
-        match area {
-            Some("static") => sources.theme_static.extend(read_binary(root, vec![rel])?),
-            Some("templates") | Some("theme.yaml") => {
-                for r in read_all(root, vec![rel], true)? {
-                    match r {
-                        Loaded::Text(t) => sources.theme_text.push(t),
-                        Loaded::Bad(d) => diags.push(d),
-                        Loaded::Binary(_) => {}
+impl SiteSources {
+    /// Bring the sources up to date after the files at `paths` (absolute or relative to
+    /// the root) were created, changed, deleted or moved. A path that is now a folder is
+    /// read in full; a path that no longer exists is dropped with everything under it.
+    /// Returns whether anything the build reads changed.
+    pub fn apply_changes(&mut self, paths: &[PathBuf]) -> Result<bool, ReadError> {
+        let root = self.root.clone();
+        let mut changed = false;
+        let mut to_read: Vec<String> = Vec::new();
+        for p in paths {
+            let rel_path = p.strip_prefix(&root).unwrap_or(p);
+            let rel = rel_path
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            if rel.is_empty() || rel.starts_with("..") {
+                continue;
+            }
+            let full = root.join(&rel);
+            // Forget what was there (the path itself and anything below it).
+            changed |= self.remove_under(&rel);
+            if full.is_dir() {
+                let top = rel.split('/').next().unwrap_or("");
+                if SOURCE_DIRS.contains(&top) {
+                    for f in list_files(&root, &rel)? {
+                        to_read.push(f);
                     }
                 }
+            } else if full.is_file() && slot_of(&rel).is_some() {
+                to_read.push(rel);
             }
+        }
+        to_read.sort();
+        to_read.dedup();
+        if !to_read.is_empty() {
+            changed = true;
+            for (rel, l) in load(&root, to_read)? {
+                self.put(rel, l);
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Drop `rel` and everything under `rel/`; returns whether anything was dropped.
+    fn remove_under(&mut self, rel: &str) -> bool {
+        let prefix = format!("{rel}/");
+        let hit = |r: &str| r == rel || r.starts_with(&prefix);
+        let before = self.count();
+        if rel == CONFIG_FILE {
+            self.config = None;
+        }
+        self.markdown.retain(|f| !hit(&f.rel));
+        self.assets.retain(|f| !hit(&f.rel));
+        self.static_files.retain(|f| !hit(&f.rel));
+        self.theme_text.retain(|f| !hit(&f.rel));
+        self.theme_static.retain(|f| !hit(&f.rel));
+        let problems_before = self.problems.len();
+        self.problems.retain(|r, _| !hit(r));
+        before != self.count() || problems_before != self.problems.len()
+    }
+
+    fn count(&self) -> usize {
+        usize::from(self.config.is_some())
+            + self.markdown.len()
+            + self.assets.len()
+            + self.static_files.len()
+            + self.theme_text.len()
+            + self.theme_static.len()
+    }
+
+    /// Insert or replace one loaded file, keeping every collection sorted.
+    fn put(&mut self, rel: String, loaded: Loaded) {
+        self.problems.remove(&rel);
+        let Some(slot) = slot_of(&rel) else {
+            return;
+        };
+        fn upsert_text(v: &mut Vec<TextFile>, f: TextFile) {
+            match v.binary_search_by(|x| x.rel.as_str().cmp(&f.rel)) {
+                Ok(i) => v[i] = f,
+                Err(i) => v.insert(i, f),
+            }
+        }
+        fn upsert_bin(v: &mut Vec<BinaryFile>, f: BinaryFile) {
+            match v.binary_search_by(|x| x.rel.as_str().cmp(&f.rel)) {
+                Ok(i) => v[i] = f,
+                Err(i) => v.insert(i, f),
+            }
+        }
+        let loaded = match loaded {
+            Loaded::Text(t, Some(w)) => {
+                self.problems.insert(rel.clone(), w);
+                Loaded::Text(t, None)
+            }
+            other => other,
+        };
+        match (slot, loaded) {
+            (_, Loaded::Bad(d)) => {
+                self.problems.insert(rel, d);
+            }
+            (Slot::Config, Loaded::Text(t, _)) => self.config = Some(t),
+            (Slot::Markdown, Loaded::Text(t, _)) => upsert_text(&mut self.markdown, t),
+            (Slot::ThemeText, Loaded::Text(t, _)) => upsert_text(&mut self.theme_text, t),
+            (Slot::Asset, Loaded::Binary(b)) => upsert_bin(&mut self.assets, b),
+            (Slot::Static, Loaded::Binary(b)) => upsert_bin(&mut self.static_files, b),
+            (Slot::ThemeStatic, Loaded::Binary(b)) => upsert_bin(&mut self.theme_static, b),
             _ => {}
         }
     }
-    Ok((sources, diags))
 }
 
 /// Sorted `/`-separated paths of the files under `root/dir`, relative to `root`.
@@ -160,43 +292,52 @@ fn list_files(root: &Path, dir: &str) -> Result<Vec<String>, ReadError> {
 }
 
 enum Loaded {
-    Text(TextFile),
+    Text(TextFile, Option<Diagnostic>),
     Binary(BinaryFile),
     Bad(Diagnostic),
 }
 
-fn read_all(root: &Path, rels: Vec<String>, text: bool) -> Result<Vec<Loaded>, ReadError> {
-    rels.into_par_iter()
+/// Read files (in parallel): text slots are decoded, the rest kept as bytes. A file that
+/// vanished between listing and reading is skipped (an editor's save in progress).
+fn load(root: &Path, rels: Vec<String>) -> Result<Vec<(String, Loaded)>, ReadError> {
+    let results: Vec<Result<Option<(String, Loaded)>, ReadError>> = rels
+        .into_par_iter()
         .map(|rel| {
-            let bytes = std::fs::read(root.join(&rel))
-                .map_err(|e| ReadError::Io(format!("无法读取 {rel}：{e}")))?;
-            Ok(if text {
+            let Some(slot) = slot_of(&rel) else {
+                return Ok(None);
+            };
+            let bytes = match std::fs::read(root.join(&rel)) {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(ReadError::Io(format!("无法读取 {rel}：{e}"))),
+            };
+            let text = matches!(slot, Slot::Config | Slot::Markdown | Slot::ThemeText);
+            let l = if text {
                 match decode(&rel, bytes) {
-                    Ok(t) => Loaded::Text(t),
+                    Ok((t, w)) => Loaded::Text(t, w),
                     Err(d) => Loaded::Bad(d),
                 }
             } else {
                 Loaded::Binary(BinaryFile {
-                    rel,
+                    rel: rel.clone(),
                     bytes: bytes.into(),
                 })
-            })
+            };
+            Ok(Some((rel, l)))
         })
-        .collect()
-}
-
-fn read_binary(root: &Path, rels: Vec<String>) -> Result<Vec<BinaryFile>, ReadError> {
-    Ok(read_all(root, rels, false)?
-        .into_iter()
-        .filter_map(|l| match l {
-            Loaded::Binary(b) => Some(b),
-            _ => None,
-        })
-        .collect())
+        .collect();
+    let mut out = Vec::new();
+    for r in results {
+        if let Some(x) = r? {
+            out.push(x);
+        }
+    }
+    Ok(out)
 }
 
 /// Decode a text file: UTF-8 only (with a located error otherwise), BOM stripped, CRLF → LF.
-pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<TextFile, Diagnostic> {
+/// A non-UTF-8 file is an error; invisible control characters are removed with a warning.
+pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<(TextFile, Option<Diagnostic>), Diagnostic> {
     let text = match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
@@ -219,15 +360,30 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<TextFile, Diagnostic> {
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let text = if text.contains('\r') {
+    let mut text = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text.to_string()
     };
-    Ok(TextFile {
-        rel: rel.to_string(),
-        text: text.into(),
-    })
+    // Invisible control characters (Word pastes vertical tabs) break XML feeds: drop them.
+    let is_bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    let warning = text.find(is_bad).map(|pos| {
+        let (line, col) = crate::diag::line_col(&text, pos);
+        Diagnostic::warning("文件里有看不见的控制字符，已经删掉")
+            .in_file(rel)
+            .at(line, col)
+            .with_hint("这些字符通常是从 Word 或网页复制文字时带进来的；删掉后文件内容不受影响，保存一次即可消除这个提醒。")
+    });
+    if warning.is_some() {
+        text.retain(|c| !is_bad(c));
+    }
+    Ok((
+        TextFile {
+            rel: rel.to_string(),
+            text: text.into(),
+        },
+        warning,
+    ))
 }
 
 #[cfg(test)]
@@ -236,8 +392,12 @@ mod tests {
 
     #[test]
     fn decodes_and_normalises() {
-        let t = decode("a.md", "\u{feff}a\r\nb\r\n".as_bytes().to_vec()).unwrap();
+        let (t, w) = decode("a.md", "\u{feff}a\r\nb\r\n".as_bytes().to_vec()).unwrap();
         assert_eq!(&*t.text, "a\nb\n");
+        assert!(w.is_none());
+        let (t, w) = decode("a.md", "第一行\n文字\u{b}带\u{1}。\n".as_bytes().to_vec()).unwrap();
+        assert_eq!(&*t.text, "第一行\n文字带。\n");
+        assert_eq!(w.unwrap().line, Some(2));
     }
 
     #[test]

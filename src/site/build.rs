@@ -80,15 +80,9 @@ fn resolve_now(now: &Now, config: &Config) -> Result<ZonedDateTime, Diagnostic> 
     }
 }
 
-/// Run the whole pipeline on sources that were read from disk (or memory).
-/// `read_diags` are the problems the read step already found (they are reported too).
-pub fn build(
-    sources: &SiteSources,
-    settings: &Settings,
-    read_diags: Vec<Diagnostic>,
-    sink: &dyn Sink,
-) -> Build {
-    let mut diags = read_diags;
+/// Run the whole pipeline on sources that were read from disk (or kept in memory).
+pub fn build(sources: &SiteSources, settings: &Settings, sink: &dyn Sink) -> Build {
+    let mut diags: Vec<Diagnostic> = sources.problems.values().cloned().collect();
     let Some(config_file) = &sources.config else {
         return finish(diags, Stats::default());
     };
@@ -128,20 +122,32 @@ pub fn build(
     }
     let (library, law_diags) = LawLibrary::new(files, &config.laws.aliases);
     diags.extend(law_diags);
-    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = sources
+    let parsed: Vec<(&str, Option<Parsed>, Vec<Diagnostic>)> = sources
         .markdown
         .par_iter()
         .filter(|f| !is_statute_file(&f.rel))
-        .map(|f| parse_file(&f.rel, &f.text, &config, Some(&library)))
+        .map(|f| {
+            let (p, d) = parse_file(&f.rel, &f.text, &config, Some(&library));
+            (f.rel.as_str(), p, d)
+        })
         .collect();
     let mut pages = Vec::new();
     let mut sections = Vec::new();
-    for (p, d) in parsed {
+    // Files with errors of their own: links to them are not reported a second time.
+    let mut failed: std::collections::HashSet<String> = sources
+        .problems
+        .iter()
+        .filter(|(_, d)| d.is_error())
+        .map(|(r, _)| r.clone())
+        .collect();
+    for (rel, p, d) in parsed {
         diags.extend(d);
         match p {
             Some(Parsed::Page(p)) => pages.push(*p),
             Some(Parsed::Section(s)) => sections.push(*s),
-            None => {}
+            None => {
+                failed.insert(rel.to_string());
+            }
         }
     }
     let page_count = pages.len();
@@ -149,7 +155,16 @@ pub fn build(
     // Link.
     let mut other_paths: Vec<(String, String)> = Vec::new();
     for p in theme.static_files.keys() {
-        other_paths.push((p.clone(), format!("静态文件 {p}")));
+        let from_site = sources
+            .static_files
+            .iter()
+            .any(|f| f.rel == format!("static/{p}"));
+        let what = if from_site {
+            format!("文件 static/{p}")
+        } else {
+            format!("主题文件 {p}")
+        };
+        other_paths.push((p.clone(), what));
     }
     for p in [
         "atom.xml",
@@ -179,6 +194,7 @@ pub fn build(
         assets: &sources.assets,
         other_paths,
         other_ids: library.pages(),
+        failed,
     };
     let (site, link_diags) = link(input, &opts);
     diags.extend(link_diags);

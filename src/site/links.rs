@@ -28,6 +28,10 @@ pub struct LinkIndex<'a> {
     pub sources: HashMap<String, String>,
     /// Source paths of pages that exist but are not published (drafts, expired).
     pub withdrawn: HashMap<String, &'static str>,
+    /// Site paths those withdrawn pages would have.
+    pub withdrawn_paths: HashSet<String>,
+    /// Source paths of files that failed to parse (already reported).
+    pub failed: HashSet<String>,
     /// Ids defined by each page (index as in `Target::Page`).
     pub page_ids: Vec<HashSet<String>>,
     /// Content asset (`content/articles/a.jpg`) → where a link from a given content folder
@@ -58,6 +62,8 @@ pub struct Doc<'a> {
 pub enum Resolved {
     Href(String),
     Withdrawn,
+    /// The target file has errors of its own (already reported): no second message.
+    Failed,
 }
 
 /// Folder of a content source path: `content/articles/a.md` → `content/articles`.
@@ -120,7 +126,14 @@ impl LinkIndex<'_> {
         };
         let site_path = match site_path {
             Some(p) => p,
-            None => return Ok(Resolved::Withdrawn),
+            None => {
+                let target = join_relative(folder_of(doc.source), &path_dec).unwrap_or_default();
+                return Ok(if self.failed.contains(&target) {
+                    Resolved::Failed
+                } else {
+                    Resolved::Withdrawn
+                });
+            }
         };
         if let (Some(f), Some(Target::Page(i))) = (&frag_dec, self.paths.get(&site_path))
             && !f.is_empty()
@@ -151,6 +164,9 @@ impl LinkIndex<'_> {
             if self.paths.contains_key(&c) {
                 return Ok(Some(c));
             }
+            if self.withdrawn_paths.contains(&c) {
+                return Ok(None);
+            }
         }
         Err(Diagnostic::error(format!("链接指向的页面 /{abs} 不存在"))
             .with_hint(
@@ -171,8 +187,7 @@ impl LinkIndex<'_> {
             if let Some(p) = self.sources.get(&joined) {
                 return Ok(Some(p.clone()));
             }
-            if let Some(why) = self.withdrawn.get(&joined) {
-                let _ = why;
+            if self.withdrawn.contains_key(&joined) || self.failed.contains(&joined) {
                 return Ok(None);
             }
             return Err(
@@ -285,17 +300,19 @@ impl LinkIndex<'_> {
                         }
                         out.push('>');
                     }
-                    Resolved::Withdrawn => out.push_str("<span class=\"pf-unlinked\">"),
+                    Resolved::Withdrawn | Resolved::Failed => {
+                        out.push_str("<span class=\"pf-unlinked\">")
+                    }
                 },
                 Some(TokenKind::LinkClose { link }) => match &resolved[*link] {
                     Resolved::Href(_) => out.push_str("</a>"),
-                    Resolved::Withdrawn => out.push_str("</span>"),
+                    Resolved::Withdrawn | Resolved::Failed => out.push_str("</span>"),
                 },
                 Some(TokenKind::Image { link }) => {
                     let l = &body.links[*link];
                     let src = match &resolved[*link] {
                         Resolved::Href(h) => h.as_str(),
-                        Resolved::Withdrawn => "",
+                        Resolved::Withdrawn | Resolved::Failed => "",
                     };
                     out.push_str("<img src=\"");
                     out.push_str(&escape_html(src));

@@ -150,6 +150,9 @@ pub struct LinkInput<'a> {
     pub other_paths: Vec<(String, String)>,
     /// Site paths with the ids they define (statute pages), so `#art-1043` links are checked.
     pub other_ids: Vec<(String, HashSet<String>)>,
+    /// Content files that failed to parse (their errors are reported already; links to them
+    /// are not reported again).
+    pub failed: HashSet<String>,
 }
 
 /// Is this page withdrawn at `now` (draft without `--drafts`, or past its `expires`)?
@@ -238,16 +241,19 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
         assets,
         other_paths,
         other_ids,
+        failed,
     } = input;
     let mut diags = Vec::new();
 
     // 1. Published pages only.
     let mut withdrawn = HashMap::new();
+    let mut withdrawn_pages = Vec::new();
     let mut pages = Vec::new();
     for p in all_pages {
         match withdrawn_reason(&p, opts) {
             Some(why) => {
                 withdrawn.insert(p.source.clone(), why);
+                withdrawn_pages.push(p);
             }
             None => pages.push(p),
         }
@@ -499,8 +505,45 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
             refs_of(&p.source, &p.path, l);
         }
     }
+    // Files that only a withdrawn page uses (or that sit in a withdrawn page's own folder)
+    // are withdrawn with it — unless a published page links them too.
+    let refs_from = |p: &Page| -> Vec<String> {
+        let folder = folder_of(&p.source);
+        p.body
+            .links
+            .iter()
+            .chain(p.cover.iter())
+            .filter(|l| {
+                let d = l.dest.trim();
+                !crate::markdown::is_external(d) && !d.starts_with('/') && !d.starts_with('#')
+            })
+            .filter_map(|l| {
+                let dec = crate::text::decode_percent(
+                    l.dest.trim().split(['#', '?']).next().unwrap_or(""),
+                );
+                join_relative(folder, &dec)
+            })
+            .collect()
+    };
+    let published_refs: HashSet<String> = pages.iter().flat_map(refs_from).collect();
+    let withdrawn_refs: HashSet<String> = withdrawn_pages.iter().flat_map(refs_from).collect();
+    let withdrawn_bundles: Vec<String> = withdrawn_pages
+        .iter()
+        .filter(|p| p.source.ends_with("/index.md"))
+        .map(|p| format!("{}/", folder_of(&p.source)))
+        .collect();
+    let withdrawn_paths: HashSet<String> = withdrawn_pages.iter().map(|p| p.path.clone()).collect();
     let mut out_assets: BTreeMap<String, Arc<[u8]>> = BTreeMap::new();
+    let mut asset_sources: BTreeMap<String, String> = BTreeMap::new();
     for a in assets {
+        let only_withdrawn = !published_refs.contains(&a.rel)
+            && (withdrawn_refs.contains(&a.rel)
+                || withdrawn_bundles
+                    .iter()
+                    .any(|b| a.rel.starts_with(b.as_str())));
+        if only_withdrawn {
+            continue;
+        }
         let mirrored = a.rel.strip_prefix("content/").unwrap_or(&a.rel).to_string();
         let place = placements.entry(a.rel.clone()).or_default();
         let mut beside: Vec<&String> = place.beside.values().collect();
@@ -508,68 +551,120 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
         place.main = beside.first().map_or(mirrored, |s| (*s).clone());
         for p in place.beside.values().chain(std::iter::once(&place.main)) {
             out_assets.insert(p.clone(), a.bytes.clone());
+            asset_sources.insert(p.clone(), a.rel.clone());
         }
     }
 
-    // 8. Every output path once.
-    let mut owners: BTreeMap<String, (String, Option<usize>)> = BTreeMap::new();
+    // 8. Every output file once. Generated pages and files claim first, so a clash names
+    // the user's file.
+    struct Owner {
+        site_path: String,
+        what: String,
+        page: Option<usize>,
+        file: Option<String>,
+    }
+    let mut owners: BTreeMap<String, Owner> = BTreeMap::new();
+    let file_key = |p: &str| {
+        if p.is_empty() || p.ends_with('/') {
+            format!("{p}index.html")
+        } else {
+            p.to_string()
+        }
+    };
     // Where a page's URL comes from: its `slug:` line, or the file name (line 1).
     let slug_line =
         |i: usize| crate::content::front_matter::key_position(&pages[i].text, 1, "slug");
-    let mut claim =
-        |path: String, owner: String, page: Option<usize>, diags: &mut Vec<Diagnostic>| {
-            if let Some((prev, prev_page)) = owners.get(&path) {
-                let shown = format!("/{path}");
-                // Point at the page whose explicit slug caused the clash, if one has it.
-                let (here, there) = match (page, *prev_page) {
-                    (Some(i), Some(j)) if slug_line(i).is_none() && slug_line(j).is_some() => {
-                        (Some(j), Some(i))
-                    }
-                    other => other,
-                };
-                let d = match here {
-                    Some(i) => {
-                        let (line, col) = slug_line(i).unwrap_or((1, 0));
-                        Diagnostic::error(format!("两个页面的网址相同：{shown}"))
-                            .in_file(&pages[i].source)
-                            .at(line, col)
-                            .with_source_line(&pages[i].text, 0)
-                    }
-                    None => Diagnostic::error(format!("网址 {shown} 被占用了两次")),
-                };
-                let other = match there {
-                    Some(j) => pages[j].source.clone(),
-                    None => prev.clone(),
-                };
-                diags.push(d.with_hint(format!(
-                    "另一个是 {other}。请修改其中一个的文件名，或在元数据里写不同的 slug。"
-                )));
-                return;
-            }
-            owners.insert(path, (owner, page));
+    let mut claim = |new: Owner, diags: &mut Vec<Diagnostic>| {
+        let key = file_key(&new.site_path);
+        let Some(old) = owners.get(&key) else {
+            owners.insert(key, new);
+            return;
         };
+        let shown = format!("/{}", new.site_path);
+        // Point at the page whose explicit slug caused the clash, if one has it.
+        let (here, there) = match (new.page, old.page) {
+            (Some(i), Some(j)) if slug_line(i).is_none() && slug_line(j).is_some() => {
+                (Some(j), Some(i))
+            }
+            other => other,
+        };
+        let d = match (here, &new.file) {
+            (Some(i), _) => {
+                let (line, col) = slug_line(i).unwrap_or((1, 0));
+                let msg = if there.is_some() {
+                    format!("两个页面的网址相同：{shown}")
+                } else {
+                    format!("这个页面的网址 {shown} 和{}重复了", old.what)
+                };
+                Diagnostic::error(msg)
+                    .in_file(&pages[i].source)
+                    .at(line, col)
+                    .with_source_line(&pages[i].text, 0)
+            }
+            (None, Some(f)) => {
+                Diagnostic::error(format!("文件会写到 {shown}，但那里已经有{}", old.what))
+                    .in_file(f)
+            }
+            (None, None) => Diagnostic::error(format!("网址 {shown} 被占用了两次")),
+        };
+        let other = match there {
+            Some(j) => pages[j].source.clone(),
+            None => old.what.clone(),
+        };
+        diags.push(d.with_hint(format!(
+            "另一个是 {other}。请修改其中一个的文件名，或在元数据里写不同的 slug。"
+        )));
+    };
     for l in &lists {
         claim(
-            l.path.clone(),
-            format!("自动生成的列表页 /{}", l.path),
-            None,
+            Owner {
+                site_path: l.path.clone(),
+                what: format!("自动生成的列表页 /{}", l.path),
+                page: None,
+                file: None,
+            },
+            &mut diags,
+        );
+    }
+    for (path, origin) in &other_paths {
+        let file = origin.strip_prefix("文件 ").map(str::to_string);
+        claim(
+            Owner {
+                site_path: path.clone(),
+                what: origin.clone(),
+                page: None,
+                file,
+            },
             &mut diags,
         );
     }
     for (i, p) in pages.iter().enumerate() {
-        claim(p.path.clone(), p.source.clone(), Some(i), &mut diags);
+        claim(
+            Owner {
+                site_path: p.path.clone(),
+                what: p.source.clone(),
+                page: Some(i),
+                file: Some(p.source.clone()),
+            },
+            &mut diags,
+        );
     }
-    for (path, origin) in &other_paths {
-        claim(path.clone(), origin.clone(), None, &mut diags);
-    }
-    for path in out_assets.keys() {
-        claim(path.clone(), format!("附件 {path}"), None, &mut diags);
+    for (path, source) in &asset_sources {
+        claim(
+            Owner {
+                site_path: path.clone(),
+                what: format!("附件 {source}"),
+                page: None,
+                file: Some(source.clone()),
+            },
+            &mut diags,
+        );
     }
 
     // 9. Resolve links (in parallel) and covers.
     let mut paths: HashMap<String, Target> = HashMap::new();
-    for path in owners.keys() {
-        paths.insert(path.clone(), Target::Other);
+    for o in owners.values() {
+        paths.insert(o.site_path.clone(), Target::Other);
     }
     for (i, p) in pages.iter().enumerate() {
         paths.insert(p.path.clone(), Target::Page(i));
@@ -593,13 +688,23 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
         } else {
             format!("{}/", s.dir)
         };
-        sources.entry(s.source.clone()).or_insert(path);
+        if paths.contains_key(&path) {
+            sources.entry(s.source.clone()).or_insert(path);
+        } else {
+            diags.push(
+                Diagnostic::warning("这个文件夹没有自己的列表页，_index.md 的内容不会显示")
+                    .in_file(&s.source)
+                    .with_hint("只有首页、articles/、events/、lessons/、lessons/系列/ 和 laws/ 有列表页。要写一个独立的页面，请把文件改名为 页面名.md。"),
+            );
+        }
     }
     let index = LinkIndex {
         config: &config,
         paths,
         sources,
         withdrawn,
+        withdrawn_paths,
+        failed,
         page_ids,
         assets: placements,
     };
@@ -615,7 +720,7 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
             let (html, mut d) = index.finish(&doc, &p.body, &p.text);
             let cover = p.cover.as_ref().and_then(|c| match index.resolve(&doc, c) {
                 Ok(Resolved::Href(h)) => Some(h),
-                Ok(Resolved::Withdrawn) => None,
+                Ok(Resolved::Withdrawn | Resolved::Failed) => None,
                 Err(e) => {
                     d.push(
                         e.in_file(&p.source)
@@ -708,9 +813,52 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
             );
         }
     }
+    // Contact links: site paths get the base path; only safe schemes are allowed.
+    let mut contact = config.contact.clone();
+    for (key, link) in [
+        ("complaint", &mut contact.complaint),
+        ("survey", &mut contact.survey),
+    ] {
+        let Some(l) = link.as_mut() else { continue };
+        let Some(url) = l.url.clone() else { continue };
+        let url = url.trim().to_string();
+        let line = config
+            .source_text
+            .lines()
+            .position(|x| x.contains(&url))
+            .map_or(config.line_of("contact"), |i| i + 1);
+        let err = |msg: String| {
+            Diagnostic::error(msg)
+                .in_file(crate::config::CONFIG_FILE)
+                .at(line, 0)
+                .with_source_line(&config.source_text, 0)
+                .with_hint("写本站页面的网址（如 /contact/）、完整的网址（https://…）、电话（tel:12345）或邮箱（mailto:…）。")
+        };
+        if crate::markdown::is_external(&url) {
+            let scheme = url.split(':').next().unwrap_or("").to_ascii_lowercase();
+            if !matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel" | "sms") {
+                diags.push(err(format!(
+                    "联系方式 {key} 的链接 “{url}” 不安全或无法打开"
+                )));
+            }
+        } else {
+            let path = crate::text::decode_percent(url.trim_start_matches('/'));
+            let path = path.split('#').next().unwrap_or("").to_string();
+            if index.paths.contains_key(&path)
+                || index
+                    .paths
+                    .contains_key(&format!("{}/", path.trim_end_matches('/')))
+            {
+                l.url = Some(config.link(&path));
+            } else {
+                diags.push(err(format!("联系方式 {key} 的链接指向的页面 {url} 不存在")));
+            }
+        }
+    }
     drop(index);
     let mut config = config;
     config.menu = menu;
+    config.contact = contact;
 
     let ok = !diags.iter().any(Diagnostic::is_error);
     let site = ok.then(|| Site {

@@ -60,7 +60,8 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut m = BTreeMap::new();
     for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let e = e.unwrap();
-        if e.file_type().is_file() {
+        // pufa's mark in its output folders is not part of the site.
+        if e.file_type().is_file() && e.file_name() != ".pufa-output" {
             let rel = e
                 .path()
                 .strip_prefix(dir)
@@ -219,4 +220,184 @@ pub fn check_links(out: &Path, base_path: &str) -> (Vec<String>, usize) {
         }
     }
     (problems, checked)
+}
+
+// ---------------------------------------------------------------- a running `pufa serve`
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+/// A `pufa serve` (or `build --watch`) child process, stopped when dropped.
+pub struct Served {
+    pub child: std::process::Child,
+    pub port: u16,
+    pub log: Receiver<String>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `pufa --root ROOT ARGS…` and collect its stderr lines.
+pub fn spawn(root: &Path, args: &[&str]) -> (std::process::Child, Receiver<String>) {
+    let mut child = pufa()
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start pufa");
+    let err = child.stderr.take().unwrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
+
+/// Start `pufa serve` on an ephemeral loopback port and wait until it serves.
+pub fn serve(root: &Path, extra: &[&str]) -> Served {
+    let mut args = vec!["serve", "--port", "0", "--now", NOW];
+    args.extend_from_slice(extra);
+    let (child, log) = spawn(root, &args);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut seen = Vec::new();
+    while Instant::now() < deadline {
+        if let Ok(line) = log.recv_timeout(Duration::from_millis(200)) {
+            if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                let port: u16 = rest.trim_end_matches('/').parse().unwrap();
+                return Served { child, port, log };
+            }
+            seen.push(line);
+        }
+    }
+    panic!("pufa serve did not start:\n{}", seen.join("\n"));
+}
+
+/// A raw HTTP/1.1 exchange: (status, headers lower-cased, body).
+pub fn http(port: u16, method: &str, target: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("no header end");
+    let head = String::from_utf8_lossy(&buf[..split]).to_string();
+    let mut body = buf[split + 4..].to_vec();
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    let head_l = head.to_ascii_lowercase();
+    if head_l.contains("transfer-encoding: chunked") {
+        body = dechunk(&body);
+    }
+    (status, head_l, body)
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(nl) = b.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&b[..nl]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&b[nl + 2..nl + 2 + size]);
+        b = &b[nl + 2 + size + 2..];
+    }
+    out
+}
+
+pub fn get_text(port: u16, path: &str) -> (u16, String) {
+    let (st, _, body) = http(port, "GET", path);
+    (st, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// Poll until `check` holds (or panic after `secs`).
+pub fn wait_until(secs: u64, what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+/// The server's status (`/__pufa/status`).
+pub fn status(port: u16) -> serde_json::Value {
+    let (_, body) = get_text(port, "/__pufa/status");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// Wait until the server has finished the rebuilds for every change so far: the number of
+/// builds stays the same for `quiet`.
+pub fn settle(port: u16, quiet: Duration) {
+    let mut last = status(port)["builds"].as_u64().unwrap();
+    let mut since = Instant::now();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+        let now = status(port)["builds"].as_u64().unwrap();
+        if now != last {
+            last = now;
+            since = Instant::now();
+        } else if since.elapsed() >= quiet {
+            return;
+        }
+    }
+    panic!("server never settled");
+}
+
+/// Remove the live-reload script (and error overlay) that serve puts into HTML pages.
+pub fn strip_injected(html: &str) -> String {
+    let mut s = html.to_string();
+    for (start, end) in [
+        ("<div id=\"pufa-error-overlay\"", "</div></div>"),
+        ("<script id=\"pufa-live-reload\">", "</script>"),
+    ] {
+        if let Some(i) = s.find(start)
+            && let Some(j) = s[i..].find(end)
+        {
+            s.replace_range(i..i + j + end.len(), "");
+        }
+    }
+    s
+}
+
+/// Write a file, creating folders, in one go (like an editor's save).
+pub fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Save like vim/VS Code do: write a temp file beside it, then rename it over the original.
+pub fn atomic_write(path: &Path, text: &str) {
+    let tmp = path.with_file_name(format!(
+        ".{}.tmp",
+        path.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
 }

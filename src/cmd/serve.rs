@@ -1,0 +1,228 @@
+//! `pufa serve`: build in memory, serve on 127.0.0.1, rebuild on every edit, reload pages.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::{EXIT_OK, EXIT_USAGE, report, settings};
+use crate::cli::ServeArgs;
+use crate::content::source::{ReadError, SiteSources, read_site};
+use crate::output::MemorySink;
+use crate::serve::server::{AppState, handle};
+use crate::serve::watch::Watcher;
+use crate::serve::{absolute_root, watch_loop};
+use crate::site::{Now, Settings};
+
+pub fn run(root: &Path, args: &ServeArgs) -> u8 {
+    let mut settings = match settings(&args.common) {
+        Ok(s) => s,
+        Err(m) => {
+            eprintln!("错误: {m}");
+            return EXIT_USAGE;
+        }
+    };
+    let fixed_now = args.common.now.is_some();
+    let root = absolute_root(root);
+    let ip: IpAddr = match args.bind.parse() {
+        Ok(ip) => ip,
+        Err(_) => {
+            eprintln!(
+                "错误: --bind 的值 “{}” 不是 IP 地址\n提示: 本机预览用 127.0.0.1，让局域网里的手机访问用 0.0.0.0",
+                args.bind
+            );
+            return EXIT_USAGE;
+        }
+    };
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        eprintln!("错误: {}", ReadError::NoSite(root.clone()));
+        return EXIT_USAGE;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误: 无法启动服务器：{e}");
+            return EXIT_USAGE;
+        }
+    };
+    let (listener, port) = match runtime.block_on(bind(ip, args.port)) {
+        Ok(x) => x,
+        Err(m) => {
+            eprintln!("错误: {m}");
+            return EXIT_USAGE;
+        }
+    };
+    if port != args.port && args.port != 0 {
+        eprintln!("端口 {} 已被占用，改用 {port}。", args.port);
+    }
+    let host = if ip.is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        ip.to_string()
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    let url = format!("http://{host}:{port}/");
+    settings.overrides.base_url = Some(url.clone());
+
+    // Watch first, then read: nothing changed in between is lost.
+    let watcher = match Watcher::new(&root, args.poll) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("错误: 无法监视文件的变化：{e}");
+            return EXIT_USAGE;
+        }
+    };
+    let mut sources = match read_site(&root) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("错误: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let state = AppState::new();
+    rebuild(
+        &sources,
+        &settings,
+        fixed_now,
+        &state,
+        &[],
+        args.common.verbose,
+    );
+
+    eprintln!("本地预览：{url}");
+    if ip.is_unspecified() {
+        match lan_address() {
+            Some(lan) => eprintln!("同一局域网的手机可以打开：http://{lan}:{port}/"),
+            None => eprintln!("同一局域网的设备请用本机的局域网 IP 地址加端口 {port} 访问。"),
+        }
+    }
+    eprintln!("正在监视 content/、themes/、static/ 和 site.yaml，按 Ctrl+C 停止。");
+    if args.open {
+        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+    }
+
+    let watch_state = state.clone();
+    let verbose = args.common.verbose;
+    std::thread::spawn(move || {
+        let result = watch_loop(
+            watcher,
+            &mut sources,
+            |sources: &SiteSources, changed: &[String]| {
+                rebuild(
+                    sources,
+                    &settings,
+                    fixed_now,
+                    &watch_state,
+                    changed,
+                    verbose,
+                );
+            },
+        );
+        if let Err(e) = result {
+            eprintln!("错误: 无法监视文件的变化：{e}");
+        }
+    });
+
+    let app_state = state.clone();
+    let app = axum::Router::new().fallback(move |req| handle(app_state.clone(), req));
+    let served = runtime.block_on(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    });
+    if let Err(e) = served {
+        eprintln!("错误: 服务器出错：{e}");
+        return EXIT_USAGE;
+    }
+    eprintln!("已停止预览。");
+    EXIT_OK
+}
+
+/// Build into memory and put the result (or the errors) in place.
+fn rebuild(
+    sources: &SiteSources,
+    settings: &Settings,
+    fixed_now: bool,
+    state: &Arc<AppState>,
+    changed: &[String],
+    verbose: bool,
+) {
+    let started = Instant::now();
+    let mut settings = settings.clone();
+    if !fixed_now {
+        settings.now = Now::At(jiff::Timestamp::now());
+    }
+    let sink = MemorySink::default();
+    let build = crate::site::build(sources, &settings, &sink);
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    report(&build.diagnostics, verbose);
+    let what = if changed.is_empty() {
+        String::new()
+    } else {
+        format!("（{}）", changed.join("，"))
+    };
+    let css_edit = !changed.is_empty() && changed.iter().all(|c| c.ends_with(".css"));
+    if build.succeeded() {
+        state.publish(Some(Arc::new(sink.into_output())), Vec::new(), css_edit);
+        eprintln!(
+            "已生成 {} 个页面，用时 {ms:.0} 毫秒{what}",
+            build.stats.pages
+        );
+    } else {
+        let errors: Vec<_> = build
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.is_error())
+            .collect();
+        state.publish(None, errors, false);
+        eprintln!("有错误，浏览器里仍显示上一次成功生成的页面，并提示错误{what}");
+    }
+}
+
+/// Listen on `ip:port`, or the next free port (up to 20 tries). Port 0 picks any free port.
+async fn bind(ip: IpAddr, port: u16) -> Result<(tokio::net::TcpListener, u16), String> {
+    let mut last = String::new();
+    for p in port..port.saturating_add(20) {
+        match tokio::net::TcpListener::bind(SocketAddr::new(ip, p)).await {
+            Ok(l) => {
+                let actual = l.local_addr().map(|a| a.port()).unwrap_or(p);
+                return Ok((l, actual));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last = e.to_string(),
+            Err(e) => return Err(format!("无法在 {ip}:{p} 上启动服务器：{e}")),
+        }
+        if port == 0 {
+            break;
+        }
+    }
+    Err(format!(
+        "端口 {port} 到 {} 都被占用了（{last}）\n提示: 用 --port 换一个端口，例如 --port 8080",
+        port.saturating_add(19)
+    ))
+}
+
+/// This machine's address on the local network, as the route to a private address would
+/// use it (no packet is sent).
+fn lan_address() -> Option<IpAddr> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    for probe in ["192.168.1.1:9", "10.0.0.1:9", "172.16.0.1:9"] {
+        if s.connect(probe).is_ok()
+            && let Ok(a) = s.local_addr()
+            && !a.ip().is_unspecified()
+            && !a.ip().is_loopback()
+        {
+            return Some(a.ip());
+        }
+    }
+    None
+}

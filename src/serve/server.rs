@@ -1,0 +1,391 @@
+//! The preview server: HTTP on 127.0.0.1 (axum on tokio), serving the last good build from
+//! memory. Paths are decoded segment by segment and anything that could leave the site
+//! (`..`, encoded slashes, NUL, backslashes) is refused with 400; nothing is ever read from
+//! disk here. HTML responses get the live-reload script and, while the last build failed, the
+//! error overlay. `/dir` redirects to `/dir/`; unknown paths get the site's 404 page.
+
+use std::convert::Infallible;
+use std::sync::{Arc, RwLock};
+
+use axum::body::Body;
+use axum::http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, Stream};
+use tokio::sync::broadcast;
+
+use super::reload::{client_script, overlay_html};
+use crate::diag::Diagnostic;
+use crate::output::OutputSet;
+
+/// Path prefix of the server's own endpoints (never a site path: it starts with `__`).
+pub const OWN_PREFIX: &str = "__pufa/";
+
+/// What pages are told when a rebuild is in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Reload the page.
+    Reload,
+    /// Only these stylesheets changed: swap them without reloading.
+    Css(Vec<String>),
+}
+
+/// The build being served.
+#[derive(Debug, Default)]
+pub struct Served {
+    pub output: Arc<OutputSet>,
+    /// Errors of the last build (empty after a good build); shown as an overlay.
+    pub errors: Vec<Diagnostic>,
+    /// Increases with every rebuild that changed something; pages carry the one they were
+    /// served with.
+    pub generation: u64,
+    /// Rebuilds finished so far (good or not).
+    pub builds: u64,
+}
+
+/// Shared by the watcher (writes) and the HTTP handlers (read).
+pub struct AppState {
+    pub served: RwLock<Served>,
+    pub notices: broadcast::Sender<(u64, Notice)>,
+}
+
+impl AppState {
+    pub fn new() -> Arc<Self> {
+        let (tx, _) = broadcast::channel(64);
+        Arc::new(AppState {
+            served: RwLock::new(Served::default()),
+            notices: tx,
+        })
+    }
+
+    /// Put a new build in place, then (only then) tell the pages. `css_edit` says the edit
+    /// that caused the build touched only stylesheets: pages then swap stylesheets instead
+    /// of reloading (their HTML differs only in the stylesheet's cache-busting hash).
+    pub fn publish(&self, output: Option<Arc<OutputSet>>, errors: Vec<Diagnostic>, css_edit: bool) {
+        let (generation, notice) = {
+            let Ok(mut s) = self.served.write() else {
+                return;
+            };
+            let errors_changed = s.errors != errors;
+            let notice = match &output {
+                Some(new) => {
+                    let changed = changed_paths(&s.output, new);
+                    let css_only = changed.iter().all(|p| p.ends_with(".css"))
+                        || (css_edit
+                            && changed
+                                .iter()
+                                .all(|p| p.ends_with(".css") || p.ends_with(".html")));
+                    if changed.is_empty() && !errors_changed {
+                        None
+                    } else if !changed.is_empty() && !errors_changed && css_only {
+                        Some(Notice::Css(
+                            changed
+                                .into_iter()
+                                .filter(|p| p.ends_with(".css"))
+                                .collect(),
+                        ))
+                    } else {
+                        Some(Notice::Reload)
+                    }
+                }
+                None => errors_changed.then_some(Notice::Reload),
+            };
+            if let Some(o) = output {
+                s.output = o;
+            }
+            s.errors = errors;
+            if notice.is_some() {
+                s.generation += 1;
+            }
+            s.builds += 1;
+            (s.generation, notice)
+        };
+        if let Some(n) = notice {
+            let _ = self.notices.send((generation, n));
+        }
+    }
+}
+
+/// Paths whose content differs between two builds (added, removed or changed), sorted.
+pub fn changed_paths(old: &OutputSet, new: &OutputSet) -> Vec<String> {
+    let mut out = Vec::new();
+    for (p, b) in new.iter() {
+        match old.get(p) {
+            Some(ob) if Arc::ptr_eq(ob, b) || ob == b => {}
+            _ => out.push(p.clone()),
+        }
+    }
+    for p in old.paths() {
+        if new.get(p).is_none() {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Content type by file extension.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "ics" => "text/calendar; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "mp3" => "audio/mpeg",
+        "mp4" => "video/mp4",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Why a request path was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadPath {
+    /// `..`, `.`, NUL, backslash, an encoded `/`, invalid percent-encoding or UTF-8.
+    Refused,
+}
+
+/// Decode a request path (`/articles/%E6%B0%91/`) into a site path (`articles/民/`),
+/// refusing anything that could name something outside the site.
+pub fn site_path(raw: &str) -> Result<String, BadPath> {
+    let raw = raw.split(['?', '#']).next().unwrap_or("");
+    if !raw.starts_with('/') {
+        return Err(BadPath::Refused);
+    }
+    let mut out: Vec<String> = Vec::new();
+    let segments: Vec<&str> = raw[1..].split('/').collect();
+    let last = segments.len() - 1;
+    for (i, seg) in segments.iter().enumerate() {
+        let bytes = seg.as_bytes();
+        let mut dec = Vec::with_capacity(bytes.len());
+        let mut k = 0;
+        while k < bytes.len() {
+            if bytes[k] == b'%' {
+                let hex = |b: u8| (b as char).to_digit(16);
+                let (Some(h), Some(l)) = (
+                    bytes.get(k + 1).and_then(|&b| hex(b)),
+                    bytes.get(k + 2).and_then(|&b| hex(b)),
+                ) else {
+                    return Err(BadPath::Refused);
+                };
+                dec.push((h * 16 + l) as u8);
+                k += 3;
+            } else {
+                dec.push(bytes[k]);
+                k += 1;
+            }
+        }
+        let s = String::from_utf8(dec).map_err(|_| BadPath::Refused)?;
+        if s == ".." || s == "." || s.contains(['/', '\\', '\0']) || (s.contains(':') && i == 0) {
+            return Err(BadPath::Refused);
+        }
+        if s.is_empty() && i != last {
+            // `//` inside a path: an absolute path smuggled in.
+            return Err(BadPath::Refused);
+        }
+        out.push(s);
+    }
+    Ok(out.join("/"))
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<Body> {
+    let mut r = Response::new(Body::from(text.to_string()));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+/// Put the reload script (and the overlay) into an HTML page.
+fn decorate(html: &[u8], served: &Served) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let mut extra = String::new();
+    if !served.errors.is_empty() {
+        extra.push_str(&overlay_html(&served.errors));
+    }
+    extra.push_str(&client_script(served.generation));
+    let mut out = String::with_capacity(text.len() + extra.len());
+    match text.rfind("</body>") {
+        Some(i) => {
+            out.push_str(&text[..i]);
+            out.push_str(&extra);
+            out.push_str(&text[i..]);
+        }
+        None => {
+            out.push_str(&text);
+            out.push_str(&extra);
+        }
+    }
+    out.into_bytes()
+}
+
+fn file_response(
+    status: StatusCode,
+    path: &str,
+    bytes: &[u8],
+    served: &Served,
+    head: bool,
+) -> Response<Body> {
+    let ctype = content_type(path);
+    let body = if ctype.starts_with("text/html") {
+        decorate(bytes, served)
+    } else {
+        bytes.to_vec()
+    };
+    let len = body.len();
+    let mut r = Response::new(if head {
+        Body::empty()
+    } else {
+        Body::from(body)
+    });
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+/// The one handler: own endpoints, then files from the build in memory.
+pub async fn handle(state: Arc<AppState>, req: Request<Body>) -> Response<Body> {
+    let head = req.method() == Method::HEAD;
+    if req.method() != Method::GET && !head {
+        return plain(StatusCode::METHOD_NOT_ALLOWED, "只支持 GET 和 HEAD 请求");
+    }
+    let raw = req.uri().path().to_string();
+    let Ok(path) = site_path(&raw) else {
+        return plain(StatusCode::BAD_REQUEST, "请求的地址不合法");
+    };
+    if path == format!("{OWN_PREFIX}events") {
+        return events(state).await.into_response();
+    }
+    let Ok(served) = state.served.read() else {
+        return plain(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误");
+    };
+    if path == format!("{OWN_PREFIX}status") {
+        // For tools and tests: what is being served.
+        let files: Vec<&String> = served.output.paths().collect();
+        let body = serde_json::json!({
+            "generation": served.generation,
+            "builds": served.builds,
+            "errors": served.errors.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "files": files,
+        });
+        let mut r = Response::new(Body::from(body.to_string()));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        return r;
+    }
+    let lookup = if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.clone()
+    };
+    if let Some(bytes) = served.output.get(&lookup) {
+        return file_response(StatusCode::OK, &lookup, bytes, &served, head);
+    }
+    if !path.is_empty()
+        && !path.ends_with('/')
+        && served.output.get(&format!("{path}/index.html")).is_some()
+    {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::MOVED_PERMANENTLY;
+        let location = format!("{}/", raw.split('?').next().unwrap_or(&raw));
+        if let Ok(v) = HeaderValue::from_str(&location) {
+            r.headers_mut().insert(header::LOCATION, v);
+        }
+        return r;
+    }
+    match served.output.get("404.html") {
+        Some(bytes) => file_response(StatusCode::NOT_FOUND, "404.html", bytes, &served, head),
+        None => plain(StatusCode::NOT_FOUND, "页面不存在"),
+    }
+}
+
+/// Server-sent events: `hello` with the current generation on connect, then `reload` or
+/// `css` after each rebuild that changed something.
+async fn events(state: Arc<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let generation = state.served.read().map(|s| s.generation).unwrap_or(0);
+    let rx = state.notices.subscribe();
+    let hello = Event::default().event("hello").data(generation.to_string());
+    let updates = stream::unfold(rx, |mut rx| async move {
+        let ev = match rx.recv().await {
+            Ok((generation, Notice::Reload)) => Event::default()
+                .event("reload")
+                .data(generation.to_string()),
+            Ok((_, Notice::Css(paths))) => Event::default()
+                .event("css")
+                .data(serde_json::to_string(&paths).unwrap_or_else(|_| "[]".into())),
+            // Missed some notices: the page cannot know what changed, so it reloads.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                Event::default().event("reload").data("lagged")
+            }
+            Err(broadcast::error::RecvError::Closed) => return None,
+        };
+        Some((Ok(ev), rx))
+    });
+    let all = futures_util::StreamExt::chain(stream::once(async move { Ok(hello) }), updates);
+    Sse::new(all).keep_alive(KeepAlive::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_decoded_and_escapes_refused() {
+        assert_eq!(site_path("/"), Ok(String::new()));
+        assert_eq!(site_path("/articles/%E6%B0%91/"), Ok("articles/民/".into()));
+        assert_eq!(site_path("/a/b?x=1"), Ok("a/b".into()));
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E/%2E%2E/etc/passwd",
+            "/a%2f..%2f..%2fetc/passwd",
+            "/a%5c..%5cb",
+            "/a%00b",
+            "//etc/passwd",
+            "/a//b",
+            "/%zz",
+            "/%ff",
+            "/./a",
+            "/C:/windows",
+        ] {
+            assert_eq!(site_path(bad), Err(BadPath::Refused), "{bad}");
+        }
+    }
+
+    #[test]
+    fn changes_between_builds() {
+        let mut a = OutputSet::default();
+        a.insert("a.html".into(), Arc::from(&b"1"[..]));
+        a.insert("s.css".into(), Arc::from(&b"x"[..]));
+        let mut b = a.clone();
+        assert!(changed_paths(&a, &b).is_empty());
+        b.insert("s.css".into(), Arc::from(&b"y"[..]));
+        assert_eq!(changed_paths(&a, &b), vec!["s.css".to_string()]);
+        b.insert("n.html".into(), Arc::from(&b"2"[..]));
+        assert_eq!(changed_paths(&a, &b).len(), 2);
+    }
+}

@@ -1,0 +1,236 @@
+//! Regression tests for problems found in review: each builds a small site in a temporary
+//! folder and checks what a township editor would see.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("site.yaml"),
+        "title: 测试站点\nbase_url: https://example.org/hgz/\n",
+    );
+    for (path, text) in files {
+        write(&dir.path().join(path), text);
+    }
+    dir
+}
+
+const OK: &str = "---\ntitle: 正常\ndate: 2024-12-04\n---\n\n正文。\n";
+
+fn build(site: &Path) -> (i32, String) {
+    let o = run(site, &["build", "--now", NOW]);
+    (o.status.code().unwrap_or(-1), stderr(&o))
+}
+
+#[test]
+fn output_folders_that_hold_other_files_are_never_replaced() {
+    let outer = tempfile::tempdir().unwrap();
+    let site = outer.path().join("site");
+    write(
+        &site.join("site.yaml"),
+        "title: 测试站点\nbase_url: https://example.org/\n",
+    );
+    write(&site.join("content/articles/a.md"), OK);
+    // A relative --output is taken from the site folder, never from the current folder.
+    for out in [".", "content", "content/x", ".."] {
+        let o = run(&site, &["build", "--now", NOW, "--output", out]);
+        assert_eq!(o.status.code(), Some(2), "{out}: {}", stderr(&o));
+        assert!(
+            site.join("content/articles/a.md").is_file(),
+            "{out} deleted the site"
+        );
+    }
+    // A folder with someone else's files.
+    let www = outer.path().join("www");
+    write(&www.join("precious.html"), "keep me");
+    let o = run(
+        &site,
+        &["build", "--now", NOW, "--output", www.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("不是 pufa 生成的文件"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(www.join("precious.html")).unwrap(),
+        "keep me"
+    );
+    // An empty folder is fine, and so is a folder pufa wrote before.
+    let fresh = outer.path().join("fresh");
+    std::fs::create_dir(&fresh).unwrap();
+    for _ in 0..2 {
+        let o = run(
+            &site,
+            &["build", "--now", NOW, "--output", fresh.to_str().unwrap()],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn files_that_would_overwrite_generated_pages_are_errors() {
+    let d = site_with(&[
+        ("content/about.md", "---\ntitle: 关于\n---\n\n关于。\n"),
+        ("content/about/index.html", "<p>手写的页面</p>"),
+        ("static/index.html", "<p>手写的首页</p>"),
+    ]);
+    let (code, err) = build(d.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("static/index.html"), "{err}");
+    assert!(
+        err.contains("content/about/index.html") || err.contains("content/about.md"),
+        "{err}"
+    );
+}
+
+#[test]
+fn folder_names_that_cannot_be_urls_are_errors() {
+    let d = site_with(&[("content/articles/第1期#重要/a.md", OK)]);
+    let (code, err) = build(d.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("第1期#重要") && err.contains("“#”"), "{err}");
+    // Spaces are fine: they become `-`.
+    let d = site_with(&[(
+        "content/lessons/法律 问答/01.md",
+        "---\ntitle: 一\ndate: 2024-01-01\norder: 1\n---\n\n一。\n",
+    )]);
+    let (code, err) = build(d.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        d.path()
+            .join("public/lessons/法律-问答/01/index.html")
+            .is_file()
+    );
+    assert!(
+        d.path()
+            .join("public/lessons/法律-问答/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn links_to_an_index_without_a_page_and_to_broken_pages() {
+    let d = site_with(&[
+        (
+            "content/info/_index.md",
+            "---\ntitle: 信息\n---\n\n说明。\n",
+        ),
+        (
+            "content/articles/a.md",
+            "---\ntitle: A\ndate: 2024-01-01\n---\n\n见[信息](../info/_index.md)和[B](b.md)。\n",
+        ),
+        ("content/articles/b.md", "---\ntitle: B\n---\n\n缺日期。\n"),
+    ]);
+    let (code, err) = build(d.path());
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("content/info/_index.md") && err.contains("不存在"),
+        "{err}"
+    );
+    assert!(err.contains("缺少必填字段 “date”"), "{err}");
+    assert!(
+        !err.contains("content/articles/b.md 不存在"),
+        "no second message for b.md:\n{err}"
+    );
+}
+
+#[test]
+fn withdrawn_notices_take_their_files_with_them() {
+    let d = site_with(&[
+        (
+            "content/events/old/index.md",
+            "---\ntitle: 旧通知\ndate: 2024-01-01\nstart: 2024-01-05\nlocation: 广场\nexpires: 2025-01-01\ncover: photo.svg\ncover_alt: 照片\n---\n\n[通知全文](notice.pdf)\n",
+        ),
+        ("content/events/old/notice.pdf", "%PDF-1.4 fake"),
+        (
+            "content/events/old/photo.svg",
+            "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        ),
+        (
+            "content/events/n.md",
+            "---\ntitle: 快过期的通知\ndate: 2026-11-01\nstart: 2026-11-05\nlocation: 广场\nexpires: 2026-11-15\n---\n\n通知。\n",
+        ),
+        (
+            "content/articles/a.md",
+            "---\ntitle: A\ndate: 2024-01-01\n---\n\n见[通知](/events/n/)。\n",
+        ),
+    ]);
+    let (code, err) = build(d.path());
+    assert_eq!(
+        code, 0,
+        "an expired link target is a warning, not an error:\n{err}"
+    );
+    assert!(err.contains("警告"), "{err}");
+    let out = d.path().join("public");
+    for gone in [
+        "events/old/notice.pdf",
+        "events/old/photo.svg",
+        "events/old/index.html",
+        "events/n/index.html",
+    ] {
+        assert!(!out.join(gone).exists(), "{gone} still published");
+    }
+}
+
+#[test]
+fn contact_links_follow_the_base_path_and_must_be_safe() {
+    let yaml = "title: 测试站点\nbase_url: https://example.org/hgz/\ncontact:\n  complaint:\n    text: 投诉\n    url: /about/\n";
+    let d = site_with(&[("content/about.md", "---\ntitle: 关于\n---\n\n关于。\n")]);
+    write(&d.path().join("site.yaml"), yaml);
+    let (code, err) = build(d.path());
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(d.path().join("public/index.html")).unwrap();
+    assert!(
+        html.contains("href=\"/hgz/about/\""),
+        "contact link lacks the base path"
+    );
+    write(
+        &d.path().join("site.yaml"),
+        &yaml.replace("/about/", "javascript:alert(1)"),
+    );
+    let (code, err) = build(d.path());
+    assert_eq!(code, 1);
+    assert!(err.contains("site.yaml:6"), "{err}");
+}
+
+#[test]
+fn quiz_answers_by_text_and_whole_day_event_ends() {
+    let d = site_with(&[
+        (
+            "content/lessons/s/01.md",
+            "---\ntitle: 一\ndate: 2024-01-01\norder: 1\nquiz:\n  - question: 对吗？\n    options: [对, 错]\n    answer: 对\n---\n\n一。\n",
+        ),
+        (
+            "content/events/e.md",
+            "---\ntitle: 活动\ndate: 2026-11-01\nstart: 2026-12-04 09:00\nend: 2026-12-04\nlocation: 广场\n---\n\n活动。\n",
+        ),
+    ]);
+    let (code, err) = build(d.path());
+    assert_eq!(code, 0, "{err}");
+    let doc = read_html(&d.path().join("public/lessons/s/01/index.html"));
+    assert!(text_of(&doc, ".pf-quiz details").contains("正确答案：A. 对"));
+}
+
+#[test]
+fn control_characters_are_removed_and_feeds_stay_valid() {
+    let d = site_with(&[(
+        "content/articles/a.md",
+        "---\ntitle: 控制字符\ndate: 2024-01-01\n---\n\n文字\u{1}带\u{b}和\u{1f}。\n",
+    )]);
+    let (code, err) = build(d.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("控制字符") && err.contains("content/articles/a.md:6"),
+        "{err}"
+    );
+    for feed in ["atom.xml", "articles/atom.xml"] {
+        let text = std::fs::read_to_string(d.path().join("public").join(feed)).unwrap();
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{feed}: {e}"));
+    }
+}
