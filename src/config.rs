@@ -52,7 +52,7 @@ struct RawConfig {
 }
 
 /// One entry of the main navigation.
-#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq, Hash)]
 #[serde(deny_unknown_fields)]
 pub struct MenuItem {
     /// Text shown, e.g. `普法动态`.

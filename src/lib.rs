@@ -13,6 +13,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod fingerprint;
 pub mod markdown;
 pub mod output;
 pub mod render;

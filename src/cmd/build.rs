@@ -10,7 +10,7 @@ use crate::content::source::{SOURCE_DIRS, SiteSources, read_site};
 use crate::output::{Staging, check_replaceable, remove_stale_staging};
 use crate::serve::watch::Watcher;
 use crate::serve::{absolute_root, watch_loop};
-use crate::site::{Now, Settings};
+use crate::site::{Memo, Now, Settings};
 
 pub fn run(root: &Path, args: &BuildArgs) -> u8 {
     let settings = match settings(&args.common) {
@@ -54,7 +54,15 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
         }
     };
     remove_stale_staging(&dest);
-    let status = build_once(&root, &sources, &settings, &dest, args.common.verbose);
+    let mut memo = Memo::default();
+    let status = build_once(
+        &root,
+        &sources,
+        &settings,
+        &dest,
+        args.common.verbose,
+        &mut memo,
+    );
     let Some(watcher) = watcher else {
         return status;
     };
@@ -74,7 +82,14 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
                 settings.now = Now::At(jiff::Timestamp::now());
             }
             eprintln!("检测到修改：{}", changed.join("，"));
-            build_once(&root, sources, &settings, &dest, args.common.verbose);
+            build_once(
+                &root,
+                sources,
+                &settings,
+                &dest,
+                args.common.verbose,
+                &mut memo,
+            );
         },
     );
     match result {
@@ -128,6 +143,7 @@ fn build_once(
     settings: &Settings,
     dest: &Path,
     verbose: bool,
+    memo: &mut Memo,
 ) -> u8 {
     let started = Instant::now();
     // Show the output folder relative to the site when it is inside it.
@@ -142,7 +158,7 @@ fn build_once(
             return EXIT_USAGE;
         }
     };
-    let build = crate::site::build(sources, settings, &staging);
+    let build = crate::site::build_with(sources, settings, &staging, memo);
     report(&build.diagnostics, verbose);
     if build.has_errors() {
         eprintln!("构建失败，{shown} 保持原样，没有改动任何文件。");

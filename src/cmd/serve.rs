@@ -12,7 +12,7 @@ use crate::output::MemorySink;
 use crate::serve::server::{AppState, handle};
 use crate::serve::watch::Watcher;
 use crate::serve::{absolute_root, watch_loop};
-use crate::site::{Now, Settings};
+use crate::site::{Memo, Now, Settings};
 
 pub fn run(root: &Path, args: &ServeArgs) -> u8 {
     let mut settings = match settings(&args.common) {
@@ -88,6 +88,7 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
         }
     };
     let state = AppState::new();
+    let mut memo = Memo::default();
     rebuild(
         &sources,
         &settings,
@@ -95,6 +96,7 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
         &state,
         &[],
         args.common.verbose,
+        &mut memo,
     );
 
     eprintln!("本地预览：{url}");
@@ -123,6 +125,7 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
                     &watch_state,
                     changed,
                     verbose,
+                    &mut memo,
                 );
             },
         );
@@ -156,6 +159,7 @@ fn rebuild(
     state: &Arc<AppState>,
     changed: &[String],
     verbose: bool,
+    memo: &mut Memo,
 ) {
     let started = Instant::now();
     let mut settings = settings.clone();
@@ -163,7 +167,7 @@ fn rebuild(
         settings.now = Now::At(jiff::Timestamp::now());
     }
     let sink = MemorySink::default();
-    let build = crate::site::build(sources, &settings, &sink);
+    let build = crate::site::build_with(sources, &settings, &sink, memo);
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     report(&build.diagnostics, verbose);
     let what = if changed.is_empty() {

@@ -47,6 +47,8 @@ pub struct Page {
     pub body: Rendered,
     /// Statute articles the body cites (ranges expanded).
     pub citations: Vec<Citation>,
+    /// Fingerprint of the file (path and text), for memoised rebuilds.
+    pub fp: u64,
 }
 
 /// An article cited in a lesson's `laws:`, resolved, with its text.
@@ -123,11 +125,12 @@ pub struct SectionIndex {
     pub intro: Rendered,
 }
 
-/// What a Markdown file under `content/` is.
+/// What a Markdown file under `content/` is. Shared (`Arc`) so that a rebuild can reuse
+/// the pages of files that did not change without copying them.
 #[derive(Debug, Clone)]
 pub enum Parsed {
-    Page(Box<Page>),
-    Section(Box<SectionIndex>),
+    Page(Arc<Page>),
+    Section(Arc<SectionIndex>),
 }
 
 /// Where a file sits: its kind (`None` for `_index.md`) and folders.
@@ -408,7 +411,7 @@ pub fn parse_file(
         let parsed = if c.diags.iter().any(Diagnostic::is_error) {
             None
         } else {
-            Some(Parsed::Section(Box::new(section)))
+            Some(Parsed::Section(Arc::new(section)))
         };
         return (parsed, c.diags);
     };
@@ -535,9 +538,13 @@ pub fn parse_file(
         lesson,
         body,
         citations,
+        fp: crate::fingerprint::combine(&[
+            crate::fingerprint::of(rel),
+            crate::fingerprint::of(&**text),
+        ]),
     };
     let ok = !c.diags.iter().any(Diagnostic::is_error);
-    (ok.then(|| Parsed::Page(Box::new(page))), c.diags)
+    (ok.then(|| Parsed::Page(Arc::new(page))), c.diags)
 }
 
 fn parse_event(c: &mut Checker<'_>, raw: &RawMeta, tz: &jiff::tz::TimeZone) -> Option<EventInfo> {

@@ -437,7 +437,7 @@ pub fn page_vm(site: &Site, i: usize, card: CardVm) -> PageVm {
     let p = &site.pages[i];
     PageVm {
         card,
-        content: p.body.html.clone(),
+        content: site.html[i].to_string(),
         toc: p.body.toc.clone(),
         source: p.source.clone(),
         column: column_of(site, i),

@@ -84,7 +84,7 @@ pub fn jobs(site: &Site, site_value: &Value) -> Vec<(String, &'static str, Value
                             .unwrap_or_else(|| published.clone()),
                         published,
                         summary: p.summary.clone(),
-                        content: p.body.html.clone(),
+                        content: site.html[i].to_string(),
                         author: p.author.clone(),
                         kind_label: p.kind.label(),
                     }

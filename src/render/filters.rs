@@ -14,16 +14,6 @@ use minijinja::{Environment, Error, ErrorKind};
 use super::theme::Theme;
 use crate::site::Site;
 
-/// A short stable hash (FNV-1a, 64 bit) for cache-busting query strings.
-pub fn content_hash(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{:08x}", h >> 32)
-}
-
 pub fn register(env: &mut Environment<'static>, site: &Site, theme: &Theme) {
     let config = Arc::new(site.config.clone());
     let c1 = config.clone();
@@ -32,9 +22,9 @@ pub fn register(env: &mut Environment<'static>, site: &Site, theme: &Theme) {
     env.add_function("permalink", move |path: &str| c2.permalink(path));
     let hashes: Arc<HashMap<String, String>> = Arc::new(
         theme
-            .static_files
+            .static_hashes
             .iter()
-            .map(|(p, b)| (p.clone(), content_hash(b)))
+            .map(|(p, h)| (p.clone(), format!("{:08x}", h >> 32)))
             .collect(),
     );
     let c3 = config;

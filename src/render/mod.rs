@@ -9,7 +9,7 @@ mod embedded;
 pub mod filters;
 pub mod theme;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use minijinja::value::{Serde, Value};
@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::content::Kind;
 use crate::diag::Diagnostic;
+use crate::fingerprint;
 use crate::output::{Blob, Sink};
 use crate::site::{ListKind, ListPage, Site};
 use context::{LinkVm, TagCountVm, card_vm, page_vm, paginator_vm, site_vm};
@@ -27,8 +28,12 @@ pub use embedded::FILES as BUILTIN_THEME_FILES;
 
 /// Extra pages from other steps (the statute library) to render with the same environment.
 pub trait ExtraPages: Sync {
-    /// (output path of the HTML file, template name, context) triples.
-    fn pages(&self, site: &Site, site_value: &Value) -> Vec<(String, String, Value)>;
+    /// (output path of the HTML file, template name, fingerprint) of each page; `cards` are
+    /// the fingerprints of the content pages' cards, `global` that of everything shared.
+    fn jobs(&self, site: &Site, cards: &[u64], global: u64) -> Vec<(String, String, u64)>;
+
+    /// The template context of the page at `path` (one of [`ExtraPages::jobs`]).
+    fn context(&self, site: &Site, site_value: &Value, path: &str) -> Option<Value>;
 }
 
 /// Problems found while rendering, de-duplicated: one template mistake that breaks 500 pages
@@ -209,21 +214,118 @@ pub struct Rendered {
     pub io_error: Option<std::io::Error>,
 }
 
-/// Render everything into `sink`.
+/// What rendering keeps between rebuilds: the template environment, each page's card (the
+/// view model lists show) and each output with the fingerprint of everything it was made
+/// from. An output whose fingerprint did not change is not rendered again.
+#[derive(Default)]
+pub struct RenderMemo {
+    env: Option<(u64, Arc<Environment<'static>>)>,
+    cards: HashMap<String, (u64, Value)>,
+    outputs: HashMap<String, (u64, Blob)>,
+}
+
+/// Fingerprint of the card of page `i`: its file, and what the link step decided about it.
+fn card_fp(site: &Site, i: usize) -> u64 {
+    let p = &site.pages[i];
+    let status = site.event_status.get(&i).map_or(0, |s| *s as u64 + 1);
+    let (series, pos, total, series_title) = match site.lesson_pos.get(&i) {
+        Some(&(si, pos)) => (
+            si as u64 + 1,
+            pos as u64,
+            site.series[si].lessons.len() as u64,
+            fingerprint::of(&site.series[si].title),
+        ),
+        None => (0, 0, 0, 0),
+    };
+    fingerprint::combine(&[
+        p.fp,
+        status,
+        series,
+        pos,
+        total,
+        series_title,
+        fingerprint::of(&site.covers[i]),
+    ])
+}
+
+/// Fingerprint of the whole page `i`.
+fn page_fp(site: &Site, i: usize, cards: &[u64], global: u64) -> u64 {
+    let mut parts = vec![global, cards[i], site.html_fp[i]];
+    if let Some(&(si, pos)) = site.lesson_pos.get(&i) {
+        let s = &site.series[si];
+        for j in [pos.checked_sub(1), Some(pos + 1)].into_iter().flatten() {
+            if let Some(&n) = s.lessons.get(j) {
+                parts.push(cards[n]);
+            }
+        }
+    }
+    fingerprint::combine(&parts)
+}
+
+/// Fingerprint of a list page: its place and the cards it shows.
+fn list_fp(site: &Site, l: &ListPage, cards: &[u64], global: u64) -> u64 {
+    let mut parts = vec![
+        global,
+        fingerprint::of(&l.path),
+        l.number as u64,
+        l.total as u64,
+        fingerprint::of(&l.page_paths),
+    ];
+    parts.extend(l.items.iter().map(|&i| cards[i]));
+    let all_series = |parts: &mut Vec<u64>| {
+        for s in &site.series {
+            parts.push(fingerprint::of(&s.path));
+            parts.extend(s.lessons.iter().map(|&i| cards[i]));
+        }
+    };
+    match &l.kind {
+        ListKind::Home => {
+            parts.extend(site.articles.iter().take(6).map(|&i| cards[i]));
+            parts.extend(site.events_current.iter().take(5).map(|&i| cards[i]));
+            all_series(&mut parts);
+        }
+        ListKind::Events if l.number == 1 => {
+            parts.extend(site.events_current.iter().map(|&i| cards[i]));
+        }
+        ListKind::LessonsIndex => all_series(&mut parts),
+        ListKind::TagsIndex => {
+            for t in &site.tags {
+                parts.push(fingerprint::of(&t.name));
+                parts.push(t.pages.len() as u64);
+            }
+        }
+        _ => {}
+    }
+    fingerprint::combine(&parts)
+}
+
+/// Render everything into `sink`, re-rendering only outputs whose fingerprint changed since
+/// the build `memo` remembers. `global` fingerprints everything all pages depend on
+/// (configuration, theme, statute library, menu, sections).
 pub fn render(
     site: &Site,
     theme: &Theme,
     extra: Option<&dyn ExtraPages>,
     sink: &dyn Sink,
+    memo: &mut RenderMemo,
+    global: u64,
 ) -> Rendered {
-    let env = match environment(site, theme) {
-        Ok(env) => env,
-        Err(d) => {
-            return Rendered {
-                diagnostics: d,
-                ..Default::default()
-            };
-        }
+    let env = match &memo.env {
+        Some((fp, env)) if *fp == global => env.clone(),
+        _ => match environment(site, theme) {
+            Ok(env) => {
+                let env = Arc::new(env);
+                memo.env = Some((global, env.clone()));
+                env
+            }
+            Err(d) => {
+                memo.env = None;
+                return Rendered {
+                    diagnostics: d,
+                    ..Default::default()
+                };
+            }
+        },
     };
     let problems = Problems {
         seen: Mutex::new(BTreeMap::new()),
@@ -231,9 +333,16 @@ pub fn render(
     let io_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
     let counts = Mutex::new((0usize, 0usize));
     let site_value = Value::from(Serde(site_vm(site)));
+
+    // Cards, reused while their fingerprint holds.
+    let cards: Vec<u64> = (0..site.pages.len()).map(|i| card_fp(site, i)).collect();
+    let old_cards = &memo.cards;
     let card_values: Vec<Value> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| Value::from(Serde(card_vm(site, i))))
+        .map(|i| match old_cards.get(&site.pages[i].source) {
+            Some((fp, v)) if *fp == cards[i] => v.clone(),
+            _ => Value::from(Serde(card_vm(site, i))),
+        })
         .collect();
 
     let put = |path: &str, bytes: Blob| {
@@ -252,23 +361,37 @@ pub fn render(
             }
         }
     };
-    // Render one template into the sink; returns the HTML page's site path on success.
-    let render_one = |template: &str, path: &str, ctx: Value| -> bool {
-        let result = env.get_template(template).and_then(|t| t.render(ctx));
+    let old_outputs = &memo.outputs;
+    // Render one output into the sink unless the previous build made it from the same
+    // inputs; returns the output (for the memo) on success.
+    let render_one = |template: &str,
+                      path: &str,
+                      fp: Option<u64>,
+                      ctx: &dyn Fn() -> Value|
+     -> Option<(String, u64, Blob)> {
+        if let Some(fp) = fp
+            && let Some((old, blob)) = old_outputs.get(path)
+            && *old == fp
+        {
+            put(path, blob.clone());
+            return Some((path.to_string(), fp, blob.clone()));
+        }
+        let result = env.get_template(template).and_then(|t| t.render(ctx()));
         match result {
             Ok(s) => {
-                put(path, Arc::from(s.into_bytes()));
-                true
+                let blob: Blob = Arc::from(s.into_bytes());
+                put(path, blob.clone());
+                fp.map(|fp| (path.to_string(), fp, blob))
             }
             Err(e) => {
                 problems.add(template_diag(&e, theme, Some(&format!("/{path}"))));
-                false
+                None
             }
         }
     };
 
     // Content pages.
-    let mut html_paths: Vec<String> = (0..site.pages.len())
+    let mut made: Vec<(String, u64, Blob)> = (0..site.pages.len())
         .into_par_iter()
         .filter_map(|i| {
             let p = &site.pages[i];
@@ -278,43 +401,60 @@ pub fn render(
                 Kind::Lesson => "lesson.html",
                 Kind::Page => "page.html",
             };
-            let vm = page_vm(site, i, card_vm(site, i));
-            let ctx = context! {
-                site => site_value.clone(),
-                page => Value::from(Serde(vm)),
-                nav_active => nav_active(site, &p.path),
-                current_path => p.path.clone(),
-            };
-            render_one(template, &html_path(&p.path), ctx).then(|| p.path.clone())
+            let fp = page_fp(site, i, &cards, global);
+            render_one(template, &html_path(&p.path), Some(fp), &|| {
+                context! {
+                    site => site_value.clone(),
+                    page => Value::from(Serde(page_vm(site, i, card_vm(site, i)))),
+                    nav_active => nav_active(site, &p.path),
+                    current_path => p.path.clone(),
+                }
+            })
         })
         .collect();
 
     // Lists.
-    html_paths.par_extend(site.lists.par_iter().filter_map(|l| {
-        let (template, ctx) = list_context(site, l, &site_value, &card_values);
-        render_one(template, &html_path(&l.path), ctx).then(|| l.path.clone())
+    made.par_extend(site.lists.par_iter().filter_map(|l| {
+        let fp = list_fp(site, l, &cards, global);
+        let template = list_template(&l.kind);
+        render_one(template, &html_path(&l.path), Some(fp), &|| {
+            list_context(site, l, &site_value, &card_values).1
+        })
     }));
 
     // Other steps' pages (statute library).
     if let Some(extra) = extra {
-        let jobs = extra.pages(site, &site_value);
-        html_paths.par_extend(jobs.into_par_iter().filter_map(|(path, template, ctx)| {
-            render_one(&template, &path, ctx)
-                .then(|| path.trim_end_matches("index.html").to_string())
+        let jobs = extra.jobs(site, &cards, global);
+        made.par_extend(jobs.into_par_iter().filter_map(|(path, template, fp)| {
+            render_one(&template, &path, Some(fp), &|| {
+                extra
+                    .context(site, &site_value, &path)
+                    .unwrap_or(Value::UNDEFINED)
+            })
         }));
     }
 
     // Feeds, sitemap, robots, 404.
     for (path, template, ctx) in feeds::jobs(site, &site_value) {
-        render_one(template, &path, ctx);
+        render_one(template, &path, None, &|| ctx.clone());
     }
     let ctx = context! { site => site_value.clone(), nav_active => -1, current_path => "404.html" };
-    render_one("404.html", "404.html", ctx);
+    render_one("404.html", "404.html", None, &|| ctx.clone());
+    let mut html_paths: Vec<String> = made
+        .iter()
+        .filter_map(|(p, _, _)| p.strip_suffix("index.html").map(str::to_string))
+        .collect();
     html_paths.sort();
-    let sitemap = feeds::sitemap_context(site, &site_value, &html_paths);
-    render_one("sitemap.xml", "sitemap.xml", sitemap);
+    let mut sitemap_parts = vec![global, fingerprint::of(&html_paths)];
+    sitemap_parts.extend(cards.iter().copied());
+    let sitemap_fp = fingerprint::combine(&sitemap_parts);
+    if let Some(m) = render_one("sitemap.xml", "sitemap.xml", Some(sitemap_fp), &|| {
+        feeds::sitemap_context(site, &site_value, &html_paths)
+    }) {
+        made.push(m);
+    }
     let ctx = context! { site => site_value.clone(), sitemap_url => site.config.permalink("sitemap.xml") };
-    render_one("robots.txt", "robots.txt", ctx);
+    render_one("robots.txt", "robots.txt", None, &|| ctx.clone());
 
     // Files copied as they are.
     let copies: Vec<(&String, &Blob)> = theme
@@ -326,12 +466,33 @@ pub fn render(
         .par_iter()
         .for_each(|(path, bytes)| put(path, (*bytes).clone()));
 
+    // Remember this build.
+    memo.outputs = made.into_iter().map(|(p, fp, b)| (p, (fp, b))).collect();
+    memo.cards = card_values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| (site.pages[i].source.clone(), (cards[i], v)))
+        .collect();
+
     let (files, bytes) = counts.into_inner().unwrap_or_default();
     Rendered {
         files,
         bytes,
         diagnostics: problems.into_diags(),
         io_error: io_error.into_inner().unwrap_or_default(),
+    }
+}
+
+/// The template of each kind of list page.
+fn list_template(kind: &ListKind) -> &'static str {
+    match kind {
+        ListKind::Home => "index.html",
+        ListKind::Articles => "articles.html",
+        ListKind::Events => "events.html",
+        ListKind::LessonsIndex => "lessons.html",
+        ListKind::Series(_) => "series.html",
+        ListKind::TagsIndex => "tags.html",
+        ListKind::Tag(_) => "tag.html",
     }
 }
 

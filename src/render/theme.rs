@@ -28,6 +28,24 @@ pub struct Theme {
     pub templates: BTreeMap<String, TemplateFile>,
     /// Site path → bytes (theme static files, then the site's own `static/`).
     pub static_files: BTreeMap<String, Arc<[u8]>>,
+    /// Content hash of each static file (cache busting, fingerprints).
+    pub static_hashes: BTreeMap<String, u64>,
+}
+
+impl Theme {
+    /// Fingerprint of everything the theme contributes to pages.
+    pub fn fingerprint(&self) -> u64 {
+        let mut parts = Vec::with_capacity(self.templates.len() * 2 + self.static_hashes.len() * 2);
+        for (name, t) in &self.templates {
+            parts.push(crate::fingerprint::of(name));
+            parts.push(crate::fingerprint::of(&*t.source));
+        }
+        for (p, h) in &self.static_hashes {
+            parts.push(crate::fingerprint::of(p));
+            parts.push(*h);
+        }
+        crate::fingerprint::combine(&parts)
+    }
 }
 
 /// Label used for files of the built-in theme in messages.
@@ -151,5 +169,10 @@ pub fn resolve_theme(sources: &SiteSources, config: &Config) -> Result<Theme, Ve
             theme.static_files.insert(s.to_string(), f.bytes.clone());
         }
     }
+    theme.static_hashes = theme
+        .static_files
+        .iter()
+        .map(|(p, b)| (p.clone(), crate::fingerprint::of(&b[..])))
+        .collect();
     Ok(theme)
 }

@@ -1,6 +1,9 @@
 //! The pipeline in one function: sources (already read) → parse → link → render → an
 //! [`OutputSet`]. `build`, `check` and `serve` are three sinks of this one function.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
 use jiff::{Timestamp, ZonedDateTime};
 use rayon::prelude::*;
 
@@ -9,9 +12,11 @@ use crate::content::dates::parse_datetime;
 use crate::content::page::{Parsed, is_statute_file, parse_file};
 use crate::content::source::SiteSources;
 use crate::diag::{Diagnostic, sort_and_dedup};
+use crate::fingerprint;
 use crate::output::Sink;
+use crate::render::RenderMemo;
 use crate::render::theme::resolve_theme;
-use crate::site::{BuildOptions, LinkInput, link};
+use crate::site::{BuildOptions, LinkInput, LinkMemo, Site, link};
 use crate::statute::LawLibrary;
 use crate::statute::parse::{LawFile, parse_law_file};
 use crate::statute::render::LawPages;
@@ -80,8 +85,41 @@ fn resolve_now(now: &Now, config: &Config) -> Result<ZonedDateTime, Diagnostic> 
     }
 }
 
+/// What a series of builds of one site (`serve`, `build --watch`) keeps from one to the
+/// next, so a rebuild re-does only the work an edit invalidates. The result is always the
+/// same as a fresh build: every stage still runs, but reuses the values of inputs whose
+/// fingerprints did not change.
+#[derive(Default)]
+pub struct Memo {
+    /// Content file → (its text, the context it was parsed in, the result).
+    parsed: HashMap<String, ParsedEntry>,
+    /// The statute library, by fingerprint of the law files and the aliases.
+    laws: Option<LawsEntry>,
+    link: LinkMemo,
+    render: RenderMemo,
+}
+
+type ParsedEntry = (Arc<str>, u64, Option<Parsed>, Vec<Diagnostic>);
+
+struct LawsEntry {
+    fp: u64,
+    library: Arc<LawLibrary>,
+    pages: Arc<Vec<(String, HashSet<String>)>>,
+    diags: Vec<Diagnostic>,
+}
+
 /// Run the whole pipeline on sources that were read from disk (or kept in memory).
 pub fn build(sources: &SiteSources, settings: &Settings, sink: &dyn Sink) -> Build {
+    build_with(sources, settings, sink, &mut Memo::default())
+}
+
+/// [`build`], reusing what `memo` kept from the previous build of the same site.
+pub fn build_with(
+    sources: &SiteSources,
+    settings: &Settings,
+    sink: &dyn Sink,
+    memo: &mut Memo,
+) -> Build {
     let mut diags: Vec<Diagnostic> = sources.problems.values().cloned().collect();
     let Some(config_file) = &sources.config else {
         return finish(diags, Stats::default());
@@ -109,28 +147,75 @@ pub fn build(sources: &SiteSources, settings: &Settings, sink: &dyn Sink) -> Bui
     };
 
     // Parse: the statute library first (citations in pages are checked against it).
-    let law_files: Vec<(Option<LawFile>, Vec<Diagnostic>)> = sources
-        .markdown
-        .par_iter()
-        .filter(|f| is_statute_file(&f.rel))
-        .map(|f| parse_law_file(&f.rel, &f.text))
-        .collect();
-    let mut files = Vec::new();
-    for (f, d) in law_files {
-        diags.extend(d);
-        files.extend(f);
+    let laws_fp = {
+        let mut parts = vec![fingerprint::of(&config.laws.aliases)];
+        for f in sources.markdown.iter().filter(|f| is_statute_file(&f.rel)) {
+            parts.push(fingerprint::of(&f.rel));
+            parts.push(fingerprint::of(&*f.text));
+        }
+        fingerprint::combine(&parts)
+    };
+    if memo.laws.as_ref().is_none_or(|l| l.fp != laws_fp) {
+        let law_files: Vec<(Option<LawFile>, Vec<Diagnostic>)> = sources
+            .markdown
+            .par_iter()
+            .filter(|f| is_statute_file(&f.rel))
+            .map(|f| parse_law_file(&f.rel, &f.text))
+            .collect();
+        let mut files = Vec::new();
+        let mut law_diags = Vec::new();
+        for (f, d) in law_files {
+            law_diags.extend(d);
+            files.extend(f);
+        }
+        let (library, d) = LawLibrary::new(files, &config.laws.aliases);
+        law_diags.extend(d);
+        memo.laws = Some(LawsEntry {
+            fp: laws_fp,
+            pages: Arc::new(library.pages()),
+            library: Arc::new(library),
+            diags: law_diags,
+        });
     }
-    let (library, law_diags) = LawLibrary::new(files, &config.laws.aliases);
-    diags.extend(law_diags);
-    let parsed: Vec<(&str, Option<Parsed>, Vec<Diagnostic>)> = sources
+    let Some(laws) = memo.laws.as_ref() else {
+        return finish(diags, Stats::default());
+    };
+    let library = laws.library.clone();
+    let law_page_ids = laws.pages.clone();
+    diags.extend(laws.diags.iter().cloned());
+
+    // Pages: a file whose text and parse context are unchanged is not parsed again.
+    let context_fp = fingerprint::combine(&[fingerprint::of(&*config_file.text), laws_fp]);
+    let cache = &memo.parsed;
+    let parsed: Vec<(&str, Option<Parsed>, Vec<Diagnostic>, bool)> = sources
         .markdown
         .par_iter()
         .filter(|f| !is_statute_file(&f.rel))
-        .map(|f| {
-            let (p, d) = parse_file(&f.rel, &f.text, &config, Some(&library));
-            (f.rel.as_str(), p, d)
+        .map(|f| match cache.get(&f.rel) {
+            Some((text, ctx, p, d)) if Arc::ptr_eq(text, &f.text) && *ctx == context_fp => {
+                (f.rel.as_str(), p.clone(), d.clone(), false)
+            }
+            _ => {
+                let (p, d) = parse_file(&f.rel, &f.text, &config, Some(&library));
+                (f.rel.as_str(), p, d, true)
+            }
         })
         .collect();
+    let mut fresh_cache = HashMap::with_capacity(parsed.len());
+    for (f, (rel, p, d, _)) in sources
+        .markdown
+        .iter()
+        .filter(|f| !is_statute_file(&f.rel))
+        .zip(&parsed)
+    {
+        fresh_cache.insert(
+            (*rel).to_string(),
+            (f.text.clone(), context_fp, p.clone(), d.clone()),
+        );
+    }
+    memo.parsed = fresh_cache;
+    let parsed: Vec<(&str, Option<Parsed>, Vec<Diagnostic>)> =
+        parsed.into_iter().map(|(r, p, d, _)| (r, p, d)).collect();
     let mut pages = Vec::new();
     let mut sections = Vec::new();
     // Files with errors of their own: links to them are not reported a second time.
@@ -143,8 +228,8 @@ pub fn build(sources: &SiteSources, settings: &Settings, sink: &dyn Sink) -> Bui
     for (rel, p, d) in parsed {
         diags.extend(d);
         match p {
-            Some(Parsed::Page(p)) => pages.push(*p),
-            Some(Parsed::Section(s)) => sections.push(*s),
+            Some(Parsed::Page(p)) => pages.push(p),
+            Some(Parsed::Section(s)) => sections.push(s),
             None => {
                 failed.insert(rel.to_string());
             }
@@ -177,7 +262,7 @@ pub fn build(sources: &SiteSources, settings: &Settings, sink: &dyn Sink) -> Bui
     ] {
         other_paths.push((p.to_string(), format!("自动生成的 {p}")));
     }
-    for (p, _) in library.pages() {
+    for (p, _) in law_page_ids.iter() {
         if p != "laws/" {
             other_paths.push((p.clone(), format!("法律法规库 /{p}")));
         }
@@ -193,10 +278,10 @@ pub fn build(sources: &SiteSources, settings: &Settings, sink: &dyn Sink) -> Bui
         sections,
         assets: &sources.assets,
         other_paths,
-        other_ids: library.pages(),
+        other_ids: &law_page_ids,
         failed,
     };
-    let (site, link_diags) = link(input, &opts);
+    let (site, link_diags) = link(input, &opts, &mut memo.link);
     diags.extend(link_diags);
     let Some(site) = site else {
         return finish(
@@ -218,8 +303,24 @@ pub fn build(sources: &SiteSources, settings: &Settings, sink: &dyn Sink) -> Bui
     }
 
     // Render.
+    let page_count = site.pages.len();
     let law_pages = LawPages { lib: &library };
-    let rendered = crate::render::render(&site, &theme, Some(&law_pages), sink);
+    let global_fp = fingerprint::combine(&[
+        fingerprint::of(&*config_file.text),
+        theme.fingerprint(),
+        laws_fp,
+        fingerprint::of(&site.config.menu),
+        fingerprint::of(&site.now.year()),
+        sections_fp(&site),
+    ]);
+    let rendered = crate::render::render(
+        &site,
+        &theme,
+        Some(&law_pages),
+        sink,
+        &mut memo.render,
+        global_fp,
+    );
     diags.extend(rendered.diagnostics);
     let mut build = finish(
         diags,
@@ -231,4 +332,21 @@ pub fn build(sources: &SiteSources, settings: &Settings, sink: &dyn Sink) -> Bui
     );
     build.io_error = rendered.io_error;
     build
+}
+
+/// Fingerprint of what every page shows about the sections (titles, intros).
+fn sections_fp(site: &Site) -> u64 {
+    let mut parts = Vec::new();
+    for (dir, s) in &site.sections {
+        parts.push(fingerprint::of(dir));
+        parts.push(fingerprint::of(&s.title));
+        parts.push(fingerprint::of(&s.description));
+        parts.push(fingerprint::of(&s.intro_html));
+    }
+    for s in &site.series {
+        parts.push(fingerprint::of(&s.title));
+        parts.push(fingerprint::of(&s.intro_html));
+        parts.push(fingerprint::of(&s.description));
+    }
+    fingerprint::combine(&parts)
 }

@@ -33,10 +33,26 @@ pub struct LinkIndex<'a> {
     /// Source paths of files that failed to parse (already reported).
     pub failed: HashSet<String>,
     /// Ids defined by each page (index as in `Target::Page`).
-    pub page_ids: Vec<HashSet<String>>,
+    pub page_ids: Vec<IdSet<'a>>,
     /// Content asset (`content/articles/a.jpg`) → where a link from a given content folder
     /// should point: (folder of the linking file, site path) pairs, plus a fallback.
     pub assets: HashMap<String, AssetPlacement>,
+}
+
+/// The ids a page defines: a content page's short list, or a statute page's set.
+#[derive(Debug, Clone)]
+pub enum IdSet<'a> {
+    List(&'a [String]),
+    Set(&'a HashSet<String>),
+}
+
+impl IdSet<'_> {
+    pub fn contains(&self, id: &str) -> bool {
+        match self {
+            IdSet::List(l) => l.iter().any(|x| x == id),
+            IdSet::Set(s) => s.contains(id),
+        }
+    }
 }
 
 /// Where copies of one content asset are written.
@@ -58,7 +74,7 @@ pub struct Doc<'a> {
 }
 
 /// A resolved link: final href, or a withdrawn target (rendered as plain text).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Resolved {
     Href(String),
     Withdrawn,
@@ -239,6 +255,17 @@ impl LinkIndex<'_> {
         body: &Rendered,
         file_text: &str,
     ) -> (String, Vec<Diagnostic>) {
+        let (resolved, diags) = self.resolve_all(doc, body, file_text);
+        (substitute(body, &resolved), diags)
+    }
+
+    /// Resolve every link of `body`; problems come back located in `doc`.
+    pub fn resolve_all(
+        &self,
+        doc: &Doc<'_>,
+        body: &Rendered,
+        file_text: &str,
+    ) -> (Vec<Resolved>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let resolved: Vec<Resolved> = body
             .links
@@ -271,8 +298,15 @@ impl LinkIndex<'_> {
                 }
             })
             .collect();
+        (resolved, diags)
+    }
+}
+
+/// Swap the tokens of `body` for final markup, given each link's resolution.
+pub fn substitute(body: &Rendered, resolved: &[Resolved]) -> String {
+    {
         if body.tokens.is_empty() {
-            return (body.html.clone(), diags);
+            return body.html.clone();
         }
         let mut out = String::with_capacity(body.html.len() + body.links.len() * 40);
         let mut rest = body.html.as_str();
@@ -330,7 +364,7 @@ impl LinkIndex<'_> {
             }
         }
         out.push_str(rest);
-        (out, diags)
+        out
     }
 }
 

@@ -7,7 +7,9 @@
 pub mod build;
 pub mod links;
 
-pub use build::{Build, Now, Settings, build};
+use crate::fingerprint;
+
+pub use build::{Build, Memo, Now, Settings, build, build_with};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -23,7 +25,7 @@ use crate::diag::Diagnostic;
 use crate::markdown::LinkRef;
 use crate::statute::numerals::ArticleNo;
 use crate::text::tag_slug;
-use links::{AssetPlacement, Doc, LinkIndex, Resolved, Target, folder_of, join_relative};
+use links::{AssetPlacement, Doc, IdSet, LinkIndex, Resolved, Target, folder_of, join_relative};
 
 /// Settings of one build that do not come from files.
 #[derive(Debug, Clone)]
@@ -115,8 +117,12 @@ pub struct ListPage {
 pub struct Site {
     pub config: Config,
     pub now: ZonedDateTime,
-    /// Published pages; bodies are final HTML.
-    pub pages: Vec<Page>,
+    /// Published pages.
+    pub pages: Vec<Arc<Page>>,
+    /// Final body HTML of each page (links resolved).
+    pub html: Vec<Arc<str>>,
+    /// Fingerprint of each page's final HTML (its file and where its links lead).
+    pub html_fp: Vec<u64>,
     /// Resolved cover URL per page.
     pub covers: Vec<Option<String>>,
     pub articles: Vec<usize>,
@@ -142,14 +148,14 @@ pub struct Site {
 /// Inputs of the link step.
 pub struct LinkInput<'a> {
     pub config: Config,
-    pub pages: Vec<Page>,
-    pub sections: Vec<SectionIndex>,
+    pub pages: Vec<Arc<Page>>,
+    pub sections: Vec<Arc<SectionIndex>>,
     pub assets: &'a [BinaryFile],
     /// Site paths of other generated files (static files, feeds, statute pages…), each with a
     /// description of where it comes from, for duplicate messages.
     pub other_paths: Vec<(String, String)>,
     /// Site paths with the ids they define (statute pages), so `#art-1043` links are checked.
-    pub other_ids: Vec<(String, HashSet<String>)>,
+    pub other_ids: &'a [(String, HashSet<String>)],
     /// Content files that failed to parse (their errors are reported already; links to them
     /// are not reported again).
     pub failed: HashSet<String>,
@@ -231,9 +237,20 @@ fn date_key(p: &Page) -> Option<jiff::Timestamp> {
     p.date.as_ref().map(ZonedDateTime::timestamp)
 }
 
+/// What the link step keeps between rebuilds.
+#[derive(Debug, Default)]
+pub struct LinkMemo {
+    /// Source path → (fingerprint of the file and its links' targets, final HTML).
+    finished: HashMap<String, (u64, Arc<str>)>,
+}
+
 /// Build the site graph. Returns the site, or every error found (warnings ride along in
 /// both cases).
-pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Diagnostic>) {
+pub fn link(
+    input: LinkInput<'_>,
+    opts: &BuildOptions,
+    memo: &mut LinkMemo,
+) -> (Option<Site>, Vec<Diagnostic>) {
     let LinkInput {
         config,
         pages: all_pages,
@@ -287,7 +304,7 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
             series_map.entry(l.series_dir.clone()).or_default().push(i);
         }
     }
-    let index_by_dir: HashMap<String, &SectionIndex> =
+    let index_by_dir: HashMap<String, &Arc<SectionIndex>> =
         section_indexes.iter().map(|s| (s.dir.clone(), s)).collect();
     let mut series: Vec<Series> = Vec::new();
     for (dir, mut members) in series_map {
@@ -507,7 +524,7 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
     }
     // Files that only a withdrawn page uses (or that sit in a withdrawn page's own folder)
     // are withdrawn with it — unless a published page links them too.
-    let refs_from = |p: &Page| -> Vec<String> {
+    let refs_from = |p: &Arc<Page>| -> Vec<String> {
         let folder = folder_of(&p.source);
         p.body
             .links
@@ -669,14 +686,11 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
     for (i, p) in pages.iter().enumerate() {
         paths.insert(p.path.clone(), Target::Page(i));
     }
-    let mut page_ids: Vec<HashSet<String>> = pages
-        .iter()
-        .map(|p| p.body.ids.iter().cloned().collect())
-        .collect();
+    let mut page_ids: Vec<IdSet<'_>> = pages.iter().map(|p| IdSet::List(&p.body.ids)).collect();
     for (path, ids) in other_ids {
         let n = page_ids.len();
-        page_ids.push(ids);
-        paths.insert(path, Target::Page(n));
+        page_ids.push(IdSet::Set(ids));
+        paths.insert(path.clone(), Target::Page(n));
     }
     let mut sources: HashMap<String, String> = pages
         .iter()
@@ -708,16 +722,22 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
         page_ids,
         assets: placements,
     };
-    // In place, so the body with tokens is freed as soon as its final HTML exists.
-    let finished: Vec<(Option<String>, Vec<Diagnostic>)> = pages
-        .par_iter_mut()
+    // A page's final HTML depends only on its own file and where its links lead: reuse the
+    // previous build's when both are unchanged.
+    let finished: Vec<(Arc<str>, u64, Option<String>, Vec<Diagnostic>)> = pages
+        .par_iter()
         .map(|p| {
             let doc = Doc {
                 source: &p.source,
                 path: &p.path,
                 own_ids: &p.body.ids,
             };
-            let (html, mut d) = index.finish(&doc, &p.body, &p.text);
+            let (resolved, mut d) = index.resolve_all(&doc, &p.body, &p.text);
+            let key = fingerprint::combine(&[p.fp, fingerprint::of(&resolved)]);
+            let html = match memo.finished.get(&p.source) {
+                Some((k, h)) if *k == key => h.clone(),
+                _ => Arc::from(links::substitute(&p.body, &resolved)),
+            };
             let cover = p.cover.as_ref().and_then(|c| match index.resolve(&doc, c) {
                 Ok(Resolved::Href(h)) => Some(h),
                 Ok(Resolved::Withdrawn | Resolved::Failed) => None,
@@ -730,12 +750,17 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
                     None
                 }
             });
-            p.body.html = html;
-            (cover, d)
+            (html, key, cover, d)
         })
         .collect();
     let mut covers = Vec::with_capacity(pages.len());
-    for (cover, d) in finished {
+    let mut html = Vec::with_capacity(pages.len());
+    let mut html_fp = Vec::with_capacity(pages.len());
+    memo.finished.clear();
+    for (p, (h, key, cover, d)) in pages.iter().zip(finished) {
+        memo.finished.insert(p.source.clone(), (key, h.clone()));
+        html.push(h);
+        html_fp.push(key);
         covers.push(cover);
         diags.extend(d);
     }
@@ -865,6 +890,8 @@ pub fn link(input: LinkInput<'_>, opts: &BuildOptions) -> (Option<Site>, Vec<Dia
         config,
         now: opts.now.clone(),
         pages,
+        html,
+        html_fp,
         covers,
         articles,
         events_current,

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::LawLibrary;
 use super::parse::Block;
+use crate::fingerprint;
 use crate::render::ExtraPages;
 use crate::render::context::LinkVm;
 use crate::site::Site;
@@ -109,19 +110,87 @@ fn version_of(lib: &LawLibrary, law: usize) -> Option<String> {
         .find_map(|&fi| lib.files[fi].version_date.clone())
 }
 
+/// What a page of the library is.
+enum LawPage {
+    Index,
+    Overview(usize),
+    File(usize, usize),
+}
+
+impl LawPages<'_> {
+    fn all(&self) -> Vec<(String, LawPage)> {
+        let lib = self.lib;
+        let mut out = vec![("laws/index.html".to_string(), LawPage::Index)];
+        for (li, l) in lib.laws.iter().enumerate() {
+            if l.is_split() {
+                out.push((format!("{}index.html", l.path()), LawPage::Overview(li)));
+            }
+            for &fi in &l.files {
+                out.push((
+                    format!("{}index.html", lib.file_paths[fi]),
+                    LawPage::File(li, fi),
+                ));
+            }
+        }
+        out
+    }
+}
+
 impl ExtraPages for LawPages<'_> {
-    fn pages(&self, site: &Site, site_value: &Value) -> Vec<(String, String, Value)> {
+    fn jobs(&self, site: &Site, cards: &[u64], global: u64) -> Vec<(String, String, u64)> {
+        self.all()
+            .into_iter()
+            .map(|(path, page)| match page {
+                LawPage::Index => (
+                    path,
+                    "laws.html".to_string(),
+                    fingerprint::combine(&[global, 1]),
+                ),
+                LawPage::Overview(li) => (
+                    path,
+                    "law_overview.html".to_string(),
+                    fingerprint::combine(&[global, 2, li as u64]),
+                ),
+                LawPage::File(li, fi) => {
+                    // The page shows which pages cite each of its articles.
+                    let mut parts = vec![global, 3, li as u64, fi as u64];
+                    for b in &self.lib.files[fi].blocks {
+                        if let Block::Article(a) = b
+                            && let Some(pages) = site.cited_by.get(&(li, a.no))
+                        {
+                            parts.push(u64::from(a.no.main));
+                            parts.extend(pages.iter().map(|&p| cards[p]));
+                        }
+                    }
+                    (path, "law.html".to_string(), fingerprint::combine(&parts))
+                }
+            })
+            .collect()
+    }
+
+    fn context(&self, site: &Site, site_value: &Value, path: &str) -> Option<Value> {
+        let (_, page) = self.all().into_iter().find(|(p, _)| p == path)?;
+        Some(match page {
+            LawPage::Index => self.index_context(site, site_value),
+            LawPage::Overview(li) => self.overview_context(site, site_value, li),
+            LawPage::File(li, fi) => self.file_context(site, site_value, li, fi),
+        })
+    }
+}
+
+impl LawPages<'_> {
+    fn column(&self, site: &Site) -> LinkVm {
+        let section = site.sections.get("laws").cloned().unwrap_or_default();
+        LinkVm {
+            title: section.title,
+            url: site.config.link("laws/"),
+        }
+    }
+
+    fn index_context(&self, site: &Site, site_value: &Value) -> Value {
         let lib = self.lib;
         let c = &site.config;
-        let mut jobs = Vec::new();
         let section = site.sections.get("laws").cloned().unwrap_or_default();
-        let column = LinkVm {
-            title: section.title.clone(),
-            url: c.link("laws/"),
-        };
-        let nav_active = |path: &str| crate::render::nav_active(site, path);
-
-        // Index, grouped by folder.
         let mut groups: Vec<GroupVm> = Vec::new();
         for (li, l) in lib.laws.iter().enumerate() {
             let summary = LawSummaryVm {
@@ -149,148 +218,140 @@ impl ExtraPages for LawPages<'_> {
                 }),
             }
         }
-        jobs.push((
-            "laws/index.html".to_string(),
-            "laws.html".to_string(),
-            context! {
-                site => site_value.clone(),
-                list => context! {
-                    title => section.title.clone(),
-                    description => section.description.clone(),
-                    intro => section.intro_html.clone(),
-                    url => c.link("laws/"),
-                    permalink => c.permalink("laws/"),
-                    number => 1, total => 1,
-                },
-                groups => Value::from(Serde(groups)),
-                law_count => lib.laws.len(),
-                nav_active => nav_active("laws/"),
-                current_path => "laws/",
+        context! {
+            site => site_value.clone(),
+            list => context! {
+                title => section.title.clone(),
+                description => section.description.clone(),
+                intro => section.intro_html.clone(),
+                url => c.link("laws/"),
+                permalink => c.permalink("laws/"),
+                number => 1, total => 1,
             },
-        ));
+            groups => Value::from(Serde(groups)),
+            law_count => lib.laws.len(),
+            nav_active => crate::render::nav_active(site, "laws/"),
+            current_path => "laws/",
+        }
+    }
 
-        for (li, l) in lib.laws.iter().enumerate() {
-            let law_link = LinkVm {
-                title: l.short.clone(),
-                url: c.link(&l.path()),
-            };
-            if l.is_split() {
-                jobs.push((
-                    format!("{}index.html", l.path()),
-                    "law_overview.html".to_string(),
-                    context! {
-                        site => site_value.clone(),
-                        column => Value::from(Serde(&column)),
-                        law => context! {
-                            title => l.title.clone(),
-                            short => l.short.clone(),
-                            url => law_link.url.clone(),
-                            permalink => c.permalink(&l.path()),
-                            article_count => l.articles.len(),
-                            version_date => version_of(lib, li),
-                            history => lib.files[l.files[0]].history.clone(),
-                            parts => Value::from(Serde(parts(lib, site, li, None))),
-                        },
-                        nav_active => nav_active(&l.path()),
-                        current_path => l.path(),
-                    },
-                ));
-            }
-            for &fi in &l.files {
-                let f = &lib.files[fi];
-                let path = &lib.file_paths[fi];
-                let mut toc = Vec::new();
-                let mut blocks = Vec::new();
-                for b in &f.blocks {
-                    match b {
-                        Block::Heading { level, text, id } => {
-                            toc.push(TocVm {
-                                level: *level,
-                                text: text.clone(),
-                                id: id.clone(),
-                            });
-                            blocks.push(BlockVm::Heading {
-                                level: *level,
-                                text: text.clone(),
-                                id: id.clone(),
-                            });
-                        }
-                        Block::Text(t) => blocks.push(BlockVm::Text { text: t.clone() }),
-                        Block::Article(a) => {
-                            let cited_by = site
-                                .cited_by
-                                .get(&(li, a.no))
-                                .map(|pages| {
-                                    pages
-                                        .iter()
-                                        .map(|&pi| LinkVm {
-                                            title: site.pages[pi].title.clone(),
-                                            url: c.link(&site.pages[pi].path),
-                                        })
-                                        .collect()
-                                })
-                                .unwrap_or_default();
-                            blocks.push(BlockVm::Article(ArticleVm {
-                                id: a.no.anchor(),
-                                label: a.no.label(),
-                                number: a.no.main,
-                                paragraphs: a
-                                    .paragraphs
-                                    .iter()
-                                    .enumerate()
-                                    .map(|(k, p)| {
-                                        let n = k as u32 + 1;
-                                        ParagraphVm {
-                                            id: (!lib.paragraph_clashes(li, a.no, n))
-                                                .then(|| format!("{}-{n}", a.no.anchor())),
-                                            number: k + 1,
-                                            text: p.text.clone(),
-                                            items: p.items.clone(),
-                                        }
-                                    })
-                                    .collect(),
-                                cited_by,
-                            }));
-                        }
-                    }
+    fn overview_context(&self, site: &Site, site_value: &Value, li: usize) -> Value {
+        let lib = self.lib;
+        let c = &site.config;
+        let l = &lib.laws[li];
+        context! {
+            site => site_value.clone(),
+            column => Value::from(Serde(self.column(site))),
+            law => context! {
+                title => l.title.clone(),
+                short => l.short.clone(),
+                url => c.link(&l.path()),
+                permalink => c.permalink(&l.path()),
+                article_count => l.articles.len(),
+                version_date => version_of(lib, li),
+                history => lib.files[l.files[0]].history.clone(),
+                parts => Value::from(Serde(parts(lib, site, li, None))),
+            },
+            nav_active => crate::render::nav_active(site, &l.path()),
+            current_path => l.path(),
+        }
+    }
+
+    fn file_context(&self, site: &Site, site_value: &Value, li: usize, fi: usize) -> Value {
+        let lib = self.lib;
+        let c = &site.config;
+        let l = &lib.laws[li];
+        let f = &lib.files[fi];
+        let path = &lib.file_paths[fi];
+        let law_link = LinkVm {
+            title: l.short.clone(),
+            url: c.link(&l.path()),
+        };
+        let mut toc = Vec::new();
+        let mut blocks = Vec::new();
+        for b in &f.blocks {
+            match b {
+                Block::Heading { level, text, id } => {
+                    toc.push(TocVm {
+                        level: *level,
+                        text: text.clone(),
+                        id: id.clone(),
+                    });
+                    blocks.push(BlockVm::Heading {
+                        level: *level,
+                        text: text.clone(),
+                        id: id.clone(),
+                    });
                 }
-                let count = f
-                    .blocks
-                    .iter()
-                    .filter(|b| matches!(b, Block::Article(_)))
-                    .count();
-                let title = match (&f.part, l.is_split()) {
-                    (Some(p), true) => format!("{}·{p}", l.short),
-                    _ => l.short.clone(),
-                };
-                jobs.push((
-                    format!("{path}index.html"),
-                    "law.html".to_string(),
-                    context! {
-                        site => site_value.clone(),
-                        column => Value::from(Serde(&column)),
-                        law => context! {
-                            title => title,
-                            full_title => l.title.clone(),
-                            short => l.short.clone(),
-                            part => f.part.clone(),
-                            url => c.link(path),
-                            permalink => c.permalink(path),
-                            overview => l.is_split().then(|| Value::from(Serde(&law_link))),
-                            parts => Value::from(Serde(if l.is_split() { parts(lib, site, li, Some(fi)) } else { vec![] })),
-                            history => f.history.clone(),
-                            version_date => version_of(lib, li),
-                            article_count => count,
-                            toc => Value::from(Serde(toc)),
-                            blocks => Value::from(Serde(blocks)),
-                            source => f.source.clone(),
-                        },
-                        nav_active => nav_active(path),
-                        current_path => path.clone(),
-                    },
-                ));
+                Block::Text(t) => blocks.push(BlockVm::Text { text: t.clone() }),
+                Block::Article(a) => {
+                    let cited_by = site
+                        .cited_by
+                        .get(&(li, a.no))
+                        .map(|pages| {
+                            pages
+                                .iter()
+                                .map(|&pi| LinkVm {
+                                    title: site.pages[pi].title.clone(),
+                                    url: c.link(&site.pages[pi].path),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    blocks.push(BlockVm::Article(ArticleVm {
+                        id: a.no.anchor(),
+                        label: a.no.label(),
+                        number: a.no.main,
+                        paragraphs: a
+                            .paragraphs
+                            .iter()
+                            .enumerate()
+                            .map(|(k, p)| {
+                                let n = k as u32 + 1;
+                                ParagraphVm {
+                                    id: (!lib.paragraph_clashes(li, a.no, n))
+                                        .then(|| format!("{}-{n}", a.no.anchor())),
+                                    number: k + 1,
+                                    text: p.text.clone(),
+                                    items: p.items.clone(),
+                                }
+                            })
+                            .collect(),
+                        cited_by,
+                    }));
+                }
             }
         }
-        jobs
+        let count = f
+            .blocks
+            .iter()
+            .filter(|b| matches!(b, Block::Article(_)))
+            .count();
+        let title = match (&f.part, l.is_split()) {
+            (Some(p), true) => format!("{}·{p}", l.short),
+            _ => l.short.clone(),
+        };
+        context! {
+            site => site_value.clone(),
+            column => Value::from(Serde(self.column(site))),
+            law => context! {
+                title => title,
+                full_title => l.title.clone(),
+                short => l.short.clone(),
+                part => f.part.clone(),
+                url => c.link(path),
+                permalink => c.permalink(path),
+                overview => l.is_split().then(|| Value::from(Serde(&law_link))),
+                parts => Value::from(Serde(if l.is_split() { parts(lib, site, li, Some(fi)) } else { vec![] })),
+                history => f.history.clone(),
+                version_date => version_of(lib, li),
+                article_count => count,
+                toc => Value::from(Serde(toc)),
+                blocks => Value::from(Serde(blocks)),
+                source => f.source.clone(),
+            },
+            nav_active => crate::render::nav_active(site, path),
+            current_path => path.clone(),
+        }
     }
 }
