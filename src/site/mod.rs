@@ -724,7 +724,9 @@ pub fn link(
     };
     // A page's final HTML depends only on its own file and where its links lead: reuse the
     // previous build's when both are unchanged.
-    let finished: Vec<(Arc<str>, u64, Option<String>, Vec<Diagnostic>)> = pages
+    // (final HTML, its fingerprint, cover URL, problems) of each page.
+    type Finished = (Arc<str>, u64, Option<String>, Vec<Diagnostic>);
+    let finished: Vec<Finished> = pages
         .par_iter()
         .map(|p| {
             let doc = Doc {
