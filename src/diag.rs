@@ -8,18 +8,23 @@
 
 use std::cmp::Ordering;
 use std::fmt::{self, Write as _};
+use std::sync::Arc;
 
 /// How bad a problem is: errors stop the build, warnings are printed and the build goes on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
 }
 
-/// A problem found in the user's site, located as precisely as we can.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Diagnostic {
+/// A problem found in the user's site, located as precisely as we can. Shared (cheap to
+/// clone), since a rebuild re-reports the problems of files it did not parse again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic(Arc<DiagnosticData>);
+
+/// The fields of a [`Diagnostic`] (read them through the diagnostic).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagnosticData {
     pub severity: Severity,
     /// Path relative to the site root with `/` separators, e.g. `content/articles/a.md`.
     pub file: Option<String>,
@@ -45,7 +50,7 @@ impl Diagnostic {
     }
 
     fn new(severity: Severity, message: impl Into<String>) -> Self {
-        Diagnostic {
+        Diagnostic(Arc::new(DiagnosticData {
             severity,
             file: None,
             line: None,
@@ -54,19 +59,31 @@ impl Diagnostic {
             source_line: None,
             span_len: 0,
             hint: None,
-        }
+        }))
+    }
+
+    /// The fields, for changing them.
+    pub fn data_mut(&mut self) -> &mut DiagnosticData {
+        Arc::make_mut(&mut self.0)
+    }
+
+    /// Replace the message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.data_mut().message = message.into();
+        self
     }
 
     /// Attach the file (relative to the site root).
     pub fn in_file(mut self, file: impl Into<String>) -> Self {
-        self.file = Some(file.into());
+        self.data_mut().file = Some(file.into());
         self
     }
 
     /// Attach a line and column (both 1-based; column 0 means "whole line").
     pub fn at(mut self, line: usize, col: usize) -> Self {
-        self.line = Some(line.max(1));
-        self.col = if col == 0 { None } else { Some(col) };
+        let d = self.data_mut();
+        d.line = Some(line.max(1));
+        d.col = if col == 0 { None } else { Some(col) };
         self
     }
 
@@ -76,14 +93,15 @@ impl Diagnostic {
         if let Some(line) = self.line
             && let Some(l) = text.lines().nth(line - 1)
         {
-            self.source_line = Some(l.trim_end_matches('\r').to_string());
-            self.span_len = span_len;
+            let d = self.data_mut();
+            d.source_line = Some(l.trim_end_matches('\r').to_string());
+            d.span_len = span_len;
         }
         self
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.data_mut().hint = Some(hint.into());
         self
     }
 
@@ -113,6 +131,13 @@ impl Diagnostic {
             self.severity,
             &self.message,
         )
+    }
+}
+
+impl std::ops::Deref for Diagnostic {
+    type Target = DiagnosticData;
+    fn deref(&self) -> &DiagnosticData {
+        &self.0
     }
 }
 
@@ -198,10 +223,13 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Sort diagnostics for a report and drop exact duplicates.
+/// Sort diagnostics for a report and drop exact duplicates. (Usually they arrive almost
+/// sorted, file by file: checking first saves the sort.)
 pub fn sort_and_dedup(diags: &mut Vec<Diagnostic>) {
-    diags.sort();
-    diags.dedup();
+    if !diags.windows(2).all(|w| w[0] <= w[1]) {
+        diags.sort();
+    }
+    diags.dedup_by(|a, b| Arc::ptr_eq(&a.0, &b.0) || a == b);
 }
 
 /// One line summarising a set of diagnostics, e.g. `构建失败：2 个错误，1 个警告`.
@@ -238,6 +266,7 @@ pub fn condense(diags: &[Diagnostic]) -> Vec<Diagnostic> {
     for (_, (i, n)) in groups {
         if n > 1 {
             out[i]
+                .data_mut()
                 .message
                 .push_str(&format!("（共 {n} 处，这里是第一处）"));
         }

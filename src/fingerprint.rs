@@ -46,6 +46,12 @@ impl Hasher for Fx {
     }
 }
 
+/// A hash map with the fast hasher (keys are our own strings, never attacker-chosen in a
+/// way that matters: a site is built from its owner's files).
+pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+/// A hash set with the fast hasher.
+pub type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<Fx>>;
+
 /// Fingerprint of any hashable value.
 pub fn of<T: Hash + ?Sized>(v: &T) -> u64 {
     let mut h = Fx::default();

@@ -32,7 +32,7 @@ pub enum TokenKind {
 }
 
 /// A reference from the body that the link step resolves.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LinkRef {
     /// The destination as written (percent-decoded later).
     pub dest: String,

@@ -151,63 +151,45 @@ fn explain(src: &YamlSource<'_>, err: &serde_yaml::Error) -> Diagnostic {
                 }
             }
         };
-        Diagnostic {
-            message: format!("不认识的字段 “{field}”{}", path_note(&path)),
-            ..base
-        }
-        .with_source_line(src.file_text, field.chars().count())
-        .with_hint(hint)
+        base.with_message(format!("不认识的字段 “{field}”{}", path_note(&path)))
+            .with_source_line(src.file_text, field.chars().count())
+            .with_hint(hint)
     } else if let Some(field) = between(&detail, "missing field `", "`") {
         let at_line = if line > 0 { file_line } else { 1 };
-        Diagnostic {
-            message: format!("缺少必填字段 “{field}”{}", path_note(&path)),
-            ..base
-        }
-        .at(at_line, 0)
-        .with_hint(format!(
-            "在元数据里加一行 {field}: …（冒号后面有一个空格）。"
-        ))
+        base.with_message(format!("缺少必填字段 “{field}”{}", path_note(&path)))
+            .at(at_line, 0)
+            .with_hint(format!(
+                "在元数据里加一行 {field}: …（冒号后面有一个空格）。"
+            ))
     } else if let Some(rest) = detail.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
         let field = path.clone().unwrap_or_default();
-        Diagnostic {
-            message: format!(
-                "字段 “{field}” 的值类型不对：这里需要{}，写的却是{}",
-                describe_expected(expected),
-                describe_found(found)
-            ),
-            ..base
-        }
+        base.with_message(format!(
+            "字段 “{field}” 的值类型不对：这里需要{}，写的却是{}",
+            describe_expected(expected),
+            describe_found(found)
+        ))
         .with_source_line(src.file_text, 0)
         .with_hint(type_hint(expected))
     } else if let Some(rest) = detail.strip_prefix("invalid value: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
         let field = path.clone().unwrap_or_default();
-        Diagnostic {
-            message: format!(
-                "字段 “{field}” 的值不对：这里需要{}，写的却是{}",
-                describe_expected(expected),
-                describe_found(found)
-            ),
-            ..base
-        }
+        base.with_message(format!(
+            "字段 “{field}” 的值不对：这里需要{}，写的却是{}",
+            describe_expected(expected),
+            describe_found(found)
+        ))
         .with_source_line(src.file_text, 0)
         .with_hint(type_hint(expected))
     } else if detail.starts_with("duplicate field") || detail.contains("duplicate entry") {
         let field = between(&detail, "`", "`")
             .or_else(|| between(&detail, "key ", " ").map(|s| s.trim_matches('"')))
             .unwrap_or("");
-        Diagnostic {
-            message: format!("字段 “{field}” 写了两次"),
-            ..base
-        }
-        .with_source_line(src.file_text, field.chars().count())
-        .with_hint("每个字段只能写一次，请删掉多余的一行。")
+        base.with_message(format!("字段 “{field}” 写了两次"))
+            .with_source_line(src.file_text, field.chars().count())
+            .with_hint("每个字段只能写一次，请删掉多余的一行。")
     } else {
-        Diagnostic {
-            message: format!("元数据（YAML）格式有误：{}", yaml_problem(&detail)),
-            ..base
-        }
+        base.with_message(format!("元数据（YAML）格式有误：{}", yaml_problem(&detail)))
         .with_source_line(src.file_text, 1)
         .with_hint(
             "检查这一行和上一行：冒号后面要有一个空格；文字里有冒号、# 号、[ 或 { 时，请用英文双引号把整段文字括起来；缩进只能用空格，不能用 Tab。",

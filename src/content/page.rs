@@ -36,6 +36,8 @@ pub struct Page {
     /// Plain-text summary (given, or cut from the first paragraph).
     pub summary: String,
     pub tags: Vec<String>,
+    /// URL segment of each tag (`tags/<slug>/`).
+    pub tag_slugs: Vec<String>,
     pub draft: bool,
     pub cover: Option<LinkRef>,
     pub cover_alt: String,
@@ -49,6 +51,9 @@ pub struct Page {
     pub citations: Vec<Citation>,
     /// Fingerprint of the file (path and text), for memoised rebuilds.
     pub fp: u64,
+    /// Fingerprint of what the link step reads: the front matter, the body's links, ids and
+    /// citations (not the rest of the body).
+    pub meta_fp: u64,
 }
 
 /// An article cited in a lesson's `laws:`, resolved, with its text.
@@ -114,6 +119,8 @@ pub struct Quiz {
 pub struct SectionIndex {
     pub source: String,
     pub text: Arc<str>,
+    /// Fingerprint of the file.
+    pub fp: u64,
     /// Folder under `content/`, `/`-separated: `""` (home), `articles`, `lessons/minfadian`.
     pub dir: String,
     pub title: String,
@@ -399,6 +406,10 @@ pub fn parse_file(
         let section = SectionIndex {
             source: rel.to_string(),
             text: text.clone(),
+            fp: crate::fingerprint::combine(&[
+                crate::fingerprint::of(rel),
+                crate::fingerprint::of(&**text),
+            ]),
             dir: place.dir_slug.clone(),
             title,
             description: raw.description.clone(),
@@ -524,6 +535,7 @@ pub fn parse_file(
         date,
         updated,
         summary,
+        tag_slugs: tags.iter().map(|t| crate::text::tag_slug(t)).collect(),
         tags,
         draft: raw.draft.unwrap_or(false),
         cover,
@@ -542,7 +554,16 @@ pub fn parse_file(
             crate::fingerprint::of(rel),
             crate::fingerprint::of(&**text),
         ]),
+        meta_fp: 0,
     };
+    let mut page = page;
+    page.meta_fp = crate::fingerprint::of(&(
+        rel,
+        split.yaml,
+        &page.body.links,
+        &page.body.ids,
+        &page.citations,
+    ));
     let ok = !c.diags.iter().any(Diagnostic::is_error);
     (ok.then(|| Parsed::Page(Arc::new(page))), c.diags)
 }

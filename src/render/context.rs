@@ -9,7 +9,7 @@ use crate::content::dates::{format_date_zh, format_time, iso_date, rfc3339, week
 use crate::content::page::Page;
 use crate::markdown::TocEntry;
 use crate::site::{EventStatus, Site};
-use crate::text::{reading_minutes, tag_slug};
+use crate::text::reading_minutes;
 
 /// `site` in every template.
 #[derive(Debug, Clone, Serialize)]
@@ -393,9 +393,10 @@ pub fn card_vm(site: &Site, i: usize) -> CardVm {
         tags: p
             .tags
             .iter()
-            .map(|t| TagVm {
+            .zip(&p.tag_slugs)
+            .map(|(t, slug)| TagVm {
                 name: t.clone(),
-                url: c.link(&format!("tags/{}/", tag_slug(t))),
+                url: c.link(&format!("tags/{slug}/")),
             })
             .collect(),
         author: p.author.clone(),

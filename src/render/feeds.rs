@@ -38,13 +38,12 @@ pub fn jobs(site: &Site, site_value: &Value) -> Vec<(String, &'static str, Value
     let mut dated: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.pages[i].date.is_some() && site.pages[i].kind != Kind::Page)
         .collect();
-    dated.sort_by(|&a, &b| {
-        let (pa, pb) = (&site.pages[a], &site.pages[b]);
-        pb.date
-            .as_ref()
-            .map(|d| d.timestamp())
-            .cmp(&pa.date.as_ref().map(|d| d.timestamp()))
-            .then_with(|| pa.source.cmp(&pb.source))
+    // Newest first, ties in source order (pages are sorted by source).
+    dated.sort_by_cached_key(|&i| {
+        (
+            std::cmp::Reverse(site.pages[i].date.as_ref().map(|d| d.timestamp())),
+            i,
+        )
     });
     let feeds: [(&str, Option<Kind>, String); 4] = [
         ("atom.xml", None, c.title.clone()),

@@ -9,7 +9,9 @@ mod embedded;
 pub mod filters;
 pub mod theme;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::fingerprint::FastMap;
 use std::sync::{Arc, Mutex};
 
 use minijinja::value::{Serde, Value};
@@ -62,7 +64,7 @@ impl Problems {
         m.into_values()
             .map(|(mut d, n)| {
                 if n > 1 {
-                    d.message.push_str(&format!("（共 {n} 个页面）"));
+                    d.data_mut().message.push_str(&format!("（共 {n} 个页面）"));
                 }
                 d
             })
@@ -220,8 +222,8 @@ pub struct Rendered {
 #[derive(Default)]
 pub struct RenderMemo {
     env: Option<(u64, Arc<Environment<'static>>)>,
-    cards: HashMap<String, (u64, Value)>,
-    outputs: HashMap<String, (u64, Blob)>,
+    cards: FastMap<String, (u64, Value)>,
+    outputs: FastMap<String, (u64, Blob)>,
 }
 
 /// Fingerprint of the card of page `i`: its file, and what the link step decided about it.
@@ -269,7 +271,7 @@ fn list_fp(site: &Site, l: &ListPage, cards: &[u64], global: u64) -> u64 {
         fingerprint::of(&l.path),
         l.number as u64,
         l.total as u64,
-        fingerprint::of(&l.page_paths),
+        l.paths_fp,
     ];
     parts.extend(l.items.iter().map(|&i| cards[i]));
     let all_series = |parts: &mut Vec<u64>| {
@@ -445,8 +447,14 @@ pub fn render(
         .filter_map(|(p, _, _)| p.strip_suffix("index.html").map(str::to_string))
         .collect();
     html_paths.sort();
+    // The sitemap shows paths and dates only.
     let mut sitemap_parts = vec![global, fingerprint::of(&html_paths)];
-    sitemap_parts.extend(cards.iter().copied());
+    sitemap_parts.extend(site.pages.iter().map(|p| {
+        fingerprint::of(&(
+            p.updated.as_ref().map(|d| d.timestamp().as_second()),
+            p.date.as_ref().map(|d| d.timestamp().as_second()),
+        ))
+    }));
     let sitemap_fp = fingerprint::combine(&sitemap_parts);
     if let Some(m) = render_one("sitemap.xml", "sitemap.xml", Some(sitemap_fp), &|| {
         feeds::sitemap_context(site, &site_value, &html_paths)

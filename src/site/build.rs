@@ -1,7 +1,7 @@
 //! The pipeline in one function: sources (already read) → parse → link → render → an
 //! [`OutputSet`]. `build`, `check` and `serve` are three sinks of this one function.
 
-use std::collections::{HashMap, HashSet};
+use crate::fingerprint::{FastMap, FastSet};
 use std::sync::Arc;
 
 use jiff::{Timestamp, ZonedDateTime};
@@ -92,19 +92,19 @@ fn resolve_now(now: &Now, config: &Config) -> Result<ZonedDateTime, Diagnostic> 
 #[derive(Default)]
 pub struct Memo {
     /// Content file → (its text, the context it was parsed in, the result).
-    parsed: HashMap<String, ParsedEntry>,
+    parsed: FastMap<String, ParsedEntry>,
     /// The statute library, by fingerprint of the law files and the aliases.
     laws: Option<LawsEntry>,
     link: LinkMemo,
     render: RenderMemo,
 }
 
-type ParsedEntry = (Arc<str>, u64, Option<Parsed>, Vec<Diagnostic>);
+type ParsedEntry = (Arc<str>, u64, Option<Parsed>, Arc<[Diagnostic]>);
 
 struct LawsEntry {
     fp: u64,
     library: Arc<LawLibrary>,
-    pages: Arc<Vec<(String, HashSet<String>)>>,
+    pages: Arc<Vec<(String, FastSet<String>)>>,
     diags: Vec<Diagnostic>,
 }
 
@@ -120,6 +120,12 @@ pub fn build_with(
     sink: &dyn Sink,
     memo: &mut Memo,
 ) -> Build {
+    let t0 = std::time::Instant::now();
+    let tr = |what: &str| {
+        if std::env::var_os("PUFA_TRACE").is_some() {
+            eprintln!("TRACE {what} {:?}", t0.elapsed());
+        }
+    };
     let mut diags: Vec<Diagnostic> = sources.problems.values().cloned().collect();
     let Some(config_file) = &sources.config else {
         return finish(diags, Stats::default());
@@ -184,49 +190,50 @@ pub fn build_with(
     let law_page_ids = laws.pages.clone();
     diags.extend(laws.diags.iter().cloned());
 
+    tr("laws");
     // Pages: a file whose text and parse context are unchanged is not parsed again.
     let context_fp = fingerprint::combine(&[fingerprint::of(&*config_file.text), laws_fp]);
     let cache = &memo.parsed;
-    let parsed: Vec<(&str, Option<Parsed>, Vec<Diagnostic>, bool)> = sources
+    type Fresh<'s> = (&'s str, Option<Parsed>, Arc<[Diagnostic]>, Option<Arc<str>>);
+    let parsed: Vec<Fresh<'_>> = sources
         .markdown
         .par_iter()
         .filter(|f| !is_statute_file(&f.rel))
         .map(|f| match cache.get(&f.rel) {
             Some((text, ctx, p, d)) if Arc::ptr_eq(text, &f.text) && *ctx == context_fp => {
-                (f.rel.as_str(), p.clone(), d.clone(), false)
+                (f.rel.as_str(), p.clone(), d.clone(), None)
             }
             _ => {
                 let (p, d) = parse_file(&f.rel, &f.text, &config, Some(&library));
-                (f.rel.as_str(), p, d, true)
+                (f.rel.as_str(), p, Arc::from(d), Some(f.text.clone()))
             }
         })
         .collect();
-    let mut fresh_cache = HashMap::with_capacity(parsed.len());
-    for (f, (rel, p, d, _)) in sources
-        .markdown
-        .iter()
-        .filter(|f| !is_statute_file(&f.rel))
-        .zip(&parsed)
-    {
-        fresh_cache.insert(
-            (*rel).to_string(),
-            (f.text.clone(), context_fp, p.clone(), d.clone()),
-        );
+    // Update the cache in place: new results in, files that are gone out.
+    let cache = &mut memo.parsed;
+    if cache.len() != parsed.len() || parsed.iter().any(|x| x.3.is_some()) {
+        let live: FastSet<&str> = parsed.iter().map(|x| x.0).collect();
+        cache.retain(|k, _| live.contains(k.as_str()));
     }
-    memo.parsed = fresh_cache;
-    let parsed: Vec<(&str, Option<Parsed>, Vec<Diagnostic>)> =
-        parsed.into_iter().map(|(r, p, d, _)| (r, p, d)).collect();
+    for (rel, p, d, text) in &parsed {
+        if let Some(text) = text {
+            cache.insert(
+                (*rel).to_string(),
+                (text.clone(), context_fp, p.clone(), d.clone()),
+            );
+        }
+    }
     let mut pages = Vec::new();
     let mut sections = Vec::new();
     // Files with errors of their own: links to them are not reported a second time.
-    let mut failed: std::collections::HashSet<String> = sources
+    let mut failed: FastSet<String> = sources
         .problems
         .iter()
         .filter(|(_, d)| d.is_error())
         .map(|(r, _)| r.clone())
         .collect();
-    for (rel, p, d) in parsed {
-        diags.extend(d);
+    for (rel, p, d, _) in parsed {
+        diags.extend(d.iter().cloned());
         match p {
             Some(Parsed::Page(p)) => pages.push(p),
             Some(Parsed::Section(s)) => sections.push(s),
@@ -236,6 +243,7 @@ pub fn build_with(
         }
     }
     let page_count = pages.len();
+    tr("parsed");
 
     // Link.
     let mut other_paths: Vec<(String, String)> = Vec::new();
@@ -278,8 +286,10 @@ pub fn build_with(
         sections,
         assets: &sources.assets,
         other_paths,
-        other_ids: &law_page_ids,
+        other_ids: law_page_ids.clone(),
         failed,
+        link_context: fingerprint::of(&*config_file.text),
+        other_fp: laws_fp,
     };
     let (site, link_diags) = link(input, &opts, &mut memo.link);
     diags.extend(link_diags);
@@ -302,6 +312,7 @@ pub fn build_with(
         );
     }
 
+    tr("linked");
     // Render.
     let page_count = site.pages.len();
     let law_pages = LawPages { lib: &library };
@@ -322,6 +333,7 @@ pub fn build_with(
         global_fp,
     );
     diags.extend(rendered.diagnostics);
+    tr("rendered");
     let mut build = finish(
         diags,
         Stats {

@@ -3,9 +3,11 @@
 //! site-absolute paths are checked; a link to nothing is an error with file and line; a link
 //! to a withdrawn (draft or expired) page is a warning and loses its link.
 
-use std::collections::{HashMap, HashSet};
+use crate::fingerprint::{FastMap, FastSet};
 
-use crate::config::Config;
+use std::sync::Arc;
+
+use crate::content::page::Page;
 use crate::diag::Diagnostic;
 use crate::markdown::{LinkRef, Rendered, TOKEN_CLOSE, TOKEN_OPEN, TokenKind, is_external};
 use crate::text::{decode_percent, escape_html};
@@ -20,37 +22,40 @@ pub enum Target {
 }
 
 /// Everything link resolution needs to know about the site.
-pub struct LinkIndex<'a> {
-    pub config: &'a Config,
+pub struct LinkIndex {
+    /// The site's base path (`/hgz/`), put before every site path.
+    pub base_path: String,
     /// Site path (decoded, no leading slash; pages end in `/`) → target.
-    pub paths: HashMap<String, Target>,
+    pub paths: FastMap<String, Target>,
     /// Source path (`content/articles/a.md`) → site path, for `.md` links.
-    pub sources: HashMap<String, String>,
+    pub sources: FastMap<String, String>,
     /// Source paths of pages that exist but are not published (drafts, expired).
-    pub withdrawn: HashMap<String, &'static str>,
+    pub withdrawn: FastMap<String, &'static str>,
     /// Site paths those withdrawn pages would have.
-    pub withdrawn_paths: HashSet<String>,
+    pub withdrawn_paths: FastSet<String>,
     /// Source paths of files that failed to parse (already reported).
-    pub failed: HashSet<String>,
+    pub failed: FastSet<String>,
     /// Ids defined by each page (index as in `Target::Page`).
-    pub page_ids: Vec<IdSet<'a>>,
+    pub page_ids: Vec<IdSet>,
     /// Content asset (`content/articles/a.jpg`) → where a link from a given content folder
     /// should point: (folder of the linking file, site path) pairs, plus a fallback.
-    pub assets: HashMap<String, AssetPlacement>,
+    pub assets: FastMap<String, AssetPlacement>,
 }
 
 /// The ids a page defines: a content page's short list, or a statute page's set.
 #[derive(Debug, Clone)]
-pub enum IdSet<'a> {
-    List(&'a [String]),
-    Set(&'a HashSet<String>),
+pub enum IdSet {
+    /// A content page: its headings and footnotes.
+    Page(Arc<Page>),
+    /// Entry `.1` of a shared list of statute pages.
+    Law(Arc<Vec<(String, FastSet<String>)>>, usize),
 }
 
-impl IdSet<'_> {
+impl IdSet {
     pub fn contains(&self, id: &str) -> bool {
         match self {
-            IdSet::List(l) => l.iter().any(|x| x == id),
-            IdSet::Set(s) => s.contains(id),
+            IdSet::Page(p) => p.body.ids.iter().any(|x| x == id),
+            IdSet::Law(v, i) => v.get(*i).is_some_and(|(_, s)| s.contains(id)),
         }
     }
 }
@@ -59,7 +64,7 @@ impl IdSet<'_> {
 #[derive(Debug, Clone, Default)]
 pub struct AssetPlacement {
     /// Page path → site path of the copy beside that page.
-    pub beside: HashMap<String, String>,
+    pub beside: FastMap<String, String>,
     /// Site path used by everyone else.
     pub main: String,
 }
@@ -102,7 +107,7 @@ pub fn join_relative(folder: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-impl LinkIndex<'_> {
+impl LinkIndex {
     /// Resolve one link of `doc`.
     pub fn resolve(&self, doc: &Doc<'_>, link: &LinkRef) -> Result<Resolved, Diagnostic> {
         let raw = link.dest.trim();
@@ -151,7 +156,7 @@ impl LinkIndex<'_> {
                 });
             }
         };
-        if let (Some(f), Some(Target::Page(i))) = (&frag_dec, self.paths.get(&site_path))
+        if let (Some(f), Some(Target::Page(i))) = (&frag_dec, self.paths.get(site_path.as_str()))
             && !f.is_empty()
             && !self.page_ids[*i].contains(f)
         {
@@ -160,7 +165,11 @@ impl LinkIndex<'_> {
             ))
             .with_hint("检查 # 后面的名字是否和那个页面的某个标题一致。"));
         }
-        let mut href = self.config.link(&site_path);
+        let mut href = format!(
+            "{}{}",
+            self.base_path,
+            crate::text::encode_path(site_path.trim_start_matches('/'))
+        );
         if let Some(f) = fragment {
             href.push('#');
             href.push_str(&crate::text::encode_path(&decode_percent(f)));
@@ -170,6 +179,9 @@ impl LinkIndex<'_> {
 
     /// `/articles/a/` style paths (relative to the site root, not the server root).
     fn site_absolute(&self, abs: &str) -> Result<Option<String>, Diagnostic> {
+        if self.paths.contains_key(abs) {
+            return Ok(Some(abs.to_string()));
+        }
         let candidates = [
             abs.to_string(),
             format!("{}/", abs.trim_end_matches('/')),
@@ -177,7 +189,7 @@ impl LinkIndex<'_> {
         ];
         for c in &candidates {
             let c = if c == "/" { String::new() } else { c.clone() };
-            if self.paths.contains_key(&c) {
+            if self.paths.contains_key(c.as_str()) {
                 return Ok(Some(c));
             }
             if self.withdrawn_paths.contains(&c) {
@@ -200,7 +212,7 @@ impl LinkIndex<'_> {
             );
         };
         if joined.ends_with(".md") {
-            if let Some(p) = self.sources.get(&joined) {
+            if let Some(p) = self.sources.get(joined.as_str()) {
                 return Ok(Some(p.clone()));
             }
             if self.withdrawn.contains_key(&joined) || self.failed.contains(&joined) {
@@ -225,7 +237,7 @@ impl LinkIndex<'_> {
         if let Some(by_url) = join_relative(doc.path.trim_end_matches('/'), rel) {
             let by_url_dir = format!("{}/", by_url.trim_end_matches('/'));
             for c in [by_url.clone(), by_url_dir] {
-                if self.paths.contains_key(&c) {
+                if self.paths.contains_key(c.as_str()) {
                     return Ok(Some(c));
                 }
             }

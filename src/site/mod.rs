@@ -11,7 +11,9 @@ use crate::fingerprint;
 
 pub use build::{Build, Memo, Now, Settings, build, build_with};
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::fingerprint::{FastMap, FastSet};
 use std::sync::Arc;
 
 use jiff::ZonedDateTime;
@@ -24,7 +26,6 @@ use crate::content::source::BinaryFile;
 use crate::diag::Diagnostic;
 use crate::markdown::LinkRef;
 use crate::statute::numerals::ArticleNo;
-use crate::text::tag_slug;
 use links::{AssetPlacement, Doc, IdSet, LinkIndex, Resolved, Target, folder_of, join_relative};
 
 /// Settings of one build that do not come from files.
@@ -106,8 +107,10 @@ pub struct ListPage {
     /// 1-based page number and page count.
     pub number: usize,
     pub total: usize,
-    /// Path of each page of this list, for the paginator.
-    pub page_paths: Vec<String>,
+    /// Path of each page of this list, for the paginator (shared by the pages of a list).
+    pub page_paths: Arc<Vec<String>>,
+    /// Fingerprint of `page_paths`.
+    pub paths_fp: u64,
     /// Items on this page (page indexes).
     pub items: Vec<usize>,
 }
@@ -130,11 +133,11 @@ pub struct Site {
     pub events_current: Vec<usize>,
     /// Past events, latest first.
     pub events_past: Vec<usize>,
-    pub event_status: HashMap<usize, EventStatus>,
+    pub event_status: FastMap<usize, EventStatus>,
     pub plain_pages: Vec<usize>,
     pub series: Vec<Series>,
     /// For each lesson: (series index, position in series).
-    pub lesson_pos: HashMap<usize, (usize, usize)>,
+    pub lesson_pos: FastMap<usize, (usize, usize)>,
     pub tags: Vec<Tag>,
     /// Section info by content folder (`""`, `articles`, `events`, `lessons`, `laws`…).
     pub sections: BTreeMap<String, SectionInfo>,
@@ -155,10 +158,14 @@ pub struct LinkInput<'a> {
     /// description of where it comes from, for duplicate messages.
     pub other_paths: Vec<(String, String)>,
     /// Site paths with the ids they define (statute pages), so `#art-1043` links are checked.
-    pub other_ids: &'a [(String, HashSet<String>)],
+    pub other_ids: Arc<Vec<(String, FastSet<String>)>>,
     /// Content files that failed to parse (their errors are reported already; links to them
     /// are not reported again).
-    pub failed: HashSet<String>,
+    pub failed: FastSet<String>,
+    /// Fingerprint of the settings links depend on (site.yaml).
+    pub link_context: u64,
+    /// Fingerprint of `other_paths` and `other_ids` (the statute library).
+    pub other_fp: u64,
 }
 
 /// Is this page withdrawn at `now` (draft without `--drafts`, or past its `expires`)?
@@ -210,15 +217,18 @@ fn paginate(kind: ListKind, base: &str, items: &[usize], size: usize) -> Vec<Lis
         items.chunks(size.max(1)).map(<[usize]>::to_vec).collect()
     };
     let total = chunks.len();
-    let page_paths: Vec<String> = (1..=total)
-        .map(|n| {
-            if n == 1 {
-                base.to_string()
-            } else {
-                format!("{base}page/{n}/")
-            }
-        })
-        .collect();
+    let page_paths: Arc<Vec<String>> = Arc::new(
+        (1..=total)
+            .map(|n| {
+                if n == 1 {
+                    base.to_string()
+                } else {
+                    format!("{base}page/{n}/")
+                }
+            })
+            .collect(),
+    );
+    let paths_fp = fingerprint::of(&*page_paths);
     chunks
         .into_iter()
         .enumerate()
@@ -228,6 +238,7 @@ fn paginate(kind: ListKind, base: &str, items: &[usize], size: usize) -> Vec<Lis
             number: i + 1,
             total,
             page_paths: page_paths.clone(),
+            paths_fp,
             items,
         })
         .collect()
@@ -237,11 +248,46 @@ fn date_key(p: &Page) -> Option<jiff::Timestamp> {
     p.date.as_ref().map(ZonedDateTime::timestamp)
 }
 
-/// What the link step keeps between rebuilds.
-#[derive(Debug, Default)]
+/// Sort page indexes by a key computed once per page (computing instants is not free).
+fn sort_pages<K: Ord>(items: &mut [usize], key: impl Fn(usize) -> K) {
+    let mut keyed: Vec<(K, usize)> = items.iter().map(|&i| (key(i), i)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    for (slot, (_, i)) in items.iter_mut().zip(keyed) {
+        *slot = i;
+    }
+}
+
+/// What the link step keeps between rebuilds: each page's final HTML, cover and link
+/// problems, with the fingerprints they were made from; and the whole graph (lists, tags,
+/// series, where every path leads) with the fingerprint of everything it was made from —
+/// every page's front matter, links, ids and citations, but not the rest of its body. An
+/// edit to a body reuses the graph and only finishes the page that changed.
+#[derive(Default)]
 pub struct LinkMemo {
-    /// Source path → (fingerprint of the file and its links' targets, final HTML).
-    finished: HashMap<String, (u64, Arc<str>)>,
+    finished: FastMap<String, FinishedPage>,
+    skeleton: Option<Arc<Skeleton>>,
+}
+
+struct Skeleton {
+    fp: u64,
+    index: LinkIndex,
+    universe: u64,
+    site: Site,
+    /// Problems found outside the pages' own links.
+    diags: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+struct FinishedPage {
+    /// The page's file.
+    page: u64,
+    /// Everything its links could lead to.
+    universe: u64,
+    /// The file and where its links actually led.
+    key: u64,
+    html: Arc<str>,
+    cover: Option<String>,
+    diags: Vec<Diagnostic>,
 }
 
 /// Build the site graph. Returns the site, or every error found (warnings ride along in
@@ -259,11 +305,13 @@ pub fn link(
         other_paths,
         other_ids,
         failed,
+        link_context,
+        other_fp,
     } = input;
     let mut diags = Vec::new();
 
     // 1. Published pages only.
-    let mut withdrawn = HashMap::new();
+    let mut withdrawn = FastMap::default();
     let mut withdrawn_pages = Vec::new();
     let mut pages = Vec::new();
     for p in all_pages {
@@ -276,6 +324,51 @@ pub fn link(
         }
     }
     pages.sort_by(|a, b| a.source.cmp(&b.source));
+
+    // Everything the graph is made from, bodies aside.
+    let structure = {
+        let mut parts = vec![
+            link_context,
+            other_fp,
+            fingerprint::of(&other_paths),
+            u64::from(opts.drafts),
+        ];
+        for p in pages.iter().chain(withdrawn_pages.iter()) {
+            parts.push(p.meta_fp);
+            parts.push(match status_of(p, &opts.now) {
+                _ if p.event.is_none() => 0,
+                EventStatus::Upcoming => 1,
+                EventStatus::Ongoing => 2,
+                EventStatus::Past => 3,
+            });
+        }
+        parts.push(fingerprint::of(&withdrawn.keys().collect::<BTreeSet<_>>()));
+        for s in &section_indexes {
+            parts.push(s.fp);
+        }
+        for a in assets {
+            // The memo keeps the old bytes alive, so an address is never reused for new ones.
+            parts.push(fingerprint::of(&a.rel));
+            parts.push(Arc::as_ptr(&a.bytes) as *const u8 as usize as u64);
+            parts.push(a.bytes.len() as u64);
+        }
+        parts.push(fingerprint::of(&failed.iter().collect::<BTreeSet<_>>()));
+        fingerprint::combine(&parts)
+    };
+    if let Some(sk) = memo.skeleton.clone().filter(|sk| sk.fp == structure) {
+        let (html, html_fp, covers, finish_diags) =
+            finish_pages(&pages, &sk.index, sk.universe, memo);
+        let mut site = sk.site.clone();
+        site.now = opts.now.clone();
+        site.pages = pages;
+        site.html = html;
+        site.html_fp = html_fp;
+        site.covers = covers;
+        let mut diags = sk.diags.clone();
+        diags.extend(finish_diags);
+        let ok = !diags.iter().any(Diagnostic::is_error);
+        return (ok.then_some(site), diags);
+    }
 
     // 2. Sections.
     let mut sections: BTreeMap<String, SectionInfo> = BTreeMap::new();
@@ -304,7 +397,7 @@ pub fn link(
             series_map.entry(l.series_dir.clone()).or_default().push(i);
         }
     }
-    let index_by_dir: HashMap<String, &Arc<SectionIndex>> =
+    let index_by_dir: FastMap<String, &Arc<SectionIndex>> =
         section_indexes.iter().map(|s| (s.dir.clone(), s)).collect();
     let mut series: Vec<Series> = Vec::new();
     for (dir, mut members) in series_map {
@@ -360,7 +453,7 @@ pub fn link(
             &b.dir,
         ))
     });
-    let mut lesson_pos = HashMap::new();
+    let mut lesson_pos = FastMap::default();
     for (si, s) in series.iter().enumerate() {
         for (pos, &li) in s.lessons.iter().enumerate() {
             lesson_pos.insert(li, (si, pos));
@@ -379,12 +472,11 @@ pub fn link(
             Kind::Lesson => {}
         }
     }
-    articles.sort_by(|&a, &b| {
-        date_key(&pages[b])
-            .cmp(&date_key(&pages[a]))
-            .then_with(|| pages[a].source.cmp(&pages[b].source))
+    // Newest first; ties by source path (pages are in source order, so by index).
+    sort_pages(&mut articles, |i| {
+        (std::cmp::Reverse(date_key(&pages[i])), i)
     });
-    let mut event_status = HashMap::new();
+    let mut event_status = FastMap::default();
     let (mut events_current, mut events_past) = (Vec::new(), Vec::new());
     for &i in &events {
         let st = status_of(&pages[i], &opts.now);
@@ -396,33 +488,30 @@ pub fn link(
         }
     }
     let start_of = |i: usize| pages[i].event.as_ref().map(|e| e.start.timestamp());
-    events_current.sort_by(|&a, &b| {
-        start_of(a)
-            .cmp(&start_of(b))
-            .then_with(|| pages[a].source.cmp(&pages[b].source))
-    });
-    events_past.sort_by(|&a, &b| {
-        start_of(b)
-            .cmp(&start_of(a))
-            .then_with(|| pages[a].source.cmp(&pages[b].source))
-    });
+    sort_pages(&mut events_current, |i| (start_of(i), i));
+    sort_pages(&mut events_past, |i| (std::cmp::Reverse(start_of(i)), i));
 
     // 5. Tags: one per slug; different spellings of one slug are merged with a warning.
     let mut tag_map: BTreeMap<String, Tag> = BTreeMap::new();
     let mut newest_first: Vec<usize> = (0..pages.len()).collect();
-    newest_first.sort_by(|&a, &b| {
-        date_key(&pages[b])
-            .cmp(&date_key(&pages[a]))
-            .then_with(|| pages[a].source.cmp(&pages[b].source))
+    sort_pages(&mut newest_first, |i| {
+        (std::cmp::Reverse(date_key(&pages[i])), i)
     });
     for &i in &newest_first {
-        for t in &pages[i].tags {
-            let slug = tag_slug(t);
-            let entry = tag_map.entry(slug.clone()).or_insert_with(|| Tag {
-                name: t.clone(),
-                slug,
-                pages: vec![],
-            });
+        for (t, slug) in pages[i].tags.iter().zip(&pages[i].tag_slugs) {
+            if !tag_map.contains_key(slug.as_str()) {
+                tag_map.insert(
+                    slug.clone(),
+                    Tag {
+                        name: t.clone(),
+                        slug: slug.clone(),
+                        pages: Vec::new(),
+                    },
+                );
+            }
+            let Some(entry) = tag_map.get_mut(slug.as_str()) else {
+                continue;
+            };
             if entry.name != *t {
                 let line = crate::content::front_matter::key_position(&pages[i].text, 1, "tags")
                     .map_or(1, |p| p.0);
@@ -436,7 +525,8 @@ pub fn link(
                     .with_hint("统一标签的写法（大小写、空格），避免读者看到两个相似的标签。"),
                 );
             }
-            if !entry.pages.contains(&i) {
+            // Pages come one at a time: a repeat can only be the page just added.
+            if entry.pages.last() != Some(&i) {
                 entry.pages.push(i);
             }
         }
@@ -450,7 +540,8 @@ pub fn link(
         path: String::new(),
         number: 1,
         total: 1,
-        page_paths: vec![String::new()],
+        page_paths: Arc::new(vec![String::new()]),
+        paths_fp: 0,
         items: vec![],
     }];
     lists.extend(paginate(ListKind::Articles, "articles/", &articles, size));
@@ -460,7 +551,8 @@ pub fn link(
         path: "lessons/".into(),
         number: 1,
         total: 1,
-        page_paths: vec!["lessons/".into()],
+        page_paths: Arc::new(vec!["lessons/".into()]),
+        paths_fp: 0,
         items: vec![],
     });
     for (si, s) in series.iter().enumerate() {
@@ -469,7 +561,8 @@ pub fn link(
             path: s.path.clone(),
             number: 1,
             total: 1,
-            page_paths: vec![s.path.clone()],
+            page_paths: Arc::new(vec![s.path.clone()]),
+            paths_fp: 0,
             items: s.lessons.clone(),
         });
     }
@@ -478,7 +571,8 @@ pub fn link(
         path: "tags/".into(),
         number: 1,
         total: 1,
-        page_paths: vec!["tags/".into()],
+        page_paths: Arc::new(vec!["tags/".into()]),
+        paths_fp: 0,
         items: vec![],
     });
     // A tag page lists every page with the tag, compactly, on one page.
@@ -489,15 +583,16 @@ pub fn link(
             path: path.clone(),
             number: 1,
             total: 1,
-            page_paths: vec![path],
+            page_paths: Arc::new(vec![path]),
+            paths_fp: 0,
             items: t.pages.clone(),
         });
     }
 
     // 7. Content files: beside the pages of their folder that use them, else mirrored.
-    let asset_set: HashMap<&str, &BinaryFile> =
+    let asset_set: FastMap<&str, &BinaryFile> =
         assets.iter().map(|a| (a.rel.as_str(), a)).collect();
-    let mut placements: HashMap<String, AssetPlacement> = HashMap::new();
+    let mut placements: FastMap<String, AssetPlacement> = FastMap::default();
     let mut refs_of = |source: &str, path: &str, link: &LinkRef| {
         let dest = link.dest.trim();
         if crate::markdown::is_external(dest) || dest.starts_with('/') || dest.starts_with('#') {
@@ -542,14 +637,14 @@ pub fn link(
             })
             .collect()
     };
-    let published_refs: HashSet<String> = pages.iter().flat_map(refs_from).collect();
-    let withdrawn_refs: HashSet<String> = withdrawn_pages.iter().flat_map(refs_from).collect();
+    let published_refs: FastSet<String> = pages.iter().flat_map(refs_from).collect();
+    let withdrawn_refs: FastSet<String> = withdrawn_pages.iter().flat_map(refs_from).collect();
     let withdrawn_bundles: Vec<String> = withdrawn_pages
         .iter()
         .filter(|p| p.source.ends_with("/index.md"))
         .map(|p| format!("{}/", folder_of(&p.source)))
         .collect();
-    let withdrawn_paths: HashSet<String> = withdrawn_pages.iter().map(|p| p.path.clone()).collect();
+    let withdrawn_paths: FastSet<String> = withdrawn_pages.iter().map(|p| p.path.clone()).collect();
     let mut out_assets: BTreeMap<String, Arc<[u8]>> = BTreeMap::new();
     let mut asset_sources: BTreeMap<String, String> = BTreeMap::new();
     for a in assets {
@@ -574,44 +669,86 @@ pub fn link(
 
     // 8. Every output file once. Generated pages and files claim first, so a clash names
     // the user's file.
-    struct Owner {
-        site_path: String,
-        what: String,
-        page: Option<usize>,
-        file: Option<String>,
+    enum What<'a> {
+        List,
+        Other(&'a str),
+        Page(usize),
+        Asset(&'a str),
     }
-    let mut owners: BTreeMap<String, Owner> = BTreeMap::new();
-    let file_key = |p: &str| {
-        if p.is_empty() || p.ends_with('/') {
-            format!("{p}index.html")
-        } else {
-            p.to_string()
+    struct Owner<'a> {
+        site_path: &'a str,
+        what: What<'a>,
+    }
+    let describe = |o: &Owner<'_>| -> String {
+        match &o.what {
+            What::List => format!("自动生成的列表页 /{}", o.site_path),
+            What::Other(d) => (*d).to_string(),
+            What::Page(i) => pages[*i].source.clone(),
+            What::Asset(src) => format!("附件 {src}"),
         }
     };
+    // A page `about/` and a file `about/index.html` are the same output file.
+    let key_of = |p: &str| -> String {
+        match p.strip_suffix("index.html") {
+            Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.to_string(),
+            _ => p.to_string(),
+        }
+    };
+    let mut owners: FastMap<String, Owner<'_>> = FastMap::with_capacity_and_hasher(
+        pages.len() + lists.len() + other_paths.len(),
+        Default::default(),
+    );
     // Where a page's URL comes from: its `slug:` line, or the file name (line 1).
     let slug_line =
         |i: usize| crate::content::front_matter::key_position(&pages[i].text, 1, "slug");
-    let mut claim = |new: Owner, diags: &mut Vec<Diagnostic>| {
-        let key = file_key(&new.site_path);
+    let mut claims: Vec<Owner<'_>> = Vec::with_capacity(owners.capacity());
+    claims.extend(lists.iter().map(|l| Owner {
+        site_path: &l.path,
+        what: What::List,
+    }));
+    claims.extend(other_paths.iter().map(|(path, origin)| Owner {
+        site_path: path,
+        what: What::Other(origin),
+    }));
+    claims.extend(pages.iter().enumerate().map(|(i, p)| Owner {
+        site_path: &p.path,
+        what: What::Page(i),
+    }));
+    claims.extend(asset_sources.iter().map(|(path, source)| Owner {
+        site_path: path,
+        what: What::Asset(source),
+    }));
+    for new in claims {
+        let key = key_of(new.site_path);
         let Some(old) = owners.get(&key) else {
             owners.insert(key, new);
-            return;
+            continue;
         };
         let shown = format!("/{}", new.site_path);
+        let page_of = |o: &Owner<'_>| match o.what {
+            What::Page(i) => Some(i),
+            _ => None,
+        };
         // Point at the page whose explicit slug caused the clash, if one has it.
-        let (here, there) = match (new.page, old.page) {
+        let (here, there) = match (page_of(&new), page_of(old)) {
             (Some(i), Some(j)) if slug_line(i).is_none() && slug_line(j).is_some() => {
                 (Some(j), Some(i))
             }
             other => other,
         };
-        let d = match (here, &new.file) {
+        let file = match &new.what {
+            What::Page(i) => Some(pages[*i].source.as_str()),
+            What::Asset(src) => Some(*src),
+            What::Other(d) => d.strip_prefix("文件 "),
+            What::List => None,
+        };
+        let d = match (here, file) {
             (Some(i), _) => {
                 let (line, col) = slug_line(i).unwrap_or((1, 0));
                 let msg = if there.is_some() {
                     format!("两个页面的网址相同：{shown}")
                 } else {
-                    format!("这个页面的网址 {shown} 和{}重复了", old.what)
+                    format!("这个页面的网址 {shown} 和{}重复了", describe(old))
                 };
                 Diagnostic::error(msg)
                     .in_file(&pages[i].source)
@@ -619,91 +756,54 @@ pub fn link(
                     .with_source_line(&pages[i].text, 0)
             }
             (None, Some(f)) => {
-                Diagnostic::error(format!("文件会写到 {shown}，但那里已经有{}", old.what))
+                Diagnostic::error(format!("文件会写到 {shown}，但那里已经有{}", describe(old)))
                     .in_file(f)
             }
             (None, None) => Diagnostic::error(format!("网址 {shown} 被占用了两次")),
         };
         let other = match there {
             Some(j) => pages[j].source.clone(),
-            None => old.what.clone(),
+            None => describe(old),
         };
         diags.push(d.with_hint(format!(
             "另一个是 {other}。请修改其中一个的文件名，或在元数据里写不同的 slug。"
         )));
-    };
-    for l in &lists {
-        claim(
-            Owner {
-                site_path: l.path.clone(),
-                what: format!("自动生成的列表页 /{}", l.path),
-                page: None,
-                file: None,
-            },
-            &mut diags,
-        );
-    }
-    for (path, origin) in &other_paths {
-        let file = origin.strip_prefix("文件 ").map(str::to_string);
-        claim(
-            Owner {
-                site_path: path.clone(),
-                what: origin.clone(),
-                page: None,
-                file,
-            },
-            &mut diags,
-        );
-    }
-    for (i, p) in pages.iter().enumerate() {
-        claim(
-            Owner {
-                site_path: p.path.clone(),
-                what: p.source.clone(),
-                page: Some(i),
-                file: Some(p.source.clone()),
-            },
-            &mut diags,
-        );
-    }
-    for (path, source) in &asset_sources {
-        claim(
-            Owner {
-                site_path: path.clone(),
-                what: format!("附件 {source}"),
-                page: None,
-                file: Some(source.clone()),
-            },
-            &mut diags,
-        );
     }
 
     // 9. Resolve links (in parallel) and covers.
-    let mut paths: HashMap<String, Target> = HashMap::new();
+    let mut paths: FastMap<String, Target> =
+        FastMap::with_capacity_and_hasher(owners.len(), Default::default());
     for o in owners.values() {
-        paths.insert(o.site_path.clone(), Target::Other);
+        paths.insert(o.site_path.to_string(), Target::Other);
     }
     for (i, p) in pages.iter().enumerate() {
         paths.insert(p.path.clone(), Target::Page(i));
     }
-    let mut page_ids: Vec<IdSet<'_>> = pages.iter().map(|p| IdSet::List(&p.body.ids)).collect();
-    for (path, ids) in other_ids {
+    let mut page_ids: Vec<IdSet> = pages.iter().map(|p| IdSet::Page(p.clone())).collect();
+    for (k, (path, _)) in other_ids.iter().enumerate() {
         let n = page_ids.len();
-        page_ids.push(IdSet::Set(ids));
+        page_ids.push(IdSet::Law(other_ids.clone(), k));
         paths.insert(path.clone(), Target::Page(n));
     }
-    let mut sources: HashMap<String, String> = pages
+    let mut sources: FastMap<String, String> = pages
         .iter()
         .map(|p| (p.source.clone(), p.path.clone()))
         .collect();
-    for s in &section_indexes {
-        let path = if s.dir.is_empty() {
-            String::new()
-        } else {
-            format!("{}/", s.dir)
-        };
-        if paths.contains_key(&path) {
-            sources.entry(s.source.clone()).or_insert(path);
+    let section_paths: Vec<String> = section_indexes
+        .iter()
+        .map(|s| {
+            if s.dir.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", s.dir)
+            }
+        })
+        .collect();
+    for (s, path) in section_indexes.iter().zip(&section_paths) {
+        if paths.contains_key(path.as_str()) {
+            sources
+                .entry(s.source.clone())
+                .or_insert_with(|| path.clone());
         } else {
             diags.push(
                 Diagnostic::warning("这个文件夹没有自己的列表页，_index.md 的内容不会显示")
@@ -713,7 +813,7 @@ pub fn link(
         }
     }
     let index = LinkIndex {
-        config: &config,
+        base_path: config.base_path.clone(),
         paths,
         sources,
         withdrawn,
@@ -722,50 +822,36 @@ pub fn link(
         page_ids,
         assets: placements,
     };
-    // A page's final HTML depends only on its own file and where its links lead: reuse the
-    // previous build's when both are unchanged.
-    // (final HTML, its fingerprint, cover URL, problems) of each page.
-    type Finished = (Arc<str>, u64, Option<String>, Vec<Diagnostic>);
-    let finished: Vec<Finished> = pages
-        .par_iter()
-        .map(|p| {
-            let doc = Doc {
-                source: &p.source,
-                path: &p.path,
-                own_ids: &p.body.ids,
+    // A page's final HTML depends only on its own file and where its links can lead (the
+    // "universe": every path, the ids of every page, what is withdrawn or broken, where
+    // files are placed). When neither changed, the previous build's result is reused.
+    let universe = {
+        let mut u: u64 = fingerprint::combine(&[link_context, other_fp]);
+        for (path, t) in &index.paths {
+            let target = match t {
+                Target::Page(i) if *i < pages.len() => fingerprint::of(&pages[*i].body.ids),
+                Target::Page(i) => *i as u64,
+                Target::Other => 1,
             };
-            let (resolved, mut d) = index.resolve_all(&doc, &p.body, &p.text);
-            let key = fingerprint::combine(&[p.fp, fingerprint::of(&resolved)]);
-            let html = match memo.finished.get(&p.source) {
-                Some((k, h)) if *k == key => h.clone(),
-                _ => Arc::from(links::substitute(&p.body, &resolved)),
-            };
-            let cover = p.cover.as_ref().and_then(|c| match index.resolve(&doc, c) {
-                Ok(Resolved::Href(h)) => Some(h),
-                Ok(Resolved::Withdrawn | Resolved::Failed) => None,
-                Err(e) => {
-                    d.push(
-                        e.in_file(&p.source)
-                            .at(c.line, c.col)
-                            .with_source_line(&p.text, 0),
-                    );
-                    None
-                }
-            });
-            (html, key, cover, d)
-        })
-        .collect();
-    let mut covers = Vec::with_capacity(pages.len());
-    let mut html = Vec::with_capacity(pages.len());
-    let mut html_fp = Vec::with_capacity(pages.len());
-    memo.finished.clear();
-    for (p, (h, key, cover, d)) in pages.iter().zip(finished) {
-        memo.finished.insert(p.source.clone(), (key, h.clone()));
-        html.push(h);
-        html_fp.push(key);
-        covers.push(cover);
-        diags.extend(d);
-    }
+            u = u.wrapping_add(fingerprint::combine(&[fingerprint::of(path), target]));
+        }
+        for k in index.withdrawn.keys() {
+            u = u.wrapping_add(fingerprint::of(&("withdrawn", k)));
+        }
+        for k in &index.withdrawn_paths {
+            u = u.wrapping_add(fingerprint::of(&("withdrawn path", k)));
+        }
+        for k in &index.failed {
+            u = u.wrapping_add(fingerprint::of(&("failed", k)));
+        }
+        for (k, a) in &index.assets {
+            let mut beside: Vec<_> = a.beside.iter().collect();
+            beside.sort();
+            u = u.wrapping_add(fingerprint::of(&(k, &a.main, beside)));
+        }
+        u
+    };
+    let (html, html_fp, covers, finish_diags) = finish_pages(&pages, &index, universe, memo);
     for s in &section_indexes {
         let path = if s.dir.is_empty() {
             String::new()
@@ -814,10 +900,10 @@ pub fn link(
         }
         let path = crate::text::decode_percent(url.trim_start_matches('/'));
         let path = path.split('#').next().unwrap_or("").to_string();
-        let known = index.paths.contains_key(&path)
+        let known = index.paths.contains_key(path.as_str())
             || index
                 .paths
-                .contains_key(&format!("{}/", path.trim_end_matches('/')));
+                .contains_key(format!("{}/", path.trim_end_matches('/')).as_str());
         if known {
             menu.push(item);
         } else if !config.menu_is_default {
@@ -871,10 +957,10 @@ pub fn link(
         } else {
             let path = crate::text::decode_percent(url.trim_start_matches('/'));
             let path = path.split('#').next().unwrap_or("").to_string();
-            if index.paths.contains_key(&path)
+            if index.paths.contains_key(path.as_str())
                 || index
                     .paths
-                    .contains_key(&format!("{}/", path.trim_end_matches('/')))
+                    .contains_key(format!("{}/", path.trim_end_matches('/')).as_str())
             {
                 l.url = Some(config.link(&path));
             } else {
@@ -882,12 +968,11 @@ pub fn link(
             }
         }
     }
-    drop(index);
     let mut config = config;
     config.menu = menu;
     config.contact = contact;
 
-    let ok = !diags.iter().any(Diagnostic::is_error);
+    let ok = !diags.iter().chain(&finish_diags).any(Diagnostic::is_error);
     let site = ok.then(|| Site {
         config,
         now: opts.now.clone(),
@@ -908,5 +993,103 @@ pub fn link(
         assets: out_assets,
         cited_by,
     });
+    memo.skeleton = site.as_ref().map(|site| {
+        Arc::new(Skeleton {
+            fp: structure,
+            index,
+            universe,
+            site: site.clone(),
+            diags: diags.clone(),
+        })
+    });
+    diags.extend(finish_diags);
     (site, diags)
+}
+
+/// Final HTML, its fingerprint and the cover URL of every page, and the problems of their
+/// links. A page whose file and link universe are unchanged keeps its previous result.
+#[allow(clippy::type_complexity)]
+fn finish_pages(
+    pages: &[Arc<Page>],
+    index: &LinkIndex,
+    universe: u64,
+    memo: &mut LinkMemo,
+) -> (
+    Vec<Arc<str>>,
+    Vec<u64>,
+    Vec<Option<String>>,
+    Vec<Diagnostic>,
+) {
+    // (final HTML, its fingerprint, cover URL, problems) of each page.
+    type Finished = (Arc<str>, u64, Option<String>, Vec<Diagnostic>);
+    let old = &memo.finished;
+    let finished: Vec<Finished> = pages
+        .par_iter()
+        .map(|p| {
+            if let Some(f) = old.get(&p.source)
+                && f.page == p.fp
+                && f.universe == universe
+            {
+                return (f.html.clone(), f.key, f.cover.clone(), f.diags.clone());
+            }
+            let doc = Doc {
+                source: &p.source,
+                path: &p.path,
+                own_ids: &p.body.ids,
+            };
+            let (resolved, mut d) = index.resolve_all(&doc, &p.body, &p.text);
+            let key = fingerprint::combine(&[p.fp, fingerprint::of(&resolved)]);
+            let html = match old.get(&p.source) {
+                Some(f) if f.key == key => f.html.clone(),
+                _ => Arc::from(links::substitute(&p.body, &resolved)),
+            };
+            let cover = p.cover.as_ref().and_then(|c| match index.resolve(&doc, c) {
+                Ok(Resolved::Href(h)) => Some(h),
+                Ok(Resolved::Withdrawn | Resolved::Failed) => None,
+                Err(e) => {
+                    d.push(
+                        e.in_file(&p.source)
+                            .at(c.line, c.col)
+                            .with_source_line(&p.text, 0),
+                    );
+                    None
+                }
+            });
+            (html, key, cover, d)
+        })
+        .collect();
+    let mut covers = Vec::with_capacity(pages.len());
+    let mut html = Vec::with_capacity(pages.len());
+    let mut html_fp = Vec::with_capacity(pages.len());
+    let mut diags = Vec::new();
+    // Keep the memo up to date: changed pages in, pages that are gone out.
+    let unchanged = pages.len() == memo.finished.len();
+    for (p, (h, key, cover, d)) in pages.iter().zip(finished) {
+        let same = memo
+            .finished
+            .get(&p.source)
+            .is_some_and(|f| f.page == p.fp && f.universe == universe);
+        if !same {
+            memo.finished.insert(
+                p.source.clone(),
+                FinishedPage {
+                    page: p.fp,
+                    universe,
+                    key,
+                    html: h.clone(),
+                    cover: cover.clone(),
+                    diags: d.clone(),
+                },
+            );
+        }
+        html.push(h);
+        html_fp.push(key);
+        covers.push(cover);
+        diags.extend(d);
+    }
+    if !unchanged || memo.finished.len() != pages.len() {
+        let live: FastSet<&str> = pages.iter().map(|p| p.source.as_str()).collect();
+        memo.finished.retain(|k, _| live.contains(k.as_str()));
+    }
+    (html, html_fp, covers, diags)
 }

@@ -8,7 +8,7 @@ pub mod numerals;
 pub mod parse;
 pub mod render;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use numerals::ArticleNo;
 use parse::{Block, LawFile, StatuteArticle};
@@ -234,14 +234,14 @@ impl LawLibrary {
     }
 
     /// Every page of the library (site path, ids defined there), for link checking.
-    pub fn pages(&self) -> Vec<(String, HashSet<String>)> {
-        let mut out = vec![("laws/".to_string(), HashSet::new())];
+    pub fn pages(&self) -> Vec<(String, crate::fingerprint::FastSet<String>)> {
+        let mut out = vec![("laws/".to_string(), crate::fingerprint::FastSet::default())];
         for (li, l) in self.laws.iter().enumerate() {
             if l.is_split() {
-                out.push((l.path(), HashSet::new()));
+                out.push((l.path(), crate::fingerprint::FastSet::default()));
             }
             for &fi in &l.files {
-                let mut ids = HashSet::new();
+                let mut ids = crate::fingerprint::FastSet::default();
                 for b in &self.files[fi].blocks {
                     match b {
                         Block::Heading { id, .. } => {
