@@ -169,7 +169,22 @@ fn rebuild(
     let sink = MemorySink::default();
     let build = crate::site::build_with(sources, &settings, &sink, memo);
     let ms = started.elapsed().as_secs_f64() * 1000.0;
-    report(&build.diagnostics, verbose);
+    if changed.is_empty() || verbose {
+        report(&build.diagnostics, verbose);
+    } else {
+        // On rebuilds, errors in full and the warnings as a count (they were shown at start).
+        let errors: Vec<_> = build
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
+        report(&errors, false);
+        let warnings = build.diagnostics.len() - errors.len();
+        if warnings > 0 {
+            eprintln!("（另有 {warnings} 个警告，启动时已显示；加 --verbose 每次都显示）");
+        }
+    }
     let what = if changed.is_empty() {
         String::new()
     } else {

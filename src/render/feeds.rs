@@ -32,8 +32,15 @@ struct SitemapEntry {
     lastmod: Option<String>,
 }
 
-/// (output path, template, context) of each feed.
-pub fn jobs(site: &Site, site_value: &Value) -> Vec<(String, &'static str, Value)> {
+/// One Atom feed: where it goes, its title and the pages it carries (newest first).
+pub struct FeedJob {
+    pub path: &'static str,
+    pub title: String,
+    pub entries: Vec<usize>,
+}
+
+/// The site-wide feed and one per section.
+pub fn feed_jobs(site: &Site) -> Vec<FeedJob> {
     let c = &site.config;
     let mut dated: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.pages[i].date.is_some() && site.pages[i].kind != Kind::Page)
@@ -45,7 +52,7 @@ pub fn jobs(site: &Site, site_value: &Value) -> Vec<(String, &'static str, Value
             i,
         )
     });
-    let feeds: [(&str, Option<Kind>, String); 4] = [
+    let feeds: [(&'static str, Option<Kind>, String); 4] = [
         ("atom.xml", None, c.title.clone()),
         (
             "articles/atom.xml",
@@ -65,49 +72,60 @@ pub fn jobs(site: &Site, site_value: &Value) -> Vec<(String, &'static str, Value
     ];
     feeds
         .into_iter()
-        .map(|(path, kind, title)| {
-            let entries: Vec<EntryVm> = dated
+        .map(|(path, kind, title)| FeedJob {
+            path,
+            title,
+            entries: dated
                 .iter()
-                .filter(|&&i| kind.is_none_or(|k| site.pages[i].kind == k))
+                .copied()
+                .filter(|&i| kind.is_none_or(|k| site.pages[i].kind == k))
                 .take(FEED_ENTRIES)
-                .map(|&i| {
-                    let p = &site.pages[i];
-                    let published = p.date.as_ref().map(rfc3339).unwrap_or_default();
-                    EntryVm {
-                        title: p.title.clone(),
-                        permalink: c.permalink(&p.path),
-                        updated: p
-                            .updated
-                            .as_ref()
-                            .map(rfc3339)
-                            .unwrap_or_else(|| published.clone()),
-                        published,
-                        summary: p.summary.clone(),
-                        content: site.html[i].to_string(),
-                        author: p.author.clone(),
-                        kind_label: p.kind.label(),
-                    }
-                })
-                .collect();
-            let updated = entries
-                .iter()
-                .map(|e| e.updated.clone())
-                .max()
-                .unwrap_or_else(|| rfc3339(&site.now));
-            let alternate = path.trim_end_matches("atom.xml");
-            let ctx = context! {
-                site => site_value.clone(),
-                feed => context! {
-                    title => title,
-                    url => c.permalink(path),
-                    alternate => c.permalink(alternate),
-                    updated => updated,
-                    entries => Value::from(Serde(entries)),
-                },
-            };
-            (path.to_string(), "atom.xml", ctx)
+                .collect(),
         })
         .collect()
+}
+
+/// The template context of one feed.
+pub fn feed_context(site: &Site, site_value: &Value, job: &FeedJob) -> Value {
+    let c = &site.config;
+    let entries: Vec<EntryVm> = job
+        .entries
+        .iter()
+        .map(|&i| {
+            let p = &site.pages[i];
+            let published = p.date.as_ref().map(rfc3339).unwrap_or_default();
+            EntryVm {
+                title: p.title.clone(),
+                permalink: c.permalink(&p.path),
+                updated: p
+                    .updated
+                    .as_ref()
+                    .map(rfc3339)
+                    .unwrap_or_else(|| published.clone()),
+                published,
+                summary: p.summary.clone(),
+                content: site.html[i].to_string(),
+                author: p.author.clone(),
+                kind_label: p.kind.label(),
+            }
+        })
+        .collect();
+    let updated = entries
+        .iter()
+        .map(|e| e.updated.clone())
+        .max()
+        .unwrap_or_else(|| rfc3339(&site.now));
+    let alternate = job.path.trim_end_matches("atom.xml");
+    context! {
+        site => site_value.clone(),
+        feed => context! {
+            title => job.title.clone(),
+            url => c.permalink(job.path),
+            alternate => c.permalink(alternate),
+            updated => updated,
+            entries => Value::from(Serde(entries)),
+        },
+    }
 }
 
 fn title_of(site: &Site, dir: &str) -> String {

@@ -11,7 +11,7 @@ pub mod theme;
 
 use std::collections::BTreeMap;
 
-use crate::fingerprint::FastMap;
+use crate::fingerprint::{FastMap, FastSet};
 use std::sync::{Arc, Mutex};
 
 use minijinja::value::{Serde, Value};
@@ -222,8 +222,15 @@ pub struct Rendered {
 #[derive(Default)]
 pub struct RenderMemo {
     env: Option<(u64, Arc<Environment<'static>>)>,
-    cards: FastMap<String, (u64, Value)>,
+    cards: FastMap<String, Card>,
     outputs: FastMap<String, (u64, Blob)>,
+}
+
+/// A page's card, with the fingerprint of its inputs and of what it shows.
+struct Card {
+    input: u64,
+    content: u64,
+    value: Value,
 }
 
 /// Fingerprint of the card of page `i`: its file, and what the link step decided about it.
@@ -265,7 +272,7 @@ fn page_fp(site: &Site, i: usize, cards: &[u64], global: u64) -> u64 {
 }
 
 /// Fingerprint of a list page: its place and the cards it shows.
-fn list_fp(site: &Site, l: &ListPage, cards: &[u64], global: u64) -> u64 {
+fn list_fp(site: &Site, l: &ListPage, cards: &[u64], compact: &[u64], global: u64) -> u64 {
     let mut parts = vec![
         global,
         fingerprint::of(&l.path),
@@ -273,7 +280,13 @@ fn list_fp(site: &Site, l: &ListPage, cards: &[u64], global: u64) -> u64 {
         l.total as u64,
         l.paths_fp,
     ];
-    parts.extend(l.items.iter().map(|&i| cards[i]));
+    // A tag page lists titles and dates only.
+    let shown = if matches!(l.kind, ListKind::Tag(_)) {
+        compact
+    } else {
+        cards
+    };
+    parts.extend(l.items.iter().map(|&i| shown[i]));
     let all_series = |parts: &mut Vec<u64>| {
         for s in &site.series {
             parts.push(fingerprint::of(&s.path));
@@ -336,14 +349,50 @@ pub fn render(
     let counts = Mutex::new((0usize, 0usize));
     let site_value = Value::from(Serde(site_vm(site)));
 
-    // Cards, reused while their fingerprint holds.
-    let cards: Vec<u64> = (0..site.pages.len()).map(|i| card_fp(site, i)).collect();
+    // Cards, reused while their inputs hold. Lists depend on what a card shows, so an edit
+    // that does not change it (most of a body) re-renders no list.
+    let inputs: Vec<u64> = (0..site.pages.len()).map(|i| card_fp(site, i)).collect();
     let old_cards = &memo.cards;
-    let card_values: Vec<Value> = (0..site.pages.len())
+    let fresh: Vec<Option<(u64, Value)>> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| match old_cards.get(&site.pages[i].source) {
-            Some((fp, v)) if *fp == cards[i] => v.clone(),
-            _ => Value::from(Serde(card_vm(site, i))),
+            Some(c) if c.input == inputs[i] => None,
+            _ => {
+                let vm = card_vm(site, i);
+                let content = fingerprint::of(&serde_json::to_string(&vm).unwrap_or_default());
+                Some((content, Value::from(Serde(vm))))
+            }
+        })
+        .collect();
+    let mut cards: Vec<u64> = Vec::with_capacity(site.pages.len());
+    let mut card_values: Vec<Value> = Vec::with_capacity(site.pages.len());
+    for (i, f) in fresh.iter().enumerate() {
+        match (f, old_cards.get(&site.pages[i].source)) {
+            (Some((content, value)), _) => {
+                cards.push(*content);
+                card_values.push(value.clone());
+            }
+            (None, Some(c)) => {
+                cards.push(c.content);
+                card_values.push(c.value.clone());
+            }
+            (None, None) => {
+                cards.push(inputs[i]);
+                card_values.push(Value::from(Serde(card_vm(site, i))));
+            }
+        }
+    }
+    // What a tag page shows of each page: title, kind and date.
+    let compact: Vec<u64> = site
+        .pages
+        .iter()
+        .map(|p| {
+            fingerprint::of(&(
+                &p.title,
+                &p.path,
+                p.kind,
+                p.date.as_ref().map(|d| d.timestamp().as_second()),
+            ))
         })
         .collect();
 
@@ -417,7 +466,7 @@ pub fn render(
 
     // Lists.
     made.par_extend(site.lists.par_iter().filter_map(|l| {
-        let fp = list_fp(site, l, &cards, global);
+        let fp = list_fp(site, l, &cards, &compact, global);
         let template = list_template(&l.kind);
         render_one(template, &html_path(&l.path), Some(fp), &|| {
             list_context(site, l, &site_value, &card_values).1
@@ -437,8 +486,20 @@ pub fn render(
     }
 
     // Feeds, sitemap, robots, 404.
-    for (path, template, ctx) in feeds::jobs(site, &site_value) {
-        render_one(template, &path, None, &|| ctx.clone());
+    for job in feeds::feed_jobs(site) {
+        let mut parts = vec![global, fingerprint::of(job.path)];
+        for &i in &job.entries {
+            parts.push(cards[i]);
+            parts.push(site.html_fp[i]);
+        }
+        if let Some(m) = render_one(
+            "atom.xml",
+            job.path,
+            Some(fingerprint::combine(&parts)),
+            &|| feeds::feed_context(site, &site_value, &job),
+        ) {
+            made.push(m);
+        }
     }
     let ctx = context! { site => site_value.clone(), nav_active => -1, current_path => "404.html" };
     render_one("404.html", "404.html", None, &|| ctx.clone());
@@ -474,13 +535,34 @@ pub fn render(
         .par_iter()
         .for_each(|(path, bytes)| put(path, (*bytes).clone()));
 
-    // Remember this build.
-    memo.outputs = made.into_iter().map(|(p, fp, b)| (p, (fp, b))).collect();
-    memo.cards = card_values
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| (site.pages[i].source.clone(), (cards[i], v)))
-        .collect();
+    // Remember this build, in place (most entries are unchanged). Entries of outputs that
+    // are gone do no harm (a path is only looked up when it is made again, with its
+    // fingerprint); they are dropped when they pile up.
+    if memo.outputs.len() > made.len() * 2 + 100 {
+        memo.outputs = made.into_iter().map(|(p, fp, b)| (p, (fp, b))).collect();
+    } else {
+        for (p, fp, b) in made {
+            if memo.outputs.get(&p).is_none_or(|(old, _)| *old != fp) {
+                memo.outputs.insert(p, (fp, b));
+            }
+        }
+    }
+    for (i, f) in fresh.into_iter().enumerate() {
+        if let Some((content, value)) = f {
+            memo.cards.insert(
+                site.pages[i].source.clone(),
+                Card {
+                    input: inputs[i],
+                    content,
+                    value,
+                },
+            );
+        }
+    }
+    if memo.cards.len() != site.pages.len() {
+        let live: FastSet<&str> = site.pages.iter().map(|p| p.source.as_str()).collect();
+        memo.cards.retain(|k, _| live.contains(k.as_str()));
+    }
 
     let (files, bytes) = counts.into_inner().unwrap_or_default();
     Rendered {

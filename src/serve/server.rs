@@ -62,6 +62,7 @@ impl AppState {
     /// that caused the build touched only stylesheets: pages then swap stylesheets instead
     /// of reloading (their HTML differs only in the stylesheet's cache-busting hash).
     pub fn publish(&self, output: Option<Arc<OutputSet>>, errors: Vec<Diagnostic>, css_edit: bool) {
+        let mut old_output = None;
         let (generation, notice) = {
             let Ok(mut s) = self.served.write() else {
                 return;
@@ -91,7 +92,7 @@ impl AppState {
                 None => errors_changed.then_some(Notice::Reload),
             };
             if let Some(o) = output {
-                s.output = o;
+                old_output = Some(std::mem::replace(&mut s.output, o));
             }
             s.errors = errors;
             if notice.is_some() {
@@ -102,6 +103,10 @@ impl AppState {
         };
         if let Some(n) = notice {
             let _ = self.notices.send((generation, n));
+        }
+        // Free the previous build off the path between an edit and its page.
+        if let Some(old) = old_output {
+            std::thread::spawn(move || drop(old));
         }
     }
 }

@@ -15,7 +15,7 @@ use notify::{EventKind, RecursiveMode};
 use crate::content::source::{SOURCE_DIRS, is_ignored_name};
 
 /// How long the files must be quiet before a rebuild starts.
-pub const QUIET: Duration = Duration::from_millis(8);
+pub const QUIET: Duration = Duration::from_millis(3);
 /// A rebuild starts at the latest this long after the first change, even if changes go on.
 pub const MAX_WAIT: Duration = Duration::from_millis(600);
 /// Poll interval with `--poll`.

@@ -120,12 +120,6 @@ pub fn build_with(
     sink: &dyn Sink,
     memo: &mut Memo,
 ) -> Build {
-    let t0 = std::time::Instant::now();
-    let tr = |what: &str| {
-        if std::env::var_os("PUFA_TRACE").is_some() {
-            eprintln!("TRACE {what} {:?}", t0.elapsed());
-        }
-    };
     let mut diags: Vec<Diagnostic> = sources.problems.values().cloned().collect();
     let Some(config_file) = &sources.config else {
         return finish(diags, Stats::default());
@@ -189,8 +183,6 @@ pub fn build_with(
     let library = laws.library.clone();
     let law_page_ids = laws.pages.clone();
     diags.extend(laws.diags.iter().cloned());
-
-    tr("laws");
     // Pages: a file whose text and parse context are unchanged is not parsed again.
     let context_fp = fingerprint::combine(&[fingerprint::of(&*config_file.text), laws_fp]);
     let cache = &memo.parsed;
@@ -243,7 +235,6 @@ pub fn build_with(
         }
     }
     let page_count = pages.len();
-    tr("parsed");
 
     // Link.
     let mut other_paths: Vec<(String, String)> = Vec::new();
@@ -311,8 +302,6 @@ pub fn build_with(
             },
         );
     }
-
-    tr("linked");
     // Render.
     let page_count = site.pages.len();
     let law_pages = LawPages { lib: &library };
@@ -333,7 +322,6 @@ pub fn build_with(
         global_fp,
     );
     diags.extend(rendered.diagnostics);
-    tr("rendered");
     let mut build = finish(
         diags,
         Stats {
@@ -343,6 +331,8 @@ pub fn build_with(
         },
     );
     build.io_error = rendered.io_error;
+    // Freeing ten thousand pages takes milliseconds that nobody needs to wait for.
+    std::thread::spawn(move || drop(site));
     build
 }
 
