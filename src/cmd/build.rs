@@ -54,7 +54,12 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
         }
     };
     remove_stale_staging(&dest);
-    let mut memo = Memo::default();
+    // Only a watch keeps results from one build to the next.
+    let mut memo = if watcher.is_some() {
+        Memo::for_rebuilds()
+    } else {
+        Memo::default()
+    };
     let status = build_once(
         &root,
         &sources,

@@ -88,7 +88,7 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
         }
     };
     let state = AppState::new();
-    let mut memo = Memo::default();
+    let mut memo = Memo::for_rebuilds();
     rebuild(
         &sources,
         &settings,

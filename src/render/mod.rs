@@ -221,6 +221,8 @@ pub struct Rendered {
 /// from. An output whose fingerprint did not change is not rendered again.
 #[derive(Default)]
 pub struct RenderMemo {
+    /// Keep results for the next build.
+    pub keep: bool,
     env: Option<(u64, Arc<Environment<'static>>)>,
     cards: FastMap<String, Card>,
     outputs: FastMap<String, (u64, Blob)>,
@@ -349,6 +351,7 @@ pub fn render(
     let counts = Mutex::new((0usize, 0usize));
     let site_value = Value::from(Serde(site_vm(site)));
 
+    let keep = memo.keep;
     // Cards, reused while their inputs hold. Lists depend on what a card shows, so an edit
     // that does not change it (most of a body) re-renders no list.
     let inputs: Vec<u64> = (0..site.pages.len()).map(|i| card_fp(site, i)).collect();
@@ -359,7 +362,12 @@ pub fn render(
             Some(c) if c.input == inputs[i] => None,
             _ => {
                 let vm = card_vm(site, i);
-                let content = fingerprint::of(&serde_json::to_string(&vm).unwrap_or_default());
+                // Only rebuilds compare cards by what they show.
+                let content = if keep {
+                    fingerprint::of(&serde_json::to_string(&vm).unwrap_or_default())
+                } else {
+                    inputs[i]
+                };
                 Some((content, Value::from(Serde(vm))))
             }
         })
@@ -432,7 +440,9 @@ pub fn render(
             Ok(s) => {
                 let blob: Blob = Arc::from(s.into_bytes());
                 put(path, blob.clone());
-                fp.map(|fp| (path.to_string(), fp, blob))
+                // A one-off build keeps no copy (only the path, for the sitemap).
+                let kept: Blob = if keep { blob } else { Arc::from(&b""[..]) };
+                fp.map(|fp| (path.to_string(), fp, kept))
             }
             Err(e) => {
                 problems.add(template_diag(&e, theme, Some(&format!("/{path}"))));
@@ -538,7 +548,9 @@ pub fn render(
     // Remember this build, in place (most entries are unchanged). Entries of outputs that
     // are gone do no harm (a path is only looked up when it is made again, with its
     // fingerprint); they are dropped when they pile up.
-    if memo.outputs.len() > made.len() * 2 + 100 {
+    if !keep {
+        // Nothing to remember.
+    } else if memo.outputs.len() > made.len() * 2 + 100 {
         memo.outputs = made.into_iter().map(|(p, fp, b)| (p, (fp, b))).collect();
     } else {
         for (p, fp, b) in made {
@@ -547,7 +559,7 @@ pub fn render(
             }
         }
     }
-    for (i, f) in fresh.into_iter().enumerate() {
+    for (i, f) in fresh.into_iter().enumerate().filter(|_| keep) {
         if let Some((content, value)) = f {
             memo.cards.insert(
                 site.pages[i].source.clone(),

@@ -91,6 +91,9 @@ fn resolve_now(now: &Now, config: &Config) -> Result<ZonedDateTime, Diagnostic> 
 /// fingerprints did not change.
 #[derive(Default)]
 pub struct Memo {
+    /// Keep results for the next build (`serve`, `build --watch`); a one-off build keeps
+    /// nothing, so its memory is freed as it goes.
+    keep: bool,
     /// Content file → (its text, the context it was parsed in, the result).
     parsed: FastMap<String, ParsedEntry>,
     /// The statute library, by fingerprint of the law files and the aliases.
@@ -106,6 +109,19 @@ struct LawsEntry {
     library: Arc<LawLibrary>,
     pages: Arc<Vec<(String, FastSet<String>)>>,
     diags: Vec<Diagnostic>,
+}
+
+impl Memo {
+    /// A memo for a series of builds of one site.
+    pub fn for_rebuilds() -> Self {
+        let mut m = Memo {
+            keep: true,
+            ..Default::default()
+        };
+        m.link.keep = true;
+        m.render.keep = true;
+        m
+    }
 }
 
 /// Run the whole pipeline on sources that were read from disk (or kept in memory).
@@ -207,7 +223,7 @@ pub fn build_with(
         let live: FastSet<&str> = parsed.iter().map(|x| x.0).collect();
         cache.retain(|k, _| live.contains(k.as_str()));
     }
-    for (rel, p, d, text) in &parsed {
+    for (rel, p, d, text) in parsed.iter().filter(|_| memo.keep) {
         if let Some(text) = text {
             cache.insert(
                 (*rel).to_string(),

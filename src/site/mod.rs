@@ -264,6 +264,8 @@ fn sort_pages<K: Ord>(items: &mut [usize], key: impl Fn(usize) -> K) {
 /// edit to a body reuses the graph and only finishes the page that changed.
 #[derive(Default)]
 pub struct LinkMemo {
+    /// Keep results for the next build.
+    pub keep: bool,
     finished: FastMap<String, FinishedPage>,
     skeleton: Option<Arc<Skeleton>>,
 }
@@ -972,6 +974,18 @@ pub fn link(
     config.menu = menu;
     config.contact = contact;
 
+    let index = if memo.keep {
+        Some(index)
+    } else {
+        // A one-off build frees the bodies with tokens now that the final HTML exists.
+        drop(index);
+        for p in pages.iter_mut() {
+            if let Some(p) = Arc::get_mut(p) {
+                p.body.html = String::new();
+            }
+        }
+        None
+    };
     let ok = !diags.iter().chain(&finish_diags).any(Diagnostic::is_error);
     let site = ok.then(|| Site {
         config,
@@ -993,7 +1007,7 @@ pub fn link(
         assets: out_assets,
         cited_by,
     });
-    memo.skeleton = site.as_ref().map(|site| {
+    memo.skeleton = site.as_ref().zip(index).map(|(site, index)| {
         Arc::new(Skeleton {
             fp: structure,
             index,
@@ -1069,7 +1083,7 @@ fn finish_pages(
             .finished
             .get(&p.source)
             .is_some_and(|f| f.page == p.fp && f.universe == universe);
-        if !same {
+        if !same && memo.keep {
             memo.finished.insert(
                 p.source.clone(),
                 FinishedPage {
