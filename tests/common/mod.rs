@@ -2,6 +2,8 @@
 //! snapshot output trees, and check every link of a built site by parsing its HTML.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
