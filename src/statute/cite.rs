@@ -103,8 +103,9 @@ pub struct Resolved {
     pub law: usize,
     pub no: ArticleNo,
     pub paragraph: Option<u32>,
-    /// Site path of the page and the anchor.
+    /// Site path of the page (and its file's index) and the anchor.
     pub path: String,
+    pub file: usize,
     pub anchor: String,
 }
 
@@ -159,12 +160,13 @@ impl<'a> CiteHook<'a> {
                     );
                     return None;
                 }
-                let (path, anchor) = self.lib.article_target(law, r.no, r.paragraph)?;
+                let (file, anchor) = self.lib.article_target(law, r.no, r.paragraph)?;
                 Some(Resolved {
                     law,
                     no: r.no,
                     paragraph: r.paragraph,
-                    path,
+                    path: self.lib.file_paths[file].clone(),
+                    file,
                     anchor,
                 })
             }
@@ -214,31 +216,24 @@ impl<'a> CiteHook<'a> {
     }
 
     fn link(&self, target: &Resolved, shown: &str) -> String {
+        let empty = String::new();
         let title = self
             .lib
-            .article(target.law, target.no)
-            .map(|(_, a)| {
-                let text = a.plain_text().replace('\n', " ");
-                let short: String = text.chars().take(160).collect();
-                let more = if text.chars().count() > 160 {
-                    "……"
-                } else {
-                    ""
-                };
-                format!(
-                    "《{}》{} {short}{more}",
-                    self.lib.laws[target.law].short,
-                    target.no.label()
-                )
-            })
-            .unwrap_or_default();
-        format!(
-            "<a class=\"pf-cite\" href=\"{}#{}\" title=\"{}\">{}</a>",
-            escape_html(&self.config.link(&target.path)),
-            escape_html(&target.anchor),
-            escape_html(&title),
-            escape_html(shown)
-        )
+            .titles
+            .get(&(target.law, target.no))
+            .unwrap_or(&empty);
+        let mut out = String::with_capacity(120 + title.len() + shown.len());
+        out.push_str("<a class=\"pf-cite\" href=\"");
+        out.push_str(&escape_html(&self.config.base_path));
+        out.push_str(&self.lib.encoded_paths[target.file]);
+        out.push('#');
+        out.push_str(&target.anchor);
+        out.push_str("\" title=\"");
+        out.push_str(title);
+        out.push_str("\">");
+        out.push_str(&escape_html(shown));
+        out.push_str("</a>");
+        out
     }
 
     /// Resolve a citation written on its own (a lesson's `laws:` entry).

@@ -45,6 +45,10 @@ pub struct LawLibrary {
     pub names: HashMap<String, usize>,
     /// Site path of each file's page.
     pub file_paths: Vec<String>,
+    /// The same, percent-encoded for links.
+    pub encoded_paths: Vec<String>,
+    /// Tooltip of each article (law, article): its text, shortened, HTML-escaped.
+    pub titles: crate::fingerprint::FastMap<(usize, ArticleNo), String>,
 }
 
 impl Law {
@@ -176,12 +180,40 @@ impl LawLibrary {
                 };
             }
         }
+        let encoded_paths = file_paths
+            .iter()
+            .map(|p| crate::text::encode_path(p))
+            .collect();
+        let mut titles = crate::fingerprint::FastMap::default();
+        for (li, l) in laws.iter().enumerate() {
+            for (no, &(fi, bi)) in &l.articles {
+                if let Block::Article(a) = &files[fi].blocks[bi] {
+                    let text = a.plain_text().replace('\n', " ");
+                    let short: String = text.chars().take(160).collect();
+                    let more = if text.chars().count() > 160 {
+                        "……"
+                    } else {
+                        ""
+                    };
+                    titles.insert(
+                        (li, *no),
+                        crate::text::escape_html(&format!(
+                            "《{}》{} {short}{more}",
+                            l.short,
+                            no.label()
+                        )),
+                    );
+                }
+            }
+        }
         (
             LawLibrary {
                 files,
                 laws,
                 names,
                 file_paths,
+                encoded_paths,
+                titles,
             },
             diags,
         )
@@ -211,7 +243,7 @@ impl LawLibrary {
         law: usize,
         no: ArticleNo,
         paragraph: Option<u32>,
-    ) -> Option<(String, String)> {
+    ) -> Option<(usize, String)> {
         let (fi, a) = self.article(law, no)?;
         let mut anchor = no.anchor();
         if let Some(p) = paragraph
@@ -221,7 +253,7 @@ impl LawLibrary {
         {
             anchor = format!("{anchor}-{p}");
         }
-        Some((self.file_paths[fi].clone(), anchor))
+        Some((fi, anchor))
     }
 
     /// Would the id of paragraph `p` of `no` clash with the anchor of article `no`之`p`?
