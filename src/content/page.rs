@@ -515,7 +515,7 @@ pub fn parse_file(
             }
         }
     }
-    let citations = match hook {
+    let mut citations = match hook {
         Some(h) => {
             let (cites, d) = h.finish();
             c.diags.extend(d);
@@ -523,6 +523,18 @@ pub fn parse_file(
         }
         None => Vec::new(),
     };
+    // A lesson's `laws:` cite their articles too (for the “cited by” lists).
+    if let (Some(l), Some(lib)) = (&lesson, laws) {
+        for a in &l.cited {
+            if let Some(law) = lib.find(&a.law_short)
+                && let Some(no) = lib.laws[law].articles.keys().find(|k| k.label() == a.label)
+            {
+                citations.push(Citation { law, article: *no });
+            }
+        }
+        citations.sort();
+        citations.dedup();
+    }
 
     let page = Page {
         source: rel.to_string(),
