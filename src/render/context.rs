@@ -167,6 +167,14 @@ pub struct PageVm {
     pub source: String,
     /// Column (栏目) the page belongs to.
     pub column: LinkVm,
+    /// schema.org JSON-LD (`Event` or `Article`), ready to put in a script element.
+    pub jsonld: Option<String>,
+    /// The A4 print view (handout or poster) of lessons and events.
+    pub print_url: Option<String>,
+    /// The event's iCalendar file.
+    pub ics_url: Option<String>,
+    /// QR code (inline SVG) of the page's address, for print views.
+    pub qr_svg: Option<String>,
 }
 
 /// The paginator of a list page.
@@ -436,13 +444,97 @@ pub fn column_of(site: &Site, i: usize) -> LinkVm {
 /// The full view model of page `i`.
 pub fn page_vm(site: &Site, i: usize, card: CardVm) -> PageVm {
     let p = &site.pages[i];
+    let c = &site.config;
+    let printable = matches!(p.kind, Kind::Event | Kind::Lesson);
+    let jsonld = jsonld(site, i, &card);
     PageVm {
-        card,
         content: site.html[i].to_string(),
         toc: p.body.toc.clone(),
         source: p.source.clone(),
         column: column_of(site, i),
+        jsonld,
+        print_url: printable.then(|| c.link(&format!("{}print/", p.path))),
+        ics_url: (p.kind == Kind::Event).then(|| c.link(&ics_path(&p.path))),
+        qr_svg: None,
+        card,
     }
+}
+
+/// Where an event's iCalendar file goes: `events/a/` → `events/a/a.ics`.
+pub fn ics_path(page_path: &str) -> String {
+    let name = page_path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("event");
+    format!("{page_path}{name}.ics")
+}
+
+/// schema.org `Event` for events, `Article` for articles, as JSON safe inside `<script>`.
+fn jsonld(site: &Site, i: usize, card: &CardVm) -> Option<String> {
+    let p = &site.pages[i];
+    let c = &site.config;
+    let image = card.cover.as_ref().map(|cv| cv.permalink.clone());
+    let publisher = serde_json::json!({ "@type": "Organization", "name": c.content_source });
+    let value = match (&p.kind, &p.event, &card.event) {
+        (Kind::Event, Some(ev), Some(evm)) => {
+            let mut v = serde_json::json!({
+                "@context": "https://schema.org",
+                "@type": "Event",
+                "name": p.title,
+                "description": p.summary,
+                "startDate": evm.start,
+                "eventStatus": "https://schema.org/EventScheduled",
+                "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+                "location": { "@type": "Place", "name": ev.location, "address": ev.location },
+                "organizer": {
+                    "@type": "Organization",
+                    "name": ev.organizer.clone().unwrap_or_else(|| c.content_source.clone()),
+                    "url": c.base_url,
+                },
+                "url": card.permalink,
+            });
+            // Whole-day events are given as dates; schema.org wants an end, and an event
+            // without one ends when it starts.
+            let start = if ev.start_has_time {
+                evm.start.clone()
+            } else {
+                iso_date(&ev.start)
+            };
+            let end = match &ev.end {
+                Some(e) if ev.end_has_time => rfc3339(e),
+                Some(e) => iso_date(e),
+                None => start.clone(),
+            };
+            v["startDate"] = serde_json::Value::from(start);
+            v["endDate"] = serde_json::Value::from(end);
+            if let Some(img) = &image {
+                v["image"] = serde_json::Value::from(img.clone());
+            }
+            v
+        }
+        (Kind::Article, _, _) => {
+            let mut v = serde_json::json!({
+                "@context": "https://schema.org",
+                "@type": "Article",
+                "headline": p.title,
+                "description": p.summary,
+                "datePublished": card.date,
+                "dateModified": card.updated.clone().or_else(|| card.date.clone()),
+                "author": { "@type": "Organization", "name": p.author.clone().unwrap_or_else(|| c.content_source.clone()) },
+                "publisher": publisher,
+                "mainEntityOfPage": card.permalink,
+                "inLanguage": c.language,
+            });
+            if let Some(img) = &image {
+                v["image"] = serde_json::Value::from(img.clone());
+            }
+            v
+        }
+        _ => return None,
+    };
+    // `<` never appears raw, so the JSON cannot end the script element early.
+    Some(value.to_string().replace('<', "\\u003c"))
 }
 
 /// The paginator of a list page.

@@ -4,6 +4,7 @@
 //! every template compiled up front so all syntax errors are reported together. Pages are
 //! rendered in parallel; output order never depends on threads because the set is sorted.
 
+pub mod calendar;
 pub mod context;
 mod embedded;
 pub mod filters;
@@ -301,8 +302,18 @@ fn list_fp(site: &Site, l: &ListPage, cards: &[u64], compact: &[u64], global: u6
             parts.extend(site.events_current.iter().take(5).map(|&i| cards[i]));
             all_series(&mut parts);
         }
-        ListKind::Events if l.number == 1 => {
-            parts.extend(site.events_current.iter().map(|&i| cards[i]));
+        ListKind::Events | ListKind::EventsYear(_) => {
+            if l.number == 1 {
+                parts.extend(site.events_current.iter().map(|&i| cards[i]));
+            }
+            for x in &site.lists {
+                if let ListKind::EventsYear(y) = x.kind {
+                    parts.push(y as u64);
+                }
+            }
+        }
+        ListKind::EventsCalendar => {
+            parts.push(fingerprint::of(&site.now.date().to_string()));
         }
         ListKind::LessonsIndex => all_series(&mut parts),
         ListKind::TagsIndex => {
@@ -454,7 +465,7 @@ pub fn render(
     // Content pages.
     let mut made: Vec<(String, u64, Blob)> = (0..site.pages.len())
         .into_par_iter()
-        .filter_map(|i| {
+        .flat_map_iter(|i| {
             let p = &site.pages[i];
             let template = match p.kind {
                 Kind::Article => "article.html",
@@ -463,16 +474,74 @@ pub fn render(
                 Kind::Page => "page.html",
             };
             let fp = page_fp(site, i, &cards, global);
-            render_one(template, &html_path(&p.path), Some(fp), &|| {
+            let page = render_one(template, &html_path(&p.path), Some(fp), &|| {
                 context! {
                     site => site_value.clone(),
                     page => Value::from(Serde(page_vm(site, i, card_vm(site, i)))),
                     nav_active => nav_active(site, &p.path),
                     current_path => p.path.clone(),
                 }
-            })
+            });
+            // Events and lessons also get an A4 print view (poster, handout) with a QR code
+            // of the page's address.
+            let print_template = match p.kind {
+                Kind::Event => Some("event_print.html"),
+                Kind::Lesson => Some("lesson_print.html"),
+                _ => None,
+            };
+            let print = print_template.and_then(|t| {
+                let path = format!("{}print/index.html", p.path);
+                render_one(t, &path, Some(fingerprint::combine(&[fp, 7])), &|| {
+                    let mut vm = page_vm(site, i, card_vm(site, i));
+                    vm.qr_svg = crate::qr::qr_svg(
+                        &vm.card.permalink,
+                        &format!("“{}”的网址二维码", p.title),
+                    );
+                    context! {
+                        site => site_value.clone(),
+                        page => Value::from(Serde(vm)),
+                        nav_active => nav_active(site, &p.path),
+                        current_path => p.path.clone(),
+                    }
+                })
+            });
+            page.into_iter().chain(print)
         })
         .collect();
+
+    // Calendar files: one per event and one for the site (coming and recent events).
+    let ics: Vec<(String, String)> = site
+        .pages
+        .par_iter()
+        .enumerate()
+        .filter(|(_, p)| p.event.is_some())
+        .map(|(i, p)| {
+            (
+                context::ics_path(&p.path),
+                crate::ics::calendar(site, &[i], &p.title),
+            )
+        })
+        .collect();
+    for (path, text) in ics {
+        put(&path, Arc::from(text.into_bytes()));
+    }
+    let recent = site.now.timestamp() - jiff::SignedDuration::from_hours(24 * 365);
+    let mut calendar: Vec<usize> = site.events_current.clone();
+    calendar.extend(site.events_past.iter().copied().filter(|&i| {
+        site.pages[i]
+            .event
+            .as_ref()
+            .is_some_and(|e| e.start.timestamp() >= recent)
+    }));
+    calendar
+        .sort_by_cached_key(|&i| (site.pages[i].event.as_ref().map(|e| e.start.timestamp()), i));
+    put(
+        "events/calendar.ics",
+        Arc::from(
+            crate::ics::calendar(site, &calendar, &format!("{} 活动", site.config.title))
+                .into_bytes(),
+        ),
+    );
 
     // Lists.
     made.par_extend(site.lists.par_iter().filter_map(|l| {
@@ -595,6 +664,8 @@ fn list_template(kind: &ListKind) -> &'static str {
         ListKind::Series(_) => "series.html",
         ListKind::TagsIndex => "tags.html",
         ListKind::Tag(_) => "tag.html",
+        ListKind::EventsCalendar => "events_calendar.html",
+        ListKind::EventsYear(_) => "events_year.html",
     }
 }
 
@@ -693,6 +764,9 @@ fn list_context(
                     past_events => items,
                     paginator => paginator,
                     feed_url => c.link("events/atom.xml"),
+                    calendar_url => c.link("events/calendar/"),
+                    ics_url => c.link("events/calendar.ics"),
+                    years => event_years(site),
                     nav_active => nav,
                     current_path => l.path.clone(),
                 },
@@ -765,7 +839,50 @@ fn list_context(
                 },
             )
         }
+        ListKind::EventsCalendar => {
+            let months = calendar::months(site);
+            (
+                "events_calendar.html",
+                context! {
+                    site => site_value.clone(),
+                    list => base("活动日历".to_string(), "events"),
+                    months => Value::from(Serde(months)),
+                    events_url => c.link("events/"),
+                    ics_url => c.link("events/calendar.ics"),
+                    nav_active => nav,
+                    current_path => l.path.clone(),
+                },
+            )
+        }
+        ListKind::EventsYear(year) => (
+            "events_year.html",
+            context! {
+                site => site_value.clone(),
+                list => base(format!("{year}年的活动"), "events"),
+                year => *year,
+                items => items,
+                years => event_years(site),
+                events_url => c.link("events/"),
+                nav_active => nav,
+                current_path => l.path.clone(),
+            },
+        ),
     }
 }
 
 mod feeds;
+
+/// The years with an archive page of past events, newest first: `[{year, url}]`.
+fn event_years(site: &Site) -> Value {
+    let years: Vec<Value> = site
+        .lists
+        .iter()
+        .filter_map(|l| match l.kind {
+            ListKind::EventsYear(y) => {
+                Some(context! { year => y, url => site.config.link(&l.path) })
+            }
+            _ => None,
+        })
+        .collect();
+    Value::from(years)
+}

@@ -271,6 +271,7 @@ pub fn build_with(
         "articles/atom.xml",
         "events/atom.xml",
         "lessons/atom.xml",
+        "events/calendar.ics",
         "sitemap.xml",
         "robots.txt",
         "404.html",

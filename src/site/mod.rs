@@ -96,6 +96,10 @@ pub enum ListKind {
     Series(usize),
     TagsIndex,
     Tag(usize),
+    /// Month calendars of the coming events (plain tables).
+    EventsCalendar,
+    /// Past events of one year.
+    EventsYear(i16),
 }
 
 /// One generated list page (a page of a paginated list).
@@ -548,6 +552,36 @@ pub fn link(
     }];
     lists.extend(paginate(ListKind::Articles, "articles/", &articles, size));
     lists.extend(paginate(ListKind::Events, "events/", &events_past, size));
+    let one = |kind: ListKind, path: String, items: Vec<usize>| ListPage {
+        kind,
+        page_paths: Arc::new(vec![path.clone()]),
+        path,
+        number: 1,
+        total: 1,
+        paths_fp: 0,
+        items,
+    };
+    let mut calendar_items = events_current.clone();
+    calendar_items.extend(events_past.iter().copied());
+    lists.push(one(
+        ListKind::EventsCalendar,
+        "events/calendar/".into(),
+        calendar_items,
+    ));
+    // Past events, one archive page per year (newest year first).
+    let mut years: BTreeMap<i16, Vec<usize>> = BTreeMap::new();
+    for &i in &events_past {
+        if let Some(ev) = &pages[i].event {
+            years.entry(ev.start.year()).or_default().push(i);
+        }
+    }
+    for (year, items) in years.into_iter().rev() {
+        lists.push(one(
+            ListKind::EventsYear(year),
+            format!("events/{year}/"),
+            items,
+        ));
+    }
     lists.push(ListPage {
         kind: ListKind::LessonsIndex,
         path: "lessons/".into(),
