@@ -3,8 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
 use common::*;
 
@@ -12,14 +11,7 @@ const BASE_PATH: &str = "/hgz/";
 
 /// The demo site, built once for all tests of this file.
 fn demo() -> &'static Path {
-    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, out) = OUT.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        build_into(&repo(), &out, &[]);
-        (dir, out)
-    });
-    out
+    demo_site()
 }
 
 fn page(path: &str) -> scraper::Html {

@@ -5,20 +5,13 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
 use common::*;
 
+/// The demo site, built once for all tests of this file.
 fn demo() -> &'static Path {
-    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, out) = OUT.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        build_into(&repo(), &out, &[]);
-        (dir, out)
-    });
-    out
+    demo_site()
 }
 
 #[test]

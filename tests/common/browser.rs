@@ -10,6 +10,16 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
 
+/// How every test starts Chromium: headless, and quiet on the network.
+pub const CHROMIUM_FLAGS: [&str; 6] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+];
+
 pub struct Browser {
     child: Child,
     ws: WebSocket<MaybeTlsStream<TcpStream>>,
@@ -50,13 +60,8 @@ impl Browser {
         let bin = chromium()?;
         let profile = tempfile::tempdir().unwrap();
         let mut child = Command::new(bin)
+            .args(CHROMIUM_FLAGS)
             .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
                 "--disable-sync",
                 "--disable-quic",
                 "--remote-debugging-port=0",

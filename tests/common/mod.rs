@@ -44,6 +44,19 @@ pub fn build_into(root: &Path, out: &Path, extra: &[&str]) -> Output {
     o
 }
 
+/// The demo site (this repository's `content/`), built once per test binary with the fixed
+/// `now` into a temporary folder that lives until the tests end.
+pub fn demo_site() -> &'static Path {
+    static OUT: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, out) = OUT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build_into(&repo(), &out, &[]);
+        (dir, out)
+    });
+    out
+}
+
 pub fn copy_dir(src: &Path, dst: &Path) {
     for e in walkdir::WalkDir::new(src) {
         let e = e.unwrap();
@@ -402,4 +415,71 @@ pub fn atomic_write(path: &Path, text: &str) {
     ));
     std::fs::write(&tmp, text).unwrap();
     std::fs::rename(&tmp, path).unwrap();
+}
+
+/// A minimal static file server for a built site, mounted at the site's base path (as a
+/// township's web server would host it), so browser tests load pages with their styles and
+/// scripts. Runs until the test process ends.
+pub struct StaticServer {
+    pub port: u16,
+}
+
+impl StaticServer {
+    pub fn start(root: &Path, base_path: &str) -> StaticServer {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let root = root.to_path_buf();
+        let base = base_path.to_string();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let (root, base) = (root.clone(), base.clone());
+                std::thread::spawn(move || serve_static(stream, &root, &base));
+            }
+        });
+        StaticServer { port }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{}", self.port, path)
+    }
+}
+
+fn serve_static(mut s: TcpStream, root: &Path, base: &str) {
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+    }
+    let target = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let file = target_file(root, base, path);
+    let (status, body, kind) = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+        Some((f, body)) => {
+            let kind = match f.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("css") => "text/css; charset=utf-8",
+                Some("js") => "text/javascript; charset=utf-8",
+                Some("svg") => "image/svg+xml",
+                Some("png") => "image/png",
+                Some("ics") => "text/calendar; charset=utf-8",
+                Some("xml") => "application/xml",
+                _ => "application/octet-stream",
+            };
+            ("200 OK", body, kind)
+        }
+        None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+    };
+    let _ = write!(
+        s,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = s.write_all(&body);
 }
