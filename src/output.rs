@@ -7,7 +7,8 @@
 //! - [`MemorySink`] (`serve`, tests): an [`OutputSet`] in memory.
 //! - [`NullSink`] (`check`): nothing kept.
 
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -127,6 +128,8 @@ pub struct Staging {
     dir: PathBuf,
     old: PathBuf,
     committed: bool,
+    /// Folders inside `dir` that exist.
+    folders: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -155,6 +158,7 @@ impl Staging {
             dir,
             old,
             committed: false,
+            folders: Mutex::new(HashSet::new()),
         })
     }
 
@@ -164,7 +168,7 @@ impl Staging {
         check_replaceable(&self.dest).map_err(io::Error::other)?;
         if self.dest.exists() {
             if self.old.exists() {
-                std::fs::remove_dir_all(&self.old)?;
+                remove_tree(&self.old)?;
             }
             std::fs::rename(&self.dest, &self.old)?;
             if let Err(e) = std::fs::rename(&self.dir, &self.dest) {
@@ -173,7 +177,7 @@ impl Staging {
                 return Err(e);
             }
             self.committed = true;
-            std::fs::remove_dir_all(&self.old)?;
+            remove_tree(&self.old)?;
         } else {
             std::fs::rename(&self.dir, &self.dest)?;
             self.committed = true;
@@ -194,10 +198,46 @@ impl Sink for Staging {
     fn put(&self, path: &str, bytes: Blob) -> io::Result<()> {
         let full = self.dir.join(path);
         if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)?;
+            // Each page is a folder of its own: remember the folders made, rather than
+            // asking the file system again for every file.
+            let known = self
+                .folders
+                .lock()
+                .map_err(|_| io::Error::other("output lock poisoned"))?
+                .contains(parent);
+            if !known {
+                std::fs::create_dir_all(parent)?;
+                if let Ok(mut folders) = self.folders.lock() {
+                    folders.insert(parent.to_path_buf());
+                }
+            }
         }
         std::fs::write(full, &bytes)
     }
+}
+
+/// Remove a folder and everything in it. A built site has tens of thousands of files and
+/// folders, so they are removed in parallel, the deepest folders first.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let mut files = Vec::new();
+    let mut folders: Vec<Vec<PathBuf>> = Vec::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.map_err(io::Error::other)?;
+        // Symbolic links are removed, never followed.
+        if entry.file_type().is_dir() {
+            if folders.len() <= entry.depth() {
+                folders.resize_with(entry.depth() + 1, Vec::new);
+            }
+            folders[entry.depth()].push(entry.into_path());
+        } else {
+            files.push(entry.into_path());
+        }
+    }
+    files.par_iter().try_for_each(std::fs::remove_file)?;
+    for level in folders.iter().rev() {
+        level.par_iter().try_for_each(std::fs::remove_dir)?;
+    }
+    Ok(())
 }
 
 /// Remove staging and old-output folders left beside `dest` by runs that were killed (their
