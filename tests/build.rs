@@ -238,6 +238,64 @@ fn government_meta_tags_and_open_graph() {
 }
 
 #[test]
+fn every_page_carries_the_government_meta_tags() {
+    // Lists, the home page, tag pages, calendars, law pages, print views and the 404 page
+    // too, not only articles.
+    let mut checked = 0;
+    for e in walkdir::WalkDir::new(demo()).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.path().extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let rel = e.path().strip_prefix(demo()).unwrap().display().to_string();
+        let doc = read_html(e.path());
+        let meta = |name: &str| {
+            let found: Vec<String> = doc
+                .select(&sel(&format!("meta[name={name}]")))
+                .filter_map(|m| m.value().attr("content").map(str::to_string))
+                .collect();
+            assert_eq!(found.len(), 1, "{rel}: meta {name} should appear once");
+            assert!(!found[0].trim().is_empty(), "{rel}: meta {name} is empty");
+            found[0].clone()
+        };
+        assert_eq!(meta("SiteName"), "皇宫镇普法网", "{rel}");
+        assert_eq!(meta("SiteIDCode"), "0000000000", "{rel}");
+        meta("ColumnName");
+        meta("ArticleTitle");
+        meta("ContentSource");
+        let date = meta("PubDate");
+        let shape = date.len() >= 10
+            && date[..10].chars().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        assert!(shape, "{rel}: PubDate {date:?} is not YYYY-MM-DD[ HH:MM]");
+        checked += 1;
+    }
+    assert!(checked > 60, "only {checked} pages");
+    // A list's date is that of the newest page it shows; the home page is titled after
+    // the site.
+    let home = page("");
+    let content = |doc: &scraper::Html, name: &str| {
+        doc.select(&sel(&format!("meta[name={name}]")))
+            .next()
+            .and_then(|m| m.value().attr("content").map(str::to_string))
+            .unwrap()
+    };
+    assert_eq!(content(&home, "ArticleTitle"), "皇宫镇普法网");
+    let list = page("articles");
+    let newest = list
+        .select(&sel(".pf-card time"))
+        .filter_map(|t| t.value().attr("datetime").map(|d| d[..10].to_string()))
+        .max()
+        .unwrap();
+    assert!(content(&list, "PubDate").starts_with(&newest));
+}
+
+#[test]
 fn reading_time_counts_chinese_characters() {
     let doc = page("articles/fengqiao-jingyan");
     let byline = text_of(&doc, ".pf-byline");

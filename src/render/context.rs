@@ -203,6 +203,21 @@ pub struct TagCountVm {
     pub count: usize,
 }
 
+/// A date as the government-site `PubDate` meta tag writes it: `2024-12-04 09:00`.
+pub fn pub_date(d: &jiff::ZonedDateTime) -> String {
+    format!("{} {}", iso_date(d), format_time(d))
+}
+
+/// The `PubDate` of a page that shows other pages (a list, the home page): the newest
+/// publication date among them.
+pub fn newest_pub_date(site: &Site, pages: impl IntoIterator<Item = usize>) -> Option<String> {
+    pages
+        .into_iter()
+        .filter_map(|i| site.pages[i].date.as_ref())
+        .max_by_key(|d| d.timestamp())
+        .map(pub_date)
+}
+
 pub fn site_vm(site: &Site) -> SiteVm {
     let c = &site.config;
     SiteVm {
@@ -391,10 +406,8 @@ pub fn card_vm(site: &Site, i: usize) -> CardVm {
         date: p.date.as_ref().map(rfc3339),
         date_display: p.date.as_ref().map(format_date_zh),
         date_iso: p.date.as_ref().map(iso_date),
-        pub_date: p
-            .date
-            .as_ref()
-            .map(|d| format!("{} {}", iso_date(d), format_time(d))),
+        // Plain pages may have no date: their last update then stands in.
+        pub_date: p.date.as_ref().or(p.updated.as_ref()).map(pub_date),
         updated: p.updated.as_ref().map(rfc3339),
         updated_display: p.updated.as_ref().map(format_date_zh),
         summary: p.summary.clone(),

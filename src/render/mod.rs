@@ -275,8 +275,38 @@ fn page_fp(site: &Site, i: usize, cards: &[u64], global: u64) -> u64 {
 }
 
 /// Fingerprint of a list page: its place and the cards it shows.
+/// The `PubDate` of a list page: the newest of the pages it shows.
+fn list_pub_date(site: &Site, l: &ListPage) -> Option<String> {
+    let lessons = || site.series.iter().flat_map(|s| s.lessons.iter().copied());
+    let shown: Vec<usize> = match &l.kind {
+        ListKind::Home => site
+            .articles
+            .iter()
+            .take(6)
+            .chain(site.events_current.iter().take(5))
+            .copied()
+            .chain(lessons())
+            .collect(),
+        ListKind::LessonsIndex => lessons().collect(),
+        ListKind::TagsIndex => site
+            .tags
+            .iter()
+            .flat_map(|t| t.pages.iter().copied())
+            .collect(),
+        ListKind::Events if l.number == 1 => l
+            .items
+            .iter()
+            .chain(&site.events_current)
+            .copied()
+            .collect(),
+        _ => l.items.clone(),
+    };
+    context::newest_pub_date(site, shown)
+}
+
 fn list_fp(site: &Site, l: &ListPage, cards: &[u64], compact: &[u64], global: u64) -> u64 {
     let mut parts = vec![
+        fingerprint::of(&list_pub_date(site, l)),
         global,
         fingerprint::of(&l.path),
         l.number as u64,
@@ -580,7 +610,12 @@ pub fn render(
             made.push(m);
         }
     }
-    let ctx = context! { site => site_value.clone(), nav_active => -1, current_path => "404.html" };
+    let ctx = context! {
+        site => site_value.clone(),
+        nav_active => -1,
+        current_path => "404.html",
+        pub_date => context::newest_pub_date(site, 0..site.pages.len()),
+    };
     render_one("404.html", "404.html", None, &|| ctx.clone());
     let mut html_paths: Vec<String> = made
         .iter()
@@ -692,6 +727,7 @@ fn list_context(
         }
     };
     let nav = nav_active(site, &l.path);
+    let pub_date = list_pub_date(site, l);
     let series_vm = |si: usize| {
         let s = &site.series[si];
         let lessons: Vec<Value> = s.lessons.iter().map(|&i| card_values[i].clone()).collect();
@@ -725,6 +761,7 @@ fn list_context(
                 context! {
                     site => site_value.clone(),
                     list => base(home.title.clone(), ""),
+                    pub_date => pub_date.clone(),
                     intro => home.intro_html,
                     latest_articles => latest,
                     upcoming_events => upcoming,
@@ -739,6 +776,7 @@ fn list_context(
             context! {
                 site => site_value.clone(),
                 list => base(section("articles").title, "articles"),
+                pub_date => pub_date.clone(),
                 items => items,
                 paginator => paginator,
                 feed_url => c.link("articles/atom.xml"),
@@ -760,6 +798,7 @@ fn list_context(
                 context! {
                     site => site_value.clone(),
                     list => base(section("events").title, "events"),
+                    pub_date => pub_date.clone(),
                     current_events => current,
                     past_events => items,
                     paginator => paginator,
@@ -779,6 +818,7 @@ fn list_context(
                 context! {
                     site => site_value.clone(),
                     list => base(section("lessons").title, "lessons"),
+                    pub_date => pub_date.clone(),
                     series => series,
                     feed_url => c.link("lessons/atom.xml"),
                     nav_active => nav,
@@ -794,6 +834,7 @@ fn list_context(
                 context! {
                     site => site_value.clone(),
                     list => base(site.series[*si].title.clone(), &dir),
+                    pub_date => pub_date.clone(),
                     series => s,
                     items => items,
                     column => Value::from(Serde(LinkVm { title: section("lessons").title, url: c.link("lessons/") })),
@@ -817,6 +858,7 @@ fn list_context(
                 context! {
                     site => site_value.clone(),
                     list => base(section("tags").title, "tags"),
+                    pub_date => pub_date.clone(),
                     tags => Value::from(Serde(tags)),
                     nav_active => nav,
                     current_path => l.path.clone(),
@@ -830,6 +872,7 @@ fn list_context(
                 context! {
                     site => site_value.clone(),
                     list => base(format!("标签：{}", t.name), "tags"),
+                    pub_date => pub_date.clone(),
                     tag => context! { name => t.name.clone(), url => c.link(&format!("tags/{}/", t.slug)), count => t.pages.len() },
                     items => items,
                     paginator => paginator,
@@ -846,6 +889,7 @@ fn list_context(
                 context! {
                     site => site_value.clone(),
                     list => base("活动日历".to_string(), "events"),
+                    pub_date => pub_date.clone(),
                     months => Value::from(Serde(months)),
                     events_url => c.link("events/"),
                     ics_url => c.link("events/calendar.ics"),
@@ -859,6 +903,7 @@ fn list_context(
             context! {
                 site => site_value.clone(),
                 list => base(format!("{year}年的活动"), "events"),
+                pub_date => pub_date.clone(),
                 year => *year,
                 items => items,
                 years => event_years(site),

@@ -265,6 +265,10 @@ pub fn parse_law_file(rel: &str, text: &str) -> (Option<LawFile>, Vec<Diagnostic
             );
         }
     }
+    // Without a date in the file name, the latest date in the history lines (the last
+    // adoption or amendment the text records) is the version.
+    let version_date =
+        version_date.or_else(|| history.iter().filter_map(|h| history_date(h)).max());
     (
         Some(LawFile {
             source: rel.to_string(),
@@ -280,9 +284,47 @@ pub fn parse_law_file(rel: &str, text: &str) -> (Option<LawFile>, Vec<Diagnostic
     )
 }
 
+/// The date a history line starts with (`2018年3月11日 第十三届…`) as `2018-03-11`.
+fn history_date(line: &str) -> Option<String> {
+    let (year, rest) = line.trim_start().split_once('年')?;
+    let (month, rest) = rest.split_once('月')?;
+    let (day, _) = rest.split_once('日')?;
+    let number = |s: &str, digits: std::ops::RangeInclusive<usize>| {
+        (digits.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (y, m, d) = (
+        number(year, 4..=4)?,
+        number(month, 1..=2)?,
+        number(day, 1..=2)?,
+    );
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn version_date_from_the_latest_history_line() {
+        assert_eq!(
+            history_date("2018年3月11日 第十三届全国人民代表大会第一次会议通过").as_deref(),
+            Some("2018-03-11")
+        );
+        assert_eq!(
+            history_date("1982年12月4日 公布施行").as_deref(),
+            Some("1982-12-04")
+        );
+        assert_eq!(history_date("根据2009年8月27日的决定修正"), None);
+        assert_eq!(history_date("2018年13月1日 通过"), None);
+        let text = "# 中华人民共和国宪法\n\n1982年12月4日 通过\n\n2018年3月11日 修正\n\n1999年3月15日 修正\n\n<!-- INFO END -->\n\n第一条 测试。\n";
+        let (f, _) = parse_law_file("content/laws/宪法/宪法.md", text);
+        assert_eq!(f.unwrap().version_date.as_deref(), Some("2018-03-11"));
+        // A date in the file name wins.
+        let (f, _) = parse_law_file("content/laws/宪法/宪法(2004-03-14).md", text);
+        assert_eq!(f.unwrap().version_date.as_deref(), Some("2004-03-14"));
+    }
 
     const SAMPLE: &str = "# 中华人民共和国民法典\n\n# 婚姻家庭编\n\n2020年5月28日 通过\n\n<!-- INFO END -->\n\n## 第一章\u{2002} 一般规定\n\n第一千零四十条 本编调整……\n\n第一千零四十三条 家庭应当树立优良家风。\n\n夫妻应当互相忠实。\n\n第一千零四十五条 亲属包括：\n\n（一）配偶；\n\n（二）血亲。\n\n<!-- FORCE BREAK -->\n\n第十条之一 测试。\n\n## 准 合 同\n";
 

@@ -230,6 +230,8 @@ impl LawPages<'_> {
             },
             groups => Value::from(Serde(groups)),
             law_count => lib.laws.len(),
+            // The newest version in the library (ISO dates sort as text).
+            pub_date => (0..lib.laws.len()).filter_map(|li| version_of(lib, li)).max(),
             nav_active => crate::render::nav_active(site, "laws/"),
             current_path => "laws/",
         }
