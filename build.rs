@@ -1,6 +1,8 @@
 //! Embeds the default theme (`themes/default/`) in the binary, so a site without a `themes/`
-//! folder still builds. Writes `$OUT_DIR/embedded_theme.rs`: a sorted list of
-//! (path inside the theme, bytes) pairs, one `include_bytes!` per file.
+//! folder still builds, and the statute library of the demo site (`content/laws/`), which
+//! `pufa init` gives every new site. Writes `$OUT_DIR/embedded_theme.rs` and
+//! `$OUT_DIR/embedded_laws.rs`: sorted lists of (path inside the folder, bytes) pairs, one
+//! `include_bytes!` per file.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -30,12 +32,12 @@ fn collect(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) {
     }
 }
 
-fn main() {
+fn embed(folder: &[&str], out_name: &str) {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let theme = manifest.join("themes").join("default");
-    println!("cargo:rerun-if-changed=themes/default");
+    let dir = folder.iter().fold(manifest, |p, c| p.join(c));
+    println!("cargo:rerun-if-changed={}", folder.join("/"));
     let mut files = Vec::new();
-    collect(&theme, &theme, &mut files);
+    collect(&dir, &dir, &mut files);
     for (_, p) in &files {
         println!("cargo:rerun-if-changed={}", p.display());
     }
@@ -48,8 +50,13 @@ fn main() {
         );
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded_theme.rs");
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join(out_name);
     if let Err(e) = std::fs::write(&out, code) {
         panic!("cannot write {}: {e}", out.display());
     }
+}
+
+fn main() {
+    embed(&["themes", "default"], "embedded_theme.rs");
+    embed(&["content", "laws"], "embedded_laws.rs");
 }

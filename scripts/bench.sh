@@ -16,7 +16,7 @@
 #   TMPDIR          where the temporary folders go (default /tmp)
 #   TARGETS="disk memory"  where the output goes: `disk` = the site's public/ (what users
 #                   get), `memory` = a folder on /dev/shm (tmpfs), which takes the file
-#                   system's cost of creating ~11,000 files out of the figure (default both)
+#                   system's cost of creating ~16,000 files out of the figure (default both)
 #
 # Needs bash, python3 (3.9+) and GNU time at /usr/bin/time (Debian package `time`).
 set -euo pipefail

@@ -24,6 +24,60 @@ pub enum Command {
     Check(CommonArgs),
     /// 本地预览：在内存中生成网站并启动服务器，修改文件后自动重新生成并刷新浏览器
     Serve(ServeArgs),
+    /// 新建一篇内容（文章、活动、课程或页面），先作为草稿：pufa new article "标题"
+    New(NewArgs),
+    /// 创建新站点（设置、示例内容和常用法律全文）：pufa init 文件夹
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct NewArgs {
+    /// 类型：article（文章）、event（活动）、lesson（课程）、page（页面），也可以写中文
+    #[arg(value_name = "类型")]
+    pub kind: String,
+
+    /// 标题
+    #[arg(value_name = "标题")]
+    pub title: String,
+
+    /// 文件名（也是网址的最后一段），默认由标题生成
+    #[arg(long, value_name = "NAME")]
+    pub slug: Option<String>,
+
+    /// 活动的开始时间，例如 "2026-12-04 09:00"（新建活动时必填）
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
+
+    /// 活动地点（新建活动时必填）
+    #[arg(long, value_name = "PLACE")]
+    pub location: Option<String>,
+
+    /// 课程所属系列：content/lessons/ 下的文件夹名，新名字会新建系列（新建课程时必填）
+    #[arg(long, value_name = "FOLDER")]
+    pub series: Option<String>,
+
+    /// 把“现在”固定为这个时间（写进 date），例如 2026-11-27 10:00
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    /// 新站点的文件夹（不存在或是空的），默认为 --root（当前文件夹）
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// 网站名称，例如 "皇宫镇普法网"
+    #[arg(long)]
+    pub title: Option<String>,
+
+    /// 网站上线后的地址，可以带路径
+    #[arg(long, value_name = "URL", default_value = "https://example.gov.cn/")]
+    pub base_url: String,
+
+    /// 把“现在”固定为这个时间（示例内容的日期由它算出）
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -3,6 +3,8 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
+pub mod new;
 pub mod serve;
 
 use std::io::Write as _;
@@ -23,6 +25,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Build(args) => build::run(&cli.root, &args),
         Command::Check(args) => check::run(&cli.root, &args),
         Command::Serve(args) => serve::run(&cli.root, &args),
+        Command::New(args) => new::run(&cli.root, &args),
+        Command::Init(args) => init::run(&cli.root, &args),
     }
 }
 

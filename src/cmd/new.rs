@@ -1,0 +1,250 @@
+//! `pufa new KIND TITLE`: write a new content file (a draft) with the front matter its kind
+//! needs, so authors start from a file that builds.
+
+use std::path::{Path, PathBuf};
+
+use jiff::ZonedDateTime;
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+
+use super::{EXIT_OK, EXIT_SITE_ERRORS, EXIT_USAGE};
+use crate::cli::NewArgs;
+use crate::config::{Overrides, parse_config};
+use crate::content::dates::{DATE_FORMS, parse_datetime};
+use crate::content::front_matter::{YamlSource, parse_yaml, split};
+use crate::scaffold::{self, KINDS_HELP, NewKind};
+
+pub fn run(root: &Path, args: &NewArgs) -> u8 {
+    match create(root, args) {
+        Ok(lines) => {
+            for l in lines {
+                println!("{l}");
+            }
+            EXIT_OK
+        }
+        Err((code, message)) => {
+            eprintln!("错误: {message}");
+            code
+        }
+    }
+}
+
+type Failure = (u8, String);
+
+fn usage(message: impl Into<String>) -> Failure {
+    (EXIT_USAGE, message.into())
+}
+
+/// Write the file; the lines to print on success.
+fn create(root: &Path, args: &NewArgs) -> Result<Vec<String>, Failure> {
+    let kind = NewKind::parse(&args.kind).ok_or_else(|| {
+        usage(format!(
+            "不认识的类型“{}”。\n提示: 可以写 {KINDS_HELP}，例如 pufa new article \"国家宪法日普法活动走进校园\"",
+            args.kind
+        ))
+    })?;
+    let title = args.title.trim();
+    if title.is_empty() {
+        return Err(usage("标题不能是空的。"));
+    }
+    let config_text = std::fs::read_to_string(root.join("site.yaml")).map_err(|_| {
+        (
+            EXIT_SITE_ERRORS,
+            format!(
+                "{} 不是 pufa 站点（找不到 site.yaml）。\n提示: 在站点文件夹里运行，或用 --root 指定它；还没有站点就先运行 pufa init。",
+                root.display()
+            ),
+        )
+    })?;
+    let tz = parse_config(&config_text, &Overrides::default())
+        .map(|c| c.timezone)
+        .unwrap_or_else(|_| TimeZone::get("Asia/Shanghai").unwrap_or(TimeZone::UTC));
+    let now: ZonedDateTime = match &args.now {
+        Some(s) => parse_datetime(s, &tz).map_err(|why| {
+            usage(format!(
+                "--now 的值写得不对：{why}\n提示: 写法：{DATE_FORMS}"
+            ))
+        })?,
+        None => jiff::Timestamp::now().to_zoned_datetime(tz.clone()),
+    };
+    let stem = match &args.slug {
+        Some(s) => check_slug(s)?,
+        None => {
+            let s = scaffold::stem_from_title(title);
+            if s.is_empty() {
+                return Err(usage(
+                    "无法从标题生成文件名（标题里没有文字或数字）。\n提示: 用 --slug 指定文件名，例如 --slug xianfa-ri",
+                ));
+            }
+            s
+        }
+    };
+    let mut notes = Vec::new();
+    let (rel, text) = match kind {
+        NewKind::Article => (
+            format!("content/articles/{stem}.md"),
+            scaffold::article(title, &now),
+        ),
+        NewKind::Page => (format!("content/{stem}.md"), scaffold::page(title)),
+        NewKind::Event => {
+            let example = "--start \"2026-12-04 09:00\" --location \"镇文化广场\"";
+            let start = args.start.as_deref().map(str::trim).unwrap_or("");
+            let location = args.location.as_deref().map(str::trim).unwrap_or("");
+            if start.is_empty() || location.is_empty() {
+                return Err(usage(format!(
+                    "活动需要开始时间和地点。\n提示: 加上 {example}"
+                )));
+            }
+            parse_datetime(start, &tz).map_err(|why| {
+                usage(format!(
+                    "--start 的值写得不对：{why}\n提示: 写法：{DATE_FORMS}"
+                ))
+            })?;
+            (
+                format!("content/events/{stem}.md"),
+                scaffold::event(title, &now, start, location),
+            )
+        }
+        NewKind::Lesson => {
+            let series = match args.series.as_deref().map(str::trim) {
+                Some(s) if !s.is_empty() => check_slug(s)?,
+                _ => {
+                    return Err(usage(format!(
+                        "课程要放进一个系列（content/lessons/ 下的一个文件夹）。\n提示: 加上 --series 文件夹名{}",
+                        existing_series(root)
+                    )));
+                }
+            };
+            let dir = root.join("content/lessons").join(&series);
+            if !dir.is_dir() {
+                let index = format!("content/lessons/{series}/_index.md");
+                write_new(
+                    root,
+                    &index,
+                    &format!(
+                        "---\ntitle: {}\n---\n\n在这里写这个系列的介绍。\n",
+                        scaffold::yaml_string(&series)
+                    ),
+                )?;
+                notes.push(format!(
+                    "新系列：已创建 {index}（系列的标题和介绍写在这里）"
+                ));
+            }
+            let order = next_order(&dir)?;
+            (
+                format!("content/lessons/{series}/{order:02}-{stem}.md"),
+                scaffold::lesson(title, &now, order),
+            )
+        }
+    };
+    write_new(root, &rel, &text)?;
+    let mut lines = vec![format!("已创建 {rel}")];
+    lines.extend(notes);
+    if kind != NewKind::Page {
+        lines.push(
+            "这是草稿：写好后删掉 draft: true 那一行才会发布。预览草稿用 pufa serve --drafts"
+                .into(),
+        );
+    }
+    Ok(lines)
+}
+
+/// A file name given with `--slug` (or a series folder): one path segment, not hidden, not
+/// a section index.
+fn check_slug(s: &str) -> Result<String, Failure> {
+    let s = s.trim().trim_end_matches(".md");
+    let bad = s.is_empty()
+        || s.starts_with('.')
+        || s.starts_with('_')
+        || s.chars().any(|c| {
+            matches!(
+                c,
+                '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '#' | '%'
+            ) || c.is_control()
+                || c.is_whitespace()
+        });
+    if bad {
+        return Err(usage(format!(
+            "“{s}”不能用作文件名。\n提示: 用字母、数字、汉字和连字符，不要空格和 / ? # % 等符号，例如 xianfa-ri"
+        )));
+    }
+    Ok(s.to_string())
+}
+
+/// Create `rel` under `root` with `text`; never overwrite.
+fn write_new(root: &Path, rel: &str, text: &str) -> Result<PathBuf, Failure> {
+    let path = root.join(rel);
+    if path.exists() {
+        return Err((
+            EXIT_SITE_ERRORS,
+            format!(
+                "{rel} 已经存在，没有覆盖它。\n提示: 换一个标题，或用 --slug 指定另一个文件名。"
+            ),
+        ));
+    }
+    let io = |e: std::io::Error| (EXIT_USAGE, format!("无法写入 {rel}：{e}"));
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        .map_err(io)?;
+    Ok(path)
+}
+
+/// The next `order` in a series folder: one more than the largest there.
+fn next_order(dir: &Path) -> Result<u32, Failure> {
+    #[derive(Deserialize)]
+    struct Order {
+        order: Option<i64>,
+    }
+    let mut max = 0;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(1);
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".md") || name.starts_with('_') {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(e.path()) else {
+            continue;
+        };
+        let text = text.replace("\r\n", "\n");
+        // A lesson whose front matter is broken is reported by the build, not here.
+        let Ok(fm) = split(text.trim_start_matches('\u{feff}'), &name) else {
+            continue;
+        };
+        let src = YamlSource {
+            file: &name,
+            file_text: &text,
+            yaml: fm.yaml,
+            first_line: fm.yaml_line,
+            keys: &[],
+        };
+        if let Ok(Order { order: Some(n) }) = parse_yaml::<Order>(&src) {
+            max = max.max(n);
+        }
+    }
+    u32::try_from(max + 1).map_err(|_| usage("这个系列里的课程序号太大了。"))
+}
+
+/// "，现有的系列：a、b" (or nothing).
+fn existing_series(root: &Path) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("content/lessons"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        "（新名字会新建一个系列）".into()
+    } else {
+        format!("。现有的系列：{}；写新名字会新建一个系列", names.join("、"))
+    }
+}
