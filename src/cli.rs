@@ -2,15 +2,44 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+/// Help pages in Chinese: clap's headings ("Usage", "Options") replaced.
+const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
 
 /// pufa（普法）：把 Markdown 写成的普法文章、活动通知、法治小课堂和法律法规库生成静态网站。
 #[derive(Debug, Parser)]
-#[command(name = "pufa", version, about, long_about = None)]
+#[command(
+    name = "pufa",
+    version,
+    help_template = HELP,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    next_help_heading = "选项",
+    after_help = "每个命令的选项：pufa 命令 --help，例如 pufa build --help"
+)]
 pub struct Cli {
     /// 站点文件夹（含 site.yaml），默认为当前文件夹
-    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        default_value = ".",
+        hide_default_value = true
+    )]
     pub root: PathBuf,
+
+    /// 显示帮助
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+
+    /// 显示版本号
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -19,14 +48,19 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// 生成整个网站，写入 public/（失败时 public/ 保持原样）
+    #[command(help_template = HELP, next_help_heading = "选项", disable_help_flag = true)]
     Build(BuildArgs),
     /// 检查整个网站（元数据、链接、法条引用、模板），不写任何文件
+    #[command(help_template = HELP, next_help_heading = "选项", disable_help_flag = true)]
     Check(CommonArgs),
     /// 本地预览：在内存中生成网站并启动服务器，修改文件后自动重新生成并刷新浏览器
+    #[command(help_template = HELP, next_help_heading = "选项", disable_help_flag = true)]
     Serve(ServeArgs),
     /// 新建一篇内容（文章、活动、课程或页面），先作为草稿：pufa new article "标题"
+    #[command(help_template = HELP, next_help_heading = "选项", disable_help_flag = true)]
     New(NewArgs),
     /// 创建新站点（设置、示例内容和常用法律全文）：pufa init 文件夹
+    #[command(help_template = HELP, next_help_heading = "选项", disable_help_flag = true)]
     Init(InitArgs),
 }
 
@@ -71,8 +105,13 @@ pub struct InitArgs {
     #[arg(long)]
     pub title: Option<String>,
 
-    /// 网站上线后的地址，可以带路径
-    #[arg(long, value_name = "URL", default_value = "https://example.gov.cn/")]
+    /// 网站上线后的地址，可以带路径（默认 https://example.gov.cn/，以后可在 site.yaml 里改）
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://example.gov.cn/",
+        hide_default_value = true
+    )]
     pub base_url: String,
 
     /// 把“现在”固定为这个时间（示例内容的日期由它算出）
@@ -85,12 +124,12 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub common: CommonArgs,
 
-    /// 端口（被占用时自动换下一个）
-    #[arg(long, short, default_value_t = 1111)]
+    /// 端口，默认 1111（被占用时自动换下一个）
+    #[arg(long, short, default_value_t = 1111, hide_default_value = true)]
     pub port: u16,
 
-    /// 监听地址；写 0.0.0.0 可以让同一局域网的手机访问
-    #[arg(long, default_value = "127.0.0.1")]
+    /// 监听地址，默认 127.0.0.1（只有本机能访问）；写 0.0.0.0 可以让同一局域网的手机访问
+    #[arg(long, default_value = "127.0.0.1", hide_default_value = true)]
     pub bind: String,
 
     /// 启动后用浏览器打开
@@ -138,4 +177,77 @@ pub struct BuildArgs {
     /// 与 --watch 一起用：用轮询代替系统的文件通知（网络盘、WSL 上使用）
     #[arg(long, requires = "watch")]
     pub poll: bool,
+}
+
+/// Parse the command line. Help and the version are printed (exit 0); a mistake is explained
+/// in Chinese with a hint (exit 2).
+pub fn parse() -> Result<Cli, u8> {
+    let e = match Cli::try_parse() {
+        Ok(cli) => return Ok(cli),
+        Err(e) => e,
+    };
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            Err(0)
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            Err(2)
+        }
+        _ => {
+            eprintln!("{}", explain(&e));
+            Err(2)
+        }
+    }
+}
+
+/// A command-line mistake in plain Chinese, with a hint.
+pub fn explain(e: &clap::Error) -> String {
+    let get = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) if !v.is_empty() => Some(v.join("、")),
+        _ => None,
+    };
+    let arg = get(ContextKind::InvalidArg).unwrap_or_default();
+    let value = get(ContextKind::InvalidValue).unwrap_or_default();
+    let commands = "build、check、serve、new、init";
+    let mut hint =
+        "运行 pufa --help 查看全部命令，pufa 命令 --help 查看某个命令的选项。".to_string();
+    let message = match e.kind() {
+        ErrorKind::UnknownArgument => {
+            if let Some(s) = get(ContextKind::SuggestedArg) {
+                hint = format!("是不是想写 “{s}”？{hint}");
+            }
+            format!("不认识的选项或参数 “{arg}”")
+        }
+        ErrorKind::InvalidSubcommand => {
+            let wrong = get(ContextKind::InvalidSubcommand).unwrap_or_default();
+            if let Some(s) = get(ContextKind::SuggestedSubcommand) {
+                hint = format!("是不是想写 “{s}”？{hint}");
+            }
+            format!("不认识的命令 “{wrong}”，可用的命令：{commands}")
+        }
+        ErrorKind::MissingSubcommand => format!("缺少命令，可用的命令：{commands}"),
+        ErrorKind::MissingRequiredArgument => format!("缺少必须写的参数：{arg}"),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            if let Some(valid) = get(ContextKind::ValidValue) {
+                hint = format!("可以写：{valid}");
+            } else if arg.starts_with("--port") {
+                hint = "端口是 1 到 65535 之间的整数，例如 --port 8080".to_string();
+            }
+            format!("{arg} 的值 “{value}” 写得不对")
+        }
+        ErrorKind::ArgumentConflict => {
+            let prior = get(ContextKind::PriorArg).unwrap_or_default();
+            format!("{arg} 不能和 {prior} 一起用")
+        }
+        ErrorKind::NoEquals
+        | ErrorKind::TooManyValues
+        | ErrorKind::TooFewValues
+        | ErrorKind::WrongNumberOfValues => format!("{arg} 后面的值写得不对"),
+        ErrorKind::InvalidUtf8 => "命令行里有无法识别的字符（不是 UTF-8 编码）".to_string(),
+        _ => "命令行参数写得不对".to_string(),
+    };
+    format!("错误: {message}\n提示: {hint}")
 }

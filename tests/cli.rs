@@ -1,0 +1,78 @@
+//! The command line speaks Chinese: help pages and every kind of mistake, with exit status 2
+//! and a hint, never clap's English boilerplate.
+
+mod common;
+
+use common::*;
+
+fn out(args: &[&str]) -> (Option<i32>, String, String) {
+    let o = pufa().args(args).output().unwrap();
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+const ENGLISH: &[&str] = &[
+    "Usage:",
+    "Options:",
+    "Commands:",
+    "Print help",
+    "Print version",
+    "error:",
+    "For more information",
+    "[default:",
+];
+
+#[test]
+fn help_pages_are_in_chinese() {
+    for args in [
+        vec!["--help"],
+        vec!["-h"],
+        vec!["build", "--help"],
+        vec!["check", "--help"],
+        vec!["serve", "--help"],
+        vec!["new", "--help"],
+        vec!["init", "--help"],
+    ] {
+        let (code, stdout, _) = out(&args);
+        assert_eq!(code, Some(0), "{args:?}");
+        assert!(stdout.contains("用法：pufa"), "{args:?}: {stdout}");
+        assert!(stdout.contains("显示帮助"), "{args:?}: {stdout}");
+        for e in ENGLISH {
+            assert!(!stdout.contains(e), "{args:?} shows {e:?}: {stdout}");
+        }
+    }
+    let (code, stdout, _) = out(&["--version"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.starts_with("pufa "));
+}
+
+#[test]
+fn mistakes_are_explained_in_chinese_with_a_hint() {
+    for (args, words) in [
+        (vec!["biuld"], "是不是想写 “build”"),
+        (vec!["publish"], "不认识的命令 “publish”"),
+        (vec!["build", "--bogus"], "不认识的选项或参数 “--bogus”"),
+        (
+            vec!["serve", "--port", "abc"],
+            "端口是 1 到 65535 之间的整数",
+        ),
+        (vec!["build", "--poll"], "--watch"),
+        (vec!["new", "article"], "缺少必须写的参数"),
+    ] {
+        let (code, _, stderr) = out(&args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("错误: "), "{args:?}: {stderr}");
+        assert!(stderr.contains("提示: "), "{args:?}: {stderr}");
+        assert!(stderr.contains(words), "{args:?}: {stderr}");
+        for e in ENGLISH {
+            assert!(!stderr.contains(e), "{args:?} shows {e:?}: {stderr}");
+        }
+    }
+    // No command at all: the help page, and a usage error.
+    let (code, _, stderr) = out(&[]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("用法：pufa"), "{stderr}");
+}
