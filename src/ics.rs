@@ -8,6 +8,7 @@
 use jiff::ZonedDateTime;
 use jiff::civil::Date;
 
+use crate::content::page::EventState;
 use crate::site::Site;
 
 /// Escape a TEXT value: backslash, semicolon, comma and newlines.
@@ -133,7 +134,13 @@ fn vevent(site: &Site, i: usize, tzid: Option<&str>, lines: &mut Vec<String>) {
             lines.push(format!("DTEND;VALUE=DATE:{}", date_stamp(next)));
         }
     }
-    lines.push(format!("SUMMARY:{}", escape_text(&p.title)));
+    // A cancelled or postponed event stays in the calendar, marked, so that people who
+    // added it learn of the change; SEQUENCE tells calendar apps this is a revision.
+    let summary = match ev.state.label() {
+        Some(label) => format!("【{label}】{}", p.title),
+        None => p.title.clone(),
+    };
+    lines.push(format!("SUMMARY:{}", escape_text(&summary)));
     lines.push(format!("LOCATION:{}", escape_text(&ev.location)));
     let mut desc = p.summary.clone();
     for (label, v) in [
@@ -149,7 +156,15 @@ fn vevent(site: &Site, i: usize, tzid: Option<&str>, lines: &mut Vec<String>) {
     desc.push_str(&format!("\n详情：{url}"));
     lines.push(format!("DESCRIPTION:{}", escape_text(&desc)));
     lines.push(format!("URL:{url}"));
-    lines.push("STATUS:CONFIRMED".into());
+    let (status, sequence) = match ev.state {
+        EventState::Scheduled => ("CONFIRMED", 0),
+        EventState::Cancelled => ("CANCELLED", 1),
+        EventState::Postponed => ("TENTATIVE", 1),
+    };
+    lines.push(format!("STATUS:{status}"));
+    if sequence > 0 {
+        lines.push(format!("SEQUENCE:{sequence}"));
+    }
     lines.push("TRANSP:OPAQUE".into());
     lines.push("END:VEVENT".into());
 }

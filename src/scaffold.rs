@@ -90,7 +90,7 @@ pub fn article(title: &str, now: &ZonedDateTime) -> String {
 /// A new event notice. `start` is as the user wrote it (already checked).
 pub fn event(title: &str, now: &ZonedDateTime, start: &str, location: &str) -> String {
     format!(
-        "---\ntitle: {}\ndate: {}\nstart: {}\n# end: 结束时间，例如 {} 11:30\nlocation: {}\n# organizer: 主办单位\n# audience: 面向的群众\n# contact: 联系人和电话\n# registration: 报名方式\ntags: []\n{DRAFT_LINE}\n---\n\n在这里写活动的内容、流程和注意事项。\n",
+        "---\ntitle: {}\ndate: {}\nstart: {}\n# end: 结束时间，例如 {} 11:30\nlocation: {}\n# organizer: 主办单位\n# audience: 面向的群众\n# contact: 联系人和电话\n# registration: 报名方式\n# status: 取消  （活动不办了写“取消”，改期未定写“延期”）\ntags: []\n{DRAFT_LINE}\n---\n\n在这里写活动的内容、流程和注意事项。\n",
         yaml_string(title),
         when(now),
         yaml_string(start),

@@ -368,3 +368,74 @@ fn json_ld_cannot_break_out_of_its_script() {
     let doc = read_html(&out.join("articles/evil/index.html"));
     assert_eq!(doc.select(&sel("script:not([type])")).count(), 0);
 }
+
+#[test]
+fn cancelled_and_postponed_events_say_so_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&repo().join("content"), &site.join("content"));
+    std::fs::copy(repo().join("site.yaml"), site.join("site.yaml")).unwrap();
+    let set_status = |slug: &str, status: &str| {
+        let f = site.join(format!("content/events/{slug}.md"));
+        let text = std::fs::read_to_string(&f).unwrap();
+        write(
+            &f,
+            &text.replacen("\nlocation:", &format!("\nstatus: {status}\nlocation:"), 1),
+        );
+    };
+    set_status("xianfa-ri-2026", "取消");
+    set_status("fazhi-jiangzuo-2026-12", "postponed");
+    let out = dir.path().join("out");
+    build_into(&site, &out, &[]);
+
+    let page = read_html(&out.join("events/xianfa-ri-2026/index.html"));
+    assert!(text_of(&page, ".pf-event-notice").contains("本活动已取消"));
+    assert_eq!(text_of(&page, ".pf-event-facts .pf-status"), "已取消");
+    let postponed = read_html(&out.join("events/fazhi-jiangzuo-2026-12/index.html"));
+    assert!(text_of(&postponed, ".pf-event-notice").contains("新的时间将另行通知"));
+    // Lists, the calendar and the poster.
+    let list = read_html(&out.join("events/index.html"));
+    let badges: Vec<String> = list
+        .select(&sel(".pf-status.pf-state-cancelled"))
+        .map(|b| b.text().collect::<String>())
+        .collect();
+    assert_eq!(badges, ["已取消"]);
+    let cal = read_html(&out.join("events/calendar/index.html"));
+    assert!(
+        cal.select(&sel("a.pf-cal-event.pf-state-cancelled"))
+            .next()
+            .is_some()
+    );
+    let poster = read_html(&out.join("events/xianfa-ri-2026/print/index.html"));
+    assert_eq!(text_of(&poster, ".pv-state"), "已取消");
+    // Machines: schema.org and the calendar files.
+    assert_eq!(
+        jsonld(&out.join("events/xianfa-ri-2026/index.html"))["eventStatus"],
+        "https://schema.org/EventCancelled"
+    );
+    assert_eq!(
+        jsonld(&out.join("events/fazhi-jiangzuo-2026-12/index.html"))["eventStatus"],
+        "https://schema.org/EventPostponed"
+    );
+    let files = parse_ics(&out);
+    let e = &files["events/xianfa-ri-2026/xianfa-ri-2026.ics"][0];
+    assert_eq!(e["status"], "CANCELLED");
+    assert_eq!(e["sequence"], 1);
+    assert!(e["summary"].as_str().unwrap().starts_with("【已取消】"));
+    let site_cal = &files["events/calendar.ics"];
+    let p = site_cal
+        .iter()
+        .find(|e| {
+            e["url"]
+                .as_str()
+                .unwrap()
+                .contains("fazhi-jiangzuo-2026-12")
+        })
+        .unwrap();
+    assert_eq!(p["status"], "TENTATIVE");
+    // Unchanged events stay confirmed.
+    assert!(
+        files["events/changlang-xiaoketang-2027-01/changlang-xiaoketang-2027-01.ics"][0]["status"]
+            == "CONFIRMED"
+    );
+}

@@ -4,7 +4,8 @@
 Usage: ics_check.py OUTPUT_DIR
 Prints one JSON object: {"files": {relative path: [event, ...]}, "problems": [...]}, where an
 event has uid, summary, location, description, url, dtstart and dtend (ISO 8601 in UTC, or a
-plain date for all-day events) and tzid (the TZID parameter of DTSTART, if any).
+plain date for all-day events), tzid (the TZID parameter of DTSTART, if any), status and
+sequence.
 Also checks what a parser forgives: CRLF line ends and lines of at most 75 octets.
 """
 import datetime
@@ -62,6 +63,8 @@ def main():
                     "dtstart": iso(start),
                     "dtend": iso(ev.get("DTEND")),
                     "tzid": tzid,
+                    "status": str(ev.get("STATUS", "")),
+                    "sequence": int(ev.get("SEQUENCE", 0)),
                 })
             files[rel] = events
     print(json.dumps({"files": files, "problems": problems}, ensure_ascii=False))

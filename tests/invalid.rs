@@ -17,6 +17,7 @@ const CASES: &[(&str, &str)] = &[
     ("missing_title", "content/articles/notitle.md:1"),
     ("bad_date", "content/articles/baddate.md:3:7"),
     ("event_end_before_start", "content/events/backwards.md:5"),
+    ("unknown_event_status", "content/events/maybe.md:5"),
     (
         "duplicate_lesson_order",
         "content/lessons/minfadian/02-b.md:4",

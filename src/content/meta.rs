@@ -30,6 +30,7 @@ pub const EVENT_KEYS: &[&str] = &[
     "audience",
     "contact",
     "registration",
+    "status",
 ];
 /// Keys only lessons accept.
 pub const LESSON_KEYS: &[&str] = &["order", "series", "laws", "duration", "key_points", "quiz"];
@@ -64,6 +65,7 @@ pub const ALL_KEYS: &[&str] = &[
     "audience",
     "contact",
     "registration",
+    "status",
     "order",
     "series",
     "laws",
@@ -150,6 +152,7 @@ pub struct RawMeta {
     pub audience: Option<String>,
     pub contact: Option<String>,
     pub registration: Option<String>,
+    pub status: Option<String>,
     // lessons
     pub order: Option<i64>,
     pub series: Option<String>,
@@ -184,6 +187,7 @@ impl RawMeta {
             ("audience", self.audience.is_some()),
             ("contact", self.contact.is_some()),
             ("registration", self.registration.is_some()),
+            ("status", self.status.is_some()),
             ("order", self.order.is_some()),
             ("series", self.series.is_some()),
             ("laws", self.laws.is_some()),

@@ -83,6 +83,43 @@ pub struct EventInfo {
     pub audience: Option<String>,
     pub contact: Option<String>,
     pub registration: Option<String>,
+    /// `status:` — whether the event still takes place as announced.
+    pub state: EventState,
+}
+
+/// What an event notice says about its own fate (`status:` in the front matter). Whether it
+/// is upcoming, ongoing or past is computed against "now" instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventState {
+    /// Takes place as announced (no `status:`).
+    #[default]
+    Scheduled,
+    /// Will not take place.
+    Cancelled,
+    /// Will take place later, at a time not yet announced.
+    Postponed,
+}
+
+impl EventState {
+    /// `status:` as written, in English or Chinese.
+    pub fn parse(word: &str) -> Option<EventState> {
+        match word.trim().to_lowercase().as_str() {
+            "scheduled" | "正常" | "照常" | "照常举行" => Some(EventState::Scheduled),
+            "cancelled" | "canceled" | "取消" | "已取消" => Some(EventState::Cancelled),
+            "postponed" | "延期" | "已延期" | "推迟" => Some(EventState::Postponed),
+            _ => None,
+        }
+    }
+
+    /// What a visitor reads instead of "upcoming": `None` while scheduled.
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            EventState::Scheduled => None,
+            EventState::Cancelled => Some("已取消"),
+            EventState::Postponed => Some("已延期"),
+        }
+    }
 }
 
 /// What only lessons have.
@@ -617,11 +654,23 @@ fn parse_event(c: &mut Checker<'_>, raw: &RawMeta, tz: &jiff::tz::TimeZone) -> O
             "检查 start 和 end：结束时间不能早于开始时间（跨天的活动写结束那天的日期）。",
         );
     }
+    let state = match raw.status.as_deref() {
+        None => EventState::Scheduled,
+        Some(w) => EventState::parse(w).unwrap_or_else(|| {
+            c.error_at(
+                "status",
+                format!("活动状态 “{w}” 不认识"),
+                "写 status: 取消（活动不办了）或 status: 延期（以后再办，时间另行通知）；照常举行就删掉这一行。",
+            );
+            EventState::Scheduled
+        }),
+    };
     let start = start?;
     if location.is_empty() {
         return None;
     }
     Some(EventInfo {
+        state,
         start_has_time: raw.start.as_deref().is_some_and(has_time),
         start,
         end_has_time: raw.end.as_deref().is_some_and(has_time),

@@ -5,6 +5,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::content::dates::format_time;
+use crate::content::page::EventState;
 use crate::site::{EventStatus, Site, event_end};
 
 const WEEKDAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
@@ -35,6 +36,7 @@ pub struct DayEventVm {
     pub time: Option<String>,
     pub status: EventStatus,
     pub status_label: &'static str,
+    pub state: EventState,
 }
 
 /// The months to show: from the current month to the month of the last coming event
@@ -107,7 +109,8 @@ fn month(site: &Site, first: Date, today: Date) -> MonthVm {
                 url: site.config.link(&p.path),
                 time: (date == start && ev.start_has_time).then(|| format_time(&ev.start)),
                 status,
-                status_label: status.label(),
+                status_label: ev.state.label().unwrap_or(status.label()),
+                state: ev.state,
             });
         }
         count += events.len();

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::config::{Config, Contact};
 use crate::content::Kind;
 use crate::content::dates::{format_date_zh, format_time, iso_date, rfc3339, weekday_zh};
-use crate::content::page::Page;
+use crate::content::page::{EventState, Page};
 use crate::markdown::TocEntry;
 use crate::site::{EventStatus, Site};
 use crate::text::reading_minutes;
@@ -81,7 +81,10 @@ pub struct EventVm {
     pub contact: Option<String>,
     pub registration: Option<String>,
     pub status: EventStatus,
+    /// What a badge says: 即将开始 / 正在进行 / 已结束, or 已取消 / 已延期.
     pub status_label: &'static str,
+    /// `scheduled`, `cancelled` or `postponed` (from `status:` in the front matter).
+    pub state: EventState,
 }
 
 /// A lesson's place in its series and its learning material.
@@ -316,7 +319,8 @@ fn event_vm(site: &Site, i: usize, p: &Page) -> Option<EventVm> {
         contact: ev.contact.clone(),
         registration: ev.registration.clone(),
         status,
-        status_label: status.label(),
+        status_label: ev.state.label().unwrap_or(status.label()),
+        state: ev.state,
     })
 }
 
@@ -497,7 +501,11 @@ fn jsonld(site: &Site, i: usize, card: &CardVm) -> Option<String> {
                 "name": p.title,
                 "description": p.summary,
                 "startDate": evm.start,
-                "eventStatus": "https://schema.org/EventScheduled",
+                "eventStatus": match ev.state {
+                    EventState::Scheduled => "https://schema.org/EventScheduled",
+                    EventState::Cancelled => "https://schema.org/EventCancelled",
+                    EventState::Postponed => "https://schema.org/EventPostponed",
+                },
                 "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
                 "location": { "@type": "Place", "name": ev.location, "address": ev.location },
                 "organizer": {
