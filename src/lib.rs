@@ -18,6 +18,7 @@ pub mod ics;
 pub mod markdown;
 pub mod output;
 pub mod qr;
+pub mod raw_html;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

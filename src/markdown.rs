@@ -29,6 +29,8 @@ pub enum TokenKind {
     LinkClose { link: usize },
     /// A whole `<img>` element.
     Image { link: usize },
+    /// Just the address (an `href` or `src` written in raw HTML).
+    Url { link: usize },
 }
 
 /// A reference from the body that the link step resolves.
@@ -128,6 +130,9 @@ pub fn is_external(dest: &str) -> bool {
     }
 }
 
+/// URL schemes a link may use.
+const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "sms", "ftp", "weixin"];
+
 fn scheme_of(dest: &str) -> String {
     dest.split(':')
         .next()
@@ -168,6 +173,7 @@ pub fn render(
         first_para_done: false,
         in_first_para: false,
         in_code_block: false,
+        unsafe_html: opts.unsafe_html,
         hook,
     };
     let parser = Parser::new_ext(body, parser_options());
@@ -212,6 +218,8 @@ struct Pass<'s, 'a> {
     first_para_done: bool,
     in_first_para: bool,
     in_code_block: bool,
+    /// `markdown.unsafe_html`: raw HTML is kept as written.
+    unsafe_html: bool,
     hook: Option<&'s dyn TextHook>,
 }
 
@@ -343,6 +351,7 @@ impl<'a> Pass<'_, 'a> {
             }
             Event::Html(h) | Event::InlineHtml(h) if self.image.is_none() => {
                 self.out.had_raw_html = true;
+                let h = self.raw_html(h, offset);
                 self.emit(Event::InlineHtml(h));
             }
             Event::Start(Tag::Link {
@@ -424,12 +433,7 @@ impl<'a> Pass<'_, 'a> {
         let (line, col) = self.pos(offset);
         if matches!(link_type, LinkType::Email) || (is_external(&dest) && !dest.starts_with("//")) {
             let scheme = scheme_of(&dest);
-            if link_type != LinkType::Email
-                && !matches!(
-                    scheme.as_str(),
-                    "http" | "https" | "mailto" | "tel" | "sms" | "ftp" | "weixin"
-                )
-            {
+            if link_type != LinkType::Email && !ALLOWED_SCHEMES.contains(&scheme.as_str()) {
                 self.diags.push(
                     Diagnostic::error(format!("不允许的链接类型 “{scheme}:”"))
                         .in_file(self.src.file)
@@ -467,6 +471,98 @@ impl<'a> Pass<'_, 'a> {
         self.link_stack.push(Some(link));
         let t = self.token(TokenKind::LinkOpen { link });
         self.emit(Event::InlineHtml(t.into()));
+    }
+
+    /// Raw HTML: its ids count as anchors, its `href`/`src` addresses inside the site are
+    /// checked and resolved like Markdown links, resources from other sites are refused,
+    /// and tags the sanitiser will remove are pointed out.
+    fn raw_html(&mut self, h: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        let (tags, attrs) = crate::raw_html::scan(&h);
+        if !self.unsafe_html {
+            for tag in tags
+                .iter()
+                .filter(|t| crate::raw_html::STRIPPED_TAGS.contains(&t.as_str()))
+            {
+                let (line, col) = self.pos(offset);
+                self.diags.push(
+                    Diagnostic::warning(format!("正文里的 <{tag}> 会被去掉"))
+                        .in_file(self.src.file)
+                        .at(line, col)
+                        .with_source_line(self.src.file_text, 1)
+                        .with_hint(
+                            "为了安全，本站不运行正文里的脚本，也不嵌入其他网站的播放器、表单。视频、音频请下载后放在文章旁边，写成链接：[观看视频](视频文件名.mp4)。",
+                        ),
+                );
+            }
+        }
+        let mut out = String::new();
+        let mut copied = 0;
+        for a in attrs {
+            if a.name == "id" {
+                let id = crate::raw_html::decode(&h[a.value.clone()]);
+                if !id.is_empty() {
+                    self.out.ids.push(id);
+                }
+                continue;
+            }
+            if !matches!(a.name.as_str(), "href" | "src" | "poster") {
+                continue;
+            }
+            let dest = crate::raw_html::decode(h[a.value.clone()].trim());
+            let (line, col) = self.pos(offset + a.value.start);
+            let resource = a.name != "href";
+            let stripped =
+                !self.unsafe_html && crate::raw_html::STRIPPED_TAGS.contains(&a.tag.as_str());
+            if is_external(&dest) && !resource && !dest.starts_with("//") {
+                let scheme = scheme_of(&dest);
+                if !ALLOWED_SCHEMES.contains(&scheme.as_str()) {
+                    self.diags.push(
+                        Diagnostic::error(format!("不允许的链接类型 “{scheme}:”"))
+                            .in_file(self.src.file)
+                            .at(line, col)
+                            .with_source_line(self.src.file_text, 1)
+                            .with_hint("链接只能指向网址（http/https）、邮箱（mailto:）、电话（tel:）或本站的页面和文件。"),
+                    );
+                }
+                continue;
+            }
+            if is_external(&dest) {
+                // A removed tag was pointed out above.
+                if resource && !stripped && !dest.starts_with("data:") {
+                    self.diags.push(
+                        Diagnostic::error(format!("正文的 <{}> 引用了外部网站的内容", a.tag))
+                            .in_file(self.src.file)
+                            .at(line, col)
+                            .with_source_line(self.src.file_text, 2)
+                            .with_hint(
+                                "本站的页面不从其他网站加载任何内容（内网和手机上也要能打开）。请把文件下载下来，放在文章旁边，再写它的文件名。",
+                            ),
+                    );
+                }
+                continue;
+            }
+            if dest.is_empty() {
+                continue;
+            }
+            let link = self.out.links.len();
+            self.out.links.push(LinkRef {
+                dest,
+                title: String::new(),
+                alt: String::new(),
+                is_image: resource,
+                line,
+                col,
+            });
+            let t = self.token(TokenKind::Url { link });
+            out.push_str(&h[copied..a.value.start]);
+            out.push_str(&t);
+            copied = a.value.end;
+        }
+        if copied == 0 {
+            return h;
+        }
+        out.push_str(&h[copied..]);
+        out.into()
     }
 
     fn start_image(
@@ -591,6 +687,7 @@ pub fn sanitize(html: &str) -> String {
     ])
     .add_tag_attributes("input", ["type", "checked", "disabled"])
     .add_tag_attributes("ol", ["start"])
+    .add_tag_attributes("details", ["open"])
     .add_tag_attributes("td", ["align", "style"])
     .add_tag_attributes("th", ["align", "style"])
     .add_tags([
@@ -663,8 +760,21 @@ mod tests {
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("onclick"), "{}", r.html);
         assert!(!r.html.contains("javascript:"), "{}", r.html);
-        assert_eq!(d.len(), 1);
-        assert!(d[0].message.contains("javascript"));
+        // The script is pointed out as removed; the javascript: link is an error.
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(
+            d.iter()
+                .any(|d| !d.is_error() && d.message.contains("<script>"))
+        );
+        assert!(
+            d.iter()
+                .any(|d| d.is_error() && d.message.contains("javascript"))
+        );
+        let (r, d) = md("<a href=\"javascript:alert(1)\">x</a> <a href=\"tel:110\">报警</a>\n");
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+        assert!(r.html.contains("tel:110"), "{}", r.html);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].is_error() && d[0].message.contains("javascript"));
     }
 
     #[test]

@@ -234,3 +234,73 @@ fn control_characters_are_removed_and_feeds_stay_valid() {
         roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{feed}: {e}"));
     }
 }
+
+#[test]
+fn links_and_images_in_raw_html_are_checked_resolved_and_kept_on_the_site() {
+    let good = "---\ntitle: 原始 HTML\ndate: 2024-12-04\ntags: [PUFA, pufa]\n---\n\n\
+        <p id=\"duan\">见 <a href=\"ok.md\">正常</a>、<a href=\"/articles/ok/\">绝对</a>、\
+        <a href=\"#duan\">本段</a>、<a href=\"https://example.com/?a=1&amp;b=2\">外站</a></p>\n\n\
+        <figure><img src=\"photo.png\" alt=\"照片\"></figure>\n";
+    let dir = site_with(&[
+        ("content/articles/ok.md", OK),
+        ("content/articles/raw.md", good),
+        ("content/articles/photo.png", "png"),
+    ]);
+    let (code, err) = build(dir.path());
+    assert_eq!(code, 0, "{err}");
+    let doc = read_html(&dir.path().join("public/articles/raw/index.html"));
+    let hrefs: Vec<String> = doc
+        .select(&sel(".pf-body a"))
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "/hgz/articles/ok/",
+            "/hgz/articles/ok/",
+            "#duan",
+            "https://example.com/?a=1&b=2"
+        ]
+    );
+    let img = doc.select(&sel(".pf-body img")).next().unwrap();
+    assert_eq!(img.value().attr("src"), Some("/hgz/articles/raw/photo.png"));
+    // Two spellings of one tag make one link on the page.
+    assert_eq!(doc.select(&sel(".pf-tags a")).count(), 1);
+
+    // Broken links, a missing image and a resource from another site: located errors.
+    let bad = "---\ntitle: 坏\ndate: 2024-12-04\n---\n\n<a href=\"/nowhere/\">坏</a>\n\n\
+        <a href=\"missing.md\">缺</a> <img src=\"nope.png\" alt=\"x\">\n\n\
+        <img src=\"https://cdn.example.com/x.png\" alt=\"外\">\n\n\
+        <iframe src=\"https://player.example.com/v\"></iframe>\n";
+    write(&dir.path().join("content/articles/bad.md"), bad);
+    let before = tree(&dir.path().join("public"));
+    let (code, err) = build(dir.path());
+    assert_eq!(code, 1, "{err}");
+    for (words, at) in [
+        ("外部网站的内容", "content/articles/bad.md:10:11"),
+        ("<iframe> 会被去掉", "content/articles/bad.md:12:1"),
+    ] {
+        assert!(
+            err.contains(words) && err.contains(at),
+            "{words} at {at}:\n{err}"
+        );
+    }
+    // The iframe is reported once, as removed, not also as an outside resource.
+    assert_eq!(err.matches("外部网站的内容").count(), 1, "{err}");
+    assert_eq!(tree(&dir.path().join("public")), before);
+    // Without the outside image the link errors show (a page with its own errors is not
+    // link-checked).
+    write(
+        &dir.path().join("content/articles/bad.md"),
+        &bad.replace("<img src=\"https://cdn.example.com/x.png\" alt=\"外\">", ""),
+    );
+    let (code, err) = build(dir.path());
+    assert_eq!(code, 1, "{err}");
+    for at in [
+        "content/articles/bad.md:6:10",
+        "content/articles/bad.md:8:10",
+        "content/articles/bad.md:8:38",
+    ] {
+        assert!(err.contains(at), "{at}:\n{err}");
+    }
+}

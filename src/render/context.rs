@@ -415,11 +415,14 @@ pub fn card_vm(site: &Site, i: usize) -> CardVm {
         updated: p.updated.as_ref().map(rfc3339),
         updated_display: p.updated.as_ref().map(format_date_zh),
         summary: p.summary.clone(),
+        // Two spellings of one tag (PUFA, pufa) on a page are one link, as written first.
         tags: p
             .tags
             .iter()
             .zip(&p.tag_slugs)
-            .map(|(t, slug)| TagVm {
+            .enumerate()
+            .filter(|(k, (_, slug))| !p.tag_slugs[..*k].contains(slug))
+            .map(|(_, (t, slug))| TagVm {
                 name: t.clone(),
                 url: c.link(&format!("tags/{slug}/")),
             })

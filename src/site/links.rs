@@ -372,6 +372,11 @@ pub fn substitute(body: &Rendered, resolved: &[Resolved]) -> String {
                     }
                     out.push_str(" loading=\"lazy\">");
                 }
+                Some(TokenKind::Url { link }) => match &resolved[*link] {
+                    Resolved::Href(h) => out.push_str(&escape_html(h)),
+                    // The raw element stays; its address leads nowhere rather than astray.
+                    Resolved::Withdrawn | Resolved::Failed => out.push('#'),
+                },
                 None => {}
             }
         }
