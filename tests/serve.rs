@@ -414,3 +414,38 @@ fn build_watch_replaces_public_after_good_builds_only() {
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_default()
 }
+
+#[test]
+fn calendar_files_follow_event_edits() {
+    // Calendar files are reused between rebuilds while the event's card is unchanged; an
+    // edit of the event must reach both its own file and the site calendar.
+    let (_d, site) = site();
+    let s = serve(&site, &[]);
+    let p = s.port;
+    assert!(page_has(p, "/events/e1/e1.ics", "LOCATION:镇法治文化广场"));
+    let e1 = site.join("content/events/e1.md");
+    let text = std::fs::read_to_string(&e1).unwrap();
+    atomic_write(
+        &e1,
+        &text
+            .replace("镇法治文化广场", "村委会二楼")
+            .replace("\nlocation:", "\nstatus: 延期\nlocation:"),
+    );
+    wait_until(10, "the event's calendar file to change", || {
+        page_has(p, "/events/e1/e1.ics", "LOCATION:村委会二楼")
+    });
+    let (_, own) = get_text(p, "/events/e1/e1.ics");
+    assert!(own.contains("STATUS:TENTATIVE"), "{own}");
+    let (_, all) = get_text(p, "/events/calendar.ics");
+    assert!(all.contains("LOCATION:村委会二楼"), "{all}");
+    assert!(all.contains("【已延期】"), "{all}");
+    // Unrelated edits leave them byte for byte as they were.
+    write(
+        &site.join("content/articles/a1.md"),
+        "---\ntitle: 改过的文章\ndate: 2026-11-01\n---\n\n新的正文。\n",
+    );
+    wait_until(10, "the article to change", || {
+        page_has(p, "/articles/a1/", "新的正文")
+    });
+    assert_eq!(get_text(p, "/events/e1/e1.ics").1, own);
+}

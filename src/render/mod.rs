@@ -274,7 +274,6 @@ fn page_fp(site: &Site, i: usize, cards: &[u64], global: u64) -> u64 {
     fingerprint::combine(&parts)
 }
 
-/// Fingerprint of a list page: its place and the cards it shows.
 /// The `PubDate` of a list page: the newest of the pages it shows.
 fn list_pub_date(site: &Site, l: &ListPage) -> Option<String> {
     let lessons = || site.series.iter().flat_map(|s| s.lessons.iter().copied());
@@ -304,6 +303,7 @@ fn list_pub_date(site: &Site, l: &ListPage) -> Option<String> {
     context::newest_pub_date(site, shown)
 }
 
+/// Fingerprint of a list page: its place, its date and the cards it shows.
 fn list_fp(site: &Site, l: &ListPage, cards: &[u64], compact: &[u64], global: u64) -> u64 {
     let mut parts = vec![
         fingerprint::of(&list_pub_date(site, l)),
@@ -539,22 +539,35 @@ pub fn render(
         })
         .collect();
 
-    // Calendar files: one per event and one for the site (coming and recent events).
-    let ics: Vec<(String, String)> = site
+    // Calendar files: one per event and one for the site (coming and recent events). What
+    // a calendar entry says is what the event's card shows, so the card's fingerprint
+    // tells whether it must be written again.
+    let make_ics = |path: String, fp: u64, make: &dyn Fn() -> String| -> (String, u64, Blob) {
+        if let Some((old, blob)) = old_outputs.get(&path)
+            && *old == fp
+        {
+            put(&path, blob.clone());
+            return (path, fp, blob.clone());
+        }
+        let blob: Blob = Arc::from(make().into_bytes());
+        put(&path, blob.clone());
+        let kept: Blob = if keep { blob } else { Arc::from(&b""[..]) };
+        (path, fp, kept)
+    };
+    let ics: Vec<(String, u64, Blob)> = site
         .pages
         .par_iter()
         .enumerate()
         .filter(|(_, p)| p.event.is_some())
         .map(|(i, p)| {
-            (
+            make_ics(
                 context::ics_path(&p.path),
-                crate::ics::calendar(site, &[i], &p.title),
+                fingerprint::combine(&[global, cards[i], 11]),
+                &|| crate::ics::calendar(site, &[i], &p.title),
             )
         })
         .collect();
-    for (path, text) in ics {
-        put(&path, Arc::from(text.into_bytes()));
-    }
+    made.extend(ics);
     let recent = site.now.timestamp() - jiff::SignedDuration::from_hours(24 * 365);
     let mut calendar: Vec<usize> = site.events_current.clone();
     calendar.extend(site.events_past.iter().copied().filter(|&i| {
@@ -565,13 +578,13 @@ pub fn render(
     }));
     calendar
         .sort_by_cached_key(|&i| (site.pages[i].event.as_ref().map(|e| e.start.timestamp()), i));
-    put(
-        "events/calendar.ics",
-        Arc::from(
-            crate::ics::calendar(site, &calendar, &format!("{} 活动", site.config.title))
-                .into_bytes(),
-        ),
-    );
+    let mut parts = vec![global, 12];
+    parts.extend(calendar.iter().flat_map(|&i| [i as u64, cards[i]]));
+    made.push(make_ics(
+        "events/calendar.ics".to_string(),
+        fingerprint::combine(&parts),
+        &|| crate::ics::calendar(site, &calendar, &format!("{} 活动", site.config.title)),
+    ));
 
     // Lists.
     made.par_extend(site.lists.par_iter().filter_map(|l| {
