@@ -296,6 +296,43 @@ fn every_page_carries_the_government_meta_tags() {
 }
 
 #[test]
+fn share_cards_use_bitmap_covers_only() {
+    // WeChat shows no SVG in a share card: an SVG cover is shown on the page, and the
+    // theme's bitmap is shared instead.
+    let doc = page("articles/fazhi-guangchang");
+    assert!(
+        doc.select(&sel(".pf-cover img[src$='.svg']"))
+            .next()
+            .is_some(),
+        "the SVG cover is on the page"
+    );
+    let og = doc
+        .select(&sel("meta[property='og:image']"))
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .unwrap();
+    assert_eq!(og, "https://example.gov.cn/hgz/img/share.png");
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&repo().join("tests/fixtures/serve_site"), &site);
+    write(
+        &site.join("content/articles/photo.md"),
+        "---\ntitle: 有照片\ndate: 2026-11-01\ncover: photo.jpg\ncover_alt: 村民听讲座\n---\n\n正文。\n",
+    );
+    write(&site.join("content/articles/photo.jpg"), "jpg");
+    let out = dir.path().join("out");
+    build_into(&site, &out, &[]);
+    let doc = read_html(&out.join("articles/photo/index.html"));
+    let og = doc
+        .select(&sel("meta[property='og:image']"))
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .unwrap()
+        .to_string();
+    assert!(og.ends_with("/articles/photo/photo.jpg"), "{og}");
+}
+
+#[test]
 fn reading_time_counts_chinese_characters() {
     let doc = page("articles/fengqiao-jingyan");
     let byline = text_of(&doc, ".pf-byline");

@@ -62,6 +62,8 @@ pub struct CoverVm {
     /// Absolute URL (for Open Graph).
     pub permalink: String,
     pub alt: String,
+    /// A bitmap (JPEG, PNG, WebP, GIF): WeChat and most apps show no SVG in a share card.
+    pub raster: bool,
 }
 
 /// What an event card and page show about time and place.
@@ -432,6 +434,10 @@ pub fn card_vm(site: &Site, i: usize) -> CardVm {
             url: u.clone(),
             permalink: format!("{}{u}", c.origin()),
             alt: p.cover_alt.clone(),
+            raster: {
+                let ext = u.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+                matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "webp" | "gif")
+            },
         }),
         reading_minutes: reading_minutes(p.body.char_count),
         char_count: p.body.char_count,

@@ -285,18 +285,24 @@ pub fn spawn(root: &Path, args: &[&str]) -> (std::process::Child, Receiver<Strin
 pub fn serve(root: &Path, extra: &[&str]) -> Served {
     let mut args = vec!["serve", "--port", "0", "--now", NOW];
     args.extend_from_slice(extra);
-    let (child, log) = spawn(root, &args);
+    let (mut child, log) = spawn(root, &args);
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut seen = Vec::new();
     while Instant::now() < deadline {
-        if let Ok(line) = log.recv_timeout(Duration::from_millis(200)) {
-            if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-                let port: u16 = rest.trim_end_matches('/').parse().unwrap();
-                return Served { child, port, log };
+        match log.recv_timeout(Duration::from_millis(200)) {
+            Ok(line) => {
+                if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                    let port: u16 = rest.trim_end_matches('/').parse().unwrap();
+                    return Served { child, port, log };
+                }
+                seen.push(line);
             }
-            seen.push(line);
+            // Its stderr closed: it exited (a usage error, say) — no need to wait on.
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
         }
     }
+    let _ = child.kill();
     panic!("pufa serve did not start:\n{}", seen.join("\n"));
 }
 
