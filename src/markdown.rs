@@ -165,7 +165,7 @@ pub fn render(
         diags: Vec::new(),
         events: Vec::new(),
         heading: None,
-        used_ids: HashSet::new(),
+        used_ids: footnote_names(body),
         flat_toc: Vec::new(),
         link_stack: Vec::new(),
         image: None,
@@ -616,6 +616,12 @@ impl<'a> Pass<'_, 'a> {
             Some(id) if !id.trim().is_empty() => id.trim().to_string(),
             _ => heading_id(&title),
         };
+        // Ids starting with pf- belong to the theme (pf-main, pf-toc-title…).
+        let base = if base.starts_with("pf-") {
+            format!("h-{base}")
+        } else {
+            base
+        };
         let mut id = base.clone();
         let mut n = 1;
         while !self.used_ids.insert(id.clone()) {
@@ -642,6 +648,18 @@ impl<'a> Pass<'_, 'a> {
         ));
         self.events.push(Event::End(TagEnd::Heading(h.level)));
     }
+}
+
+/// Names of the footnotes defined in `body` (`[^name]: …`): the ids of their definitions,
+/// which headings must not take.
+fn footnote_names(body: &str) -> HashSet<String> {
+    body.lines()
+        .filter_map(|l| {
+            let rest = l.trim_start().strip_prefix("[^")?;
+            let end = rest.find("]:")?;
+            Some(rest[..end].to_string())
+        })
+        .collect()
 }
 
 /// Turn a flat list of (level, id, title) into a tree: each heading holds the deeper
@@ -750,6 +768,17 @@ mod tests {
                 TokenKind::LinkClose { link: 0 }
             ]
         );
+    }
+
+    #[test]
+    fn heading_ids_leave_room_for_footnotes_and_the_theme() {
+        let (r, _) = md("## 注\n\n见注释[^注]。\n\n## pf-main {#pf-main}\n\n[^注]: 注释内容。\n");
+        assert!(r.html.contains("<h2 id=\"注-1\">"), "{}", r.html);
+        assert!(r.html.contains("id=\"注\""), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"h-pf-main\">"), "{}", r.html);
+        let ids: Vec<&String> = r.ids.iter().collect();
+        let unique: HashSet<&String> = ids.iter().copied().collect();
+        assert_eq!(ids.len(), unique.len(), "{ids:?}");
     }
 
     #[test]
