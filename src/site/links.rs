@@ -3,7 +3,7 @@
 //! site-absolute paths are checked; a link to nothing is an error with file and line; a link
 //! to a withdrawn (draft or expired) page is a warning and loses its link.
 
-use crate::fingerprint::{FastMap, FastSet};
+use crate::fingerprint::{self, FastMap, FastSet};
 
 use std::sync::Arc;
 
@@ -394,6 +394,37 @@ fn preview(ids: &[String]) -> String {
         v.push("…".into());
     }
     v.join("、")
+}
+
+impl LinkIndex {
+    /// Fingerprint of everything a page's links can lead to: every path, the ids of every
+    /// page, what is withdrawn or broken, where files are placed.
+    pub fn universe(&self, pages: &[Arc<Page>], link_context: u64, other_fp: u64) -> u64 {
+        let mut u: u64 = fingerprint::combine(&[link_context, other_fp]);
+        for (path, t) in &self.paths {
+            let target = match t {
+                Target::Page(i) if *i < pages.len() => fingerprint::of(&pages[*i].body.ids),
+                Target::Page(i) => *i as u64,
+                Target::Other => 1,
+            };
+            u = u.wrapping_add(fingerprint::combine(&[fingerprint::of(path), target]));
+        }
+        for k in self.withdrawn.keys() {
+            u = u.wrapping_add(fingerprint::of(&("withdrawn", k)));
+        }
+        for k in &self.withdrawn_paths {
+            u = u.wrapping_add(fingerprint::of(&("withdrawn path", k)));
+        }
+        for k in &self.failed {
+            u = u.wrapping_add(fingerprint::of(&("failed", k)));
+        }
+        for (k, a) in &self.assets {
+            let mut beside: Vec<_> = a.beside.iter().collect();
+            beside.sort();
+            u = u.wrapping_add(fingerprint::of(&(k, &a.main, beside)));
+        }
+        u
+    }
 }
 
 #[cfg(test)]
