@@ -1,0 +1,137 @@
+//! Render step, cards: the view model lists show of each page, made once per build and
+//! reused between rebuilds while the page and what the link step decided about it hold.
+//! Lists depend on what a card shows, so an edit that does not change it (most of a body)
+//! re-renders no list.
+
+use minijinja::value::{Serde, Value};
+use rayon::prelude::*;
+
+use super::context::card_vm;
+use crate::fingerprint::{self, FastMap, FastSet};
+use crate::site::Site;
+
+/// A page's card, with the fingerprint of its inputs and of what it shows.
+pub(super) struct Card {
+    input: u64,
+    content: u64,
+    value: Value,
+}
+
+/// Fingerprint of the card of page `i`: its file, and what the link step decided about it.
+pub(super) fn card_fp(site: &Site, i: usize) -> u64 {
+    let p = &site.pages[i];
+    let status = site.event_status.get(&i).map_or(0, |s| *s as u64 + 1);
+    let (series, pos, total, series_title) = match site.lesson_pos.get(&i) {
+        Some(&(si, pos)) => (
+            si as u64 + 1,
+            pos as u64,
+            site.series[si].lessons.len() as u64,
+            fingerprint::of(&site.series[si].title),
+        ),
+        None => (0, 0, 0, 0),
+    };
+    fingerprint::combine(&[
+        p.fp,
+        status,
+        series,
+        pos,
+        total,
+        series_title,
+        fingerprint::of(&site.covers[i]),
+    ])
+}
+
+/// The cards of one build.
+pub(super) struct Cards {
+    /// Fingerprint of each card's inputs.
+    inputs: Vec<u64>,
+    /// Cards made in this build (the others were reused).
+    fresh: Vec<Option<(u64, Value)>>,
+    /// Fingerprint of what each card shows.
+    pub fps: Vec<u64>,
+    pub values: Vec<Value>,
+    /// What a tag page shows of each page: title, kind and date.
+    pub compact: Vec<u64>,
+}
+
+impl Cards {
+    /// The cards of `site`, reusing those in `old` whose inputs are unchanged.
+    pub fn new(site: &Site, old: &FastMap<String, Card>, keep: bool) -> Cards {
+        let inputs: Vec<u64> = (0..site.pages.len()).map(|i| card_fp(site, i)).collect();
+        let old_cards = old;
+        let fresh: Vec<Option<(u64, Value)>> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| match old_cards.get(&site.pages[i].source) {
+                Some(c) if c.input == inputs[i] => None,
+                _ => {
+                    let vm = card_vm(site, i);
+                    // Only rebuilds compare cards by what they show.
+                    let content = if keep {
+                        fingerprint::of(&serde_json::to_string(&vm).unwrap_or_default())
+                    } else {
+                        inputs[i]
+                    };
+                    Some((content, Value::from(Serde(vm))))
+                }
+            })
+            .collect();
+        let mut cards: Vec<u64> = Vec::with_capacity(site.pages.len());
+        let mut card_values: Vec<Value> = Vec::with_capacity(site.pages.len());
+        for (i, f) in fresh.iter().enumerate() {
+            match (f, old_cards.get(&site.pages[i].source)) {
+                (Some((content, value)), _) => {
+                    cards.push(*content);
+                    card_values.push(value.clone());
+                }
+                (None, Some(c)) => {
+                    cards.push(c.content);
+                    card_values.push(c.value.clone());
+                }
+                (None, None) => {
+                    cards.push(inputs[i]);
+                    card_values.push(Value::from(Serde(card_vm(site, i))));
+                }
+            }
+        }
+        // What a tag page shows of each page: title, kind and date.
+        let compact: Vec<u64> = site
+            .pages
+            .iter()
+            .map(|p| {
+                fingerprint::of(&(
+                    &p.title,
+                    &p.path,
+                    p.kind,
+                    p.date.as_ref().map(|d| d.timestamp().as_second()),
+                ))
+            })
+            .collect();
+        Cards {
+            inputs,
+            fresh,
+            fps: cards,
+            values: card_values,
+            compact,
+        }
+    }
+
+    /// Keep the cards made in this build for the next one; drop those of pages that are gone.
+    pub fn remember(self, site: &Site, memo: &mut FastMap<String, Card>, keep: bool) {
+        for (i, f) in self.fresh.into_iter().enumerate().filter(|_| keep) {
+            if let Some((content, value)) = f {
+                memo.insert(
+                    site.pages[i].source.clone(),
+                    Card {
+                        input: self.inputs[i],
+                        content,
+                        value,
+                    },
+                );
+            }
+        }
+        if memo.len() != site.pages.len() {
+            let live: FastSet<&str> = site.pages.iter().map(|p| p.source.as_str()).collect();
+            memo.retain(|k, _| live.contains(k.as_str()));
+        }
+    }
+}
