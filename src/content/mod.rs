@@ -1,11 +1,16 @@
 //! The content model: what a Markdown file under `content/` becomes. The folder decides the
-//! kind (articles, events, lessons, plain pages, section indexes); [`page::parse_file`] turns
+//! kind (articles, events, lessons, plain pages, section indexes); [`parse::parse_file`] turns
 //! one file into a typed [`page::Page`] or [`page::SectionIndex`] with located problems.
 
+mod check;
 pub mod dates;
+mod event;
 pub mod front_matter;
+mod lesson;
 pub mod meta;
 pub mod page;
+pub mod parse;
+mod place;
 pub mod source;
 
 /// The kinds of content, decided by the folder a file is in.

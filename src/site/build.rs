@@ -9,7 +9,8 @@ use rayon::prelude::*;
 
 use crate::config::{Config, Overrides, parse_config};
 use crate::content::dates::parse_datetime;
-use crate::content::page::{Parsed, is_statute_file, parse_file};
+use crate::content::page::Parsed;
+use crate::content::parse::{is_statute_file, parse_file};
 use crate::content::source::SiteSources;
 use crate::diag::{Diagnostic, sort_and_dedup};
 use crate::fingerprint;

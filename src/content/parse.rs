@@ -1,0 +1,486 @@
+//! Parse step: one Markdown file of `content/` (not the statute library) → a typed
+//! [`Page`] or [`SectionIndex`], with every problem located (file, line, column, hint).
+
+use std::sync::Arc;
+
+use super::Kind;
+use super::check::Checker;
+use super::dates::has_time;
+use super::event::parse_event;
+use super::front_matter::{YamlSource, parse_yaml, split};
+use super::lesson::parse_lesson;
+use super::meta::{ALL_KEYS, RawMeta, allowed};
+use super::page::{CitedArticle, LessonInfo, Page, Parsed, SUMMARY_CHARS, SectionIndex};
+use super::place::{Place, place_of};
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::markdown::{self, BodySource, LinkRef, MarkdownOptions, TextHook};
+use crate::statute::LawLibrary;
+use crate::statute::cite::{Citation, CiteHook};
+use crate::text::{SlugError, make_slug, truncate_summary};
+
+pub use super::place::is_statute_file;
+
+/// Parse one Markdown file of `content/` (not the statute library).
+pub fn parse_file(
+    rel: &str,
+    text: &Arc<str>,
+    config: &Config,
+    laws: Option<&LawLibrary>,
+) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let place = place_of(rel);
+    let split = match split(text, rel) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let keys: Vec<&str> = match place.kind {
+        None => super::meta::SECTION_KEYS.to_vec(),
+        Some(_) => ALL_KEYS.to_vec(),
+    };
+    let ysrc = YamlSource {
+        file: rel,
+        file_text: text,
+        yaml: split.yaml,
+        first_line: split.yaml_line,
+        keys: &keys,
+    };
+    let raw: RawMeta = match parse_yaml(&ysrc) {
+        Ok(r) => r,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut c = Checker {
+        file: rel,
+        text,
+        yaml: split.yaml,
+        yaml_line: split.yaml_line,
+        diags: Vec::new(),
+    };
+    check_place_and_keys(&mut c, &place, &raw);
+
+    let hook = laws.map(|lib| CiteHook::new(lib, config, rel, text));
+    let body = body_of(&mut c, split.body, config, hook.as_ref());
+
+    let title = title_of(&mut c, &raw);
+    let cover = cover_of(&mut c, &raw);
+
+    let Some(kind) = place.kind else {
+        return section_index(c, text, &place, title, &raw, cover, body);
+    };
+
+    let tz = &config.timezone;
+    let date = c.date("date", &raw.date, tz);
+    if raw.date.is_none() && kind != Kind::Page {
+        c.missing("date", "发布日期", "date: 2024-12-04");
+    }
+    let updated = c.date("updated", &raw.updated, tz);
+    let expires = c.date("expires", &raw.expires, tz);
+
+    let slug = slug_of(&mut c, &raw, &place);
+
+    let mut path = String::new();
+    if !place.url_dir.is_empty() {
+        path.push_str(&place.url_dir);
+        path.push('/');
+    }
+    path.push_str(&slug);
+    path.push('/');
+
+    let summary = match raw.summary.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => crate::text::squash_whitespace(s),
+        _ => truncate_summary(&body.first_paragraph, SUMMARY_CHARS),
+    };
+
+    let tags = tags_of(&raw);
+
+    let event = if kind == Kind::Event {
+        parse_event(&mut c, &raw, tz)
+    } else {
+        None
+    };
+    let mut lesson = if kind == Kind::Lesson {
+        parse_lesson(&mut c, &raw, &place)
+    } else {
+        None
+    };
+    if let (Some(l), Some(h), Some(lib)) = (&mut lesson, &hook, laws) {
+        cite_lesson_laws(l, h, lib);
+    }
+    let citations = citations_of(&mut c, hook, lesson.as_ref(), laws);
+
+    let page = Page {
+        source: rel.to_string(),
+        text: text.clone(),
+        kind,
+        path,
+        slug,
+        title,
+        date_has_time: raw.date.as_deref().is_some_and(has_time),
+        date,
+        updated,
+        summary,
+        tag_slugs: tags.iter().map(|t| crate::text::tag_slug(t)).collect(),
+        tags,
+        draft: raw.draft.unwrap_or(false),
+        cover,
+        cover_alt: raw.cover_alt.clone().unwrap_or_default(),
+        author: raw.author.clone(),
+        extra: raw
+            .extra
+            .clone()
+            .unwrap_or(serde_json::Value::Object(Default::default())),
+        expires,
+        event,
+        lesson,
+        body,
+        citations,
+        fp: crate::fingerprint::combine(&[
+            crate::fingerprint::of(rel),
+            crate::fingerprint::of(&**text),
+        ]),
+        meta_fp: 0,
+    };
+    let mut page = page;
+    page.meta_fp = crate::fingerprint::of(&(
+        rel,
+        split.yaml,
+        &page.body.links,
+        &page.body.ids,
+        &page.citations,
+    ));
+    let ok = !c.diags.iter().any(Diagnostic::is_error);
+    (ok.then(|| Parsed::Page(Arc::new(page))), c.diags)
+}
+
+/// A folder name that cannot be part of a URL, and keys this kind of file does not take.
+fn check_place_and_keys(c: &mut Checker<'_>, place: &Place, raw: &RawMeta) {
+    let rel = c.file;
+    if let Some((folder, why)) = &place.bad_folder {
+        let why = match why {
+            SlugError::Empty => "是空的".to_string(),
+            SlugError::Forbidden(ch) => format!("含有不能用在网址里的字符 “{ch}”"),
+        };
+        c.diags.push(
+            Diagnostic::error(format!("文件夹名 “{folder}” {why}，不能用作网址的一部分"))
+                .in_file(rel)
+                .with_hint("把文件夹改个名字（只用汉字、字母、数字和 -），例如 “第1期-重要”。"),
+        );
+    }
+    for key in raw.present_keys() {
+        if !allowed(place.kind, key) {
+            let hint = match place.kind {
+                None => format!(
+                    "栏目说明文件 _index.md 只能写：{}。",
+                    super::meta::SECTION_KEYS.join("、")
+                ),
+                Some(k) => {
+                    let owner = if super::meta::EVENT_KEYS.contains(&key) {
+                        "活动通知（content/events/）"
+                    } else if super::meta::LESSON_KEYS.contains(&key) {
+                        "课程（content/lessons/系列/）"
+                    } else {
+                        "栏目说明文件 _index.md"
+                    };
+                    format!(
+                        "“{key}” 只能用在{owner}里，这个文件是{}。自定义的数据请写在 extra: 下面。",
+                        k.label()
+                    )
+                }
+            };
+            c.error_at(key, format!("这里不能用字段 “{key}”"), hint);
+        }
+    }
+}
+
+/// The Markdown body rendered, citations linked through `hook`.
+fn body_of(
+    c: &mut Checker<'_>,
+    body: &str,
+    config: &Config,
+    hook: Option<&CiteHook<'_>>,
+) -> markdown::Rendered {
+    let bsrc = BodySource {
+        file: c.file,
+        file_text: c.text,
+        body,
+        body_offset: c.text.len() - body.len(),
+    };
+    let (body, body_diags) = markdown::render(
+        &bsrc,
+        MarkdownOptions {
+            unsafe_html: config.markdown.unsafe_html,
+        },
+        hook.map(|h| h as &dyn TextHook),
+    );
+    c.diags.extend(body_diags);
+    body
+}
+
+/// The title, required and not empty.
+fn title_of(c: &mut Checker<'_>, raw: &RawMeta) -> String {
+    let title = raw.title.clone().unwrap_or_default().trim().to_string();
+    if title.is_empty() {
+        if raw.title.is_some() {
+            c.error_at(
+                "title",
+                "标题 title 是空的",
+                "写上标题，例如 title: 宪法宣传周活动圆满结束",
+            );
+        } else {
+            c.missing("title", "标题", "title: 宪法宣传周活动圆满结束");
+        }
+    }
+    title
+}
+
+/// The cover image: on this site, with a description.
+fn cover_of(c: &mut Checker<'_>, raw: &RawMeta) -> Option<LinkRef> {
+    let cover = raw.cover.as_ref().map(|dest| {
+        let (line, col) = c.at_key("cover");
+        LinkRef {
+            dest: dest.trim().to_string(),
+            title: String::new(),
+            alt: raw.cover_alt.clone().unwrap_or_default(),
+            is_image: true,
+            line,
+            col,
+        }
+    });
+    if cover.is_some() && raw.cover_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        c.error_at(
+            "cover",
+            "有封面图 cover，却没有写图片说明 cover_alt",
+            "加一行 cover_alt: 用一句话说明图片内容（例如 “法治文化广场上的宪法宣传展板”），视障读者靠它了解图片。",
+        );
+    }
+    if let Some(cover) = &cover
+        && markdown::is_external(&cover.dest)
+    {
+        c.error_at(
+            "cover",
+            "封面图 cover 不能用其他网站的图片",
+            "把图片放在这篇文章旁边，写 cover: 图片文件名.jpg",
+        );
+    }
+    cover
+}
+
+/// A section's `_index.md`: title, description and intro of a list page.
+fn section_index(
+    c: Checker<'_>,
+    text: &Arc<str>,
+    place: &Place,
+    title: String,
+    raw: &RawMeta,
+    cover: Option<LinkRef>,
+    body: markdown::Rendered,
+) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let rel = c.file;
+    let section = SectionIndex {
+        source: rel.to_string(),
+        text: text.clone(),
+        fp: crate::fingerprint::combine(&[
+            crate::fingerprint::of(rel),
+            crate::fingerprint::of(&**text),
+        ]),
+        dir: place.dir_slug.clone(),
+        title,
+        description: raw.description.clone(),
+        order: raw.order,
+        cover,
+        cover_alt: raw.cover_alt.clone().unwrap_or_default(),
+        extra: raw.extra.clone().unwrap_or(serde_json::Value::Null),
+        intro: body,
+    };
+    let parsed = if c.diags.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        Some(Parsed::Section(Arc::new(section)))
+    };
+    (parsed, c.diags)
+}
+
+/// The last segment of the page's URL: `slug:`, else the file name.
+fn slug_of(c: &mut Checker<'_>, raw: &RawMeta, place: &Place) -> String {
+    let rel = c.file;
+    let slug_src = raw.slug.clone().unwrap_or_else(|| place.stem.clone());
+    match make_slug(&slug_src) {
+        Ok(s) => s,
+        Err(e) => {
+            let why = match e {
+                SlugError::Empty => "是空的".to_string(),
+                SlugError::Forbidden(ch) => format!("含有不能用在网址里的字符 “{ch}”"),
+            };
+            if raw.slug.is_some() {
+                c.error_at(
+                    "slug",
+                    format!("网址名 slug “{slug_src}” {why}"),
+                    "slug 只用汉字、字母、数字和 -，例如 slug: xianfa-xuanchuanzhou",
+                );
+            } else {
+                c.diags.push(
+                    Diagnostic::error(format!("文件名 “{slug_src}” {why}，不能用作网址"))
+                        .in_file(rel)
+                        .with_hint(
+                            "改一下文件名（只用汉字、字母、数字和 -），或在元数据里写 slug: 网址名",
+                        ),
+                );
+            }
+            String::from("_")
+        }
+    }
+}
+
+/// Tags, whitespace squashed, without repeats.
+fn tags_of(raw: &RawMeta) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for t in raw.tags.clone().unwrap_or_default() {
+        let t = crate::text::squash_whitespace(&t);
+        if !t.is_empty() && !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    tags
+}
+
+/// The full text of the articles a lesson's `laws:` cite, for its "本课涉及的法条" block.
+fn cite_lesson_laws(l: &mut LessonInfo, h: &CiteHook<'_>, lib: &LawLibrary) {
+    for (written, line) in &l.laws {
+        for r in h.resolve_standalone(written, *line) {
+            let Some((_, a)) = lib.article(r.law, r.no) else {
+                continue;
+            };
+            let mut paragraphs = Vec::new();
+            for p in &a.paragraphs {
+                paragraphs.push(p.text.clone());
+                paragraphs.extend(p.items.iter().cloned());
+            }
+            l.cited.push(CitedArticle {
+                written: written.clone(),
+                law_short: lib.laws[r.law].short.clone(),
+                label: r.no.label(),
+                path: r.path,
+                anchor: r.anchor,
+                paragraphs,
+            });
+        }
+    }
+}
+
+/// Every statute article the page cites, its body's citations and a lesson's `laws:`.
+fn citations_of(
+    c: &mut Checker<'_>,
+    hook: Option<CiteHook<'_>>,
+    lesson: Option<&LessonInfo>,
+    laws: Option<&LawLibrary>,
+) -> Vec<Citation> {
+    let mut citations = match hook {
+        Some(h) => {
+            let (cites, d) = h.finish();
+            c.diags.extend(d);
+            cites
+        }
+        None => Vec::new(),
+    };
+    // A lesson's `laws:` cite their articles too (for the “cited by” lists).
+    if let (Some(l), Some(lib)) = (lesson, laws) {
+        for a in &l.cited {
+            if let Some(law) = lib.find(&a.law_short)
+                && let Some(no) = lib.laws[law].articles.keys().find(|k| k.label() == a.label)
+            {
+                citations.push(Citation { law, article: *no });
+            }
+        }
+        citations.sort();
+        citations.dedup();
+    }
+    citations
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Overrides, parse_config};
+
+    fn cfg() -> Config {
+        parse_config(
+            "title: t\nbase_url: https://e.org/\n",
+            &Overrides::default(),
+        )
+        .unwrap()
+    }
+
+    fn parse(rel: &str, text: &str) -> (Option<Parsed>, Vec<Diagnostic>) {
+        parse_file(rel, &Arc::from(text), &cfg(), None)
+    }
+
+    #[test]
+    fn article_with_chinese_stem() {
+        let (p, d) = parse(
+            "content/articles/民法典相伴.md",
+            "---\ntitle: 相伴\ndate: 2024-05-01\ntags: [民法典, 民法典]\n---\n\n第一段话。\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let Some(Parsed::Page(p)) = p else { panic!() };
+        assert_eq!(p.path, "articles/民法典相伴/");
+        assert_eq!(p.tags, vec!["民法典"]);
+        assert_eq!(p.summary, "第一段话。");
+    }
+
+    #[test]
+    fn event_checks() {
+        let (p, d) = parse(
+            "content/events/e.md",
+            "---\ntitle: 活动\ndate: 2024-05-01\nstart: 2024-05-03 09:00\nend: 2024-05-02\nlocation: 广场\n---\n",
+        );
+        assert!(p.is_none());
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, Some(5));
+        let (_, d) = parse(
+            "content/events/e.md",
+            "---\ntitle: 活动\ndate: 2024-05-01\n---\n",
+        );
+        let msgs: Vec<_> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(d.len(), 2, "{msgs:?}");
+    }
+
+    #[test]
+    fn keys_of_other_kinds_are_refused() {
+        let (_, d) = parse(
+            "content/articles/a.md",
+            "---\ntitle: a\ndate: 2024-01-01\nstart: 2024-01-02\n---\n",
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, Some(4));
+        assert!(d[0].hint.as_deref().unwrap().contains("活动通知"));
+    }
+
+    #[test]
+    fn lesson_quiz_answers() {
+        let text = "---\ntitle: 第一课\ndate: 2024-01-01\norder: 1\nquiz:\n  - question: 对吗？\n    options: [对, 错]\n    answer: B\n  - question: 再问\n    options: [甲, 乙]\n    answer: 3\n---\n";
+        let (p, d) = parse("content/lessons/s/01.md", text);
+        assert!(p.is_none());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, Some(11));
+        assert!(d[0].message.contains("第 2 道"));
+    }
+
+    #[test]
+    fn bundle_index_takes_the_folder_name() {
+        let (p, _) = parse(
+            "content/articles/guangchang/index.md",
+            "---\ntitle: a\ndate: 2024-01-01\n---\n",
+        );
+        let Some(Parsed::Page(p)) = p else { panic!() };
+        assert_eq!(p.path, "articles/guangchang/");
+    }
+
+    #[test]
+    fn bad_date_is_located() {
+        let (_, d) = parse(
+            "content/articles/a.md",
+            "---\ntitle: a\ndate: 2024-13-45\n---\n",
+        );
+        assert_eq!(d[0].line, Some(3));
+        assert_eq!(d[0].col, Some(7));
+    }
+}
