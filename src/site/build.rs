@@ -9,14 +9,14 @@ use rayon::prelude::*;
 
 use crate::config::{Config, Overrides, parse_config};
 use crate::content::dates::parse_datetime;
-use crate::content::page::Parsed;
+use crate::content::page::{Page, Parsed, SectionIndex};
 use crate::content::parse::{is_statute_file, parse_file};
 use crate::content::source::SiteSources;
 use crate::diag::{Diagnostic, sort_and_dedup};
 use crate::fingerprint;
 use crate::output::Sink;
 use crate::render::RenderMemo;
-use crate::render::theme::resolve_theme;
+use crate::render::theme::{Theme, resolve_theme};
 use crate::site::{BuildOptions, LinkInput, LinkMemo, Site, link};
 use crate::statute::LawLibrary;
 use crate::statute::parse::{LawFile, parse_law_file};
@@ -164,35 +164,9 @@ pub fn build_with(
     };
 
     // Parse: the statute library first (citations in pages are checked against it).
-    let laws_fp = {
-        let mut parts = vec![fingerprint::of(&config.laws.aliases)];
-        for f in sources.markdown.iter().filter(|f| is_statute_file(&f.rel)) {
-            parts.push(fingerprint::of(&f.rel));
-            parts.push(fingerprint::of(&*f.text));
-        }
-        fingerprint::combine(&parts)
-    };
+    let laws_fp = laws_fingerprint(sources, &config);
     if memo.laws.as_ref().is_none_or(|l| l.fp != laws_fp) {
-        let law_files: Vec<(Option<LawFile>, Vec<Diagnostic>)> = sources
-            .markdown
-            .par_iter()
-            .filter(|f| is_statute_file(&f.rel))
-            .map(|f| parse_law_file(&f.rel, &f.text))
-            .collect();
-        let mut files = Vec::new();
-        let mut law_diags = Vec::new();
-        for (f, d) in law_files {
-            law_diags.extend(d);
-            files.extend(f);
-        }
-        let (library, d) = LawLibrary::new(files, &config.laws.aliases);
-        law_diags.extend(d);
-        memo.laws = Some(LawsEntry {
-            fp: laws_fp,
-            pages: Arc::new(library.pages()),
-            library: Arc::new(library),
-            diags: law_diags,
-        });
+        memo.laws = Some(parse_laws(sources, &config, laws_fp));
     }
     let Some(laws) = memo.laws.as_ref() else {
         return finish(diags, Stats::default());
@@ -202,89 +176,12 @@ pub fn build_with(
     diags.extend(laws.diags.iter().cloned());
     // Pages: a file whose text and parse context are unchanged is not parsed again.
     let context_fp = fingerprint::combine(&[fingerprint::of(&*config_file.text), laws_fp]);
-    let cache = &memo.parsed;
-    type Fresh<'s> = (&'s str, Option<Parsed>, Arc<[Diagnostic]>, Option<Arc<str>>);
-    let parsed: Vec<Fresh<'_>> = sources
-        .markdown
-        .par_iter()
-        .filter(|f| !is_statute_file(&f.rel))
-        .map(|f| match cache.get(&f.rel) {
-            Some((text, ctx, p, d)) if Arc::ptr_eq(text, &f.text) && *ctx == context_fp => {
-                (f.rel.as_str(), p.clone(), d.clone(), None)
-            }
-            _ => {
-                let (p, d) = parse_file(&f.rel, &f.text, &config, Some(&library));
-                (f.rel.as_str(), p, Arc::from(d), Some(f.text.clone()))
-            }
-        })
-        .collect();
-    // Update the cache in place: new results in, files that are gone out.
-    let cache = &mut memo.parsed;
-    if cache.len() != parsed.len() || parsed.iter().any(|x| x.3.is_some()) {
-        let live: FastSet<&str> = parsed.iter().map(|x| x.0).collect();
-        cache.retain(|k, _| live.contains(k.as_str()));
-    }
-    for (rel, p, d, text) in parsed.iter().filter(|_| memo.keep) {
-        if let Some(text) = text {
-            cache.insert(
-                (*rel).to_string(),
-                (text.clone(), context_fp, p.clone(), d.clone()),
-            );
-        }
-    }
-    let mut pages = Vec::new();
-    let mut sections = Vec::new();
-    // Files with errors of their own: links to them are not reported a second time.
-    let mut failed: FastSet<String> = sources
-        .problems
-        .iter()
-        .filter(|(_, d)| d.is_error())
-        .map(|(r, _)| r.clone())
-        .collect();
-    for (rel, p, d, _) in parsed {
-        diags.extend(d.iter().cloned());
-        match p {
-            Some(Parsed::Page(p)) => pages.push(p),
-            Some(Parsed::Section(s)) => sections.push(s),
-            None => {
-                failed.insert(rel.to_string());
-            }
-        }
-    }
+    let (pages, sections, failed) =
+        parse_pages(sources, &config, &library, context_fp, memo, &mut diags);
     let page_count = pages.len();
 
     // Link.
-    let mut other_paths: Vec<(String, String)> = Vec::new();
-    for p in theme.static_files.keys() {
-        let from_site = sources
-            .static_files
-            .iter()
-            .any(|f| f.rel == format!("static/{p}"));
-        let what = if from_site {
-            format!("文件 static/{p}")
-        } else {
-            format!("主题文件 {p}")
-        };
-        other_paths.push((p.clone(), what));
-    }
-    for p in [
-        "atom.xml",
-        "articles/atom.xml",
-        "events/atom.xml",
-        "lessons/atom.xml",
-        "events/calendar.ics",
-        "sitemap.xml",
-        "robots.txt",
-        "404.html",
-    ] {
-        other_paths.push((p.to_string(), format!("自动生成的 {p}")));
-    }
-    for (p, _) in law_page_ids.iter() {
-        if p != "laws/" {
-            other_paths.push((p.clone(), format!("法律法规库 /{p}")));
-        }
-    }
-    other_paths.push(("laws/".into(), "法律法规库首页 /laws/".into()));
+    let other_paths = other_paths(sources, &theme, &law_page_ids);
     let opts = BuildOptions {
         drafts: settings.drafts,
         now,
@@ -352,6 +249,143 @@ pub fn build_with(
     // Freeing ten thousand pages takes milliseconds that nobody needs to wait for.
     std::thread::spawn(move || drop(site));
     build
+}
+
+/// Fingerprint of the statute library's files and the aliases of site.yaml.
+fn laws_fingerprint(sources: &SiteSources, config: &Config) -> u64 {
+    let mut parts = vec![fingerprint::of(&config.laws.aliases)];
+    for f in sources.markdown.iter().filter(|f| is_statute_file(&f.rel)) {
+        parts.push(fingerprint::of(&f.rel));
+        parts.push(fingerprint::of(&*f.text));
+    }
+    fingerprint::combine(&parts)
+}
+
+/// Parse the statute library (in parallel) and index it.
+fn parse_laws(sources: &SiteSources, config: &Config, fp: u64) -> LawsEntry {
+    let law_files: Vec<(Option<LawFile>, Vec<Diagnostic>)> = sources
+        .markdown
+        .par_iter()
+        .filter(|f| is_statute_file(&f.rel))
+        .map(|f| parse_law_file(&f.rel, &f.text))
+        .collect();
+    let mut files = Vec::new();
+    let mut law_diags = Vec::new();
+    for (f, d) in law_files {
+        law_diags.extend(d);
+        files.extend(f);
+    }
+    let (library, d) = LawLibrary::new(files, &config.laws.aliases);
+    law_diags.extend(d);
+    LawsEntry {
+        fp,
+        pages: Arc::new(library.pages()),
+        library: Arc::new(library),
+        diags: law_diags,
+    }
+}
+
+/// Parse the content files, reusing the previous result of a file whose text and parse
+/// context are unchanged. Returns the pages, the section indexes, and the files with errors
+/// of their own (links to them are not reported a second time).
+fn parse_pages(
+    sources: &SiteSources,
+    config: &Config,
+    library: &LawLibrary,
+    context_fp: u64,
+    memo: &mut Memo,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Arc<Page>>, Vec<Arc<SectionIndex>>, FastSet<String>) {
+    let cache = &memo.parsed;
+    type Fresh<'s> = (&'s str, Option<Parsed>, Arc<[Diagnostic]>, Option<Arc<str>>);
+    let parsed: Vec<Fresh<'_>> = sources
+        .markdown
+        .par_iter()
+        .filter(|f| !is_statute_file(&f.rel))
+        .map(|f| match cache.get(&f.rel) {
+            Some((text, ctx, p, d)) if Arc::ptr_eq(text, &f.text) && *ctx == context_fp => {
+                (f.rel.as_str(), p.clone(), d.clone(), None)
+            }
+            _ => {
+                let (p, d) = parse_file(&f.rel, &f.text, config, Some(library));
+                (f.rel.as_str(), p, Arc::from(d), Some(f.text.clone()))
+            }
+        })
+        .collect();
+    // Update the cache in place: new results in, files that are gone out.
+    let cache = &mut memo.parsed;
+    if cache.len() != parsed.len() || parsed.iter().any(|x| x.3.is_some()) {
+        let live: FastSet<&str> = parsed.iter().map(|x| x.0).collect();
+        cache.retain(|k, _| live.contains(k.as_str()));
+    }
+    for (rel, p, d, text) in parsed.iter().filter(|_| memo.keep) {
+        if let Some(text) = text {
+            cache.insert(
+                (*rel).to_string(),
+                (text.clone(), context_fp, p.clone(), d.clone()),
+            );
+        }
+    }
+    let mut pages = Vec::new();
+    let mut sections = Vec::new();
+    let mut failed: FastSet<String> = sources
+        .problems
+        .iter()
+        .filter(|(_, d)| d.is_error())
+        .map(|(r, _)| r.clone())
+        .collect();
+    for (rel, p, d, _) in parsed {
+        diags.extend(d.iter().cloned());
+        match p {
+            Some(Parsed::Page(p)) => pages.push(p),
+            Some(Parsed::Section(s)) => sections.push(s),
+            None => {
+                failed.insert(rel.to_string());
+            }
+        }
+    }
+    (pages, sections, failed)
+}
+
+/// Site paths of the files the build makes besides pages and lists, each with where it
+/// comes from (for duplicate messages).
+fn other_paths(
+    sources: &SiteSources,
+    theme: &Theme,
+    law_page_ids: &[(String, FastSet<String>)],
+) -> Vec<(String, String)> {
+    let mut other_paths: Vec<(String, String)> = Vec::new();
+    for p in theme.static_files.keys() {
+        let from_site = sources
+            .static_files
+            .iter()
+            .any(|f| f.rel == format!("static/{p}"));
+        let what = if from_site {
+            format!("文件 static/{p}")
+        } else {
+            format!("主题文件 {p}")
+        };
+        other_paths.push((p.clone(), what));
+    }
+    for p in [
+        "atom.xml",
+        "articles/atom.xml",
+        "events/atom.xml",
+        "lessons/atom.xml",
+        "events/calendar.ics",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+    ] {
+        other_paths.push((p.to_string(), format!("自动生成的 {p}")));
+    }
+    for (p, _) in law_page_ids {
+        if p != "laws/" {
+            other_paths.push((p.clone(), format!("法律法规库 /{p}")));
+        }
+    }
+    other_paths.push(("laws/".into(), "法律法规库首页 /laws/".into()));
+    other_paths
 }
 
 /// Fingerprint of what every page shows about the sections (titles, intros).
