@@ -211,23 +211,41 @@ pub fn decode_percent(s: &str) -> String {
 
 /// Escape text for HTML element content and attribute values.
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    let mut plain = 0;
+    // The characters to escape are ASCII, so runs of other bytes (most of a Chinese text)
+    // are copied whole.
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
     }
+    out.push_str(&s[plain..]);
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(
+            escape_html("《民法典》<b>“家风” & 'x'</b>"),
+            "《民法典》&lt;b&gt;“家风” &amp; &#39;x&#39;&lt;/b&gt;"
+        );
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("纯中文"), "纯中文");
+        assert_eq!(escape_html("\"a\""), "&quot;a&quot;");
+    }
 
     #[test]
     fn counts_cjk_characters_and_words() {

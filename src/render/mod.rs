@@ -245,7 +245,7 @@ pub fn render(
     let cards = Cards::new(site, &memo.cards, keep);
     let out = Outputs::new(&env, theme, sink, &memo.outputs, keep);
 
-    let mut made = content_pages(&out, site, &cards.fps, global, &site_value);
+    let mut made = content_pages(&out, site, extra, &cards.fps, global, &site_value);
     made.extend(calendar_files(&out, site, &cards.fps, global));
     made.par_extend(site.lists.par_iter().filter_map(|l| {
         let fp = lists::list_fp(site, l, &cards.fps, &cards.compact, global);
@@ -254,17 +254,6 @@ pub fn render(
             lists::list_context(site, l, &site_value, &cards.values).1
         })
     }));
-    // Other steps' pages (statute library).
-    if let Some(extra) = extra {
-        let jobs = extra.jobs(site, &cards.fps, global);
-        made.par_extend(jobs.into_par_iter().filter_map(|(path, template, fp)| {
-            out.render(&template, &path, Some(fp), &|| {
-                extra
-                    .context(site, &site_value, &path)
-                    .unwrap_or(Value::UNDEFINED)
-            })
-        }));
-    }
     let site_files = site_files(&out, site, &cards.fps, global, &site_value, &made);
     made.extend(site_files);
     // Files copied as they are.
@@ -288,13 +277,38 @@ pub fn render(
 fn content_pages(
     out: &Outputs<'_>,
     site: &Site,
+    extra: Option<&dyn ExtraPages>,
     cards: &[u64],
     global: u64,
     site_value: &Value,
 ) -> Vec<Made> {
-    (0..site.pages.len())
-        .into_par_iter()
-        .flat_map_iter(|i| {
+    // Other steps' pages (the statute library) go first, in the same parallel pass: a law
+    // page takes as long as hundreds of articles, and started last it would keep one core
+    // busy after the other is done.
+    enum Job {
+        Extra(String, String, u64),
+        Page(usize),
+    }
+    let extra_jobs = extra.map_or_else(Vec::new, |e| e.jobs(site, cards, global));
+    let jobs: Vec<Job> = extra_jobs
+        .into_iter()
+        .map(|(path, template, fp)| Job::Extra(path, template, fp))
+        .chain((0..site.pages.len()).map(Job::Page))
+        .collect();
+    jobs.par_iter()
+        .flat_map_iter(|job| {
+            let i = match job {
+                Job::Page(i) => *i,
+                Job::Extra(path, template, fp) => {
+                    let made = extra.and_then(|e| {
+                        out.render(template, path, Some(*fp), &|| {
+                            e.context(site, site_value, path)
+                                .unwrap_or(Value::UNDEFINED)
+                        })
+                    });
+                    return made.into_iter().chain(None);
+                }
+            };
             let p = &site.pages[i];
             let template = match p.kind {
                 Kind::Article => "article.html",

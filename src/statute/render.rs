@@ -5,6 +5,7 @@
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
+use std::fmt::Write as _;
 
 use super::LawLibrary;
 use super::parse::Block;
@@ -12,31 +13,6 @@ use crate::fingerprint;
 use crate::render::ExtraPages;
 use crate::render::context::LinkVm;
 use crate::site::Site;
-
-#[derive(Debug, Serialize)]
-struct ParagraphVm {
-    id: Option<String>,
-    number: usize,
-    text: String,
-    items: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct ArticleVm {
-    id: String,
-    label: String,
-    number: u32,
-    paragraphs: Vec<ParagraphVm>,
-    cited_by: Vec<LinkVm>,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-enum BlockVm {
-    Heading { level: u8, text: String, id: String },
-    Text { text: String },
-    Article(ArticleVm),
-}
 
 #[derive(Debug, Serialize)]
 struct TocVm {
@@ -269,61 +245,19 @@ impl LawPages<'_> {
             title: l.short.clone(),
             url: c.link(&l.path()),
         };
-        let mut toc = Vec::new();
-        let mut blocks = Vec::new();
-        for b in &f.blocks {
-            match b {
-                Block::Heading { level, text, id } => {
-                    toc.push(TocVm {
-                        level: *level,
-                        text: text.clone(),
-                        id: id.clone(),
-                    });
-                    blocks.push(BlockVm::Heading {
-                        level: *level,
-                        text: text.clone(),
-                        id: id.clone(),
-                    });
-                }
-                Block::Text(t) => blocks.push(BlockVm::Text { text: t.clone() }),
-                Block::Article(a) => {
-                    let cited_by = site
-                        .cited_by
-                        .get(&(li, a.no))
-                        .map(|pages| {
-                            pages
-                                .iter()
-                                .map(|&pi| LinkVm {
-                                    title: site.pages[pi].title.clone(),
-                                    url: c.link(&site.pages[pi].path),
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    blocks.push(BlockVm::Article(ArticleVm {
-                        id: a.no.anchor(),
-                        label: a.no.label(),
-                        number: a.no.main,
-                        paragraphs: a
-                            .paragraphs
-                            .iter()
-                            .enumerate()
-                            .map(|(k, p)| {
-                                let n = k as u32 + 1;
-                                ParagraphVm {
-                                    id: (!lib.paragraph_clashes(li, a.no, n))
-                                        .then(|| format!("{}-{n}", a.no.anchor())),
-                                    number: k + 1,
-                                    text: p.text.clone(),
-                                    items: p.items.clone(),
-                                }
-                            })
-                            .collect(),
-                        cited_by,
-                    }));
-                }
-            }
-        }
+        let toc: Vec<TocVm> = f
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { level, text, id } => Some(TocVm {
+                    level: *level,
+                    text: text.clone(),
+                    id: id.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let body_html = law_body_html(lib, site, li, fi);
         let count = f
             .blocks
             .iter()
@@ -349,11 +283,89 @@ impl LawPages<'_> {
                 version_date => version_of(lib, li),
                 article_count => count,
                 toc => Value::from(Serde(toc)),
-                blocks => Value::from(Serde(blocks)),
+                body_html => body_html,
                 source => f.source.clone(),
             },
             nav_active => crate::render::nav_active(site, path),
             current_path => path.clone(),
         }
     }
+}
+
+/// The text of a law file as HTML: headings, and every article in a `<section>` with its
+/// anchor (`art-1043`), numbered paragraphs (`art-1043-2`), items, a link to itself, and the
+/// pages that cite it. Made here rather than in the template: a law has hundreds of
+/// articles, and this is the page's content, as a Markdown body is.
+fn law_body_html(lib: &LawLibrary, site: &Site, li: usize, fi: usize) -> String {
+    use crate::text::escape_html as e;
+    let c = &site.config;
+    let mut out = String::with_capacity(lib.files[fi].blocks.len() * 400);
+    for b in &lib.files[fi].blocks {
+        match b {
+            Block::Heading { level, text, id } => {
+                let _ = writeln!(
+                    out,
+                    "<h{level} id=\"{}\" class=\"pf-law-h\">{}</h{level}>",
+                    e(id),
+                    e(text)
+                );
+            }
+            Block::Text(t) => {
+                let _ = writeln!(out, "<p class=\"pf-law-text\">{}</p>", e(t));
+            }
+            Block::Article(a) => {
+                let id = a.no.anchor();
+                let label = e(&a.no.label());
+                let _ = writeln!(
+                    out,
+                    "<section class=\"pf-statute\" id=\"{id}\" aria-labelledby=\"{id}-label\">"
+                );
+                let strong = format!(
+                    "<strong class=\"pf-statute-label\" id=\"{id}-label\">{label}</strong>"
+                );
+                if a.paragraphs.is_empty() {
+                    let _ = writeln!(out, "<p class=\"pf-clause\">{strong}</p>");
+                }
+                for (k, p) in a.paragraphs.iter().enumerate() {
+                    let n = k as u32 + 1;
+                    out.push_str("<p");
+                    if !lib.paragraph_clashes(li, a.no, n) {
+                        let _ = write!(out, " id=\"{id}-{n}\"");
+                    }
+                    out.push_str(" class=\"pf-clause\">");
+                    if k == 0 {
+                        out.push_str(&strong);
+                        out.push(' ');
+                    }
+                    out.push_str(&e(&p.text));
+                    out.push_str("</p>\n");
+                    if !p.items.is_empty() {
+                        out.push_str("<ul class=\"pf-items\">");
+                        for it in &p.items {
+                            let _ = write!(out, "<li>{}</li>", e(it));
+                        }
+                        out.push_str("</ul>\n");
+                    }
+                }
+                let _ = writeln!(
+                    out,
+                    "<p class=\"pf-statute-tools\"><a class=\"pf-artlink\" href=\"#{id}\" aria-label=\"本条链接：{label}\">链接到本条</a></p>"
+                );
+                if let Some(pages) = site.cited_by.get(&(li, a.no)) {
+                    out.push_str("<div class=\"pf-cited-by\">\n<p class=\"pf-cited-by-title\">引用本条的课程与文章：</p>\n<ul>");
+                    for &pi in pages {
+                        let _ = write!(
+                            out,
+                            "<li><a href=\"{}\">{}</a></li>",
+                            e(&c.link(&site.pages[pi].path)),
+                            e(&site.pages[pi].title)
+                        );
+                    }
+                    out.push_str("</ul>\n</div>\n");
+                }
+                out.push_str("</section>\n");
+            }
+        }
+    }
+    out
 }
