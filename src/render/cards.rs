@@ -57,46 +57,44 @@ pub(super) struct Cards {
 impl Cards {
     /// The cards of `site`, reusing those in `old` whose inputs are unchanged.
     pub fn new(site: &Site, old: &FastMap<String, Card>, keep: bool) -> Cards {
-        let inputs: Vec<u64> = (0..site.pages.len()).map(|i| card_fp(site, i)).collect();
-        let old_cards = old;
-        let fresh: Vec<Option<(u64, Value)>> = (0..site.pages.len())
+        // One parallel pass: (input, shown, value, made in this build).
+        type One = (u64, u64, Value, bool);
+        let all: Vec<One> = (0..site.pages.len())
             .into_par_iter()
-            .map(|i| match old_cards.get(&site.pages[i].source) {
-                Some(c) if c.input == inputs[i] => None,
-                _ => {
-                    let vm = card_vm(site, i);
-                    // Only rebuilds compare cards by what they show.
-                    let content = if keep {
-                        fingerprint::of(&serde_json::to_string(&vm).unwrap_or_default())
-                    } else {
-                        inputs[i]
-                    };
-                    Some((content, Value::from(Serde(vm))))
+            .map(|i| {
+                let input = card_fp(site, i);
+                if let Some(c) = old.get(&site.pages[i].source)
+                    && c.input == input
+                {
+                    return (input, c.content, c.value.clone(), false);
                 }
+                let vm = card_vm(site, i);
+                // Only rebuilds compare cards by what they show.
+                let content = if keep {
+                    fingerprint::of(&serde_json::to_string(&vm).unwrap_or_default())
+                } else {
+                    input
+                };
+                (input, content, Value::from(Serde(vm)), true)
             })
             .collect();
-        let mut cards: Vec<u64> = Vec::with_capacity(site.pages.len());
-        let mut card_values: Vec<Value> = Vec::with_capacity(site.pages.len());
-        for (i, f) in fresh.iter().enumerate() {
-            match (f, old_cards.get(&site.pages[i].source)) {
-                (Some((content, value)), _) => {
-                    cards.push(*content);
-                    card_values.push(value.clone());
-                }
-                (None, Some(c)) => {
-                    cards.push(c.content);
-                    card_values.push(c.value.clone());
-                }
-                (None, None) => {
-                    cards.push(inputs[i]);
-                    card_values.push(Value::from(Serde(card_vm(site, i))));
-                }
-            }
+        let mut cards = Cards {
+            inputs: Vec::with_capacity(all.len()),
+            fresh: Vec::with_capacity(all.len()),
+            fps: Vec::with_capacity(all.len()),
+            values: Vec::with_capacity(all.len()),
+            compact: Vec::new(),
+        };
+        for (input, content, value, made) in all {
+            cards.inputs.push(input);
+            cards.fresh.push(made.then(|| (content, value.clone())));
+            cards.fps.push(content);
+            cards.values.push(value);
         }
         // What a tag page shows of each page: title, kind and date.
-        let compact: Vec<u64> = site
+        cards.compact = site
             .pages
-            .iter()
+            .par_iter()
             .map(|p| {
                 fingerprint::of(&(
                     &p.title,
@@ -106,13 +104,7 @@ impl Cards {
                 ))
             })
             .collect();
-        Cards {
-            inputs,
-            fresh,
-            fps: cards,
-            values: card_values,
-            compact,
-        }
+        cards
     }
 
     /// Keep the cards made in this build for the next one; drop those of pages that are gone.

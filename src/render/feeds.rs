@@ -138,7 +138,7 @@ fn title_of(site: &Site, dir: &str) -> String {
 }
 
 /// The sitemap's context: one entry per HTML page path (sorted), with `lastmod` for content.
-pub fn sitemap_context(site: &Site, site_value: &Value, paths: &[String]) -> Value {
+pub fn sitemap_context(site: &Site, site_value: &Value, paths: &[&str]) -> Value {
     let by_path: HashMap<&str, usize> = site
         .pages
         .iter()
@@ -149,7 +149,7 @@ pub fn sitemap_context(site: &Site, site_value: &Value, paths: &[String]) -> Val
         .iter()
         .map(|p| SitemapEntry {
             loc: site.config.permalink(p),
-            lastmod: by_path.get(p.as_str()).and_then(|&i| {
+            lastmod: by_path.get(p).and_then(|&i| {
                 let pg = &site.pages[i];
                 pg.updated.as_ref().or(pg.date.as_ref()).map(rfc3339)
             }),

@@ -422,12 +422,12 @@ fn site_files(
         pub_date => context::newest_pub_date(site, 0..site.pages.len()),
     };
     out.render("404.html", "404.html", None, &|| ctx.clone());
-    let mut html_paths: Vec<String> = made
+    let mut html_paths: Vec<&str> = made
         .iter()
         .chain(&feeds)
-        .filter_map(|(p, _, _)| p.strip_suffix("index.html").map(str::to_string))
+        .filter_map(|m| m.path.strip_suffix("index.html"))
         .collect();
-    html_paths.sort();
+    html_paths.par_sort_unstable();
     // The sitemap shows paths and dates only.
     let mut sitemap_parts = vec![global, fingerprint::of(&html_paths)];
     sitemap_parts.extend(site.pages.iter().map(|p| {
@@ -437,11 +437,13 @@ fn site_files(
         ))
     }));
     let sitemap_fp = fingerprint::combine(&sitemap_parts);
+    let mut sitemap = None;
     if let Some(m) = out.render("sitemap.xml", "sitemap.xml", Some(sitemap_fp), &|| {
         feeds::sitemap_context(site, site_value, &html_paths)
     }) {
-        feeds.push(m);
+        sitemap = Some(m);
     }
+    feeds.extend(sitemap);
     let ctx = context! { site => site_value.clone(), sitemap_url => site.config.permalink("sitemap.xml") };
     out.render("robots.txt", "robots.txt", None, &|| ctx.clone());
     feeds
@@ -454,12 +456,14 @@ fn remember_outputs(memo: &mut FastMap<String, (u64, Blob)>, made: Vec<Made>, ke
     if !keep {
         // Nothing to remember.
     } else if memo.len() > made.len() * 2 + 100 {
-        *memo = made.into_iter().map(|(p, fp, b)| (p, (fp, b))).collect();
+        *memo = made
+            .into_iter()
+            .map(|m| (m.path, (m.fp, m.bytes)))
+            .collect();
     } else {
-        for (p, fp, b) in made {
-            if memo.get(&p).is_none_or(|(old, _)| *old != fp) {
-                memo.insert(p, (fp, b));
-            }
+        // A reused output is in the memo already, with the same fingerprint.
+        for m in made.into_iter().filter(|m| m.fresh) {
+            memo.insert(m.path, (m.fp, m.bytes));
         }
     }
 }

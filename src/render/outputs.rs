@@ -14,9 +14,16 @@ use crate::diag::Diagnostic;
 use crate::fingerprint::FastMap;
 use crate::output::{Blob, Sink};
 
-/// An output made (or reused) in this build: path, fingerprint of its inputs, bytes (kept
-/// only by builds that remember).
-pub(super) type Made = (String, u64, Blob);
+/// An output made (or reused) in this build.
+pub(super) struct Made {
+    pub path: String,
+    /// Fingerprint of its inputs.
+    pub fp: u64,
+    /// Kept only by builds that remember.
+    pub bytes: Blob,
+    /// Made in this build, not reused from the previous one.
+    pub fresh: bool,
+}
 
 /// Problems found while rendering, de-duplicated: one template mistake that breaks 500 pages
 /// is reported once.
@@ -114,7 +121,12 @@ impl<'a> Outputs<'a> {
             return None;
         }
         self.put(path, blob.clone());
-        Some((path.to_string(), fp, blob.clone()))
+        Some(Made {
+            path: path.to_string(),
+            fp,
+            bytes: blob.clone(),
+            fresh: false,
+        })
     }
 
     /// What this build remembers of bytes it made.
@@ -131,7 +143,12 @@ impl<'a> Outputs<'a> {
         }
         let blob: Blob = Arc::from(make().into_bytes());
         self.put(&path, blob.clone());
-        (path, fp, self.kept(blob))
+        Made {
+            path,
+            fp,
+            bytes: self.kept(blob),
+            fresh: true,
+        }
     }
 
     /// Render `template` with `ctx` to `path`, unless the previous build made it from the
@@ -155,7 +172,12 @@ impl<'a> Outputs<'a> {
             Ok(s) => {
                 let blob: Blob = Arc::from(s.into_bytes());
                 self.put(path, blob.clone());
-                fp.map(|fp| (path.to_string(), fp, self.kept(blob)))
+                fp.map(|fp| Made {
+                    path: path.to_string(),
+                    fp,
+                    bytes: self.kept(blob),
+                    fresh: true,
+                })
             }
             Err(e) => {
                 self.problems

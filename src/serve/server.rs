@@ -113,19 +113,40 @@ impl AppState {
 
 /// Paths whose content differs between two builds (added, removed or changed), sorted.
 pub fn changed_paths(old: &OutputSet, new: &OutputSet) -> Vec<String> {
+    // Both are sorted by path: one pass over the two side by side.
+    use std::cmp::Ordering;
     let mut out = Vec::new();
-    for (p, b) in new.iter() {
-        match old.get(p) {
-            Some(ob) if Arc::ptr_eq(ob, b) || ob == b => {}
-            _ => out.push(p.clone()),
+    let (mut a, mut b) = (old.iter().peekable(), new.iter().peekable());
+    loop {
+        match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some((p, _)), None) => {
+                out.push((*p).clone());
+                a.next();
+            }
+            (None, Some((p, _))) => {
+                out.push((*p).clone());
+                b.next();
+            }
+            (Some((pa, ba)), Some((pb, bb))) => match pa.cmp(pb) {
+                Ordering::Less => {
+                    out.push((*pa).clone());
+                    a.next();
+                }
+                Ordering::Greater => {
+                    out.push((*pb).clone());
+                    b.next();
+                }
+                Ordering::Equal => {
+                    if !(Arc::ptr_eq(ba, bb) || ba == bb) {
+                        out.push((*pb).clone());
+                    }
+                    a.next();
+                    b.next();
+                }
+            },
         }
     }
-    for p in old.paths() {
-        if new.get(p).is_none() {
-            out.push(p.clone());
-        }
-    }
-    out.sort();
     out
 }
 
@@ -392,5 +413,16 @@ mod tests {
         assert_eq!(changed_paths(&a, &b), vec!["s.css".to_string()]);
         b.insert("n.html".into(), Arc::from(&b"2"[..]));
         assert_eq!(changed_paths(&a, &b).len(), 2);
+        // Gone, new, changed and equal bytes in separate allocations, at both ends.
+        let mut c = OutputSet::default();
+        c.insert("0.html".into(), Arc::from(&b"new"[..]));
+        c.insert("a.html".into(), Arc::from(&b"1"[..]));
+        c.insert("z.html".into(), Arc::from(&b"new"[..]));
+        assert_eq!(changed_paths(&a, &c), ["0.html", "s.css", "z.html"]);
+        assert_eq!(changed_paths(&c, &a), ["0.html", "s.css", "z.html"]);
+        assert_eq!(
+            changed_paths(&OutputSet::default(), &a),
+            ["a.html", "s.css"]
+        );
     }
 }
