@@ -432,15 +432,7 @@ impl<'a> Pass<'_, 'a> {
     ) {
         let (line, col) = self.pos(offset);
         if matches!(link_type, LinkType::Email) || (is_external(&dest) && !dest.starts_with("//")) {
-            let scheme = scheme_of(&dest);
-            if link_type != LinkType::Email && !ALLOWED_SCHEMES.contains(&scheme.as_str()) {
-                self.diags.push(
-                    Diagnostic::error(format!("不允许的链接类型 “{scheme}:”"))
-                        .in_file(self.src.file)
-                        .at(line, col)
-                        .with_source_line(self.src.file_text, 1)
-                        .with_hint("链接只能指向网址（http/https）、邮箱（mailto:）、电话（tel:）或本站的页面和文件。"),
-                );
+            if link_type != LinkType::Email && self.refuse_scheme(&dest, line, col) {
                 self.link_stack.push(None);
                 self.emit(Event::Start(Tag::Link {
                     link_type,
@@ -471,6 +463,23 @@ impl<'a> Pass<'_, 'a> {
         self.link_stack.push(Some(link));
         let t = self.token(TokenKind::LinkOpen { link });
         self.emit(Event::InlineHtml(t.into()));
+    }
+
+    /// A link to another site whose scheme is not allowed (`javascript:`…) is an error;
+    /// returns whether it was refused.
+    fn refuse_scheme(&mut self, dest: &str, line: usize, col: usize) -> bool {
+        let scheme = scheme_of(dest);
+        if ALLOWED_SCHEMES.contains(&scheme.as_str()) {
+            return false;
+        }
+        self.diags.push(
+            Diagnostic::error(format!("不允许的链接类型 “{scheme}:”"))
+                .in_file(self.src.file)
+                .at(line, col)
+                .with_source_line(self.src.file_text, 1)
+                .with_hint("链接只能指向网址（http/https）、邮箱（mailto:）、电话（tel:）或本站的页面和文件。"),
+        );
+        true
     }
 
     /// Raw HTML: its ids count as anchors, its `href`/`src` addresses inside the site are
@@ -514,16 +523,7 @@ impl<'a> Pass<'_, 'a> {
             let stripped =
                 !self.unsafe_html && crate::raw_html::STRIPPED_TAGS.contains(&a.tag.as_str());
             if is_external(&dest) && !resource && !dest.starts_with("//") {
-                let scheme = scheme_of(&dest);
-                if !ALLOWED_SCHEMES.contains(&scheme.as_str()) {
-                    self.diags.push(
-                        Diagnostic::error(format!("不允许的链接类型 “{scheme}:”"))
-                            .in_file(self.src.file)
-                            .at(line, col)
-                            .with_source_line(self.src.file_text, 1)
-                            .with_hint("链接只能指向网址（http/https）、邮箱（mailto:）、电话（tel:）或本站的页面和文件。"),
-                    );
-                }
+                self.refuse_scheme(&dest, line, col);
                 continue;
             }
             if is_external(&dest) {

@@ -3,7 +3,7 @@
 
 use jiff::ZonedDateTime;
 
-use crate::content::dates::{format_time, iso_date};
+use crate::content::dates::{date_and_time, iso_date};
 
 /// What `pufa new` makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,11 +71,6 @@ pub fn yaml_string(s: &str) -> String {
     out
 }
 
-/// A date-time as front matter writes it (site time zone): `2026-11-27 10:30`.
-fn when(t: &ZonedDateTime) -> String {
-    format!("{} {}", iso_date(t), format_time(t))
-}
-
 const DRAFT_LINE: &str = "draft: true  # 草稿：写好后删掉这一行才会发布";
 
 /// A new article.
@@ -83,7 +78,7 @@ pub fn article(title: &str, now: &ZonedDateTime) -> String {
     format!(
         "---\ntitle: {}\ndate: {}\n# summary: 一两句话的摘要（不写就用正文第一段）\ntags: []\n{DRAFT_LINE}\n---\n\n在这里写正文。第一段会作为摘要显示在列表里。\n\n## 小标题\n\n引用法条时写《民法典》第一千零四十三条，网站会自动链接到条文。\n",
         yaml_string(title),
-        when(now),
+        date_and_time(now),
     )
 }
 
@@ -92,7 +87,7 @@ pub fn event(title: &str, now: &ZonedDateTime, start: &str, location: &str) -> S
     format!(
         "---\ntitle: {}\ndate: {}\nstart: {}\n# end: 结束时间，例如 {} 11:30\nlocation: {}\n# organizer: 主办单位\n# audience: 面向的群众\n# contact: 联系人和电话\n# registration: 报名方式\n# status: 取消  （活动不办了写“取消”，改期未定写“延期”）\ntags: []\n{DRAFT_LINE}\n---\n\n在这里写活动的内容、流程和注意事项。\n",
         yaml_string(title),
-        when(now),
+        date_and_time(now),
         yaml_string(start),
         iso_date(now),
         yaml_string(location),
@@ -104,7 +99,7 @@ pub fn lesson(title: &str, now: &ZonedDateTime, order: u32) -> String {
     format!(
         "---\ntitle: {}\ndate: {}\norder: {order}\nduration: 10分钟\n# laws:\n#   - 《民法典》第一千零四十三条\nkey_points:\n  - 第一个要点\n  - 第二个要点\nquiz:\n  - question: 在这里写一道自测题？\n    options:\n      - 选项一\n      - 选项二\n    answer: 1  # 正确的是第几个选项\n    explanation: 为什么这样选。\ntags: []\n{DRAFT_LINE}\n---\n\n在这里写这一课的内容：先讲法律怎么规定，再讲一个身边的例子。\n",
         yaml_string(title),
-        when(now),
+        date_and_time(now),
     )
 }
 
@@ -123,7 +118,7 @@ pub fn site_files(title: &str, base_url: &str, now: &ZonedDateTime) -> Vec<(Stri
         .checked_add(jiff::SignedDuration::from_hours(24 * 14))
         .unwrap_or_else(|_| now.clone());
     let day = iso_date(&event_day);
-    let today = when(now);
+    let today = date_and_time(now);
     let t = yaml_string(title);
     vec![
         (

@@ -84,6 +84,12 @@ pub fn rfc3339(z: &ZonedDateTime) -> String {
     )
 }
 
+/// A date-time as front matter writes it and the PubDate meta tag shows it:
+/// `2026-11-27 10:30`.
+pub fn date_and_time(z: &ZonedDateTime) -> String {
+    format!("{} {}", iso_date(z), format_time(z))
+}
+
 /// `2024-12-04`
 pub fn iso_date(z: &ZonedDateTime) -> String {
     format!("{:04}-{:02}-{:02}", z.year(), z.month(), z.day())

@@ -155,10 +155,7 @@ pub fn parse_file(
 fn check_place_and_keys(c: &mut Checker<'_>, place: &Place, raw: &RawMeta) {
     let rel = c.file;
     if let Some((folder, why)) = &place.bad_folder {
-        let why = match why {
-            SlugError::Empty => "是空的".to_string(),
-            SlugError::Forbidden(ch) => format!("含有不能用在网址里的字符 “{ch}”"),
-        };
+        let why = slug_problem(why);
         c.diags.push(
             Diagnostic::error(format!("文件夹名 “{folder}” {why}，不能用作网址的一部分"))
                 .in_file(rel)
@@ -306,10 +303,7 @@ fn slug_of(c: &mut Checker<'_>, raw: &RawMeta, place: &Place) -> String {
     match make_slug(&slug_src) {
         Ok(s) => s,
         Err(e) => {
-            let why = match e {
-                SlugError::Empty => "是空的".to_string(),
-                SlugError::Forbidden(ch) => format!("含有不能用在网址里的字符 “{ch}”"),
-            };
+            let why = slug_problem(&e);
             if raw.slug.is_some() {
                 c.error_at(
                     "slug",
@@ -394,6 +388,14 @@ fn citations_of(
         citations.dedup();
     }
     citations
+}
+
+/// Why a name cannot be part of a URL, to follow the name in a message.
+fn slug_problem(e: &SlugError) -> String {
+    match e {
+        SlugError::Empty => "是空的".to_string(),
+        SlugError::Forbidden(ch) => format!("含有不能用在网址里的字符 “{ch}”"),
+    }
 }
 
 #[cfg(test)]

@@ -210,7 +210,7 @@ pub struct TagCountVm {
 
 /// A date as the government-site `PubDate` meta tag writes it: `2024-12-04 09:00`.
 pub fn pub_date(d: &jiff::ZonedDateTime) -> String {
-    format!("{} {}", iso_date(d), format_time(d))
+    crate::content::dates::date_and_time(d)
 }
 
 /// The `PubDate` of a page that shows other pages (a list, the home page): the newest
