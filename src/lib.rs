@@ -25,3 +25,4 @@ pub mod serve;
 pub mod site;
 pub mod statute;
 pub mod text;
+pub mod timings;

@@ -46,6 +46,7 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
     } else {
         None
     };
+    let mut clock = crate::timings::Phase::start();
     let mut sources = match read_site(&root) {
         Ok(s) => s,
         Err(e) => {
@@ -53,6 +54,7 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    clock.done("read");
     remove_stale_staging(&dest);
     // Only a watch keeps results from one build to the next.
     let mut memo = if watcher.is_some() {
@@ -164,7 +166,9 @@ fn build_once(
         }
     };
     let build = crate::site::build_with(sources, settings, &staging, memo);
+    let mut clock = crate::timings::Phase::start();
     report(&build.diagnostics, verbose);
+    clock.done("report");
     if build.has_errors() {
         eprintln!("构建失败，{shown} 保持原样，没有改动任何文件。");
         return EXIT_SITE_ERRORS;
@@ -177,6 +181,7 @@ fn build_once(
         eprintln!("错误: 无法用新生成的网站替换 {}：{e}", dest.display());
         return EXIT_USAGE;
     }
+    clock.done("swap in, remove old");
     eprintln!(
         "已生成 {} 个页面，共 {} 个文件（{:.1} MB），用时 {:.2} 秒 → {shown}",
         build.stats.pages,

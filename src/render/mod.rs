@@ -240,13 +240,17 @@ pub fn render(
             }
         },
     };
+    let mut clock = crate::timings::Phase::start();
     let site_value = Value::from(Serde(site_vm(site)));
     let keep = memo.keep;
     let cards = Cards::new(site, &memo.cards, keep);
     let out = Outputs::new(&env, theme, sink, &memo.outputs, keep);
+    clock.done("  cards");
 
     let mut made = content_pages(&out, site, extra, &cards.fps, global, &site_value);
+    clock.done("  content pages");
     made.extend(calendar_files(&out, site, &cards.fps, global));
+    clock.done("  calendars");
     made.par_extend(site.lists.par_iter().filter_map(|l| {
         let fp = lists::list_fp(site, l, &cards.fps, &cards.compact, global);
         let template = lists::list_template(&l.kind);
@@ -254,8 +258,10 @@ pub fn render(
             lists::list_context(site, l, &site_value, &cards.values).1
         })
     }));
+    clock.done("  lists");
     let site_files = site_files(&out, site, &cards.fps, global, &site_value, &made);
     made.extend(site_files);
+    clock.done("  feeds, sitemap");
     // Files copied as they are.
     let copies: Vec<(&String, &Blob)> = theme
         .static_files
@@ -266,6 +272,7 @@ pub fn render(
         .par_iter()
         .for_each(|(path, bytes)| out.put(path, (*bytes).clone()));
     let rendered = out.finish();
+    clock.done("  copies");
 
     remember_outputs(&mut memo.outputs, made, keep);
     cards.remember(site, &mut memo.cards, keep);

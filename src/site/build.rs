@@ -137,6 +137,7 @@ pub fn build_with(
     sink: &dyn Sink,
     memo: &mut Memo,
 ) -> Build {
+    let mut clock = crate::timings::Phase::start();
     let mut diags: Vec<Diagnostic> = sources.problems.values().cloned().collect();
     let Some(config_file) = &sources.config else {
         return finish(diags, Stats::default());
@@ -174,11 +175,13 @@ pub fn build_with(
     let library = laws.library.clone();
     let law_page_ids = laws.pages.clone();
     diags.extend(laws.diags.iter().cloned());
+    clock.done("config, theme, laws");
     // Pages: a file whose text and parse context are unchanged is not parsed again.
     let context_fp = fingerprint::combine(&[fingerprint::of(&*config_file.text), laws_fp]);
     let (pages, sections, failed) =
         parse_pages(sources, &config, &library, context_fp, memo, &mut diags);
     let page_count = pages.len();
+    clock.done("parse");
 
     // Link.
     let other_paths = other_paths(sources, &theme, &law_page_ids);
@@ -199,6 +202,7 @@ pub fn build_with(
     };
     let (site, link_diags) = link(input, &opts, &mut memo.link);
     diags.extend(link_diags);
+    clock.done("link");
     let Some(site) = site else {
         return finish(
             diags,
@@ -237,6 +241,7 @@ pub fn build_with(
         global_fp,
     );
     diags.extend(rendered.diagnostics);
+    clock.done("render and write");
     let mut build = finish(
         diags,
         Stats {
@@ -246,6 +251,7 @@ pub fn build_with(
         },
     );
     build.io_error = rendered.io_error;
+    clock.done("sort diagnostics");
     // Freeing ten thousand pages takes milliseconds that nobody needs to wait for.
     std::thread::spawn(move || drop(site));
     build
