@@ -95,9 +95,9 @@ pub struct BodySource<'a> {
 /// Optional hook that turns plain text into markup (the statute step links citations).
 /// Text in code, links and headings never reaches it.
 pub trait TextHook {
-    /// Return `None` to keep the text as it is, or the HTML for it (escaped). `line` and
-    /// `col` locate the start of `text` in the file.
-    fn transform(&self, text: &str, line: usize, col: usize) -> Option<String>;
+    /// Return `None` to keep the text as it is, or the HTML for it (escaped). `at` gives the
+    /// line and column of the start of `text` in the file (worked out only when called).
+    fn transform(&self, text: &str, at: &dyn Fn() -> (usize, usize)) -> Option<String>;
 
     /// Called at the end of every paragraph, list item, table cell, heading and quote, so
     /// context (“the law just named”) does not leak into the next block.
@@ -335,8 +335,7 @@ impl<'a> Pass<'_, 'a> {
                     && self.heading.is_none()
                     && let Some(hook) = self.hook
                 {
-                    let (line, col) = self.pos(offset);
-                    if let Some(html) = hook.transform(&t, line, col) {
+                    if let Some(html) = hook.transform(&t, &|| self.pos(offset)) {
                         self.emit(Event::InlineHtml(html.into()));
                         return;
                     }
@@ -653,6 +652,9 @@ impl<'a> Pass<'_, 'a> {
 /// Names of the footnotes defined in `body` (`[^name]: …`): the ids of their definitions,
 /// which headings must not take.
 fn footnote_names(body: &str) -> HashSet<String> {
+    if !body.contains("[^") {
+        return HashSet::new();
+    }
     body.lines()
         .filter_map(|l| {
             let rest = l.trim_start().strip_prefix("[^")?;

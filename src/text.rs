@@ -9,25 +9,64 @@ pub const CHARS_PER_MINUTE: usize = 400;
 /// Is `c` a CJK character that a reader reads one at a time (Han, kana, hangul, CJK and
 /// full-width punctuation)?
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF
-        | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3134F)
+    let c = c as u32;
+    // Most characters of a Chinese text are Han (U+4E00–U+9FFF): one test for them.
+    if c.wrapping_sub(0x4E00) <= 0x9FFF - 0x4E00 {
+        return true;
+    }
+    c >= 0x3000
+        && matches!(c,
+            0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0xAC00..=0xD7AF
+            | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3134F)
 }
 
 /// Length of a text as a Chinese reader counts it: every CJK character counts one, and every
 /// run of other letters or digits (an English word, a number) counts one.
 pub fn count_chars(text: &str) -> usize {
+    let b = text.as_bytes();
     let mut n = 0;
     let mut in_word = false;
-    for c in text.chars() {
+    let mut i = 0;
+    // UTF-8 decoded by hand: the text is valid, and a Chinese text is mostly three-byte
+    // characters, which this keeps to a few instructions each.
+    let cont = |k: usize| u32::from(b.get(k).copied().unwrap_or(0x80) & 0x3F);
+    while i < b.len() {
+        let lead = b[i];
+        if lead < 0x80 {
+            // Most of a Chinese text's ASCII is punctuation, digits and spaces.
+            if lead.is_ascii_alphanumeric() {
+                n += usize::from(!in_word);
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+            i += 1;
+            continue;
+        }
+        let (cp, len) = if lead < 0xE0 {
+            ((u32::from(lead & 0x1F) << 6) | cont(i + 1), 2)
+        } else if lead < 0xF0 {
+            (
+                (u32::from(lead & 0x0F) << 12) | (cont(i + 1) << 6) | cont(i + 2),
+                3,
+            )
+        } else {
+            (
+                (u32::from(lead & 0x07) << 18)
+                    | (cont(i + 1) << 12)
+                    | (cont(i + 2) << 6)
+                    | cont(i + 3),
+                4,
+            )
+        };
+        i += len;
+        let c = char::from_u32(cp).unwrap_or(' ');
         if is_cjk(c) {
             n += 1;
             in_word = false;
         } else if c.is_alphanumeric() {
-            if !in_word {
-                n += 1;
-                in_word = true;
-            }
+            n += usize::from(!in_word);
+            in_word = true;
         } else {
             in_word = false;
         }
@@ -170,18 +209,35 @@ pub fn heading_id(text: &str) -> String {
 /// are encoded (`#` and `?` too, so a name can never cut a URL short), so `articles/民法典/`
 /// becomes `articles/%E6%B0%91…/`.
 pub fn encode_path(path: &str) -> String {
-    const KEEP: &[u8] = b"/-._~:@!$&'()*+,;=";
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
-        if b.is_ascii_alphanumeric() || KEEP.contains(&b) {
-            out.push(b as char);
+    // Bytes kept as they are: ASCII letters, digits and the characters below.
+    const KEEP: [bool; 256] = {
+        let mut keep = [false; 256];
+        let mut b = 0;
+        while b < 128 {
+            keep[b] = (b as u8).is_ascii_alphanumeric();
+            b += 1;
+        }
+        let extra = b"/-._~:@!$&'()*+,;=";
+        let mut k = 0;
+        while k < extra.len() {
+            keep[extra[k] as usize] = true;
+            k += 1;
+        }
+        keep
+    };
+    if path.bytes().all(|b| KEEP[b as usize]) {
+        return path.to_string();
+    }
+    let mut out = Vec::with_capacity(path.len() * 3);
+    for b in path.bytes() {
+        if KEEP[b as usize] {
+            out.push(b);
         } else {
-            out.push('%');
-            out.push(char::from(HEX[(b >> 4) as usize]));
-            out.push(char::from(HEX[(b & 15) as usize]));
+            out.extend_from_slice(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
         }
     }
-    out
+    // Only ASCII was written.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -245,6 +301,43 @@ mod tests {
         assert_eq!(escape_html(""), "");
         assert_eq!(escape_html("纯中文"), "纯中文");
         assert_eq!(escape_html("\"a\""), "&quot;a&quot;");
+    }
+
+    #[test]
+    fn cjk_ranges() {
+        for c in (0u32..0x11_0000).filter_map(char::from_u32) {
+            let expected = matches!(c as u32,
+                0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+                | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3134F);
+            assert_eq!(is_cjk(c), expected, "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn counts_like_a_char_by_char_count() {
+        let plain = |t: &str| {
+            let (mut n, mut in_word) = (0, false);
+            for c in t.chars() {
+                if is_cjk(c) {
+                    n += 1;
+                    in_word = false;
+                } else if c.is_alphanumeric() {
+                    n += usize::from(!in_word);
+                    in_word = true;
+                } else {
+                    in_word = false;
+                }
+            }
+            n
+        };
+        let sample =
+            "《民法典》第1043条：家庭应当树立优良家风。Civil Code 2020 é ñ ß Ω 한국어 😀 𠀀𠀁 ½ ①";
+        assert_eq!(count_chars(sample), plain(sample));
+        let every: String = (0u32..0x11_0000)
+            .step_by(7)
+            .filter_map(char::from_u32)
+            .collect();
+        assert_eq!(count_chars(&every), plain(&every));
     }
 
     #[test]

@@ -338,7 +338,7 @@ fn load(root: &Path, rels: Vec<String>) -> Result<Vec<(String, Loaded)>, ReadErr
 /// Decode a text file: UTF-8 only (with a located error otherwise), BOM stripped, CRLF → LF.
 /// A non-UTF-8 file is an error; invisible control characters are removed with a warning.
 pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<(TextFile, Option<Diagnostic>), Diagnostic> {
-    let text = match String::from_utf8(bytes) {
+    let mut text = match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
             let pos = e.utf8_error().valid_up_to();
@@ -359,15 +359,15 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<(TextFile, Option<Diagnostic>
                 .with_hint(gbk_hint));
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut text = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_string()
-    };
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n").replace('\r', "\n");
+    }
     // Invisible control characters (Word pastes vertical tabs) break XML feeds: drop them.
     let is_bad = |c: char| c.is_control() && c != '\n' && c != '\t';
-    let warning = text.find(is_bad).map(|pos| {
+    let warning = first_control(&text).map(|pos| {
         let (line, col) = crate::diag::line_col(&text, pos);
         Diagnostic::warning("文件里有看不见的控制字符，已经删掉")
             .in_file(rel)
@@ -386,9 +386,43 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<(TextFile, Option<Diagnostic>
     ))
 }
 
+/// Byte offset of the first control character other than line feed and tab (Unicode
+/// category Cc: U+0000–U+001F, U+007F–U+009F; the last are C2 80 – C2 9F in UTF-8).
+fn first_control(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let suspect = |c: u8| (c < 0x20 && c != b'\n' && c != b'\t') | (c == 0x7F) | (c == 0xC2);
+    // Whole blocks at a time (the compiler turns the fold into vector code); a block with a
+    // suspect byte is looked at closely.
+    for (k, block) in b.chunks(64).enumerate() {
+        if !block.iter().fold(false, |acc, &c| acc | suspect(c)) {
+            continue;
+        }
+        for (j, &c) in block.iter().enumerate() {
+            let i = k * 64 + j;
+            let control = match c {
+                0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+                _ => suspect(c),
+            };
+            if control {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_found_like_char_is_control() {
+        for c in (0u32..0x3000).filter_map(char::from_u32) {
+            let s = format!("法{c}x");
+            let expected = (c.is_control() && c != '\n' && c != '\t').then_some("法".len());
+            assert_eq!(first_control(&s), expected, "U+{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn decodes_and_normalises() {

@@ -265,7 +265,7 @@ impl<'a> CiteHook<'a> {
         // Copy plain text in runs up to the next 《 or 第 (the only places a citation starts).
         let mut plain_from = 0;
         while i < text.len() {
-            let Some(off) = text[i..].find(['《', '第', '本']) else {
+            let Some(off) = next_start(&text[i..]) else {
                 break;
             };
             i += off;
@@ -371,11 +371,30 @@ impl<'a> CiteHook<'a> {
     }
 }
 
-impl TextHook for CiteHook<'_> {
-    fn transform(&self, text: &str, line: usize, col: usize) -> Option<String> {
-        if !text.contains('第') && !text.contains('《') {
-            return None;
+/// Byte offset of the first 《, 第 or 本 in `s`: the characters a citation or a reference
+/// like 本法第三条 starts with. All three end in a byte that is rare in Chinese text (0x8A
+/// or 0xAC), which memchr finds many bytes at a time; each find is then checked.
+fn next_start(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(k) = memchr::memchr2(0x8A, 0xAC, &b[from..]) {
+        let end = from + k + 1;
+        if end >= 3 {
+            let c = &b[end - 3..end];
+            if c == "《".as_bytes() || c == "第".as_bytes() || c == "本".as_bytes() {
+                return Some(end - 3);
+            }
         }
+        from = end;
+    }
+    None
+}
+
+impl TextHook for CiteHook<'_> {
+    fn transform(&self, text: &str, at: &dyn Fn() -> (usize, usize)) -> Option<String> {
+        // Every citation has a 第 (an article number) or a 《 (a law's name).
+        next_start(text)?;
+        let (line, col) = at();
         self.scan(text, line, col, None)
     }
 
@@ -414,9 +433,26 @@ mod tests {
         let lib = lib();
         let cfg = cfg();
         let hook = CiteHook::new(&lib, &cfg, "content/a.md", text);
-        let html = hook.transform(text, 1, 1);
+        let html = hook.transform(text, &|| (1, 1));
         let (c, d) = hook.finish();
         (html, c, d)
+    }
+
+    #[test]
+    fn finds_where_citations_can_start() {
+        assert_eq!(next_start("依照《民法典》"), Some("依照".len()));
+        assert_eq!(next_start("见第三条"), Some("见".len()));
+        assert_eq!(next_start("本法"), Some(0));
+        // 0xAC and 0x8A inside other characters are not matches.
+        assert_eq!(next_start("欢迎访问"), None);
+        assert_eq!(next_start("abc"), None);
+        assert_eq!(next_start(""), None);
+        let all: String = (0x4E00u32..0x9FFF)
+            .filter_map(char::from_u32)
+            .filter(|c| !"第本".contains(*c))
+            .collect();
+        assert_eq!(next_start(&all), None);
+        assert_eq!(next_start(&format!("{all}第")), Some(all.len()));
     }
 
     #[test]
