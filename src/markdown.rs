@@ -334,11 +334,10 @@ impl<'a> Pass<'_, 'a> {
                 if self.link_stack.is_empty()
                     && self.heading.is_none()
                     && let Some(hook) = self.hook
+                    && let Some(html) = hook.transform(&t, &|| self.pos(offset))
                 {
-                    if let Some(html) = hook.transform(&t, &|| self.pos(offset)) {
-                        self.emit(Event::InlineHtml(html.into()));
-                        return;
-                    }
+                    self.emit(Event::InlineHtml(html.into()));
+                    return;
                 }
                 self.emit(Event::Text(t));
             }
