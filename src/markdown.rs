@@ -149,14 +149,17 @@ pub fn render(
     hook: Option<&dyn TextHook>,
 ) -> (Rendered, Vec<Diagnostic>) {
     let cleaned;
-    let body = if src.body.contains([TOKEN_OPEN, TOKEN_CLOSE]) {
+    // Both token characters start with the byte 0xEE (private use area), rare in text.
+    let body = if memchr::memchr(0xEE, src.body.as_bytes()).is_some()
+        && src.body.contains([TOKEN_OPEN, TOKEN_CLOSE])
+    {
         cleaned = src.body.replace([TOKEN_OPEN, TOKEN_CLOSE], "\u{FFFD}");
         cleaned.as_str()
     } else {
         src.body
     };
     let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(src.file_text.match_indices('\n').map(|(i, _)| i + 1))
+        .chain(memchr::memchr_iter(b'\n', src.file_text.as_bytes()).map(|i| i + 1))
         .collect();
     let mut pass = Pass {
         src,

@@ -158,14 +158,8 @@ fn penalty_bits(dark: &[bool], w: usize) -> u32 {
 /// [`penalty`] of a symbol given as `w` rows, bit `x` of row `y` = module (x, y).
 fn penalty_rows(rows: &[u64], w: usize) -> u32 {
     let mut cols = [0u64; 64];
-    for (y, &row) in rows.iter().enumerate() {
-        let mut bits = row;
-        while bits != 0 {
-            let x = bits.trailing_zeros() as usize;
-            cols[x] |= 1 << y;
-            bits &= bits - 1;
-        }
-    }
+    cols[..w].copy_from_slice(rows);
+    transpose(&mut cols);
     let cols = &cols[..w];
     let full = u64::MAX >> (64 - w);
     let mut score = 0;
@@ -183,6 +177,25 @@ fn penalty_rows(rows: &[u64], w: usize) -> u32 {
     score + (percent.abs_diff(50) / 5) as u32 * 10
 }
 
+/// Transpose a 64 × 64 bit matrix (bit `c` of `m[r]` ↔ bit `r` of `m[c]`) by swapping
+/// ever smaller blocks across the diagonal: 32 × 32, then 16 × 16, … (Hacker's Delight
+/// §7.3), six rounds of 32 word operations instead of one step per bit.
+fn transpose(m: &mut [u64; 64]) {
+    let mut j = 32;
+    let mut mask: u64 = 0x0000_0000_FFFF_FFFF;
+    while j != 0 {
+        let mut k = 0;
+        while k < 64 {
+            let t = ((m[k] >> j) ^ m[k + j]) & mask;
+            m[k] ^= t << j;
+            m[k + j] ^= t;
+            k = (k + j + 1) & !j;
+        }
+        j >>= 1;
+        mask ^= mask << j;
+    }
+}
+
 /// N1 and N3 of one line of `w` modules, bit `i` = module `i`.
 fn line_penalty_bits(line: u64, w: usize) -> u32 {
     let full = u64::MAX >> (64 - w);
@@ -193,28 +206,21 @@ fn line_penalty_bits(line: u64, w: usize) -> u32 {
     let five = same & (same << 1) & (same << 2) & (same << 3);
     let six = five & (same << 4);
     let mut score = 3 * five.count_ones() - 2 * six.count_ones();
-    // N3 on the line with four light modules added at each end.
+    // N3 on the line with four light modules added at each end. Bit i of `core`: the
+    // finder-like 1011101 starts at module i. Such patterns are rare, so the counting is
+    // skipped on most lines.
     let wide = w + 8;
     let dark = u128::from(line) << 4;
     let light = !dark & (u128::MAX >> (128 - wide));
-    let starts = u128::MAX >> (128 - (wide - 10));
-    let mut before = starts; // 0000 1011101
-    let mut after = starts; // 1011101 0000
-    for k in 0..11 {
-        let b = if [4, 6, 7, 8, 10].contains(&k) {
-            dark
-        } else {
-            light
-        };
-        before &= b >> k;
-        let a = if [0, 2, 3, 4, 6].contains(&k) {
-            dark
-        } else {
-            light
-        };
-        after &= a >> k;
+    let core =
+        dark & (light >> 1) & (dark >> 2) & (dark >> 3) & (dark >> 4) & (light >> 5) & (dark >> 6);
+    if core != 0 {
+        // Bit i: modules i to i + 3 are light.
+        let light4 = light & (light >> 1) & (light >> 2) & (light >> 3);
+        let before = core & (light4 << 4);
+        let after = core & (light4 >> 7);
+        score += 40 * (before.count_ones() + after.count_ones());
     }
-    score += 40 * (before.count_ones() + after.count_ones());
     score
 }
 
@@ -398,6 +404,27 @@ mod tests {
                 let (dark, width) = encode(url.as_bytes()).unwrap();
                 assert_eq!(width, w);
                 assert_eq!(dark, best_mask_plain(&canvas, w), "{url}");
+            }
+        }
+    }
+
+    #[test]
+    fn transposes_bit_matrices() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..50 {
+            let mut m = [0u64; 64];
+            for row in &mut m {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *row = state;
+            }
+            let mut t = m;
+            transpose(&mut t);
+            for (r, row) in m.iter().enumerate() {
+                for (c, col) in t.iter().enumerate() {
+                    assert_eq!(row >> c & 1, col >> r & 1);
+                }
             }
         }
     }

@@ -322,7 +322,11 @@ pub fn substitute(body: &Rendered, resolved: &[Resolved]) -> String {
         }
         let mut out = String::with_capacity(body.html.len() + body.links.len() * 40);
         let mut rest = body.html.as_str();
-        while let Some(i) = rest.find(TOKEN_OPEN) {
+        // memmem looks for the token's rarest byte; `str::find` would stop at every 0x80, the
+        // last byte of the token and of many Chinese characters.
+        let open = memchr::memmem::Finder::new(TOKEN_OPEN.encode_utf8(&mut [0; 4]).as_bytes())
+            .into_owned();
+        while let Some(i) = open.find(rest.as_bytes()) {
             out.push_str(&rest[..i]);
             let after = &rest[i + TOKEN_OPEN.len_utf8()..];
             let Some(j) = after.find(TOKEN_CLOSE) else {
