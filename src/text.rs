@@ -268,6 +268,13 @@ pub fn decode_percent(s: &str) -> String {
 /// Escape text for HTML element content and attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16);
+    // Writing to a String never fails.
+    let _ = escape_html_into(&mut out, s);
+    out
+}
+
+/// [`escape_html`] written straight to `out` (a template's output), with no copy made.
+pub fn escape_html_into<W: std::fmt::Write + ?Sized>(out: &mut W, s: &str) -> std::fmt::Result {
     let mut plain = 0;
     // The characters to escape are ASCII, so runs of other bytes (most of a Chinese text)
     // are copied whole.
@@ -280,12 +287,11 @@ pub fn escape_html(s: &str) -> String {
             b'\'' => "&#39;",
             _ => continue,
         };
-        out.push_str(&s[plain..i]);
-        out.push_str(entity);
+        out.write_str(&s[plain..i])?;
+        out.write_str(entity)?;
         plain = i + 1;
     }
-    out.push_str(&s[plain..]);
-    out
+    out.write_str(&s[plain..])
 }
 
 #[cfg(test)]

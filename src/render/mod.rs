@@ -26,7 +26,7 @@ use crate::fingerprint;
 use crate::output::{Blob, Sink};
 use crate::site::Site;
 use cards::Cards;
-use context::{card_vm, page_vm, site_vm};
+use context::{page_vm, site_vm};
 use outputs::{Made, Outputs};
 use theme::Theme;
 
@@ -133,8 +133,7 @@ pub fn environment(site: &Site, theme: &Theme) -> Result<Environment<'static>, V
             && !value.is_undefined()
             && let Some(s) = value.as_str()
         {
-            return out
-                .write_str(&crate::text::escape_html(s))
+            return crate::text::escape_html_into(out, s)
                 .map_err(|_| minijinja::Error::new(ErrorKind::WriteFailure, "写入失败"));
         }
         minijinja::escape_formatter(out, state, value)
@@ -247,7 +246,7 @@ pub fn render(
     let out = Outputs::new(&env, theme, sink, &memo.outputs, keep);
     clock.done("  cards");
 
-    let mut made = content_pages(&out, site, extra, &cards.fps, global, &site_value);
+    let mut made = content_pages(&out, site, extra, &cards, global, &site_value);
     clock.done("  content pages");
     made.extend(calendar_files(&out, site, &cards.fps, global));
     clock.done("  calendars");
@@ -285,10 +284,11 @@ fn content_pages(
     out: &Outputs<'_>,
     site: &Site,
     extra: Option<&dyn ExtraPages>,
-    cards: &[u64],
+    all_cards: &Cards,
     global: u64,
     site_value: &Value,
 ) -> Vec<Made> {
+    let cards = &all_cards.fps;
     // Other steps' pages (the statute library) go first, in the same parallel pass: a law
     // page takes as long as hundreds of articles, and started last it would keep one core
     // busy after the other is done.
@@ -324,10 +324,13 @@ fn content_pages(
                 Kind::Page => "page.html",
             };
             let fp = page_fp(site, i, cards, global);
+            // Made once for the page and its print view.
+            let vm = std::cell::OnceCell::new();
+            let vm = || vm.get_or_init(|| page_vm(site, i, (*all_cards.vms[i]).clone()));
             let page = out.render(template, &html_path(&p.path), Some(fp), &|| {
                 context! {
                     site => site_value.clone(),
-                    page => Value::from(Serde(page_vm(site, i, card_vm(site, i)))),
+                    page => Value::from(Serde(vm())),
                     nav_active => nav_active(site, &p.path),
                     current_path => p.path.clone(),
                 }
@@ -342,7 +345,7 @@ fn content_pages(
             let print = print_template.and_then(|t| {
                 let path = format!("{}print/index.html", p.path);
                 out.render(t, &path, Some(fingerprint::combine(&[fp, 7])), &|| {
-                    let mut vm = page_vm(site, i, card_vm(site, i));
+                    let mut vm = vm().clone();
                     vm.qr_svg = crate::qr::qr_svg(
                         &vm.card.permalink,
                         &format!("“{}”的网址二维码", p.title),
