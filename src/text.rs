@@ -27,11 +27,7 @@ pub fn count_chars(text: &str) -> usize {
     let mut n = 0;
     let mut in_word = false;
     let mut i = 0;
-    // UTF-8 decoded by hand: the text is valid, and a Chinese text is mostly three-byte
-    // characters, which this keeps to a few instructions each.
-    let cont = |k: usize| u32::from(b.get(k).copied().unwrap_or(0x80) & 0x3F);
-    while i < b.len() {
-        let lead = b[i];
+    while let Some(&lead) = b.get(i) {
         if lead < 0x80 {
             // Most of a Chinese text's ASCII is punctuation, digits and spaces.
             if lead.is_ascii_alphanumeric() {
@@ -41,34 +37,26 @@ pub fn count_chars(text: &str) -> usize {
                 in_word = false;
             }
             i += 1;
-            continue;
-        }
-        let (cp, len) = if lead < 0xE0 {
-            ((u32::from(lead & 0x1F) << 6) | cont(i + 1), 2)
-        } else if lead < 0xF0 {
-            (
-                (u32::from(lead & 0x0F) << 12) | (cont(i + 1) << 6) | cont(i + 2),
-                3,
-            )
-        } else {
-            (
-                (u32::from(lead & 0x07) << 18)
-                    | (cont(i + 1) << 12)
-                    | (cont(i + 2) << 6)
-                    | cont(i + 3),
-                4,
-            )
-        };
-        i += len;
-        let c = char::from_u32(cp).unwrap_or(' ');
-        if is_cjk(c) {
+        } else if (0xE5..=0xE9).contains(&lead) {
+            // U+5000–U+9FFF, all Han: most characters of a Chinese text, counted without
+            // decoding them.
             n += 1;
             in_word = false;
-        } else if c.is_alphanumeric() {
-            n += usize::from(!in_word);
-            in_word = true;
+            i += 3;
         } else {
-            in_word = false;
+            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                break;
+            };
+            if is_cjk(c) {
+                n += 1;
+                in_word = false;
+            } else if c.is_alphanumeric() {
+                n += usize::from(!in_word);
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+            i += c.len_utf8();
         }
     }
     n

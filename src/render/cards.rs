@@ -6,9 +6,7 @@
 use minijinja::value::{Serde, Value};
 use rayon::prelude::*;
 
-use std::sync::Arc;
-
-use super::context::{CardVm, card_vm};
+use super::context::card_vm;
 use crate::fingerprint::{self, FastMap, FastSet};
 use crate::site::Site;
 
@@ -17,7 +15,6 @@ pub(super) struct Card {
     input: u64,
     content: u64,
     value: Value,
-    vm: Arc<CardVm>,
 }
 
 /// Fingerprint of the card of page `i`: its file, and what the link step decided about it.
@@ -49,12 +46,10 @@ pub(super) struct Cards {
     /// Fingerprint of each card's inputs.
     inputs: Vec<u64>,
     /// Cards made in this build (the others were reused).
-    fresh: Vec<Option<(u64, Value, Arc<CardVm>)>>,
+    fresh: Vec<Option<(u64, Value)>>,
     /// Fingerprint of what each card shows.
     pub fps: Vec<u64>,
     pub values: Vec<Value>,
-    /// The cards themselves (a page's own view model starts from its card).
-    pub vms: Vec<Arc<CardVm>>,
     /// What a tag page shows of each page: title, kind and date.
     pub compact: Vec<u64>,
 }
@@ -63,7 +58,7 @@ impl Cards {
     /// The cards of `site`, reusing those in `old` whose inputs are unchanged.
     pub fn new(site: &Site, old: &FastMap<String, Card>, keep: bool) -> Cards {
         // One parallel pass: (input, shown, value, made in this build).
-        type One = (u64, u64, Value, Arc<CardVm>, bool);
+        type One = (u64, u64, Value, bool);
         let all: Vec<One> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| {
@@ -71,7 +66,7 @@ impl Cards {
                 if let Some(c) = old.get(&site.pages[i].source)
                     && c.input == input
                 {
-                    return (input, c.content, c.value.clone(), c.vm.clone(), false);
+                    return (input, c.content, c.value.clone(), false);
                 }
                 let vm = card_vm(site, i);
                 // Only rebuilds compare cards by what they show.
@@ -80,8 +75,7 @@ impl Cards {
                 } else {
                     input
                 };
-                let value = Value::from(Serde(&vm));
-                (input, content, value, Arc::new(vm), true)
+                (input, content, Value::from(Serde(vm)), true)
             })
             .collect();
         let mut cards = Cards {
@@ -89,17 +83,13 @@ impl Cards {
             fresh: Vec::with_capacity(all.len()),
             fps: Vec::with_capacity(all.len()),
             values: Vec::with_capacity(all.len()),
-            vms: Vec::with_capacity(all.len()),
             compact: Vec::new(),
         };
-        for (input, content, value, vm, made) in all {
+        for (input, content, value, made) in all {
             cards.inputs.push(input);
-            cards
-                .fresh
-                .push(made.then(|| (content, value.clone(), vm.clone())));
+            cards.fresh.push(made.then(|| (content, value.clone())));
             cards.fps.push(content);
             cards.values.push(value);
-            cards.vms.push(vm);
         }
         // What a tag page shows of each page: title, kind and date.
         cards.compact = site
@@ -120,14 +110,13 @@ impl Cards {
     /// Keep the cards made in this build for the next one; drop those of pages that are gone.
     pub fn remember(self, site: &Site, memo: &mut FastMap<String, Card>, keep: bool) {
         for (i, f) in self.fresh.into_iter().enumerate().filter(|_| keep) {
-            if let Some((content, value, vm)) = f {
+            if let Some((content, value)) = f {
                 memo.insert(
                     site.pages[i].source.clone(),
                     Card {
                         input: self.inputs[i],
                         content,
                         value,
-                        vm,
                     },
                 );
             }

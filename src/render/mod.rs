@@ -26,7 +26,7 @@ use crate::fingerprint;
 use crate::output::{Blob, Sink};
 use crate::site::Site;
 use cards::Cards;
-use context::{page_vm, site_vm};
+use context::{card_vm, page_vm, site_vm};
 use outputs::{Made, Outputs};
 use theme::Theme;
 
@@ -246,7 +246,7 @@ pub fn render(
     let out = Outputs::new(&env, theme, sink, &memo.outputs, keep);
     clock.done("  cards");
 
-    let mut made = content_pages(&out, site, extra, &cards, global, &site_value);
+    let mut made = content_pages(&out, site, extra, &cards.fps, global, &site_value);
     clock.done("  content pages");
     made.extend(calendar_files(&out, site, &cards.fps, global));
     clock.done("  calendars");
@@ -284,11 +284,10 @@ fn content_pages(
     out: &Outputs<'_>,
     site: &Site,
     extra: Option<&dyn ExtraPages>,
-    all_cards: &Cards,
+    cards: &[u64],
     global: u64,
     site_value: &Value,
 ) -> Vec<Made> {
-    let cards = &all_cards.fps;
     // Other steps' pages (the statute library) go first, in the same parallel pass: a law
     // page takes as long as hundreds of articles, and started last it would keep one core
     // busy after the other is done.
@@ -326,7 +325,7 @@ fn content_pages(
             let fp = page_fp(site, i, cards, global);
             // Made once for the page and its print view.
             let vm = std::cell::OnceCell::new();
-            let vm = || vm.get_or_init(|| page_vm(site, i, (*all_cards.vms[i]).clone()));
+            let vm = || vm.get_or_init(|| page_vm(site, i, card_vm(site, i)));
             let page = out.render(template, &html_path(&p.path), Some(fp), &|| {
                 context! {
                     site => site_value.clone(),
