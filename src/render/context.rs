@@ -10,7 +10,7 @@ use crate::content::dates::{format_date_zh, format_time, iso_date, rfc3339, week
 use crate::content::page::{EventState, Page};
 use crate::markdown::TocEntry;
 use crate::site::{EventStatus, Site};
-use crate::text::reading_minutes;
+use crate::text::{escape_html, reading_minutes};
 
 /// `site` in every template.
 #[derive(Debug, Clone, Serialize)]
@@ -169,6 +169,9 @@ pub struct PageVm {
     /// Body HTML (print it with `|safe`).
     pub content: String,
     pub toc: Vec<TocEntry>,
+    /// The table of contents as nested `<ol>` lists, ready to print (like Hugo's
+    /// `.TableOfContents`); empty when the page has no headings.
+    pub toc_html: String,
     /// Source file, relative to the site root.
     pub source: String,
     /// Column (栏目) the page belongs to.
@@ -225,10 +228,11 @@ impl Serialize for CardVm {
 
 impl Serialize for PageVm {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("PageVm", CardVm::FIELDS + 8)?;
+        let mut st = s.serialize_struct("PageVm", CardVm::FIELDS + 9)?;
         self.card.serialize_fields(&mut st)?;
         st.serialize_field("content", &self.content)?;
         st.serialize_field("toc", &self.toc)?;
+        st.serialize_field("toc_html", &self.toc_html)?;
         st.serialize_field("source", &self.source)?;
         st.serialize_field("column", &self.column)?;
         st.serialize_field("jsonld", &self.jsonld)?;
@@ -533,6 +537,7 @@ pub fn page_vm(site: &Site, i: usize, card: CardVm) -> PageVm {
     PageVm {
         content: site.html[i].to_string(),
         toc: p.body.toc.clone(),
+        toc_html: toc_html(&p.body.toc),
         source: p.source.clone(),
         column: column_of(site, i),
         jsonld,
@@ -541,6 +546,31 @@ pub fn page_vm(site: &Site, i: usize, card: CardVm) -> PageVm {
         qr_svg: None,
         card,
     }
+}
+
+/// The table of contents as HTML: an `<ol>` per level, each entry linking to its heading
+/// (the markup of the `toc` macro in the default theme's macros.html).
+pub fn toc_html(entries: &[TocEntry]) -> String {
+    fn list(out: &mut String, entries: &[TocEntry]) {
+        out.push_str("<ol>\n");
+        for e in entries {
+            out.push_str("  <li><a href=\"#");
+            out.push_str(&escape_html(&e.id));
+            out.push_str("\">");
+            out.push_str(&escape_html(&e.title));
+            out.push_str("</a>");
+            if !e.children.is_empty() {
+                list(out, &e.children);
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ol>\n");
+    }
+    let mut out = String::new();
+    if !entries.is_empty() {
+        list(&mut out, entries);
+    }
+    out
 }
 
 /// Where an event's iCalendar file goes: `events/a/` → `events/a/a.ics`.
@@ -667,7 +697,7 @@ pub fn pager_window(current: usize, total: usize) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::pager_window;
+    use super::{TocEntry, pager_window, toc_html};
 
     #[test]
     fn pager_shows_ends_and_neighbours() {
@@ -675,5 +705,24 @@ mod tests {
         assert_eq!(pager_window(1, 3), vec![1, 2, 3]);
         assert_eq!(pager_window(1, 1), vec![1]);
         assert_eq!(pager_window(4, 6), vec![1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn toc_html_nests_lists_and_escapes() {
+        let e = |id: &str, title: &str, children| TocEntry {
+            level: 2,
+            id: id.into(),
+            title: title.into(),
+            children,
+        };
+        let toc = vec![
+            e("一", "婚姻 & 家庭", vec![e("二", "<彩礼>", vec![])]),
+            e("三", "继承", vec![]),
+        ];
+        assert_eq!(
+            toc_html(&toc),
+            "<ol>\n  <li><a href=\"#一\">婚姻 &amp; 家庭</a><ol>\n  <li><a href=\"#二\">&lt;彩礼&gt;</a></li>\n</ol>\n</li>\n  <li><a href=\"#三\">继承</a></li>\n</ol>\n"
+        );
+        assert_eq!(toc_html(&[]), "");
     }
 }
