@@ -29,25 +29,23 @@ fn encode(data: &[u8]) -> Option<(Vec<bool>, usize)> {
     let bits = bits::encode_auto(data, EcLevel::Q).ok()?;
     let version = bits.version();
     let (codewords, ec) = ec::construct_codewords(&bits.into_bytes(), version, EcLevel::Q).ok()?;
-    let mut canvas = Canvas::new(version, EcLevel::Q);
-    canvas.draw_all_functional_patterns();
-    canvas.draw_data(&codewords, &ec);
     let width = usize::try_from(version.width()).ok()?;
     if width > 64 {
+        let mut canvas = Canvas::new(version, EcLevel::Q);
+        canvas.draw_all_functional_patterns();
+        canvas.draw_data(&codewords, &ec);
         return Some((best_mask_plain(&canvas, width), width));
     }
     let tables = mask_tables(version, width)?;
-    // The data modules, unmasked, a row per `u64`.
+    // The data modules, unmasked, a row per `u64`: the bits of the data and then the error
+    // correction codewords, most significant first, in the standard's placement order.
     let mut data_rows = [0u64; 64];
-    for (y, row) in data_rows.iter_mut().enumerate().take(width) {
-        for x in 0..width {
-            if matches!(
-                canvas.get(x as i16, y as i16),
-                Module::Unmasked(qrcode::Color::Dark)
-            ) {
-                *row |= 1 << x;
-            }
-        }
+    let bits = codewords
+        .iter()
+        .chain(&ec)
+        .flat_map(|&b| (0..8).rev().map(move |j| u64::from(b >> j & 1)));
+    for (&(x, y), bit) in tables.order.iter().zip(bits) {
+        data_rows[usize::from(y)] |= bit << x;
     }
     let masked = |m: usize| -> [u64; 64] {
         let mut rows = [0u64; 64];
@@ -72,6 +70,9 @@ fn encode(data: &[u8]) -> Option<(Vec<bool>, usize)> {
 struct MaskTables {
     flip: [[u64; 64]; 8],
     fixed: [[u64; 64]; 8],
+    /// The data modules (x, y) in the order codeword bits are placed in: two columns at a
+    /// time from the right, upwards then downwards, skipping the timing column.
+    order: Vec<(u8, u8)>,
 }
 
 /// The [`MaskTables`] of `version` (at most 64 modules wide), made once per process from
@@ -87,6 +88,9 @@ fn mask_tables(version: qrcode::Version, width: usize) -> Option<std::sync::Arc<
     let mut tables = MaskTables {
         flip: [[0; 64]; 8],
         fixed: [[0; 64]; 8],
+        order: placement_order(width)
+            .filter(|&(x, y)| functional.get(i16::from(x), i16::from(y)) == Module::Empty)
+            .collect(),
     };
     for (m, &mask) in MASKS.iter().enumerate() {
         let mut masked = functional.clone();
@@ -108,6 +112,29 @@ fn mask_tables(version: qrcode::Version, width: usize) -> Option<std::sync::Arc<
     let tables = Arc::new(tables);
     TABLES.lock().ok()?.push((version, tables.clone()));
     Some(tables)
+}
+
+/// Every module of a symbol `width` wide in the order of ISO/IEC 18004 §7.7.3: pairs of
+/// columns from the right, the right module of a pair first, going up the first pair, down
+/// the next, and so on; column 6 (the vertical timing pattern) is skipped.
+fn placement_order(width: usize) -> impl Iterator<Item = (u8, u8)> {
+    let w = width as i32;
+    let mut pairs = Vec::new();
+    let mut right = w - 1;
+    while right > 0 {
+        if right == 6 {
+            right -= 1;
+        }
+        pairs.push(right);
+        right -= 2;
+    }
+    pairs.into_iter().enumerate().flat_map(move |(k, right)| {
+        let upwards = k % 2 == 0;
+        (0..w).flat_map(move |step| {
+            let y = if upwards { w - 1 - step } else { step };
+            [right, right - 1].map(|x| (x as u8, y as u8))
+        })
+    })
 }
 
 /// The best-masked modules of `canvas` (data drawn, not masked), trying each mask on a
