@@ -1,6 +1,6 @@
 //! Phase timings for people measuring pufa: with `PUFA_TIMINGS=1` in the environment, each
-//! step of a build prints how long it took to stderr. Off by default; costs one check of a
-//! flag per phase.
+//! step of a build prints how long it took, and the memory in use after it, to stderr.
+//! Off by default; costs one check of a flag per phase.
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -23,14 +23,23 @@ impl Phase {
         }
     }
 
-    /// Print `name` with the time since the last call (or [`Phase::start`]).
+    /// Print `name` with the time since the last call (or [`Phase::start`]) and the
+    /// process's resident memory now (Linux).
     pub fn done(&mut self, name: &str) {
         if enabled() {
             eprintln!(
-                "[timings] {name:<24} {:>7.1} ms",
-                self.started.elapsed().as_secs_f64() * 1000.0
+                "[timings] {name:<24} {:>7.1} ms {:>6} MiB",
+                self.started.elapsed().as_secs_f64() * 1000.0,
+                resident_mib().map_or_else(|| "?".to_string(), |m| m.to_string()),
             );
         }
         self.started = Instant::now();
     }
+}
+
+/// Resident memory of this process in MiB, from /proc/self/statm (Linux only).
+fn resident_mib() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096 / 1_048_576)
 }

@@ -10,7 +10,7 @@ use crate::content::source::{SOURCE_DIRS, SiteSources, read_site};
 use crate::output::{Staging, check_replaceable, remove_stale_staging};
 use crate::serve::watch::Watcher;
 use crate::serve::{absolute_root, watch_loop};
-use crate::site::{Memo, Now, Settings};
+use crate::site::{Memo, Now};
 
 pub fn run(root: &Path, args: &BuildArgs) -> u8 {
     let settings = match settings(&args.common) {
@@ -62,17 +62,15 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
     } else {
         Memo::default()
     };
-    let status = build_once(
-        &root,
-        &sources,
-        &settings,
-        &dest,
-        args.common.verbose,
-        &mut memo,
-    );
     let Some(watcher) = watcher else {
-        return status;
+        // A one-off build hands the sources over, so their text is freed early.
+        return build_once(&root, &dest, args.common.verbose, |sink| {
+            crate::site::build_owned(sources, &settings, sink)
+        });
     };
+    let status = build_once(&root, &dest, args.common.verbose, |sink| {
+        crate::site::build_with(&sources, &settings, sink, &mut memo)
+    });
     if status == EXIT_USAGE {
         return status;
     }
@@ -89,14 +87,9 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
                 settings.now = Now::At(jiff::Timestamp::now());
             }
             eprintln!("检测到修改：{}", changed.join("，"));
-            build_once(
-                &root,
-                sources,
-                &settings,
-                &dest,
-                args.common.verbose,
-                &mut memo,
-            );
+            build_once(&root, &dest, args.common.verbose, |sink| {
+                crate::site::build_with(sources, &settings, sink, &mut memo)
+            });
         },
     );
     match result {
@@ -143,14 +136,12 @@ fn safe_destination(root: &Path, dest: &Path) -> Result<PathBuf, String> {
     Ok(out)
 }
 
-/// Build once and, if it succeeded, swap the result in.
+/// Build once (by `run`, given the staging sink) and, if it succeeded, swap the result in.
 fn build_once(
     root: &Path,
-    sources: &SiteSources,
-    settings: &Settings,
     dest: &Path,
     verbose: bool,
-    memo: &mut Memo,
+    run: impl FnOnce(&Staging) -> crate::site::Build,
 ) -> u8 {
     let started = Instant::now();
     // Show the output folder relative to the site when it is inside it.
@@ -165,7 +156,7 @@ fn build_once(
             return EXIT_USAGE;
         }
     };
-    let build = crate::site::build_with(sources, settings, &staging, memo);
+    let build = run(&staging);
     let mut clock = crate::timings::Phase::start();
     report(&build.diagnostics, verbose);
     clock.done("report");
