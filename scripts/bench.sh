@@ -17,6 +17,11 @@
 #   TARGETS="disk memory"  where the output goes: `disk` = the site's public/ (what users
 #                   get), `memory` = a folder on /dev/shm (tmpfs), which takes the file
 #                   system's cost of creating ~16,000 files out of the figure (default both)
+#   MODES="fresh rebuild"  `fresh` = every run builds into an empty output folder (the
+#                   previous output is deleted before the run, untimed), so every file is
+#                   written; `rebuild` = every run builds into the previous run's output,
+#                   where pufa writes only the files whose bytes changed (none here)
+#                   (default both)
 #
 # Needs bash, python3 (3.9+) and GNU time at /usr/bin/time (Debian package `time`).
 set -euo pipefail
@@ -128,9 +133,22 @@ for n in "${pages[@]}"; do
       ;;
     *) die "TARGETS may contain disk and memory, not '$target'" ;;
   esac
+  for mode in ${MODES:-fresh rebuild}; do
+  case $mode in
+    fresh | rebuild) ;;
+    *) die "MODES may contain fresh and rebuild, not '$mode'" ;;
+  esac
+  if [[ $target == memory ]]; then
+    out_dir=/dev/shm/pufa-bench-out-$$-$n
+  else
+    out_dir=$site/public
+  fi
   walls=()
   rsss=()
   for ((run = 1; run <= runs; run++)); do
+    if [[ $mode == fresh ]]; then
+      rm -rf -- "$out_dir"
+    fi
     report=$logs/time-$n-$run.txt
     err=$logs/stderr-$n-$run.txt
     status=0
@@ -151,10 +169,11 @@ for n in "${pages[@]}"; do
       walls+=("$wall")
       rsss+=("$rss")
     fi
-    printf '%6d pages  %-7s %-20s wall %8.2f s   peak RSS %8.1f MiB\n' "$n" "$target" "$label" "$wall" "$rss"
+    printf '%6d pages  %-7s %-8s %-18s wall %8.2f s   peak RSS %8.1f MiB\n' "$n" "$target" "$mode" "$label" "$wall" "$rss"
   done
   wall=$(median "${walls[@]}")
   rss=$(median "${rsss[@]}")
-  printf '%6d pages  %-7s %-20s wall %8.2f s   peak RSS %8.1f MiB\n' "$n" "$target" "median of $((runs - 1))" "$wall" "$rss"
+  printf '%6d pages  %-7s %-8s %-18s wall %8.2f s   peak RSS %8.1f MiB\n' "$n" "$target" "$mode" "median of $((runs - 1))" "$wall" "$rss"
+  done
   done
 done
