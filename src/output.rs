@@ -21,6 +21,12 @@ pub type Blob = Arc<[u8]>;
 pub trait Sink: Sync {
     /// Store the file at `path` (relative to the output root, `/`-separated).
     fn put(&self, path: &str, bytes: Blob) -> io::Result<()>;
+
+    /// [`Sink::put`] for bytes nobody keeps: a sink that writes them out needs no shared
+    /// copy (the rendered pages of a build are over 100 MiB).
+    fn put_bytes(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        self.put(path, Arc::from(bytes))
+    }
 }
 
 /// Every file of a built site, by path relative to the output folder (`articles/a/index.html`).
@@ -88,6 +94,10 @@ pub struct NullSink;
 
 impl Sink for NullSink {
     fn put(&self, _path: &str, _bytes: Blob) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn put_bytes(&self, _path: &str, _bytes: Vec<u8>) -> io::Result<()> {
         Ok(())
     }
 }
@@ -347,8 +357,18 @@ impl Drop for Staging {
 
 impl Sink for Staging {
     fn put(&self, path: &str, bytes: Blob) -> io::Result<()> {
+        self.write(path, &bytes)
+    }
+
+    fn put_bytes(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        self.write(path, &bytes)
+    }
+}
+
+impl Staging {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         if self.update {
-            let unchanged = same_file(&self.dest.join(path), &bytes);
+            let unchanged = same_file(&self.dest.join(path), bytes);
             let mut made = lock(&self.made)?;
             made.all.insert(path.to_string());
             if unchanged {
@@ -372,7 +392,7 @@ impl Sink for Staging {
                 }
             }
         }
-        std::fs::write(full, &bytes)
+        std::fs::write(full, bytes)
     }
 }
 

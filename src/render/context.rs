@@ -166,8 +166,8 @@ pub struct CardVm {
 #[derive(Debug, Clone)]
 pub struct PageVm {
     pub card: CardVm,
-    /// Body HTML (print it with `|safe`).
-    pub content: String,
+    /// Body HTML (print it with `|safe`): the site's own copy, shared, not copied per page.
+    pub content: minijinja::Value,
     pub toc: Vec<TocEntry>,
     /// The table of contents as nested `<ol>` lists, ready to print (like Hugo's
     /// `.TableOfContents`); empty when the page has no headings.
@@ -535,7 +535,7 @@ pub fn page_vm(site: &Site, i: usize, card: CardVm) -> PageVm {
     let printable = matches!(p.kind, Kind::Event | Kind::Lesson);
     let jsonld = jsonld(site, i, &card);
     PageVm {
-        content: site.html[i].to_string(),
+        content: minijinja::Value::from(site.html[i].clone()),
         toc: p.body.toc.clone(),
         toc_html: toc_html(&p.body.toc),
         source: p.source.clone(),

@@ -98,7 +98,28 @@ impl<'a> Outputs<'a> {
     /// Hand a file to the sink.
     pub fn put(&self, path: &str, bytes: Blob) {
         let len = bytes.len();
-        match self.sink.put(path, bytes) {
+        let written = self.sink.put(path, bytes);
+        self.count(len, written);
+    }
+
+    /// Hand a freshly made file to the sink; returns what this build remembers of it.
+    fn put_made(&self, path: &str, bytes: Vec<u8>) -> Blob {
+        let len = bytes.len();
+        if self.keep {
+            let blob: Blob = Arc::from(bytes);
+            let written = self.sink.put(path, blob.clone());
+            self.count(len, written);
+            blob
+        } else {
+            // A one-off build keeps no copy (only the path, for the sitemap).
+            let written = self.sink.put_bytes(path, bytes);
+            self.count(len, written);
+            Arc::from(&b""[..])
+        }
+    }
+
+    fn count(&self, len: usize, written: std::io::Result<()>) {
+        match written {
             Ok(()) => {
                 if let Ok(mut c) = self.counts.lock() {
                     c.0 += 1;
@@ -129,24 +150,17 @@ impl<'a> Outputs<'a> {
         })
     }
 
-    /// What this build remembers of bytes it made.
-    fn kept(&self, blob: Blob) -> Blob {
-        // A one-off build keeps no copy (only the path, for the sitemap).
-        if self.keep { blob } else { Arc::from(&b""[..]) }
-    }
-
     /// Write the text `make` produces at `path`, unless the previous build made it from the
     /// same inputs.
     pub fn make(&self, path: String, fp: u64, make: &dyn Fn() -> String) -> Made {
         if let Some(m) = self.reuse(&path, fp) {
             return m;
         }
-        let blob: Blob = Arc::from(make().into_bytes());
-        self.put(&path, blob.clone());
+        let bytes = self.put_made(&path, make().into_bytes());
         Made {
             path,
             fp,
-            bytes: self.kept(blob),
+            bytes,
             fresh: true,
         }
     }
@@ -170,12 +184,11 @@ impl<'a> Outputs<'a> {
             .and_then(|t| t.render(ctx()))
         {
             Ok(s) => {
-                let blob: Blob = Arc::from(s.into_bytes());
-                self.put(path, blob.clone());
+                let bytes = self.put_made(path, s.into_bytes());
                 fp.map(|fp| Made {
                     path: path.to_string(),
                     fp,
-                    bytes: self.kept(blob),
+                    bytes,
                     fresh: true,
                 })
             }
