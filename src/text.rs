@@ -37,9 +37,8 @@ pub fn count_chars(text: &str) -> usize {
                 in_word = false;
             }
             i += 1;
-        } else if (0xE5..=0xE9).contains(&lead) {
-            // U+5000–U+9FFF, all Han: most characters of a Chinese text, counted without
-            // decoding them.
+        } else if lead_is_cjk(lead, b.get(i + 1).copied().unwrap_or(0)) {
+            // Most characters of a Chinese text, counted without decoding them.
             n += 1;
             in_word = false;
             i += 3;
@@ -60,6 +59,19 @@ pub fn count_chars(text: &str) -> usize {
         }
     }
     n
+}
+
+/// Does a three-byte character starting with `lead`, `second` lie in a range [`is_cjk`]
+/// counts whole: U+4E00–U+9FFF (Han), U+3000–U+30FF (CJK punctuation, kana),
+/// U+FF00–U+FFBF (full-width forms).
+fn lead_is_cjk(lead: u8, second: u8) -> bool {
+    match lead {
+        0xE5..=0xE9 => true,
+        0xE4 => second >= 0xB8,
+        0xE3 => (0x80..=0x83).contains(&second),
+        0xEF => (0xBC..=0xBE).contains(&second),
+        _ => false,
+    }
 }
 
 /// Minutes to read `chars` characters, at least one.
@@ -332,6 +344,17 @@ mod tests {
             .filter_map(char::from_u32)
             .collect();
         assert_eq!(count_chars(&every), plain(&every));
+        // Every character on its own, between two letters and after a Han character.
+        let mut buf = String::new();
+        for c in (0u32..0x11_0000).filter_map(char::from_u32) {
+            buf.clear();
+            buf.push('a');
+            buf.push(c);
+            buf.push('b');
+            buf.push('法');
+            buf.push(c);
+            assert_eq!(count_chars(&buf), plain(&buf), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
