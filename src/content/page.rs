@@ -54,6 +54,8 @@ pub struct Page {
 pub struct CitedArticle {
     /// The entry as written.
     pub written: String,
+    /// The article in the statute library.
+    pub citation: Citation,
     pub law_short: String,
     /// 第一千零四十三条
     pub label: String,

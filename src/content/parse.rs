@@ -105,7 +105,7 @@ pub fn parse_file(
     if let (Some(l), Some(h), Some(lib)) = (&mut lesson, &hook, laws) {
         cite_lesson_laws(l, h, lib);
     }
-    let citations = citations_of(&mut c, hook, lesson.as_ref(), laws);
+    let citations = citations_of(&mut c, hook, lesson.as_ref());
 
     let page = Page {
         source: rel.to_string(),
@@ -350,6 +350,10 @@ fn cite_lesson_laws(l: &mut LessonInfo, h: &CiteHook<'_>, lib: &LawLibrary) {
             }
             l.cited.push(CitedArticle {
                 written: written.clone(),
+                citation: Citation {
+                    law: r.law,
+                    article: r.no,
+                },
                 law_short: lib.laws[r.law].short.clone(),
                 label: r.no.label(),
                 path: r.path,
@@ -365,7 +369,6 @@ fn citations_of(
     c: &mut Checker<'_>,
     hook: Option<CiteHook<'_>>,
     lesson: Option<&LessonInfo>,
-    laws: Option<&LawLibrary>,
 ) -> Vec<Citation> {
     let mut citations = match hook {
         Some(h) => {
@@ -376,14 +379,8 @@ fn citations_of(
         None => Vec::new(),
     };
     // A lesson's `laws:` cite their articles too (for the “cited by” lists).
-    if let (Some(l), Some(lib)) = (lesson, laws) {
-        for a in &l.cited {
-            if let Some(law) = lib.find(&a.law_short)
-                && let Some(no) = lib.laws[law].articles.keys().find(|k| k.label() == a.label)
-            {
-                citations.push(Citation { law, article: *no });
-            }
-        }
+    if let Some(l) = lesson {
+        citations.extend(l.cited.iter().map(|a| a.citation.clone()));
         citations.sort();
         citations.dedup();
     }

@@ -14,7 +14,13 @@ use super::numerals::{ArticleNo, is_numeral_char, parse_number};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::markdown::TextHook;
-use crate::text::escape_html;
+use crate::text::escape_html_into;
+
+/// Escape `text` onto the end of `out`.
+fn esc(out: &mut String, text: &str) {
+    // Writing to a String never fails.
+    let _ = escape_html_into(out, text);
+}
 
 /// One cited article (ranges are expanded), for the "cited by" index.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -136,7 +142,7 @@ impl<'a> CiteHook<'a> {
         law: usize,
         r: ArticleRef,
         line: usize,
-        col: usize,
+        col: &dyn Fn() -> usize,
         st: &mut State,
     ) -> Option<Resolved> {
         let l = &self.lib.laws[law];
@@ -154,7 +160,7 @@ impl<'a> CiteHook<'a> {
                             super::numerals::to_chinese(p)
                         ))
                         .in_file(self.file)
-                        .at(line, col)
+                        .at(line, col())
                         .with_source_line(self.file_text, 0)
                         .with_hint("核对款的序号（每一自然段是一款）；也可以只写到“条”。"),
                     );
@@ -193,7 +199,7 @@ impl<'a> CiteHook<'a> {
                 st.diags.push(
                     Diagnostic::error(format!("《{}》没有{}", l.short, r.no.label()))
                         .in_file(self.file)
-                        .at(line, col)
+                        .at(line, col())
                         .with_source_line(self.file_text, r.no.label().chars().count())
                         .with_hint(format!("{range}。请核对条文序号。")),
                 );
@@ -202,12 +208,12 @@ impl<'a> CiteHook<'a> {
         }
     }
 
-    fn warn_unknown(&self, name: &str, line: usize, col: usize, st: &mut State) {
+    fn warn_unknown(&self, name: &str, line: usize, col: &dyn Fn() -> usize, st: &mut State) {
         if st.warned.insert(name.to_string()) {
             st.diags.push(
                 Diagnostic::warning(format!("《{name}》不在本站的法律法规库里，引用的条文不会加链接"))
                     .in_file(self.file)
-                    .at(line, col)
+                    .at(line, col())
                     .with_hint(
                         "如需链接，把这部法律的文本放进 content/laws/；如果是简称，在 site.yaml 的 laws.aliases 里登记。",
                     ),
@@ -215,25 +221,20 @@ impl<'a> CiteHook<'a> {
         }
     }
 
-    fn link(&self, target: &Resolved, shown: &str) -> String {
-        let empty = String::new();
-        let title = self
-            .lib
-            .titles
-            .get(&(target.law, target.no))
-            .unwrap_or(&empty);
-        let mut out = String::with_capacity(120 + title.len() + shown.len());
+    /// Write the link to `target`, showing `shown`, with the article's text as a tooltip.
+    fn link(&self, out: &mut String, target: &Resolved, shown: &str) {
         out.push_str("<a class=\"pf-cite\" href=\"");
-        out.push_str(&escape_html(&self.config.base_path));
+        esc(out, &self.config.base_path);
         out.push_str(&self.lib.encoded_paths[target.file]);
         out.push('#');
         out.push_str(&target.anchor);
         out.push_str("\" title=\"");
-        out.push_str(title);
+        if let Some(title) = self.lib.titles.get(&(target.law, target.no)) {
+            out.push_str(title);
+        }
         out.push_str("\">");
-        out.push_str(&escape_html(shown));
+        esc(out, shown);
         out.push_str("</a>");
-        out
     }
 
     /// Resolve a citation written on its own (a lesson's `laws:` entry).
@@ -272,7 +273,7 @@ impl<'a> CiteHook<'a> {
             let rest = &text[i..];
             let before = i;
             let flush_plain = |out: &mut String| {
-                out.push_str(&escape_html(&text[plain_from..before]));
+                esc(out, &text[plain_from..before]);
             };
             if let Some(after) = rest.strip_prefix('《')
                 && let Some(end) = after.find('》')
@@ -297,19 +298,20 @@ impl<'a> CiteHook<'a> {
             if rest.starts_with('第')
                 && let Some(r) = parse_article_ref(rest)
             {
-                let c = col_at(i);
+                // Columns are counted only when a message needs them.
+                let c = || col_at(i);
                 match st.law.clone() {
                     Some(LawCtx::Known(law)) => {
                         flush_plain(&mut out);
-                        let first = self.check(law, r, line, c, &mut st);
+                        let first = self.check(law, r, line, &c, &mut st);
                         let mut consumed = r.len;
                         let mut second: Option<(ArticleRef, usize, Option<Resolved>)> = None;
                         let tail = &rest[r.len..];
                         for m in RANGE_MARKS {
                             if let Some(t2) = tail.strip_prefix(m) {
                                 if let Some(r2) = parse_article_ref(t2) {
-                                    let c2 = col_at(i + r.len + m.len());
-                                    let res2 = self.check(law, r2, line, c2, &mut st);
+                                    let c2 = || col_at(i + r.len + m.len());
+                                    let res2 = self.check(law, r2, line, &c2, &mut st);
                                     second = Some((r2, m.len(), res2));
                                 }
                                 break;
@@ -318,27 +320,27 @@ impl<'a> CiteHook<'a> {
                         let shown = &rest[..r.len];
                         match &first {
                             Some(t) => {
-                                out.push_str(&self.link(t, shown));
+                                self.link(&mut out, t, shown);
                                 st.found.push(Citation { law, article: r.no });
                                 if let Some(c) = collect.as_deref_mut() {
                                     c.push(t.clone());
                                 }
                                 changed = true;
                             }
-                            None => out.push_str(&escape_html(shown)),
+                            None => esc(&mut out, shown),
                         }
                         if let Some((r2, mark_len, res2)) = second {
-                            out.push_str(&escape_html(&rest[r.len..r.len + mark_len]));
+                            esc(&mut out, &rest[r.len..r.len + mark_len]);
                             let shown2 = &rest[r.len + mark_len..r.len + mark_len + r2.len];
                             match &res2 {
                                 Some(t) => {
-                                    out.push_str(&self.link(t, shown2));
+                                    self.link(&mut out, t, shown2);
                                     changed = true;
                                     if let Some(c) = collect.as_deref_mut() {
                                         c.push(t.clone());
                                     }
                                 }
-                                None => out.push_str(&escape_html(shown2)),
+                                None => esc(&mut out, shown2),
                             }
                             // Every article inside the range is cited too.
                             if first.is_some() && res2.is_some() && r.no <= r2.no {
@@ -354,7 +356,7 @@ impl<'a> CiteHook<'a> {
                         continue;
                     }
                     Some(LawCtx::Unknown(name)) => {
-                        self.warn_unknown(&name, line, c, &mut st);
+                        self.warn_unknown(&name, line, &c, &mut st);
                     }
                     None => {}
                 }
@@ -366,7 +368,7 @@ impl<'a> CiteHook<'a> {
         if !changed {
             return None;
         }
-        out.push_str(&escape_html(&text[plain_from..]));
+        esc(&mut out, &text[plain_from..]);
         Some(out)
     }
 }

@@ -297,21 +297,27 @@ impl LawPages<'_> {
 /// pages that cite it. Made here rather than in the template: a law has hundreds of
 /// articles, and this is the page's content, as a Markdown body is.
 fn law_body_html(lib: &LawLibrary, site: &Site, li: usize, fi: usize) -> String {
-    use crate::text::escape_html as e;
+    use crate::text::{escape_html as e, escape_html_into};
+    // Escaped straight into the page: a law file is hundreds of articles, each with its
+    // paragraphs and the pages that cite it.
+    let esc = |out: &mut String, text: &str| {
+        let _ = escape_html_into(out, text);
+    };
     let c = &site.config;
     let mut out = String::with_capacity(lib.files[fi].blocks.len() * 400);
     for b in &lib.files[fi].blocks {
         match b {
             Block::Heading { level, text, id } => {
-                let _ = writeln!(
-                    out,
-                    "<h{level} id=\"{}\" class=\"pf-law-h\">{}</h{level}>",
-                    e(id),
-                    e(text)
-                );
+                let _ = write!(out, "<h{level} id=\"");
+                esc(&mut out, id);
+                out.push_str("\" class=\"pf-law-h\">");
+                esc(&mut out, text);
+                let _ = writeln!(out, "</h{level}>");
             }
             Block::Text(t) => {
-                let _ = writeln!(out, "<p class=\"pf-law-text\">{}</p>", e(t));
+                out.push_str("<p class=\"pf-law-text\">");
+                esc(&mut out, t);
+                out.push_str("</p>\n");
             }
             Block::Article(a) => {
                 let id = a.no.anchor();
@@ -337,12 +343,14 @@ fn law_body_html(lib: &LawLibrary, site: &Site, li: usize, fi: usize) -> String 
                         out.push_str(&strong);
                         out.push(' ');
                     }
-                    out.push_str(&e(&p.text));
+                    esc(&mut out, &p.text);
                     out.push_str("</p>\n");
                     if !p.items.is_empty() {
                         out.push_str("<ul class=\"pf-items\">");
                         for it in &p.items {
-                            let _ = write!(out, "<li>{}</li>", e(it));
+                            out.push_str("<li>");
+                            esc(&mut out, it);
+                            out.push_str("</li>");
                         }
                         out.push_str("</ul>\n");
                     }
@@ -354,12 +362,11 @@ fn law_body_html(lib: &LawLibrary, site: &Site, li: usize, fi: usize) -> String 
                 if let Some(pages) = site.cited_by.get(&(li, a.no)) {
                     out.push_str("<div class=\"pf-cited-by\">\n<p class=\"pf-cited-by-title\">引用本条的课程与文章：</p>\n<ul>");
                     for &pi in pages {
-                        let _ = write!(
-                            out,
-                            "<li><a href=\"{}\">{}</a></li>",
-                            e(&c.link(&site.pages[pi].path)),
-                            e(&site.pages[pi].title)
-                        );
+                        out.push_str("<li><a href=\"");
+                        esc(&mut out, &c.link(&site.pages[pi].path));
+                        out.push_str("\">");
+                        esc(&mut out, &site.pages[pi].title);
+                        out.push_str("</a></li>");
                     }
                     out.push_str("</ul>\n</div>\n");
                 }
