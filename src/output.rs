@@ -279,13 +279,30 @@ fn update_in_place(dest: &Path, staging: &Path, made: Made) -> io::Result<()> {
             at = parent;
         }
     }
-    // Each top-level entry is looked through on its own, in parallel: reading ten
-    // thousand folders is most of the time an unchanged rebuild takes here.
-    let tops: Vec<PathBuf> = std::fs::read_dir(dest)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<io::Result<_>>()?;
-    tops.par_iter()
-        .try_for_each(|top| remove_unmade(dest, top, &made.all, &kept_folders))?;
+    // Each entry two levels down (`articles/a00001`) is looked through on its own, in
+    // parallel: reading ten thousand folders is most of the time an unchanged rebuild
+    // takes here, and one top-level folder (articles/) can hold most of them.
+    let mut tops = Vec::new();
+    let mut items = Vec::new();
+    for top in std::fs::read_dir(dest)? {
+        let top = top?;
+        if top.file_type()?.is_dir() {
+            for item in std::fs::read_dir(top.path())? {
+                items.push(item?.path());
+            }
+            tops.push(top.path());
+        } else {
+            items.push(top.path());
+        }
+    }
+    items
+        .par_iter()
+        .try_for_each(|item| remove_unmade(dest, item, &made.all, &kept_folders))?;
+    for top in tops {
+        if !kept_folders.contains(relative(dest, &top).as_str()) {
+            std::fs::remove_dir(&top)?;
+        }
+    }
     remove_tree(staging)
 }
 
