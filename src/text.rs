@@ -46,19 +46,25 @@ pub fn count_chars(text: &str) -> usize {
             let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
                 break;
             };
-            if is_cjk(c) {
-                n += 1;
-                in_word = false;
-            } else if c.is_alphanumeric() {
-                n += usize::from(!in_word);
-                in_word = true;
-            } else {
-                in_word = false;
-            }
+            count_char(c, &mut n, &mut in_word);
             i += c.len_utf8();
         }
     }
     n
+}
+
+/// The counting rule for one character: a CJK character counts one; a letter or digit
+/// counts one when it starts a word.
+fn count_char(c: char, n: &mut usize, in_word: &mut bool) {
+    if is_cjk(c) {
+        *n += 1;
+        *in_word = false;
+    } else if c.is_alphanumeric() {
+        *n += usize::from(!*in_word);
+        *in_word = true;
+    } else {
+        *in_word = false;
+    }
 }
 
 /// Does a three-byte character starting with `lead`, `second` lie in a range [`is_cjk`]
@@ -321,18 +327,11 @@ mod tests {
 
     #[test]
     fn counts_like_a_char_by_char_count() {
+        // The rule applied to every character, without the byte-level shortcuts.
         let plain = |t: &str| {
             let (mut n, mut in_word) = (0, false);
             for c in t.chars() {
-                if is_cjk(c) {
-                    n += 1;
-                    in_word = false;
-                } else if c.is_alphanumeric() {
-                    n += usize::from(!in_word);
-                    in_word = true;
-                } else {
-                    in_word = false;
-                }
+                count_char(c, &mut n, &mut in_word);
             }
             n
         };
