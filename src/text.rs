@@ -274,9 +274,14 @@ pub fn decode_percent(s: &str) -> String {
 /// Escape text for HTML element content and attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16);
-    // Writing to a String never fails.
-    let _ = escape_html_into(&mut out, s);
+    push_escaped(&mut out, s);
     out
+}
+
+/// [`escape_html`] appended to `out`.
+pub fn push_escaped(out: &mut String, s: &str) {
+    // Writing to a String never fails.
+    let _ = escape_html_into(out, s);
 }
 
 /// [`escape_html`] written straight to `out` (a template's output), with no copy made.

@@ -169,7 +169,10 @@ fn build_once(
         return EXIT_USAGE;
     }
     if let Err(e) = staging.commit() {
-        eprintln!("错误: 无法用新生成的网站替换 {}：{e}", dest.display());
+        eprintln!(
+            "错误: 把新生成的网站放进 {} 时出错：{e}。这个文件夹可能只更新了一部分（每个文件都是完整的），排除问题后再生成一次即可。",
+            dest.display()
+        );
         return EXIT_USAGE;
     }
     clock.done("swap in, remove old");

@@ -14,13 +14,7 @@ use super::numerals::{ArticleNo, is_numeral_char, parse_number};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::markdown::TextHook;
-use crate::text::escape_html_into;
-
-/// Escape `text` onto the end of `out`.
-fn esc(out: &mut String, text: &str) {
-    // Writing to a String never fails.
-    let _ = escape_html_into(out, text);
-}
+use crate::text::push_escaped as esc;
 
 /// One cited article (ranges are expanded), for the "cited by" index.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -394,8 +388,11 @@ fn next_start(s: &str) -> Option<usize> {
 
 impl TextHook for CiteHook<'_> {
     fn transform(&self, text: &str, at: &dyn Fn() -> (usize, usize)) -> Option<String> {
-        // Every citation has a 第 (an article number) or a 《 (a law's name).
-        next_start(text)?;
+        // Every citation has a 第 (an article number) or a 《 (a law's name); text with
+        // neither (most of it) is left alone without working out where it is.
+        if !text.contains('第') && !text.contains('《') {
+            return None;
+        }
         let (line, col) = at();
         self.scan(text, line, col, None)
     }

@@ -297,12 +297,9 @@ impl LawPages<'_> {
 /// pages that cite it. Made here rather than in the template: a law has hundreds of
 /// articles, and this is the page's content, as a Markdown body is.
 fn law_body_html(lib: &LawLibrary, site: &Site, li: usize, fi: usize) -> String {
-    use crate::text::{escape_html as e, escape_html_into};
     // Escaped straight into the page: a law file is hundreds of articles, each with its
     // paragraphs and the pages that cite it.
-    let esc = |out: &mut String, text: &str| {
-        let _ = escape_html_into(out, text);
-    };
+    use crate::text::{escape_html as e, push_escaped as esc};
     let c = &site.config;
     let mut out = String::with_capacity(lib.files[fi].blocks.len() * 400);
     for b in &lib.files[fi].blocks {
