@@ -258,7 +258,7 @@ fn run(
     }
     // Render.
     let page_count = site.pages.len();
-    let law_pages = LawPages { lib: &library };
+    let law_pages = LawPages::new(&library);
     let global_fp = fingerprint::combine(&[
         fingerprint::of(&*config_file.text),
         theme.fingerprint(),

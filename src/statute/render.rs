@@ -51,6 +51,28 @@ struct GroupVm {
 /// `law_overview.html`).
 pub struct LawPages<'a> {
     pub lib: &'a LawLibrary,
+    /// The address of every page that cites an article, made once for all law pages (a
+    /// page citing ten articles is listed under each).
+    citing_urls: std::sync::OnceLock<crate::fingerprint::FastMap<usize, String>>,
+}
+
+impl<'a> LawPages<'a> {
+    pub fn new(lib: &'a LawLibrary) -> Self {
+        LawPages {
+            lib,
+            citing_urls: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn citing_urls(&self, site: &Site) -> &crate::fingerprint::FastMap<usize, String> {
+        self.citing_urls.get_or_init(|| {
+            site.cited_by
+                .values()
+                .flatten()
+                .map(|&pi| (pi, site.config.link(&site.pages[pi].path)))
+                .collect()
+        })
+    }
 }
 
 fn parts(lib: &LawLibrary, site: &Site, law: usize, current: Option<usize>) -> Vec<PartVm> {
@@ -257,7 +279,7 @@ impl LawPages<'_> {
                 _ => None,
             })
             .collect();
-        let body_html = law_body_html(lib, site, li, fi);
+        let body_html = law_body_html(lib, site, li, fi, self.citing_urls(site));
         let count = f
             .blocks
             .iter()
@@ -296,11 +318,16 @@ impl LawPages<'_> {
 /// anchor (`art-1043`), numbered paragraphs (`art-1043-2`), items, a link to itself, and the
 /// pages that cite it. Made here rather than in the template: a law has hundreds of
 /// articles, and this is the page's content, as a Markdown body is.
-fn law_body_html(lib: &LawLibrary, site: &Site, li: usize, fi: usize) -> String {
+fn law_body_html(
+    lib: &LawLibrary,
+    site: &Site,
+    li: usize,
+    fi: usize,
+    urls: &crate::fingerprint::FastMap<usize, String>,
+) -> String {
     // Escaped straight into the page: a law file is hundreds of articles, each with its
     // paragraphs and the pages that cite it.
     use crate::text::{escape_html as e, push_escaped as esc};
-    let c = &site.config;
     let mut out = String::with_capacity(lib.files[fi].blocks.len() * 400);
     for b in &lib.files[fi].blocks {
         match b {
@@ -360,7 +387,9 @@ fn law_body_html(lib: &LawLibrary, site: &Site, li: usize, fi: usize) -> String 
                     out.push_str("<div class=\"pf-cited-by\">\n<p class=\"pf-cited-by-title\">引用本条的课程与文章：</p>\n<ul>");
                     for &pi in pages {
                         out.push_str("<li><a href=\"");
-                        esc(&mut out, &c.link(&site.pages[pi].path));
+                        if let Some(url) = urls.get(&pi) {
+                            esc(&mut out, url);
+                        }
                         out.push_str("\">");
                         esc(&mut out, &site.pages[pi].title);
                         out.push_str("</a></li>");
