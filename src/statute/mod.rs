@@ -202,10 +202,8 @@ impl LawLibrary {
                 let Block::Article(a) = &files[fi].blocks[bi] else {
                     return None;
                 };
-                let text = a.plain_text().replace('\n', " ");
-                let cut = text.char_indices().nth(160).map(|(i, _)| i);
-                let short = &text[..cut.unwrap_or(text.len())];
-                let more = if cut.is_some() { "……" } else { "" };
+                let (short, cut) = a.opening(160);
+                let more = if cut { "……" } else { "" };
                 let title = format!("《{}》{} {short}{more}", laws[li].short, no.label());
                 Some(((li, no), crate::text::escape_html(&title)))
             })

@@ -72,6 +72,28 @@ impl StatuteArticle {
         }
         s
     }
+
+    /// The first `max` characters of [`StatuteArticle::plain_text`] with line breaks as
+    /// spaces, and whether there is more: what a citation's tooltip shows, made without
+    /// copying the rest of a long article.
+    pub fn opening(&self, max: usize) -> (String, bool) {
+        let pieces = self
+            .paragraphs
+            .iter()
+            .flat_map(|p| std::iter::once(&p.text).chain(&p.items));
+        let mut out = String::new();
+        let mut n = 0;
+        for (k, piece) in pieces.enumerate() {
+            for c in (k > 0).then_some('\n').into_iter().chain(piece.chars()) {
+                if n == max {
+                    return (out, true);
+                }
+                out.push(if c == '\n' { ' ' } else { c });
+                n += 1;
+            }
+        }
+        (out, false)
+    }
 }
 
 /// Normalise the spacing of a heading: runs of any whitespace become one space, and letters
@@ -305,6 +327,31 @@ fn history_date(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_opening_of_an_article_is_its_plain_text_cut() {
+        let text = "第一条 为了保护。\n\n第二款的内容\n写在两行。\n\n（一）一项；\n（二）二项。\n";
+        let f = parse_law_file(
+            "content/laws/a.md",
+            &format!("# 中华人民共和国测试法\n\n<!-- INFO END -->\n\n{text}"),
+        )
+        .0
+        .unwrap();
+        let a = f
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Article(a) => Some(a),
+                _ => None,
+            })
+            .unwrap();
+        let full = a.plain_text().replace('\n', " ");
+        let len = full.chars().count();
+        for max in 0..len + 3 {
+            let expected: String = full.chars().take(max).collect();
+            assert_eq!(a.opening(max), (expected, len > max), "max {max}");
+        }
+    }
 
     #[test]
     fn version_date_from_the_latest_history_line() {
