@@ -10,7 +10,7 @@ use crate::content::dates::{format_date_zh, format_time, iso_date, rfc3339, week
 use crate::content::page::{EventState, Page};
 use crate::markdown::TocEntry;
 use crate::site::{EventStatus, Site};
-use crate::text::{escape_html, reading_minutes};
+use crate::text::{push_escaped, reading_minutes};
 
 /// `site` in every template.
 #[derive(Debug, Clone, Serialize)]
@@ -555,9 +555,9 @@ pub fn toc_html(entries: &[TocEntry]) -> String {
         out.push_str("<ol>\n");
         for e in entries {
             out.push_str("  <li><a href=\"#");
-            out.push_str(&escape_html(&e.id));
+            push_escaped(out, &e.id);
             out.push_str("\">");
-            out.push_str(&escape_html(&e.title));
+            push_escaped(out, &e.title);
             out.push_str("</a>");
             if !e.children.is_empty() {
                 list(out, &e.children);

@@ -150,18 +150,15 @@ pub(super) fn list_context(
     };
     match &l.kind {
         ListKind::Home => {
-            let latest: Vec<Value> = site
-                .articles
-                .iter()
-                .take(6)
-                .map(|&i| card_values[i].clone())
-                .collect();
-            let upcoming: Vec<Value> = site
-                .events_current
-                .iter()
-                .take(5)
-                .map(|&i| card_values[i].clone())
-                .collect();
+            let first_cards = |pages: &[usize], n: usize| -> Vec<Value> {
+                pages
+                    .iter()
+                    .take(n)
+                    .map(|&i| card_values[i].clone())
+                    .collect()
+            };
+            let latest = first_cards(&site.articles, 6);
+            let upcoming = first_cards(&site.events_current, 5);
             let series: Vec<Value> = (0..site.series.len()).map(series_vm).collect();
             let home = section("");
             (
