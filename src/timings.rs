@@ -14,27 +14,52 @@ fn enabled() -> bool {
 /// starts the next phase.
 pub struct Phase {
     started: Instant,
+    cpu: Option<u64>,
 }
 
 impl Phase {
     pub fn start() -> Self {
         Phase {
             started: Instant::now(),
+            cpu: cpu_ns(),
         }
     }
 
-    /// Print `name` with the time since the last call (or [`Phase::start`]) and the
-    /// process's resident memory now (Linux).
+    /// Print `name` with the time since the last call (or [`Phase::start`]), the CPU time
+    /// all threads used in it (Linux; twice the wall time when both cores were busy) and
+    /// the process's resident memory now (Linux).
     pub fn done(&mut self, name: &str) {
-        if enabled() {
-            eprintln!(
-                "[timings] {name:<24} {:>7.1} ms {:>6} MiB",
-                self.started.elapsed().as_secs_f64() * 1000.0,
-                resident_mib().map_or_else(|| "?".to_string(), |m| m.to_string()),
-            );
+        if !enabled() {
+            return;
         }
+        let wall = self.started.elapsed().as_secs_f64() * 1000.0;
+        let cpu = cpu_ns();
+        let used = match (self.cpu, cpu) {
+            (Some(a), Some(b)) => format!("{:>7.1}", b.saturating_sub(a) as f64 / 1e6),
+            _ => format!("{:>7}", "?"),
+        };
+        eprintln!(
+            "[timings] {name:<24} {wall:>7.1} ms wall {used} ms cpu {:>6} MiB",
+            resident_mib().map_or_else(|| "?".to_string(), |m| m.to_string()),
+        );
         self.started = Instant::now();
+        self.cpu = cpu;
     }
+}
+
+/// CPU time used so far by all threads of this process, in nanoseconds, from
+/// /proc/self/task/*/schedstat (Linux only; threads that have ended are not counted, which
+/// is fine for the pool's threads, alive the whole build).
+fn cpu_ns() -> Option<u64> {
+    if !enabled() {
+        return None;
+    }
+    let mut total = 0;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(total)
 }
 
 /// Resident memory of this process in MiB, from /proc/self/statm (Linux only).

@@ -282,6 +282,7 @@ pub fn link(
         other_fp,
     } = input;
     let mut diags = Vec::new();
+    let mut clock = crate::timings::Phase::start();
 
     // Published pages only.
     let mut withdrawn = FastMap::default();
@@ -312,6 +313,7 @@ pub fn link(
         },
         opts,
     );
+    clock.done("  structure fp");
     if let Some(sk) = memo.skeleton.clone().filter(|sk| sk.fp == structure) {
         let (html, html_fp, covers, finish_diags) =
             finish_pages(&pages, &sk.index, sk.universe, memo);
@@ -330,6 +332,7 @@ pub fn link(
     let (mut series, lesson_pos) = graph::series_of(&pages, &section_indexes, &mut diags);
     let kinds = graph::kinds_of(&pages, &opts.now);
     let tags = graph::tags_of(&pages, &mut diags);
+    clock.done("  series, kinds, tags");
     let lists = lists::list_pages(&pages, &kinds, &series, &tags, config.page_size);
     let placed = files::place_files(&pages, &withdrawn_pages, assets);
     let withdrawn_paths: FastSet<String> = withdrawn_pages.iter().map(|p| p.path.clone()).collect();
@@ -340,6 +343,7 @@ pub fn link(
         &placed.asset_sources,
         &mut diags,
     );
+    clock.done("  lists, files, outputs");
 
     // Resolve links (in parallel) and covers.
     let mut paths: FastMap<String, Target> =
@@ -393,10 +397,13 @@ pub fn link(
         page_ids,
         assets: placed.placements,
     };
+    clock.done("  index");
     // A page's final HTML depends only on its own file and where its links can lead (the
     // "universe"); when neither changed, the previous build's result is reused.
     let universe = index.universe(&pages, link_context, other_fp);
+    clock.done("  universe");
     let (html, html_fp, covers, finish_diags) = finish_pages(&pages, &index, universe, memo);
+    clock.done("  finish pages");
     let sections = sections_of(
         &config.title,
         &section_indexes,
@@ -405,6 +412,7 @@ pub fn link(
         &mut diags,
     );
     let cited_by = cited_by(&pages);
+    clock.done("  sections, cited_by");
     let menu = menu::checked_menu(&config, &index, &mut diags);
     let contact = menu::resolved_contact(&config, &index, &mut diags);
     let mut config = config;
