@@ -304,3 +304,52 @@ fn links_and_images_in_raw_html_are_checked_resolved_and_kept_on_the_site() {
         assert!(err.contains(at), "{at}:\n{err}");
     }
 }
+
+#[test]
+fn cached_fragments_follow_their_arguments_and_see_only_site_and_those() {
+    let d = site_with(&[
+        ("content/articles/a.md", OK),
+        (
+            "content/events/e.md",
+            "---\ntitle: 宪法日活动\ndate: 2024-12-01\nstart: 2024-12-04 09:00\nlocation: 镇政府\n---\n\n活动。\n",
+        ),
+        ("content/about.md", "---\ntitle: 关于\n---\n\n关于。\n"),
+    ]);
+    let (code, err) = build(d.path());
+    assert_eq!(code, 0, "{err}");
+    // The header is rendered once per current menu item: each page marks its own section.
+    let current = |page: &str| {
+        let doc = read_html(&d.path().join("public").join(page).join("index.html"));
+        let marked: Vec<String> = doc
+            .select(&sel("header .pf-nav a[aria-current=page]"))
+            .map(|a| a.text().collect())
+            .collect();
+        marked
+    };
+    assert_eq!(current("articles/a"), ["普法动态"]);
+    assert_eq!(current("events/e"), ["活动通知"]);
+    assert_eq!(current("articles"), ["普法动态"]);
+    assert_eq!(current(""), ["首页"]);
+    assert_eq!(current("about"), ["关于我们"]);
+    // The same footer on every page.
+    let footer = |page: &str| {
+        let html =
+            std::fs::read_to_string(d.path().join("public").join(page).join("index.html")).unwrap();
+        let start = html.find("<footer").unwrap();
+        html[start..].to_string()
+    };
+    assert_eq!(footer("articles/a"), footer("events/e"));
+    assert!(footer("about").contains("测试站点"));
+    // A fragment cannot use the page it is shown on: it would be cached for the wrong one.
+    write(
+        &d.path().join("themes/default/templates/footer.html"),
+        "<footer>\n{{ site.title }}\n{{ page.title }}\n</footer>\n",
+    );
+    let (code, err) = build(d.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("themes/default/templates/footer.html:3"),
+        "{err}"
+    );
+    assert!(err.contains("include_cached"), "{err}");
+}

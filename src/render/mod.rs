@@ -59,21 +59,34 @@ pub fn template_diag(err: &minijinja::Error, theme: &Theme, rendering: Option<&s
     let (message, hint) = match err.kind() {
         ErrorKind::SyntaxError => (
             format!("模板语法错误：{detail}"),
-            "检查 {{ }} 和 {% %} 是否成对，{% if %}/{% for %}/{% block %} 是否都有对应的 end。".to_string(),
+            "检查 {{ }} 和 {% %} 是否成对，{% if %}/{% for %}/{% block %} 是否都有对应的 end。"
+                .to_string(),
         ),
         ErrorKind::UndefinedError => (
             match &expr {
                 Some(e) => format!("模板用了不存在的变量 “{e}”"),
                 None => "模板用了不存在的变量".to_string(),
             },
-            "检查变量名的拼写；可用的变量见 README 的“模板变量”一节。可能不存在的值请先用 {% if … %} 判断。".to_string(),
+            if is_cached_fragment(theme, name) {
+                "这个模板是用 include_cached 引入的，只能用 site 和传给它的参数；要用别的变量，把它作为参数传进来，例如 include_cached(\"footer.html\", column=page.column)。".to_string()
+            } else {
+                "检查变量名的拼写；可用的变量见 README 的“模板变量”一节。可能不存在的值请先用 {% if … %} 判断。".to_string()
+            },
         ),
         ErrorKind::TemplateNotFound => (
             format!("找不到模板：{detail}"),
             "模板放在 themes/主题名/templates/ 下；检查 extends/include 里的文件名。".to_string(),
         ),
         _ => (
-            format!("模板出错：{}{}", kind_zh(err.kind()), if detail.is_empty() { String::new() } else { format!("：{detail}") }),
+            format!(
+                "模板出错：{}{}",
+                kind_zh(err.kind()),
+                if detail.is_empty() {
+                    String::new()
+                } else {
+                    format!("：{detail}")
+                }
+            ),
             "检查这一行模板的写法。".to_string(),
         ),
     };
@@ -94,6 +107,18 @@ pub fn template_diag(err: &minijinja::Error, theme: &Theme, rendering: Option<&s
         }
     }
     d
+}
+
+/// Is template `name` rendered by `include_cached` somewhere in the theme?
+fn is_cached_fragment(theme: &Theme, name: &str) -> bool {
+    let calls = [
+        format!("include_cached(\"{name}\""),
+        format!("include_cached('{name}'"),
+    ];
+    theme
+        .templates
+        .values()
+        .any(|t| calls.iter().any(|c| t.source.contains(c.as_str())))
 }
 
 fn kind_zh(k: ErrorKind) -> &'static str {
