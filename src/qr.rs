@@ -24,8 +24,73 @@ const MASKS: [MaskPattern; 8] = [
     MaskPattern::Meadow,
 ];
 
+/// The modules of a QR code.
+// One short-lived value per code: boxing the rows would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Symbol {
+    /// Up to 64 modules wide (versions 1–11): a row per `u64`, bit `x` = module `x`, 1 = dark.
+    Rows([u64; 64], usize),
+    /// Wider: row by row, `true` = dark.
+    Modules(Vec<bool>, usize),
+}
+
+impl Symbol {
+    fn width(&self) -> usize {
+        match self {
+            Symbol::Rows(_, w) | Symbol::Modules(_, w) => *w,
+        }
+    }
+
+    /// Call `f(start, length)` for each run of dark modules of row `y`, left to right.
+    fn dark_runs(&self, y: usize, mut f: impl FnMut(usize, usize)) {
+        match self {
+            Symbol::Rows(rows, _) => {
+                let mut bits = rows[y];
+                let mut x = 0;
+                while bits != 0 {
+                    let gap = bits.trailing_zeros() as usize;
+                    bits >>= gap;
+                    x += gap;
+                    // At most 64, when every module of a 64-wide row is dark.
+                    let run = (!bits).trailing_zeros() as usize;
+                    f(x, run);
+                    bits = bits.checked_shr(run as u32).unwrap_or(0);
+                    x += run;
+                }
+            }
+            Symbol::Modules(dark, w) => {
+                let row = &dark[y * w..(y + 1) * w];
+                let mut x = 0;
+                while x < *w {
+                    if row[x] {
+                        let start = x;
+                        while x < *w && row[x] {
+                            x += 1;
+                        }
+                        f(start, x - start);
+                    } else {
+                        x += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The modules of the QR code of `data` (row by row, `true` = dark) and its width.
+#[cfg(test)]
 fn encode(data: &[u8]) -> Option<(Vec<bool>, usize)> {
+    match encode_symbol(data)? {
+        Symbol::Rows(rows, w) => {
+            let dark = (0..w * w).map(|i| rows[i / w] >> (i % w) & 1 == 1);
+            Some((dark.collect(), w))
+        }
+        Symbol::Modules(dark, w) => Some((dark, w)),
+    }
+}
+
+/// The QR code of `data`, with the best of the eight masks applied.
+fn encode_symbol(data: &[u8]) -> Option<Symbol> {
     let bits = bits::encode_auto(data, EcLevel::Q).ok()?;
     let version = bits.version();
     let (codewords, ec) = ec::construct_codewords(&bits.into_bytes(), version, EcLevel::Q).ok()?;
@@ -34,18 +99,21 @@ fn encode(data: &[u8]) -> Option<(Vec<bool>, usize)> {
         let mut canvas = Canvas::new(version, EcLevel::Q);
         canvas.draw_all_functional_patterns();
         canvas.draw_data(&codewords, &ec);
-        return Some((best_mask_plain(&canvas, width), width));
+        return Some(Symbol::Modules(best_mask_plain(&canvas, width), width));
     }
     let tables = mask_tables(version, width)?;
     // The data modules, unmasked, a row per `u64`: the bits of the data and then the error
-    // correction codewords, most significant first, in the standard's placement order.
+    // correction codewords, most significant first, in the standard's placement order
+    // (modules left over after the last codeword stay light).
     let mut data_rows = [0u64; 64];
-    let bits = codewords
-        .iter()
-        .chain(&ec)
-        .flat_map(|&b| (0..8).rev().map(move |j| u64::from(b >> j & 1)));
-    for (&(x, y), bit) in tables.order.iter().zip(bits) {
-        data_rows[usize::from(y)] |= bit << x;
+    let mut order = tables.order.iter();
+    'place: for &b in codewords.iter().chain(&ec) {
+        for j in (0..8).rev() {
+            let Some(&(x, y)) = order.next() else {
+                break 'place;
+            };
+            data_rows[usize::from(y)] |= u64::from(b >> j & 1) << x;
+        }
     }
     let masked = |m: usize| -> [u64; 64] {
         let mut rows = [0u64; 64];
@@ -56,11 +124,7 @@ fn encode(data: &[u8]) -> Option<(Vec<bool>, usize)> {
     };
     // The first of equal scores, as the standard's mask order would pick.
     let best = (0..MASKS.len()).min_by_key(|&m| penalty_rows(&masked(m)[..width], width))?;
-    let rows = masked(best);
-    let dark = (0..width * width)
-        .map(|i| rows[i / width] >> (i % width) & 1 == 1)
-        .collect();
-    Some((dark, width))
+    Some(Symbol::Rows(masked(best), width))
 }
 
 /// What masking does to a symbol of one version, for each of the eight masks: the modules
@@ -182,15 +246,12 @@ fn penalty_bits(dark: &[bool], w: usize) -> u32 {
     penalty_rows(&rows[..w], w)
 }
 
-/// [`penalty`] of a symbol given as `w` rows, bit `x` of row `y` = module (x, y).
+/// [`penalty`] of a symbol given as `w` rows, bit `x` of row `y` = module (x, y). Rows
+/// are scored one at a time; columns all at once, a row of bits at a time going down.
 fn penalty_rows(rows: &[u64], w: usize) -> u32 {
-    let mut cols = [0u64; 64];
-    cols[..w].copy_from_slice(rows);
-    transpose(&mut cols);
-    let cols = &cols[..w];
     let full = u64::MAX >> (64 - w);
-    let mut score = 0;
-    for &line in rows.iter().chain(cols) {
+    let mut score = column_penalty(rows, w);
+    for &line in rows {
         score += line_penalty_bits(line, w);
     }
     // N2: a block at x when a[x] = a[x+1], b[x] = b[x+1] and a[x] = b[x].
@@ -204,23 +265,44 @@ fn penalty_rows(rows: &[u64], w: usize) -> u32 {
     score + (percent.abs_diff(50) / 5) as u32 * 10
 }
 
-/// Transpose a 64 × 64 bit matrix (bit `c` of `m[r]` ↔ bit `r` of `m[c]`) by swapping
-/// ever smaller blocks across the diagonal: 32 × 32, then 16 × 16, … (Hacker's Delight
-/// §7.3), six rounds of 32 word operations instead of one step per bit.
-fn transpose(m: &mut [u64; 64]) {
-    let mut j = 32;
-    let mut mask: u64 = 0x0000_0000_FFFF_FFFF;
-    while j != 0 {
-        let mut k = 0;
-        while k < 64 {
-            let t = ((m[k] >> j) ^ m[k + j]) & mask;
-            m[k] ^= t << j;
-            m[k + j] ^= t;
-            k = (k + j + 1) & !j;
-        }
-        j >>= 1;
-        mask ^= mask << j;
+/// N1 and N3 of every column of a symbol of `w` rows (bit `x` of row `y` = module (x, y)),
+/// the `w` columns side by side in the bits of a `u64`.
+fn column_penalty(rows: &[u64], w: usize) -> u32 {
+    let full = u64::MAX >> (64 - w);
+    let mut score = 0;
+    // N1. Bit x of `same[k]`: module (x, y − k) has the colour of the module above it, for
+    // the row y being looked at; a column's run through (x, y) is at least 5 (6) long when
+    // `same` holds for the 4 (5) rows up to y.
+    let mut same = [0u64; 5];
+    for y in 1..w {
+        same.rotate_right(1);
+        same[0] = !(rows[y] ^ rows[y - 1]) & full;
+        let five = same[0] & same[1] & same[2] & same[3];
+        let six = five & same[4];
+        score += 3 * five.count_ones() - 2 * six.count_ones();
     }
+    // N3 on the columns with four light rows added above and below: row q of `dark` is
+    // row q − 4 of the symbol. A finder-like 1011101 starts at row q of a column where
+    // `core` has its bit.
+    let mut dark = [0u64; 72];
+    dark[4..w + 4].copy_from_slice(rows);
+    let light = |q: usize| if q < w + 8 { !dark[q] & full } else { 0 };
+    let light4 = |q: usize| light(q) & light(q + 1) & light(q + 2) & light(q + 3);
+    for q in 4..w.saturating_sub(2) {
+        let core = dark[q]
+            & light(q + 1)
+            & dark[q + 2]
+            & dark[q + 3]
+            & dark[q + 4]
+            & light(q + 5)
+            & dark[q + 6];
+        if core != 0 {
+            let before = core & light4(q - 4);
+            let after = core & light4(q + 7);
+            score += 40 * (before.count_ones() + after.count_ones());
+        }
+    }
+    score
 }
 
 /// N1 and N3 of one line of `w` modules, bit `i` = module `i`.
@@ -232,23 +314,50 @@ fn line_penalty_bits(line: u64, w: usize) -> u32 {
     // 3 + (L − 5): 3 where it reaches 5, 1 for every module after.
     let five = same & (same << 1) & (same << 2) & (same << 3);
     let six = five & (same << 4);
-    let mut score = 3 * five.count_ones() - 2 * six.count_ones();
-    // N3 on the line with four light modules added at each end. Bit i of `core`: the
-    // finder-like 1011101 starts at module i. Such patterns are rare, so the counting is
-    // skipped on most lines.
+    let score = 3 * five.count_ones() - 2 * six.count_ones();
+    // N3 on the line with four light modules added at each end, in 64 bits when they fit
+    // (up to 56 modules wide, versions 1–10).
+    if w + 8 <= 64 {
+        score + finder_like_u64(line, w)
+    } else {
+        score + finder_like_u128(line, w)
+    }
+}
+
+/// N3 of one line of `w` modules (w + 8 ≤ 64): 40 for each finder-like 1011101 with four
+/// light modules before or after it. Bit i of `core`: the pattern starts at module i of the
+/// line widened by four light modules at each end. Such patterns are rare, so the rest of
+/// the counting is skipped on most lines.
+fn finder_like_u64(line: u64, w: usize) -> u32 {
+    let wide = w + 8;
+    let dark = line << 4;
+    let light = !dark & (u64::MAX >> (64 - wide));
+    let core =
+        dark & (light >> 1) & (dark >> 2) & (dark >> 3) & (dark >> 4) & (light >> 5) & (dark >> 6);
+    if core == 0 {
+        return 0;
+    }
+    // Bit i: modules i to i + 3 are light.
+    let light4 = light & (light >> 1) & (light >> 2) & (light >> 3);
+    let before = core & (light4 << 4);
+    let after = core & (light4 >> 7);
+    40 * (before.count_ones() + after.count_ones())
+}
+
+/// [`finder_like_u64`] for lines up to 64 modules wide.
+fn finder_like_u128(line: u64, w: usize) -> u32 {
     let wide = w + 8;
     let dark = u128::from(line) << 4;
     let light = !dark & (u128::MAX >> (128 - wide));
     let core =
         dark & (light >> 1) & (dark >> 2) & (dark >> 3) & (dark >> 4) & (light >> 5) & (dark >> 6);
-    if core != 0 {
-        // Bit i: modules i to i + 3 are light.
-        let light4 = light & (light >> 1) & (light >> 2) & (light >> 3);
-        let before = core & (light4 << 4);
-        let after = core & (light4 >> 7);
-        score += 40 * (before.count_ones() + after.count_ones());
+    if core == 0 {
+        return 0;
     }
-    score
+    let light4 = light & (light >> 1) & (light >> 2) & (light >> 3);
+    let before = core & (light4 << 4);
+    let after = core & (light4 >> 7);
+    40 * (before.count_ones() + after.count_ones())
 }
 
 /// [`penalty`] one module at a time, for any width.
@@ -305,36 +414,28 @@ fn line_penalty(line: &[bool]) -> u32 {
 /// its container. `label` is its accessible name. `None` if the data is too long for a QR
 /// code (over ~1,600 bytes at level Q).
 pub fn qr_svg(data: &str, label: &str) -> Option<String> {
-    let (dark, w) = encode(data.as_bytes())?;
+    let symbol = encode_symbol(data.as_bytes())?;
+    let w = symbol.width();
     let quiet = 4;
     let size = w + 2 * quiet;
-    let mut d = String::with_capacity(w * w * 4);
+    let mut d = Vec::with_capacity(w * w * 4);
     for y in 0..w {
-        let mut x = 0;
-        while x < w {
-            if dark[y * w + x] {
-                // One horizontal run of dark modules per path segment.
-                let start = x;
-                while x < w && dark[y * w + x] {
-                    x += 1;
-                }
-                let run = x - start;
-                // M{x},{y}h{run}v1h-{run}z, without the formatting machinery: this loop
-                // runs for every print view.
-                d.push('M');
-                push_number(&mut d, start + quiet);
-                d.push(',');
-                push_number(&mut d, y + quiet);
-                d.push('h');
-                push_number(&mut d, run);
-                d.push_str("v1h-");
-                push_number(&mut d, run);
-                d.push('z');
-            } else {
-                x += 1;
-            }
-        }
+        // One horizontal run of dark modules per path segment: M{x},{y}h{run}v1h-{run}z,
+        // written byte by byte, as this runs for every print view.
+        symbol.dark_runs(y, |start, run| {
+            d.push(b'M');
+            push_number(&mut d, start + quiet);
+            d.push(b',');
+            push_number(&mut d, y + quiet);
+            d.push(b'h');
+            push_number(&mut d, run);
+            d.extend_from_slice(b"v1h-");
+            push_number(&mut d, run);
+            d.push(b'z');
+        });
     }
+    // Only ASCII was written.
+    let d = String::from_utf8(d).ok()?;
     Some(format!(
         r##"<svg class="pf-qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" aria-label="{}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{d}"/></svg>"##,
         crate::text::escape_html(label)
@@ -342,14 +443,14 @@ pub fn qr_svg(data: &str, label: &str) -> Option<String> {
 }
 
 /// Append `n` (below 1,000: a QR code is at most 177 modules wide) in decimal.
-fn push_number(out: &mut String, n: usize) {
+fn push_number(out: &mut Vec<u8>, n: usize) {
     if n >= 100 {
-        out.push(char::from(b'0' + (n / 100 % 10) as u8));
+        out.push(b'0' + (n / 100 % 10) as u8);
     }
     if n >= 10 {
-        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+        out.push(b'0' + (n / 10 % 10) as u8);
     }
-    out.push(char::from(b'0' + (n % 10) as u8));
+    out.push(b'0' + (n % 10) as u8);
 }
 
 #[cfg(test)]
@@ -369,9 +470,9 @@ mod tests {
         assert!(!svg.contains("http://www.w3.org/2000/svg\" href"));
         assert!(qr_svg(&"x".repeat(5000), "太长").is_none());
         for n in [0, 7, 10, 99, 100, 185, 999] {
-            let mut s = String::new();
+            let mut s = Vec::new();
             push_number(&mut s, n);
-            assert_eq!(s, n.to_string());
+            assert_eq!(s, n.to_string().as_bytes());
         }
     }
 
@@ -436,27 +537,6 @@ mod tests {
     }
 
     #[test]
-    fn transposes_bit_matrices() {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..50 {
-            let mut m = [0u64; 64];
-            for row in &mut m {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                *row = state;
-            }
-            let mut t = m;
-            transpose(&mut t);
-            for (r, row) in m.iter().enumerate() {
-                for (c, col) in t.iter().enumerate() {
-                    assert_eq!(row >> c & 1, col >> r & 1);
-                }
-            }
-        }
-    }
-
-    #[test]
     fn penalty_rules_follow_the_standard() {
         // N1: a run of 7 scores 3 + 2; N3: a finder-like pattern with light space after it.
         let row = |s: &str| s.chars().map(|c| c == '#').collect::<Vec<bool>>();
@@ -475,6 +555,42 @@ mod tests {
         // 5 rows and 5 columns with a run of 5 (3 each) + 16 blocks (3 each) + 100.
         assert_eq!(penalty(&all_dark, 5), 10 * 3 + 16 * 3 + 100);
         assert_eq!(penalty_bits(&all_dark, 5), 10 * 3 + 16 * 3 + 100);
+    }
+
+    #[test]
+    fn dark_runs_of_bit_rows_equal_those_of_modules() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for w in [2, 21, 33, 63, 64] {
+            let mut rows = [0u64; 64];
+            for (y, r) in rows.iter_mut().enumerate().take(w) {
+                let full = u64::MAX >> (64 - w);
+                *r = match y % 4 {
+                    0 => next() & full,
+                    1 => full,
+                    2 => 0,
+                    _ => (next() & next()) & full,
+                };
+            }
+            let dark: Vec<bool> = (0..w * w)
+                .map(|i| rows[i / w] >> (i % w) & 1 == 1)
+                .collect();
+            let runs = |s: &Symbol| {
+                let mut all = Vec::new();
+                for y in 0..w {
+                    s.dark_runs(y, |x, n| all.push((y, x, n)));
+                }
+                all
+            };
+            let bits = runs(&Symbol::Rows(rows, w));
+            assert_eq!(bits, runs(&Symbol::Modules(dark, w)), "width {w}");
+            assert!(bits.contains(&(1, 0, w)), "a fully dark row is one run");
+        }
     }
 
     #[test]
