@@ -162,10 +162,13 @@ pub struct CardVm {
 }
 
 /// `page` on a content page: the card plus body and table of contents. Templates see the
-/// card's fields and these side by side (`page.title`, `page.content`).
+/// card's fields and these side by side (`page.title`, `page.content`). The card is the
+/// value the lists were given, shared rather than made again, and the page's own fields
+/// become template values only when a template reads them.
 #[derive(Debug, Clone)]
 pub struct PageVm {
-    pub card: CardVm,
+    /// The page's card as a template value (see [`card_vm`]).
+    pub card: minijinja::Value,
     /// Body HTML (print it with `|safe`): the site's own copy, shared, not copied per page.
     pub content: minijinja::Value,
     pub toc: Vec<TocEntry>,
@@ -184,6 +187,46 @@ pub struct PageVm {
     pub ics_url: Option<String>,
     /// QR code (inline SVG) of the page's address, for print views.
     pub qr_svg: Option<String>,
+}
+
+impl PageVm {
+    /// The page's own fields, besides the card's.
+    const OWN: [&'static str; 9] = [
+        "content",
+        "toc",
+        "toc_html",
+        "source",
+        "column",
+        "jsonld",
+        "print_url",
+        "ics_url",
+        "qr_svg",
+    ];
+}
+
+impl minijinja::value::Object for PageVm {
+    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        use minijinja::Value;
+        let text = |s: &Option<String>| s.as_deref().map_or(Value::from(()), Value::from);
+        Some(match key.as_str()? {
+            "content" => self.content.clone(),
+            "toc" => Value::from(minijinja::value::Serde(&self.toc)),
+            "toc_html" => Value::from(self.toc_html.as_str()),
+            "source" => Value::from(self.source.as_str()),
+            "column" => Value::from(minijinja::value::Serde(&self.column)),
+            "jsonld" => text(&self.jsonld),
+            "print_url" => text(&self.print_url),
+            "ics_url" => text(&self.ics_url),
+            "qr_svg" => text(&self.qr_svg),
+            name => return self.card.get_attr(name).ok().filter(|v| !v.is_undefined()),
+        })
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        let mut keys: Vec<minijinja::Value> = self.card.try_iter().into_iter().flatten().collect();
+        keys.extend(Self::OWN.iter().map(|&k| minijinja::Value::from(k)));
+        minijinja::value::Enumerator::Values(keys)
+    }
 }
 
 impl CardVm {
@@ -222,23 +265,6 @@ impl Serialize for CardVm {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("CardVm", Self::FIELDS)?;
         self.serialize_fields(&mut st)?;
-        st.end()
-    }
-}
-
-impl Serialize for PageVm {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("PageVm", CardVm::FIELDS + 9)?;
-        self.card.serialize_fields(&mut st)?;
-        st.serialize_field("content", &self.content)?;
-        st.serialize_field("toc", &self.toc)?;
-        st.serialize_field("toc_html", &self.toc_html)?;
-        st.serialize_field("source", &self.source)?;
-        st.serialize_field("column", &self.column)?;
-        st.serialize_field("jsonld", &self.jsonld)?;
-        st.serialize_field("print_url", &self.print_url)?;
-        st.serialize_field("ics_url", &self.ics_url)?;
-        st.serialize_field("qr_svg", &self.qr_svg)?;
         st.end()
     }
 }
@@ -528,23 +554,22 @@ pub fn column_of(site: &Site, i: usize) -> LinkVm {
     }
 }
 
-/// The full view model of page `i`.
-pub fn page_vm(site: &Site, i: usize, card: CardVm) -> PageVm {
+/// The full view model of page `i`, given its card as made for the lists.
+pub fn page_vm(site: &Site, i: usize, card: minijinja::Value) -> PageVm {
     let p = &site.pages[i];
     let c = &site.config;
     let printable = matches!(p.kind, Kind::Event | Kind::Lesson);
-    let jsonld = jsonld(site, i, &card);
     PageVm {
+        card,
         content: minijinja::Value::from(site.html[i].clone()),
         toc: p.body.toc.clone(),
         toc_html: toc_html(&p.body.toc),
         source: p.source.clone(),
         column: column_of(site, i),
-        jsonld,
+        jsonld: jsonld(site, i),
         print_url: printable.then(|| c.link(&format!("{}print/", p.path))),
         ics_url: (p.kind == Kind::Event).then(|| c.link(&ics_path(&p.path))),
         qr_svg: None,
-        card,
     }
 }
 
@@ -584,19 +609,24 @@ pub fn ics_path(page_path: &str) -> String {
 }
 
 /// schema.org `Event` for events, `Article` for articles, as JSON safe inside `<script>`.
-fn jsonld(site: &Site, i: usize, card: &CardVm) -> Option<String> {
+fn jsonld(site: &Site, i: usize) -> Option<String> {
     let p = &site.pages[i];
     let c = &site.config;
-    let image = card.cover.as_ref().map(|cv| cv.permalink.clone());
+    // What the card shows (see `card_vm`).
+    let image = site.covers[i].as_ref().map(|u| format!("{}{u}", c.origin()));
+    let permalink = c.permalink(&p.path);
+    let date = p.date.as_ref().map(rfc3339);
+    let updated = p.updated.as_ref().map(rfc3339);
     let publisher = serde_json::json!({ "@type": "Organization", "name": c.content_source });
-    let value = match (&p.kind, &p.event, &card.event) {
-        (Kind::Event, Some(ev), Some(evm)) => {
+    let value = match (&p.kind, &p.event) {
+        (Kind::Event, Some(ev)) => {
+            let start_rfc = rfc3339(&ev.start);
             let mut v = serde_json::json!({
                 "@context": "https://schema.org",
                 "@type": "Event",
                 "name": p.title,
                 "description": p.summary,
-                "startDate": evm.start,
+                "startDate": start_rfc,
                 "eventStatus": match ev.state {
                     EventState::Scheduled => "https://schema.org/EventScheduled",
                     EventState::Cancelled => "https://schema.org/EventCancelled",
@@ -609,12 +639,12 @@ fn jsonld(site: &Site, i: usize, card: &CardVm) -> Option<String> {
                     "name": ev.organizer.clone().unwrap_or_else(|| c.content_source.clone()),
                     "url": c.base_url,
                 },
-                "url": card.permalink,
+                "url": permalink,
             });
             // Whole-day events are given as dates; schema.org wants an end, and an event
             // without one ends when it starts.
             let start = if ev.start_has_time {
-                evm.start.clone()
+                start_rfc
             } else {
                 iso_date(&ev.start)
             };
@@ -630,17 +660,17 @@ fn jsonld(site: &Site, i: usize, card: &CardVm) -> Option<String> {
             }
             v
         }
-        (Kind::Article, _, _) => {
+        (Kind::Article, _) => {
             let mut v = serde_json::json!({
                 "@context": "https://schema.org",
                 "@type": "Article",
                 "headline": p.title,
                 "description": p.summary,
-                "datePublished": card.date,
-                "dateModified": card.updated.clone().or_else(|| card.date.clone()),
+                "dateModified": updated.or_else(|| date.clone()),
+                "datePublished": date,
                 "author": { "@type": "Organization", "name": p.author.clone().unwrap_or_else(|| c.content_source.clone()) },
                 "publisher": publisher,
-                "mainEntityOfPage": card.permalink,
+                "mainEntityOfPage": permalink,
                 "inLanguage": c.language,
             });
             if let Some(img) = &image {

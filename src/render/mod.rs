@@ -26,7 +26,7 @@ use crate::fingerprint;
 use crate::output::{Blob, Sink};
 use crate::site::Site;
 use cards::Cards;
-use context::{card_vm, page_vm, site_vm};
+use context::{page_vm, site_vm};
 use outputs::{Made, Outputs};
 use theme::Theme;
 
@@ -271,7 +271,7 @@ pub fn render(
     let out = Outputs::new(&env, theme, sink, &memo.outputs, keep);
     clock.done("  cards");
 
-    let mut made = content_pages(&out, site, extra, &cards.fps, global, &site_value);
+    let mut made = content_pages(&out, site, extra, &cards, global, &site_value);
     clock.done("  content pages");
     made.extend(calendar_files(&out, site, &cards.fps, global));
     clock.done("  calendars");
@@ -309,7 +309,7 @@ fn content_pages(
     out: &Outputs<'_>,
     site: &Site,
     extra: Option<&dyn ExtraPages>,
-    cards: &[u64],
+    cards: &Cards,
     global: u64,
     site_value: &Value,
 ) -> Vec<Made> {
@@ -320,7 +320,7 @@ fn content_pages(
         Extra(String, String, u64),
         Page(usize),
     }
-    let extra_jobs = extra.map_or_else(Vec::new, |e| e.jobs(site, cards, global));
+    let extra_jobs = extra.map_or_else(Vec::new, |e| e.jobs(site, &cards.fps, global));
     let jobs: Vec<Job> = extra_jobs
         .into_iter()
         .map(|(path, template, fp)| Job::Extra(path, template, fp))
@@ -347,14 +347,14 @@ fn content_pages(
                 Kind::Lesson => "lesson.html",
                 Kind::Page => "page.html",
             };
-            let fp = page_fp(site, i, cards, global);
+            let fp = page_fp(site, i, &cards.fps, global);
             // Made once for the page and its print view.
             let vm = std::cell::OnceCell::new();
-            let vm = || vm.get_or_init(|| page_vm(site, i, card_vm(site, i)));
+            let vm = || vm.get_or_init(|| page_vm(site, i, cards.values[i].clone()));
             let page = out.render(template, &html_path(&p.path), Some(fp), &|| {
                 context! {
                     site => site_value.clone(),
-                    page => Value::from(Serde(vm())),
+                    page => Value::from_object(vm().clone()),
                     nav_active => nav_active(site, &p.path),
                     current_path => p.path.clone(),
                 }
@@ -371,12 +371,12 @@ fn content_pages(
                 out.render(t, &path, Some(fingerprint::combine(&[fp, 7])), &|| {
                     let mut vm = vm().clone();
                     vm.qr_svg = crate::qr::qr_svg(
-                        &vm.card.permalink,
+                        &site.config.permalink(&p.path),
                         &format!("“{}”的网址二维码", p.title),
                     );
                     context! {
                         site => site_value.clone(),
-                        page => Value::from(Serde(vm)),
+                        page => Value::from_object(vm),
                         nav_active => nav_active(site, &p.path),
                         current_path => p.path.clone(),
                     }
