@@ -11,6 +11,7 @@ pub mod meta;
 pub mod page;
 pub mod parse;
 mod place;
+mod plain_yaml;
 pub mod source;
 
 /// The kinds of content, decided by the folder a file is in.

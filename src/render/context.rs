@@ -613,7 +613,9 @@ fn jsonld(site: &Site, i: usize) -> Option<String> {
     let p = &site.pages[i];
     let c = &site.config;
     // What the card shows (see `card_vm`).
-    let image = site.covers[i].as_ref().map(|u| format!("{}{u}", c.origin()));
+    let image = site.covers[i]
+        .as_ref()
+        .map(|u| format!("{}{u}", c.origin()));
     let permalink = c.permalink(&p.path);
     let date = p.date.as_ref().map(rfc3339);
     let updated = p.updated.as_ref().map(rfc3339);
