@@ -610,6 +610,65 @@ pub fn ics_path(page_path: &str) -> String {
 
 /// schema.org `Event` for events, `Article` for articles, as JSON safe inside `<script>`.
 fn jsonld(site: &Site, i: usize) -> Option<String> {
+    // Fields in the order serde_json writes a map's keys (sorted), as the JSON-LD has
+    // always been written.
+    #[derive(Serialize)]
+    struct Named<'a> {
+        #[serde(rename = "@type")]
+        kind: &'a str,
+        name: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Place<'a> {
+        #[serde(rename = "@type")]
+        kind: &'a str,
+        address: &'a str,
+        name: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Organizer<'a> {
+        #[serde(rename = "@type")]
+        kind: &'a str,
+        name: &'a str,
+        url: &'a str,
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Event<'a> {
+        #[serde(rename = "@context")]
+        context: &'a str,
+        #[serde(rename = "@type")]
+        kind: &'a str,
+        description: &'a str,
+        end_date: String,
+        event_attendance_mode: &'a str,
+        event_status: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        image: Option<String>,
+        location: Place<'a>,
+        name: &'a str,
+        organizer: Organizer<'a>,
+        start_date: String,
+        url: String,
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Article<'a> {
+        #[serde(rename = "@context")]
+        context: &'a str,
+        #[serde(rename = "@type")]
+        kind: &'a str,
+        author: Named<'a>,
+        date_modified: Option<String>,
+        date_published: Option<String>,
+        description: &'a str,
+        headline: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        image: Option<String>,
+        in_language: &'a str,
+        main_entity_of_page: String,
+        publisher: Named<'a>,
+    }
     let p = &site.pages[i];
     let c = &site.config;
     // What the card shows (see `card_vm`).
@@ -617,36 +676,12 @@ fn jsonld(site: &Site, i: usize) -> Option<String> {
         .as_ref()
         .map(|u| format!("{}{u}", c.origin()));
     let permalink = c.permalink(&p.path);
-    let date = p.date.as_ref().map(rfc3339);
-    let updated = p.updated.as_ref().map(rfc3339);
-    let publisher = serde_json::json!({ "@type": "Organization", "name": c.content_source });
-    let value = match (&p.kind, &p.event) {
+    let json = match (&p.kind, &p.event) {
         (Kind::Event, Some(ev)) => {
-            let start_rfc = rfc3339(&ev.start);
-            let mut v = serde_json::json!({
-                "@context": "https://schema.org",
-                "@type": "Event",
-                "name": p.title,
-                "description": p.summary,
-                "startDate": start_rfc,
-                "eventStatus": match ev.state {
-                    EventState::Scheduled => "https://schema.org/EventScheduled",
-                    EventState::Cancelled => "https://schema.org/EventCancelled",
-                    EventState::Postponed => "https://schema.org/EventPostponed",
-                },
-                "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-                "location": { "@type": "Place", "name": ev.location, "address": ev.location },
-                "organizer": {
-                    "@type": "Organization",
-                    "name": ev.organizer.clone().unwrap_or_else(|| c.content_source.clone()),
-                    "url": c.base_url,
-                },
-                "url": permalink,
-            });
             // Whole-day events are given as dates; schema.org wants an end, and an event
             // without one ends when it starts.
             let start = if ev.start_has_time {
-                start_rfc
+                rfc3339(&ev.start)
             } else {
                 iso_date(&ev.start)
             };
@@ -655,35 +690,60 @@ fn jsonld(site: &Site, i: usize) -> Option<String> {
                 Some(e) => iso_date(e),
                 None => start.clone(),
             };
-            v["startDate"] = serde_json::Value::from(start);
-            v["endDate"] = serde_json::Value::from(end);
-            if let Some(img) = &image {
-                v["image"] = serde_json::Value::from(img.clone());
-            }
-            v
+            serde_json::to_string(&Event {
+                context: "https://schema.org",
+                kind: "Event",
+                description: &p.summary,
+                end_date: end,
+                event_attendance_mode: "https://schema.org/OfflineEventAttendanceMode",
+                event_status: match ev.state {
+                    EventState::Scheduled => "https://schema.org/EventScheduled",
+                    EventState::Cancelled => "https://schema.org/EventCancelled",
+                    EventState::Postponed => "https://schema.org/EventPostponed",
+                },
+                image,
+                location: Place {
+                    kind: "Place",
+                    address: &ev.location,
+                    name: &ev.location,
+                },
+                name: &p.title,
+                organizer: Organizer {
+                    kind: "Organization",
+                    name: ev.organizer.as_deref().unwrap_or(&c.content_source),
+                    url: &c.base_url,
+                },
+                start_date: start,
+                url: permalink,
+            })
         }
         (Kind::Article, _) => {
-            let mut v = serde_json::json!({
-                "@context": "https://schema.org",
-                "@type": "Article",
-                "headline": p.title,
-                "description": p.summary,
-                "dateModified": updated.or_else(|| date.clone()),
-                "datePublished": date,
-                "author": { "@type": "Organization", "name": p.author.clone().unwrap_or_else(|| c.content_source.clone()) },
-                "publisher": publisher,
-                "mainEntityOfPage": permalink,
-                "inLanguage": c.language,
-            });
-            if let Some(img) = &image {
-                v["image"] = serde_json::Value::from(img.clone());
-            }
-            v
+            let date = p.date.as_ref().map(rfc3339);
+            let updated = p.updated.as_ref().map(rfc3339);
+            serde_json::to_string(&Article {
+                context: "https://schema.org",
+                kind: "Article",
+                author: Named {
+                    kind: "Organization",
+                    name: p.author.as_deref().unwrap_or(&c.content_source),
+                },
+                date_modified: updated.or_else(|| date.clone()),
+                date_published: date,
+                description: &p.summary,
+                headline: &p.title,
+                image,
+                in_language: &c.language,
+                main_entity_of_page: permalink,
+                publisher: Named {
+                    kind: "Organization",
+                    name: &c.content_source,
+                },
+            })
         }
         _ => return None,
     };
     // `<` never appears raw, so the JSON cannot end the script element early.
-    Some(value.to_string().replace('<', "\\u003c"))
+    Some(json.ok()?.replace('<', "\\u003c"))
 }
 
 /// The paginator of a list page.
