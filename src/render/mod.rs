@@ -273,19 +273,41 @@ pub fn render(
 
     let mut made = content_pages(&out, site, extra, &cards, global, &site_value);
     clock.done("  content pages");
-    made.extend(calendar_files(&out, site, &cards.fps, global));
-    clock.done("  calendars");
-    made.par_extend(site.lists.par_iter().filter_map(|l| {
-        let fp = lists::list_fp(site, l, &cards.fps, &cards.compact, global);
-        let template = lists::list_template(&l.kind);
-        out.render(template, &html_path(&l.path), Some(fp), &|| {
-            lists::list_context(site, l, &site_value, &cards.values).1
-        })
-    }));
-    clock.done("  lists");
-    let site_files = site_files(&out, site, &cards.fps, global, &site_value, &made);
+    // The lists, the calendars and the site files (feeds, the sitemap…) all at once: the
+    // sitemap is one long template and the feeds a few, which on their own kept one core
+    // waiting. The sitemap lists every HTML page: the content pages made above and the
+    // lists about to be made.
+    let list_paths: Vec<String> = site.lists.iter().map(|l| html_path(&l.path)).collect();
+    let html_paths: Vec<&str> = made
+        .iter()
+        .map(|m| m.path.as_str())
+        .chain(list_paths.iter().map(String::as_str))
+        .filter_map(|p| p.strip_suffix("index.html"))
+        .collect();
+    let ((lists, calendars), site_files) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    site.lists
+                        .par_iter()
+                        .filter_map(|l| {
+                            let fp = lists::list_fp(site, l, &cards.fps, &cards.compact, global);
+                            let template = lists::list_template(&l.kind);
+                            out.render(template, &html_path(&l.path), Some(fp), &|| {
+                                lists::list_context(site, l, &site_value, &cards.values).1
+                            })
+                        })
+                        .collect::<Vec<Made>>()
+                },
+                || calendar_files(&out, site, &cards.fps, global),
+            )
+        },
+        || site_files(&out, site, &cards.fps, global, &site_value, html_paths),
+    );
+    made.extend(calendars);
+    made.extend(lists);
     made.extend(site_files);
-    clock.done("  feeds, sitemap");
+    clock.done("  lists, calendars, feeds, sitemap");
     // Files copied as they are.
     let copies: Vec<(&String, &Blob)> = theme
         .static_files
@@ -424,14 +446,15 @@ fn calendar_files(out: &Outputs<'_>, site: &Site, cards: &[u64], global: u64) ->
     ics
 }
 
-/// Feeds, the sitemap (of every page in `made`), robots.txt and the 404 page.
+/// Feeds, the sitemap (of the HTML pages at `html_paths`, each given as its folder),
+/// robots.txt and the 404 page.
 fn site_files(
     out: &Outputs<'_>,
     site: &Site,
     cards: &[u64],
     global: u64,
     site_value: &Value,
-    made: &[Made],
+    mut html_paths: Vec<&str>,
 ) -> Vec<Made> {
     let mut feeds = Vec::new();
     for job in feeds::feed_jobs(site) {
@@ -456,11 +479,6 @@ fn site_files(
         pub_date => context::newest_pub_date(site, 0..site.pages.len()),
     };
     out.render("404.html", "404.html", None, &|| ctx.clone());
-    let mut html_paths: Vec<&str> = made
-        .iter()
-        .chain(&feeds)
-        .filter_map(|m| m.path.strip_suffix("index.html"))
-        .collect();
     html_paths.par_sort_unstable();
     // The sitemap shows paths and dates only.
     let mut sitemap_parts = vec![global, fingerprint::of(&html_paths)];
