@@ -38,9 +38,11 @@ impl Phase {
             (Some(a), Some(b)) => format!("{:>7.1}", b.saturating_sub(a) as f64 / 1e6),
             _ => format!("{:>7}", "?"),
         };
+        let mib = |m: Option<u64>| m.map_or_else(|| "?".to_string(), |m| m.to_string());
         eprintln!(
-            "[timings] {name:<24} {wall:>7.1} ms wall {used} ms cpu {:>6} MiB",
-            resident_mib().map_or_else(|| "?".to_string(), |m| m.to_string()),
+            "[timings] {name:<24} {wall:>7.1} ms wall {used} ms cpu {:>6} MiB (peak {} MiB)",
+            mib(resident_mib()),
+            mib(peak_mib()),
         );
         self.started = Instant::now();
         self.cpu = cpu;
@@ -60,6 +62,15 @@ fn cpu_ns() -> Option<u64> {
         total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
     }
     Some(total)
+}
+
+/// The most resident memory this process has had so far, in MiB, from /proc/self/status
+/// (Linux only).
+fn peak_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }
 
 /// Resident memory of this process in MiB, from /proc/self/statm (Linux only).
