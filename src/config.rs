@@ -341,20 +341,20 @@ impl Config {
     /// Site-absolute link for a site path like `articles/a/` → `/hgz/articles/a/`,
     /// percent-encoded.
     pub fn link(&self, path: &str) -> String {
-        format!(
-            "{}{}",
-            self.base_path,
-            crate::text::encode_path(path.trim_start_matches('/'))
-        )
+        let path = path.trim_start_matches('/');
+        let mut out = String::with_capacity(self.base_path.len() + path.len() * 3);
+        out.push_str(&self.base_path);
+        crate::text::push_encoded_path(&mut out, path);
+        out
     }
 
     /// Absolute URL for a site path → `https://example.gov.cn/hgz/articles/a/`.
     pub fn permalink(&self, path: &str) -> String {
-        format!(
-            "{}{}",
-            self.base_url,
-            crate::text::encode_path(path.trim_start_matches('/'))
-        )
+        let path = path.trim_start_matches('/');
+        let mut out = String::with_capacity(self.base_url.len() + path.len() * 3);
+        out.push_str(&self.base_url);
+        crate::text::push_encoded_path(&mut out, path);
+        out
     }
 
     /// Scheme and host of the base URL, without the path: `https://example.gov.cn`.

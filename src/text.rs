@@ -215,6 +215,13 @@ pub fn heading_id(text: &str) -> String {
 /// are encoded (`#` and `?` too, so a name can never cut a URL short), so `articles/民法典/`
 /// becomes `articles/%E6%B0%91…/`.
 pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    push_encoded_path(&mut out, path);
+    out
+}
+
+/// [`encode_path`] appended to `out`.
+pub fn push_encoded_path(out: &mut String, path: &str) {
     // Bytes kept as they are: ASCII letters, digits and the characters below.
     const KEEP: [bool; 256] = {
         let mut keep = [false; 256];
@@ -231,19 +238,22 @@ pub fn encode_path(path: &str) -> String {
         }
         keep
     };
-    if path.bytes().all(|b| KEEP[b as usize]) {
-        return path.to_string();
-    }
-    let mut out = Vec::with_capacity(path.len() * 3);
-    for b in path.bytes() {
-        if KEEP[b as usize] {
-            out.push(b);
-        } else {
-            out.extend_from_slice(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
+    let mut plain = 0;
+    for (i, b) in path.bytes().enumerate() {
+        if !KEEP[b as usize] {
+            // Kept bytes are ASCII, so a run of them starts at a character boundary.
+            if plain < i {
+                out.push_str(&path[plain..i]);
+            }
+            out.push('%');
+            out.push(char::from(HEX[(b >> 4) as usize]));
+            out.push(char::from(HEX[(b & 15) as usize]));
+            plain = i + 1;
         }
     }
-    // Only ASCII was written.
-    String::from_utf8(out).unwrap_or_default()
+    // `plain` is always at a character boundary: it follows the last encoded byte, and
+    // every byte of a multi-byte character is encoded.
+    out.push_str(&path[plain..]);
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";

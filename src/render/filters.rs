@@ -9,14 +9,14 @@
 //!   `site` and the given arguments only, once per build for each set of arguments (like
 //!   Hugo's `partialCached`): for markup every page repeats, such as the header and footer.
 
-use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
 
 use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind, State};
 
 use super::theme::Theme;
+use crate::fingerprint::FastMap;
 use crate::site::Site;
 
 pub fn register(env: &mut Environment<'static>, site: &Site, theme: &Theme) {
@@ -25,18 +25,19 @@ pub fn register(env: &mut Environment<'static>, site: &Site, theme: &Theme) {
     env.add_function("link", move |path: &str| c1.link(path));
     let c2 = config.clone();
     env.add_function("permalink", move |path: &str| c2.permalink(path));
-    let hashes: Arc<HashMap<String, String>> = Arc::new(
-        theme
-            .static_hashes
-            .iter()
-            .map(|(p, h)| (p.clone(), format!("{:08x}", h >> 32)))
-            .collect(),
-    );
-    let c3 = config;
-    env.add_function("asset", move |path: &str| -> Result<String, Error> {
+    // Every asset's link, with its content hash, made once.
+    let assets: FastMap<String, Value> = theme
+        .static_hashes
+        .iter()
+        .map(|(p, h)| {
+            let url = format!("{}?v={:08x}", config.link(p), h >> 32);
+            (p.clone(), Value::from(url))
+        })
+        .collect();
+    env.add_function("asset", move |path: &str| -> Result<Value, Error> {
         let key = path.trim_start_matches('/');
-        match hashes.get(key) {
-            Some(h) => Ok(format!("{}?v={h}", c3.link(key))),
+        match assets.get(key) {
+            Some(url) => Ok(url.clone()),
             None => Err(Error::new(
                 ErrorKind::InvalidOperation,
                 format!("主题和 static/ 里都没有文件 “{key}”"),
@@ -49,7 +50,7 @@ pub fn register(env: &mut Environment<'static>, site: &Site, theme: &Theme) {
     // Rendered fragments by template name and arguments. They live as long as the
     // environment, which is made again whenever the configuration, the theme or anything
     // else in `site` changes, so a fragment never outlives what it was made from.
-    let fragments: Mutex<HashMap<String, Value>> = Mutex::default();
+    let fragments: RwLock<Vec<Fragment>> = RwLock::default();
     env.add_function(
         "include_cached",
         move |state: &State, name: &str, kwargs: Kwargs| {
@@ -58,36 +59,53 @@ pub fn register(env: &mut Environment<'static>, site: &Site, theme: &Theme) {
     );
 }
 
+/// A template rendered by `include_cached`, with the arguments it was given.
+struct Fragment {
+    name: String,
+    args: Vec<(String, Value)>,
+    html: Value,
+}
+
 /// `include_cached(name, **args)`: template `name` rendered with `site` and `args` as its
 /// only variables (so it cannot depend on anything the cache does not know), remembered
-/// for the same `name` and `args`.
+/// for the same `name` and `args`. A theme has a handful of fragments, each in a few
+/// variants, so they are looked up in a list.
 fn include_cached(
-    fragments: &Mutex<HashMap<String, Value>>,
+    fragments: &RwLock<Vec<Fragment>>,
     state: &State,
     name: &str,
     kwargs: &Kwargs,
 ) -> Result<Value, Error> {
-    let mut vars = BTreeMap::new();
-    let keys: Vec<String> = kwargs.args().map(str::to_string).collect();
-    for k in keys {
-        let v: Value = kwargs.get(&k)?;
-        vars.insert(k, v);
+    let same = |f: &Fragment| {
+        f.name == name
+            && f.args.len() == kwargs.args().count()
+            && f.args
+                .iter()
+                .all(|(k, v)| kwargs.peek::<Value>(k).is_ok_and(|x| x == *v))
+    };
+    if let Ok(list) = fragments.read()
+        && let Some(f) = list.iter().find(|f| same(f))
+    {
+        return Ok(f.html.clone());
     }
-    let mut key = name.to_string();
-    for (k, v) in &vars {
-        let _ = write!(key, "\0{k}={v:?}");
+    let mut args = Vec::new();
+    for k in kwargs.args() {
+        args.push((k.to_string(), kwargs.peek::<Value>(k)?));
     }
-    let cached = |f: &Mutex<HashMap<String, Value>>| f.lock().ok()?.get(&key).cloned();
-    if let Some(v) = cached(fragments) {
-        return Ok(v);
-    }
+    let mut vars: BTreeMap<String, Value> = args.iter().cloned().collect();
     if let Some(site) = state.lookup("site") {
         vars.insert("site".to_string(), site);
     }
     let html = state.env().get_template(name)?.render(Value::from(vars))?;
-    let v = Value::from_safe_string(html);
-    if let Ok(mut f) = fragments.lock() {
-        f.insert(key, v.clone());
+    let html = Value::from_safe_string(html);
+    if let Ok(mut list) = fragments.write()
+        && !list.iter().any(same)
+    {
+        list.push(Fragment {
+            name: name.to_string(),
+            args,
+            html: html.clone(),
+        });
     }
-    Ok(v)
+    Ok(html)
 }
