@@ -7,12 +7,12 @@
 //! error; a law that is not in the library gives one warning per file and stays plain text.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 
 use super::LawLibrary;
 use super::numerals::{ArticleNo, is_numeral_char, parse_number};
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::fingerprint::FastSet;
 use crate::markdown::TextHook;
 use crate::text::push_escaped as esc;
 
@@ -77,7 +77,8 @@ const RANGE_MARKS: &[&str] = &["至", "到", "—", "－", "～", "~", "-"];
 #[derive(Debug, Clone)]
 enum LawCtx {
     Known(usize),
-    Unknown(String),
+    /// A law not in the library: its index in `State::unknown`.
+    Unknown(usize),
 }
 
 #[derive(Debug, Default)]
@@ -85,7 +86,9 @@ struct State {
     law: Option<LawCtx>,
     found: Vec<Citation>,
     diags: Vec<Diagnostic>,
-    warned: HashSet<String>,
+    warned: FastSet<String>,
+    /// Names of laws not in the library met in this file (each kept once).
+    unknown: Vec<String>,
 }
 
 /// The citation linker for one file.
@@ -203,7 +206,8 @@ impl<'a> CiteHook<'a> {
     }
 
     fn warn_unknown(&self, name: &str, line: usize, col: &dyn Fn() -> usize, st: &mut State) {
-        if st.warned.insert(name.to_string()) {
+        if !st.warned.contains(name) {
+            st.warned.insert(name.to_string());
             st.diags.push(
                 Diagnostic::warning(format!("《{name}》不在本站的法律法规库里，引用的条文不会加链接"))
                     .in_file(self.file)
@@ -253,7 +257,7 @@ impl<'a> CiteHook<'a> {
         mut collect: Option<&mut Vec<Resolved>>,
     ) -> Option<String> {
         let mut st = self.state.borrow_mut();
-        let mut out = String::new();
+        let mut out = String::with_capacity(text.len() + 512);
         let mut changed = false;
         let mut i = 0;
         let col_at = |byte: usize| col + text[..byte].chars().count();
@@ -276,7 +280,13 @@ impl<'a> CiteHook<'a> {
                 if !name.is_empty() && !name.contains('《') {
                     st.law = Some(match self.lib.find(name) {
                         Some(l) => LawCtx::Known(l),
-                        None => LawCtx::Unknown(name.to_string()),
+                        None => LawCtx::Unknown(match st.unknown.iter().position(|n| n == name) {
+                            Some(k) => k,
+                            None => {
+                                st.unknown.push(name.to_string());
+                                st.unknown.len() - 1
+                            }
+                        }),
                     });
                     i += '《'.len_utf8() + end + '》'.len_utf8();
                     continue;
@@ -294,8 +304,12 @@ impl<'a> CiteHook<'a> {
             {
                 // Columns are counted only when a message needs them.
                 let c = || col_at(i);
-                match st.law.clone() {
-                    Some(LawCtx::Known(law)) => {
+                let known = match &st.law {
+                    Some(LawCtx::Known(law)) => Some(*law),
+                    _ => None,
+                };
+                match known {
+                    Some(law) => {
                         flush_plain(&mut out);
                         let first = self.check(law, r, line, &c, &mut st);
                         let mut consumed = r.len;
@@ -349,10 +363,14 @@ impl<'a> CiteHook<'a> {
                         plain_from = i;
                         continue;
                     }
-                    Some(LawCtx::Unknown(name)) => {
-                        self.warn_unknown(&name, line, &c, &mut st);
+                    None => {
+                        if let Some(LawCtx::Unknown(k)) = st.law
+                            && !st.warned.contains(st.unknown[k].as_str())
+                        {
+                            let name = st.unknown[k].clone();
+                            self.warn_unknown(&name, line, &c, &mut st);
+                        }
                     }
-                    None => {}
                 }
                 i += r.len;
                 continue;

@@ -43,7 +43,7 @@ pub struct LawLibrary {
     pub files: Vec<LawFile>,
     pub laws: Vec<Law>,
     /// Full title, short name and aliases → law index.
-    pub names: HashMap<String, usize>,
+    pub names: crate::fingerprint::FastMap<String, usize>,
     /// Site path of each file's page.
     pub file_paths: Vec<String>,
     /// The same, percent-encoded for links.
@@ -142,7 +142,7 @@ impl LawLibrary {
                 articles,
             });
         }
-        let mut names = HashMap::new();
+        let mut names = crate::fingerprint::FastMap::default();
         for (i, l) in laws.iter().enumerate() {
             names.insert(l.title.clone(), i);
             names.insert(l.short.clone(), i);

@@ -42,37 +42,31 @@ pub fn parse_number(s: &str) -> Option<u32> {
     if s.is_empty() {
         return None;
     }
-    if s.chars()
-        .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-    {
-        let ascii: String = s
+    // Arabic digits, half or full width: 1043, １０４３.
+    let arabic = |c: char| match c {
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        '０'..='９' => Some(c as u32 - '０' as u32),
+        _ => None,
+    };
+    if s.chars().all(|c| arabic(c).is_some()) {
+        return s
             .chars()
-            .map(|c| {
-                if c.is_ascii_digit() {
-                    c
-                } else {
-                    char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or('0')
-                }
-            })
-            .collect();
-        return ascii.parse().ok().filter(|&n| n > 0);
+            .try_fold(0u32, |acc, c| acc.checked_mul(10)?.checked_add(arabic(c)?))
+            .filter(|&n| n > 0);
     }
-    let chars: Vec<char> = s.chars().collect();
     // Digit-by-digit form without units (二〇二四).
-    if (chars.len() >= 4 || chars.contains(&'〇'))
-        && chars.len() > 1
-        && chars.iter().all(|&c| digit(c).is_some())
-    {
-        return chars
-            .iter()
-            .try_fold(0u32, |acc, &c| acc.checked_mul(10)?.checked_add(digit(c)?));
+    let count = s.chars().count();
+    if (count >= 4 || s.contains('〇')) && count > 1 && s.chars().all(|c| digit(c).is_some()) {
+        return s
+            .chars()
+            .try_fold(0u32, |acc, c| acc.checked_mul(10)?.checked_add(digit(c)?));
     }
     let mut total: u32 = 0;
     let mut section: u32 = 0; // below 万
     let mut pending: Option<u32> = None; // a digit waiting for its unit
     let mut last_unit: u32 = u32::MAX;
     let mut zero_seen = false;
-    for &c in &chars {
+    for c in s.chars() {
         if let Some(d) = digit(c) {
             if pending.is_some() {
                 return None; // two digits in a row (一二)
