@@ -348,6 +348,23 @@ impl Config {
         out
     }
 
+    /// [`Config::link`] of the site path made of `parts` (`["tags/", slug, "/"]`), without
+    /// putting the path together first.
+    pub fn link_parts(&self, parts: &[&str]) -> String {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        let mut out = String::with_capacity(self.base_path.len() + len * 3);
+        out.push_str(&self.base_path);
+        for (k, part) in parts.iter().enumerate() {
+            let part = if k == 0 {
+                part.trim_start_matches('/')
+            } else {
+                part
+            };
+            crate::text::push_encoded_path(&mut out, part);
+        }
+        out
+    }
+
     /// Absolute URL for a site path → `https://example.gov.cn/hgz/articles/a/`.
     pub fn permalink(&self, path: &str) -> String {
         let path = path.trim_start_matches('/');

@@ -43,12 +43,70 @@ pub fn has_time(raw: &str) -> bool {
 
 /// `2024年12月4日`
 pub fn format_date_zh(z: &ZonedDateTime) -> String {
-    format!("{}年{}月{}日", z.year(), z.month(), z.day())
+    let mut out = String::with_capacity(20);
+    push_year(&mut out, z.year(), 1);
+    out.push('年');
+    push_number(&mut out, z.month() as u32, 1);
+    out.push('月');
+    push_number(&mut out, z.day() as u32, 1);
+    out.push('日');
+    out
 }
 
 /// `09:00`
 pub fn format_time(z: &ZonedDateTime) -> String {
-    format!("{:02}:{:02}", z.hour(), z.minute())
+    let mut out = String::with_capacity(5);
+    push_time(&mut out, z);
+    out
+}
+
+/// Append `09:00`.
+fn push_time(out: &mut String, z: &ZonedDateTime) {
+    push_number(out, z.hour() as u32, 2);
+    out.push(':');
+    push_number(out, z.minute() as u32, 2);
+}
+
+/// Append `2024-12-04`.
+fn push_iso_date(out: &mut String, z: &ZonedDateTime) {
+    push_year(out, z.year(), 4);
+    out.push('-');
+    push_number(out, z.month() as u32, 2);
+    out.push('-');
+    push_number(out, z.day() as u32, 2);
+}
+
+/// Append a year, padded to `width` digits (`-0005` for years before 1 AD, as `{:05}`
+/// would write them with the sign; they do not occur in practice).
+fn push_year(out: &mut String, year: i16, width: u32) {
+    if year < 0 {
+        out.push('-');
+        push_number(out, u32::from(year.unsigned_abs()), width.saturating_sub(1));
+    } else {
+        push_number(out, year as u32, width);
+    }
+}
+
+/// Append `n` in decimal, with leading zeros up to `width` digits; dates are formatted for
+/// every page and list, and this is several times cheaper than `format!`.
+fn push_number(out: &mut String, n: u32, width: u32) {
+    let mut digits = [0u8; 10];
+    let mut len = 0;
+    let mut v = n;
+    loop {
+        digits[len] = b'0' + (v % 10) as u8;
+        len += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for _ in len..width as usize {
+        out.push('0');
+    }
+    for &d in digits[..len].iter().rev() {
+        out.push(char::from(d));
+    }
 }
 
 /// `星期三`
@@ -66,33 +124,36 @@ pub fn weekday_zh(z: &ZonedDateTime) -> &'static str {
 
 /// RFC 3339 with the zone's offset, seconds precision: `2024-12-04T09:00:00+08:00`.
 pub fn rfc3339(z: &ZonedDateTime) -> String {
-    let off = z.offset();
-    let secs = off.seconds();
-    let sign = if secs < 0 { '-' } else { '+' };
+    let secs = z.offset().seconds();
     let a = secs.unsigned_abs();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
-        z.year(),
-        z.month(),
-        z.day(),
-        z.hour(),
-        z.minute(),
-        z.second(),
-        sign,
-        a / 3600,
-        (a % 3600) / 60
-    )
+    let mut out = String::with_capacity(25);
+    push_iso_date(&mut out, z);
+    out.push('T');
+    push_time(&mut out, z);
+    out.push(':');
+    push_number(&mut out, z.second() as u32, 2);
+    out.push(if secs < 0 { '-' } else { '+' });
+    push_number(&mut out, a / 3600, 2);
+    out.push(':');
+    push_number(&mut out, (a % 3600) / 60, 2);
+    out
 }
 
 /// A date-time as front matter writes it and the PubDate meta tag shows it:
 /// `2026-11-27 10:30`.
 pub fn date_and_time(z: &ZonedDateTime) -> String {
-    format!("{} {}", iso_date(z), format_time(z))
+    let mut out = String::with_capacity(16);
+    push_iso_date(&mut out, z);
+    out.push(' ');
+    push_time(&mut out, z);
+    out
 }
 
 /// `2024-12-04`
 pub fn iso_date(z: &ZonedDateTime) -> String {
-    format!("{:04}-{:02}-{:02}", z.year(), z.month(), z.day())
+    let mut out = String::with_capacity(10);
+    push_iso_date(&mut out, z);
+    out
 }
 
 /// Look up an IANA time zone name (the tz database is bundled in the binary).
@@ -103,6 +164,48 @@ pub fn time_zone(name: &str) -> Option<TimeZone> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_like_format_would() {
+        let tz = time_zone("Asia/Shanghai").unwrap();
+        for (y, mo, d, h, mi, se) in [
+            (2024, 12, 4, 9, 0, 0),
+            (1, 1, 1, 0, 0, 5),
+            (999, 2, 28, 23, 59, 59),
+            (9999, 12, 30, 12, 30, 1),
+        ] {
+            let z = jiff::civil::datetime(y, mo, d, h, mi, se, 0)
+                .to_zoned_datetime(tz.clone())
+                .unwrap();
+            let off = z.offset().seconds();
+            assert_eq!(
+                rfc3339(&z),
+                format!(
+                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+{:02}:{:02}",
+                    y,
+                    mo,
+                    d,
+                    h,
+                    mi,
+                    se,
+                    off / 3600,
+                    off % 3600 / 60
+                )
+            );
+            assert_eq!(iso_date(&z), format!("{y:04}-{mo:02}-{d:02}"));
+            assert_eq!(
+                date_and_time(&z),
+                format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}")
+            );
+            assert_eq!(format_date_zh(&z), format!("{y}年{mo}月{d}日"));
+            assert_eq!(format_time(&z), format!("{h:02}:{mi:02}"));
+        }
+        let west = time_zone("America/St_Johns").unwrap();
+        let z = jiff::civil::datetime(2024, 1, 15, 8, 5, 0, 0)
+            .to_zoned_datetime(west)
+            .unwrap();
+        assert_eq!(rfc3339(&z), "2024-01-15T08:05:00-03:30");
+    }
 
     fn sh() -> TimeZone {
         time_zone("Asia/Shanghai").unwrap()

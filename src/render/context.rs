@@ -513,7 +513,7 @@ pub fn card_vm(site: &Site, i: usize) -> CardVm {
             .filter(|(k, (_, slug))| !p.tag_slugs[..*k].contains(slug))
             .map(|(_, (t, slug))| TagVm {
                 name: t.clone(),
-                url: c.link(&format!("tags/{slug}/")),
+                url: c.link_parts(&["tags/", slug, "/"]),
             })
             .collect(),
         author: p.author.clone(),
@@ -545,7 +545,7 @@ pub fn column_of(site: &Site, i: usize) -> LinkVm {
                 .get(dir)
                 .map(|s| s.title.clone())
                 .unwrap_or_else(|| p.kind.column().to_string()),
-            url: c.link(&format!("{dir}/")),
+            url: c.link_parts(&[dir, "/"]),
         },
         None => LinkVm {
             title: p.title.clone(),
@@ -567,7 +567,7 @@ pub fn page_vm(site: &Site, i: usize, card: minijinja::Value) -> PageVm {
         source: p.source.clone(),
         column: column_of(site, i),
         jsonld: jsonld(site, i),
-        print_url: printable.then(|| c.link(&format!("{}print/", p.path))),
+        print_url: printable.then(|| c.link_parts(&[&p.path, "print/"])),
         ics_url: (p.kind == Kind::Event).then(|| c.link(&ics_path(&p.path))),
         qr_svg: None,
     }

@@ -254,7 +254,7 @@ pub(super) fn list_context(
                 .iter()
                 .map(|t| TagCountVm {
                     name: t.name.clone(),
-                    url: c.link(&format!("tags/{}/", t.slug)),
+                    url: c.link_parts(&["tags/", &t.slug, "/"]),
                     count: t.pages.len(),
                 })
                 .collect();
@@ -278,7 +278,7 @@ pub(super) fn list_context(
                     site => site_value.clone(),
                     list => base(format!("标签：{}", t.name), "tags"),
                     pub_date => pub_date.clone(),
-                    tag => context! { name => t.name.clone(), url => c.link(&format!("tags/{}/", t.slug)), count => t.pages.len() },
+                    tag => context! { name => t.name.clone(), url => c.link_parts(&["tags/", &t.slug, "/"]), count => t.pages.len() },
                     items => items,
                     paginator => paginator,
                     tags_url => c.link("tags/"),
