@@ -418,28 +418,40 @@ pub fn qr_svg(data: &str, label: &str) -> Option<String> {
     let w = symbol.width();
     let quiet = 4;
     let size = w + 2 * quiet;
-    let mut d = Vec::with_capacity(w * w * 4);
+    // Each run of dark modules in a row is a horizontal stroke one module thick through
+    // the middle of the row (as node-qrcode draws them): the first of a row `M{x} {y}.5h{n}`,
+    // the next ones `m{gap} 0h{n}` from where the previous ended. Half the bytes of a
+    // filled rectangle per run, for every print view.
+    let mut svg = format!(
+        r##"<svg class="pf-qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" aria-label="{}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/><path fill="none" stroke="#000" stroke-width="1" d=""##,
+        crate::text::escape_html(label)
+    )
+    .into_bytes();
+    svg.reserve(w * w * 2);
     for y in 0..w {
-        // One horizontal run of dark modules per path segment: M{x},{y}h{run}v1h-{run}z,
-        // written byte by byte, as this runs for every print view.
+        let mut end = None;
         symbol.dark_runs(y, |start, run| {
-            d.push(b'M');
-            push_number(&mut d, start + quiet);
-            d.push(b',');
-            push_number(&mut d, y + quiet);
-            d.push(b'h');
-            push_number(&mut d, run);
-            d.extend_from_slice(b"v1h-");
-            push_number(&mut d, run);
-            d.push(b'z');
+            match end {
+                None => {
+                    svg.push(b'M');
+                    push_number(&mut svg, start + quiet);
+                    svg.push(b' ');
+                    push_number(&mut svg, y + quiet);
+                    svg.extend_from_slice(b".5h");
+                }
+                Some(e) => {
+                    svg.push(b'm');
+                    push_number(&mut svg, start - e);
+                    svg.extend_from_slice(b" 0h");
+                }
+            }
+            push_number(&mut svg, run);
+            end = Some(start + run);
         });
     }
-    // Only ASCII was written.
-    let d = String::from_utf8(d).ok()?;
-    Some(format!(
-        r##"<svg class="pf-qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" aria-label="{}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{d}"/></svg>"##,
-        crate::text::escape_html(label)
-    ))
+    svg.extend_from_slice(b"\"/></svg>");
+    // Only ASCII was added to the escaped label.
+    String::from_utf8(svg).ok()
 }
 
 /// Append `n` (below 1,000: a QR code is at most 177 modules wide) in decimal.
@@ -473,6 +485,73 @@ mod tests {
             let mut s = Vec::new();
             push_number(&mut s, n);
             assert_eq!(s, n.to_string().as_bytes());
+        }
+    }
+
+    /// The modules the SVG's path draws: each `M x y.5h n` / `m gap 0h n` is a stroke over
+    /// `n` modules of row `y` (minus the quiet zone).
+    fn number(s: &str) -> (usize, &str) {
+        let n = s.bytes().take_while(u8::is_ascii_digit).count();
+        (s[..n].parse().unwrap(), &s[n..])
+    }
+
+    fn modules_drawn(svg: &str) -> (Vec<bool>, usize) {
+        let size: usize = svg
+            .split("viewBox=\"0 0 ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        let w = size - 8;
+        let d = svg
+            .split(" d=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let mut dark = vec![false; w * w];
+        let (mut x, mut y) = (0usize, 0usize);
+        let mut rest = d;
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix('M') {
+                let (nx, r) = number(r);
+                let (ny, r) = number(r.strip_prefix(' ').unwrap());
+                x = nx;
+                y = ny;
+                rest = r.strip_prefix(".5").unwrap();
+            } else if let Some(r) = rest.strip_prefix('m') {
+                let (gap, r) = number(r);
+                x += gap;
+                rest = r.strip_prefix(" 0").unwrap();
+            } else if let Some(r) = rest.strip_prefix('h') {
+                let (n, r) = number(r);
+                for k in x..x + n {
+                    dark[(y - 4) * w + (k - 4)] = true;
+                }
+                x += n;
+                rest = r;
+            } else {
+                panic!("unexpected path data at {rest:?}");
+            }
+        }
+        (dark, w)
+    }
+
+    #[test]
+    fn the_svg_draws_exactly_the_modules_of_the_code() {
+        for url in [
+            "https://x.cn/",
+            "https://example.gov.cn/hgz/events/xianfa-ri-2026/",
+            &format!("https://example.gov.cn/{}/", "%E6%B0%91".repeat(60)),
+        ] {
+            let svg = qr_svg(url, "码").unwrap();
+            assert_eq!(
+                modules_drawn(&svg),
+                encode(url.as_bytes()).unwrap(),
+                "{url}"
+            );
         }
     }
 
