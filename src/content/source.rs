@@ -269,9 +269,12 @@ fn list_files(root: &Path, dir: &str) -> Result<Vec<String>, ReadError> {
     if !base.is_dir() {
         return Ok(vec![]);
     }
+    let root_text = root.to_string_lossy();
     let mut out = Vec::new();
+    // Not sorted by walkdir: its sort asks each entry's path for its file name on every
+    // comparison, which made listing 10,000 files a tenth of a build's serial time. The
+    // paths are sorted below instead, in the same order.
     let walker = WalkDir::new(&base)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
     for entry in walker {
@@ -279,16 +282,25 @@ fn list_files(root: &Path, dir: &str) -> Result<Vec<String>, ReadError> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        out.push(rel);
+        let path = entry.path().to_string_lossy();
+        let rel = path
+            .strip_prefix(&*root_text)
+            .unwrap_or(&path)
+            .trim_start_matches(std::path::MAIN_SEPARATOR);
+        out.push(if std::path::MAIN_SEPARATOR == '/' {
+            rel.to_string()
+        } else {
+            rel.replace(std::path::MAIN_SEPARATOR, "/")
+        });
     }
+    // Folder by folder, each folder's entries by name (bytes), as a sorted walk lists them:
+    // comparing whole paths with `/` below every other byte gives that order.
+    let key = |s: &String| {
+        s.bytes()
+            .map(|c| if c == b'/' { 0 } else { c })
+            .collect::<Vec<u8>>()
+    };
+    out.sort_by_cached_key(key);
     Ok(out)
 }
 
@@ -445,6 +457,45 @@ mod tests {
         let d = decode("content/a.md", bytes).unwrap_err();
         assert_eq!(d.line, Some(3));
         assert_eq!(d.file.as_deref(), Some("content/a.md"));
+    }
+
+    #[test]
+    fn files_are_listed_folder_by_folder_in_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "content/a/x.md",
+            "content/a-b/x.md",
+            "content/a.b/y.md",
+            "content/a b/z.md",
+            "content/a.md",
+            "content/B.md",
+            "content/b/c/d.md",
+            "content/b/c.md",
+            "content/中文/一.md",
+            "content/中/二.md",
+            "content/.hidden/x.md",
+            "content/a/x.md~",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "x").unwrap();
+        }
+        // What a walk sorted by file name gives.
+        let expected: Vec<String> = WalkDir::new(root.join("content"))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(root).unwrap();
+                rel.to_string_lossy()
+                    .replace(std::path::MAIN_SEPARATOR, "/")
+            })
+            .collect();
+        assert_eq!(expected.len(), 10);
+        assert_eq!(list_files(root, "content").unwrap(), expected);
     }
 
     #[test]
