@@ -163,30 +163,31 @@ pub struct CardVm {
 
 /// `page` on a content page: the card plus body and table of contents. Templates see the
 /// card's fields and these side by side (`page.title`, `page.content`). The card is the
-/// value the lists were given, shared rather than made again, and the page's own fields
-/// become template values only when a template reads them.
+/// value the lists were given, shared rather than made again; the page's own fields are
+/// made into template values once, however often a template reads them.
 #[derive(Debug, Clone)]
 pub struct PageVm {
     /// The page's card as a template value (see [`card_vm`]).
     pub card: minijinja::Value,
     /// Body HTML (print it with `|safe`): the site's own copy, shared, not copied per page.
     pub content: minijinja::Value,
-    pub toc: Vec<TocEntry>,
+    /// The table of contents: nested `id`, `title`, `children`.
+    pub toc: minijinja::Value,
     /// The table of contents as nested `<ol>` lists, ready to print (like Hugo's
     /// `.TableOfContents`); empty when the page has no headings.
-    pub toc_html: String,
+    pub toc_html: minijinja::Value,
     /// Source file, relative to the site root.
-    pub source: String,
-    /// Column (栏目) the page belongs to.
-    pub column: LinkVm,
+    pub source: minijinja::Value,
+    /// Column (栏目) the page belongs to: `title`, `url`.
+    pub column: minijinja::Value,
     /// schema.org JSON-LD (`Event` or `Article`), ready to put in a script element.
-    pub jsonld: Option<String>,
+    pub jsonld: minijinja::Value,
     /// The A4 print view (handout or poster) of lessons and events.
-    pub print_url: Option<String>,
+    pub print_url: minijinja::Value,
     /// The event's iCalendar file.
-    pub ics_url: Option<String>,
+    pub ics_url: minijinja::Value,
     /// QR code (inline SVG) of the page's address, for print views.
-    pub qr_svg: Option<String>,
+    pub qr_svg: minijinja::Value,
 }
 
 impl PageVm {
@@ -204,22 +205,28 @@ impl PageVm {
     ];
 }
 
+/// A template value for an optional text: the text, or none.
+pub fn optional_text(s: Option<String>) -> minijinja::Value {
+    s.map_or(minijinja::Value::from(()), minijinja::Value::from)
+}
+
 impl minijinja::value::Object for PageVm {
     fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
-        use minijinja::Value;
-        let text = |s: &Option<String>| s.as_deref().map_or(Value::from(()), Value::from);
-        Some(match key.as_str()? {
-            "content" => self.content.clone(),
-            "toc" => Value::from(minijinja::value::Serde(&self.toc)),
-            "toc_html" => Value::from(self.toc_html.as_str()),
-            "source" => Value::from(self.source.as_str()),
-            "column" => Value::from(minijinja::value::Serde(&self.column)),
-            "jsonld" => text(&self.jsonld),
-            "print_url" => text(&self.print_url),
-            "ics_url" => text(&self.ics_url),
-            "qr_svg" => text(&self.qr_svg),
-            name => return self.card.get_attr(name).ok().filter(|v| !v.is_undefined()),
-        })
+        Some(
+            match key.as_str()? {
+                "content" => &self.content,
+                "toc" => &self.toc,
+                "toc_html" => &self.toc_html,
+                "source" => &self.source,
+                "column" => &self.column,
+                "jsonld" => &self.jsonld,
+                "print_url" => &self.print_url,
+                "ics_url" => &self.ics_url,
+                "qr_svg" => &self.qr_svg,
+                name => return self.card.get_attr(name).ok().filter(|v| !v.is_undefined()),
+            }
+            .clone(),
+        )
     }
 
     fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
@@ -562,14 +569,14 @@ pub fn page_vm(site: &Site, i: usize, card: minijinja::Value) -> PageVm {
     PageVm {
         card,
         content: minijinja::Value::from(site.html[i].clone()),
-        toc: p.body.toc.clone(),
-        toc_html: toc_html(&p.body.toc),
-        source: p.source.clone(),
-        column: column_of(site, i),
-        jsonld: jsonld(site, i),
-        print_url: printable.then(|| c.link_parts(&[&p.path, "print/"])),
-        ics_url: (p.kind == Kind::Event).then(|| c.link(&ics_path(&p.path))),
-        qr_svg: None,
+        toc: minijinja::Value::from(minijinja::value::Serde(&p.body.toc)),
+        toc_html: minijinja::Value::from(toc_html(&p.body.toc)),
+        source: minijinja::Value::from(p.source.as_str()),
+        column: minijinja::Value::from(minijinja::value::Serde(column_of(site, i))),
+        jsonld: optional_text(jsonld(site, i)),
+        print_url: optional_text(printable.then(|| c.link_parts(&[&p.path, "print/"]))),
+        ics_url: optional_text((p.kind == Kind::Event).then(|| c.link(&ics_path(&p.path)))),
+        qr_svg: minijinja::Value::from(()),
     }
 }
 

@@ -392,10 +392,10 @@ fn content_pages(
                 let path = format!("{}print/index.html", p.path);
                 out.render(t, &path, Some(fingerprint::combine(&[fp, 7])), &|| {
                     let mut vm = vm().clone();
-                    vm.qr_svg = crate::qr::qr_svg(
+                    vm.qr_svg = context::optional_text(crate::qr::qr_svg(
                         &site.config.permalink(&p.path),
                         &format!("“{}”的网址二维码", p.title),
-                    );
+                    ));
                     context! {
                         site => site_value.clone(),
                         page => Value::from_object(vm),
