@@ -227,7 +227,7 @@ impl<'a> CiteHook<'a> {
         out.push('#');
         out.push_str(&target.anchor);
         out.push_str("\" title=\"");
-        if let Some(title) = self.lib.titles.get(&(target.law, target.no)) {
+        if let Some(title) = self.lib.title(target.law, target.no) {
             out.push_str(title);
         }
         out.push_str("\">");

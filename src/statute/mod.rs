@@ -15,7 +15,6 @@ use parse::{Block, LawFile, StatuteArticle};
 
 use crate::diag::Diagnostic;
 use crate::text::make_slug;
-use rayon::prelude::*;
 
 /// The prefix every national law's full title carries.
 pub const PRC: &str = "中华人民共和国";
@@ -48,8 +47,9 @@ pub struct LawLibrary {
     pub file_paths: Vec<String>,
     /// The same, percent-encoded for links.
     pub encoded_paths: Vec<String>,
-    /// Tooltip of each article (law, article): its text, shortened, HTML-escaped.
-    pub titles: crate::fingerprint::FastMap<(usize, ArticleNo), String>,
+    /// Tooltip of each article (law, article): its text, shortened, HTML-escaped; made when
+    /// a citation first needs it (a site cites a few hundred of the library's articles).
+    titles: crate::fingerprint::FastMap<(usize, ArticleNo), std::sync::OnceLock<String>>,
 }
 
 impl Law {
@@ -185,27 +185,13 @@ impl LawLibrary {
             .iter()
             .map(|p| crate::text::encode_path(p))
             .collect();
-        // The tooltip of every article (its text, shortened), made in parallel: the Civil
-        // Code alone has 1,260 articles.
-        let jobs: Vec<(usize, ArticleNo, usize, usize)> = laws
+        let titles = laws
             .iter()
             .enumerate()
             .flat_map(|(li, l)| {
                 l.articles
-                    .iter()
-                    .map(move |(no, &(fi, bi))| (li, *no, fi, bi))
-            })
-            .collect();
-        let titles = jobs
-            .into_par_iter()
-            .filter_map(|(li, no, fi, bi)| {
-                let Block::Article(a) = &files[fi].blocks[bi] else {
-                    return None;
-                };
-                let (short, cut) = a.opening(160);
-                let more = if cut { "……" } else { "" };
-                let title = format!("《{}》{} {short}{more}", laws[li].short, no.label());
-                Some(((li, no), crate::text::escape_html(&title)))
+                    .keys()
+                    .map(move |no| ((li, *no), Default::default()))
             })
             .collect();
         (
@@ -219,6 +205,21 @@ impl LawLibrary {
             },
             diags,
         )
+    }
+
+    /// The tooltip of article `no` of law `law`: its opening words, HTML-escaped.
+    pub fn title(&self, law: usize, no: ArticleNo) -> Option<&str> {
+        let slot = self.titles.get(&(law, no))?;
+        let title = slot.get_or_init(|| {
+            let Some((_, a)) = self.article(law, no) else {
+                return String::new();
+            };
+            let (short, cut) = a.opening(160);
+            let more = if cut { "……" } else { "" };
+            let title = format!("《{}》{} {short}{more}", self.laws[law].short, no.label());
+            crate::text::escape_html(&title)
+        });
+        Some(title.as_str())
     }
 
     /// Find a law by full title, short name or alias.

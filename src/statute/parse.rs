@@ -82,17 +82,38 @@ impl StatuteArticle {
             .iter()
             .flat_map(|p| std::iter::once(&p.text).chain(&p.items));
         let mut out = String::new();
-        let mut n = 0;
+        let mut left = max;
         for (k, piece) in pieces.enumerate() {
-            for c in (k > 0).then_some('\n').into_iter().chain(piece.chars()) {
-                if n == max {
+            if k > 0 {
+                if left == 0 {
                     return (out, true);
                 }
-                out.push(if c == '\n' { ' ' } else { c });
-                n += 1;
+                out.push(' ');
+                left -= 1;
+            }
+            // Whole runs of text up to the character where the tooltip ends.
+            match piece.char_indices().nth(left) {
+                Some((cut, _)) => {
+                    push_spaced(&mut out, &piece[..cut]);
+                    return (out, true);
+                }
+                None => {
+                    left -= piece.chars().count();
+                    push_spaced(&mut out, piece);
+                }
             }
         }
         (out, false)
+    }
+}
+
+/// Append `s` with its line breaks as spaces.
+fn push_spaced(out: &mut String, s: &str) {
+    for (k, line) in s.split('\n').enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        out.push_str(line);
     }
 }
 
