@@ -590,8 +590,19 @@ fn cited_by(pages: &[Arc<Page>]) -> BTreeMap<(usize, ArticleNo), Vec<usize>> {
             cited_by.entry((c.law, c.article)).or_default().push(i);
         }
     }
+    if cited_by.is_empty() {
+        return cited_by;
+    }
+    // Every page's place in title order, worked out once: each list is then sorted by
+    // comparing numbers, not titles.
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    order.sort_by(|&a, &b| pages[a].title.cmp(&pages[b].title).then(a.cmp(&b)));
+    let mut rank = vec![0; pages.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r;
+    }
     for v in cited_by.values_mut() {
-        v.sort_by(|&a, &b| pages[a].title.cmp(&pages[b].title).then(a.cmp(&b)));
+        v.sort_unstable_by_key(|&i| rank[i]);
         v.dedup();
     }
 

@@ -214,7 +214,7 @@ impl LawLibrary {
             let Some((_, a)) = self.article(law, no) else {
                 return String::new();
             };
-            let (short, cut) = a.opening(160);
+            let (short, cut) = a.opening(80);
             let more = if cut { "……" } else { "" };
             let title = format!("《{}》{} {short}{more}", self.laws[law].short, no.label());
             crate::text::escape_html(&title)
