@@ -151,7 +151,7 @@ pub struct Site {
     /// Content files to copy: site path → bytes.
     pub assets: BTreeMap<String, Arc<[u8]>>,
     /// Statute article (law index, article) → pages citing it (by title).
-    pub cited_by: BTreeMap<(usize, ArticleNo), Vec<usize>>,
+    pub cited_by: FastMap<(usize, ArticleNo), Vec<usize>>,
 }
 
 /// Inputs of the link step.
@@ -583,8 +583,8 @@ fn sections_of(
 }
 
 /// Statute article → the pages citing it, by title.
-fn cited_by(pages: &[Arc<Page>]) -> BTreeMap<(usize, ArticleNo), Vec<usize>> {
-    let mut cited_by: BTreeMap<(usize, ArticleNo), Vec<usize>> = BTreeMap::new();
+fn cited_by(pages: &[Arc<Page>]) -> FastMap<(usize, ArticleNo), Vec<usize>> {
+    let mut cited_by: FastMap<(usize, ArticleNo), Vec<usize>> = FastMap::default();
     for (i, p) in pages.iter().enumerate() {
         for c in &p.citations {
             cited_by.entry((c.law, c.article)).or_default().push(i);

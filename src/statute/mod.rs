@@ -254,7 +254,8 @@ impl LawLibrary {
             && (p as usize) <= a.paragraphs.len()
             && !self.paragraph_clashes(law, no, p)
         {
-            anchor = format!("{anchor}-{p}");
+            anchor.push('-');
+            numerals::push_decimal(&mut anchor, p);
         }
         Some((fi, anchor))
     }
@@ -283,12 +284,17 @@ impl LawLibrary {
                             ids.insert(id.clone());
                         }
                         Block::Article(a) => {
-                            ids.insert(a.no.anchor());
+                            let anchor = a.no.anchor();
                             for p in 1..=a.paragraphs.len() as u32 {
                                 if !self.paragraph_clashes(li, a.no, p) {
-                                    ids.insert(format!("{}-{p}", a.no.anchor()));
+                                    let mut id = String::with_capacity(anchor.len() + 4);
+                                    id.push_str(&anchor);
+                                    id.push('-');
+                                    numerals::push_decimal(&mut id, p);
+                                    ids.insert(id);
                                 }
                             }
+                            ids.insert(anchor);
                         }
                         Block::Text(_) => {}
                     }

@@ -192,10 +192,19 @@ impl ArticleNo {
 
     /// Anchor id: `art-1043`, `art-10-1`.
     pub fn anchor(self) -> String {
-        if self.sub == 0 {
-            format!("art-{}", self.main)
-        } else {
-            format!("art-{}-{}", self.main, self.sub)
+        let mut out = String::with_capacity(16);
+        self.push_anchor(&mut out);
+        out
+    }
+
+    /// [`ArticleNo::anchor`] appended to `out`, with `-{paragraph}` when one is given
+    /// (`art-1043-2`); anchors are made for every article of every law page.
+    pub fn push_anchor(self, out: &mut String) {
+        out.push_str("art-");
+        push_decimal(out, self.main);
+        if self.sub != 0 {
+            out.push('-');
+            push_decimal(out, self.sub);
         }
     }
 
@@ -206,6 +215,24 @@ impl ArticleNo {
         } else {
             format!("第{}条之{}", to_chinese(self.main), to_chinese(self.sub))
         }
+    }
+}
+
+/// Append `n` in decimal.
+pub fn push_decimal(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut len = 0;
+    let mut v = n;
+    loop {
+        digits[len] = b'0' + (v % 10) as u8;
+        len += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &d in digits[..len].iter().rev() {
+        out.push(char::from(d));
     }
 }
 

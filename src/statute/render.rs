@@ -344,27 +344,40 @@ fn law_body_html(
                 out.push_str("</p>\n");
             }
             Block::Article(a) => {
+                // Written piece by piece, without the formatting machinery: a law page has
+                // hundreds of articles.
                 let id = a.no.anchor();
                 let label = e(&a.no.label());
-                let _ = writeln!(
-                    out,
-                    "<section class=\"pf-statute\" id=\"{id}\" aria-labelledby=\"{id}-label\">"
-                );
-                let strong = format!(
-                    "<strong class=\"pf-statute-label\" id=\"{id}-label\">{label}</strong>"
-                );
+                out.push_str("<section class=\"pf-statute\" id=\"");
+                out.push_str(&id);
+                out.push_str("\" aria-labelledby=\"");
+                out.push_str(&id);
+                out.push_str("-label\">\n");
+                let strong = |out: &mut String| {
+                    out.push_str("<strong class=\"pf-statute-label\" id=\"");
+                    out.push_str(&id);
+                    out.push_str("-label\">");
+                    out.push_str(&label);
+                    out.push_str("</strong>");
+                };
                 if a.paragraphs.is_empty() {
-                    let _ = writeln!(out, "<p class=\"pf-clause\">{strong}</p>");
+                    out.push_str("<p class=\"pf-clause\">");
+                    strong(&mut out);
+                    out.push_str("</p>\n");
                 }
                 for (k, p) in a.paragraphs.iter().enumerate() {
                     let n = k as u32 + 1;
                     out.push_str("<p");
                     if !lib.paragraph_clashes(li, a.no, n) {
-                        let _ = write!(out, " id=\"{id}-{n}\"");
+                        out.push_str(" id=\"");
+                        out.push_str(&id);
+                        out.push('-');
+                        super::numerals::push_decimal(&mut out, n);
+                        out.push('"');
                     }
                     out.push_str(" class=\"pf-clause\">");
                     if k == 0 {
-                        out.push_str(&strong);
+                        strong(&mut out);
                         out.push(' ');
                     }
                     esc(&mut out, &p.text);
@@ -379,10 +392,11 @@ fn law_body_html(
                         out.push_str("</ul>\n");
                     }
                 }
-                let _ = writeln!(
-                    out,
-                    "<p class=\"pf-statute-tools\"><a class=\"pf-artlink\" href=\"#{id}\" aria-label=\"本条链接：{label}\">链接到本条</a></p>"
-                );
+                out.push_str("<p class=\"pf-statute-tools\"><a class=\"pf-artlink\" href=\"#");
+                out.push_str(&id);
+                out.push_str("\" aria-label=\"本条链接：");
+                out.push_str(&label);
+                out.push_str("\">链接到本条</a></p>\n");
                 if let Some(pages) = site.cited_by.get(&(li, a.no)) {
                     out.push_str("<div class=\"pf-cited-by\">\n<p class=\"pf-cited-by-title\">引用本条的课程与文章：</p>\n<ul>");
                     for &pi in pages {
