@@ -356,7 +356,7 @@ fn cite_lesson_laws(l: &mut LessonInfo, h: &CiteHook<'_>, lib: &LawLibrary) {
                 },
                 law_short: lib.laws[r.law].short.clone(),
                 label: r.no.label(),
-                path: r.path,
+                path: lib.file_paths[r.file].clone(),
                 anchor: r.anchor,
                 paragraphs,
             });

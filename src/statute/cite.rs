@@ -106,8 +106,8 @@ pub struct Resolved {
     pub law: usize,
     pub no: ArticleNo,
     pub paragraph: Option<u32>,
-    /// Site path of the page (and its file's index) and the anchor.
-    pub path: String,
+    /// The law file the article is in (its page is `LawLibrary::file_paths[file]`) and
+    /// the anchor.
     pub file: usize,
     pub anchor: String,
 }
@@ -168,7 +168,6 @@ impl<'a> CiteHook<'a> {
                     law,
                     no: r.no,
                     paragraph: r.paragraph,
-                    path: self.lib.file_paths[file].clone(),
                     file,
                     anchor,
                 })
