@@ -324,41 +324,37 @@ fn line_penalty_bits(line: u64, w: usize) -> u32 {
     }
 }
 
-/// N3 of one line of `w` modules (w + 8 ≤ 64): 40 for each finder-like 1011101 with four
-/// light modules before or after it. Bit i of `core`: the pattern starts at module i of the
-/// line widened by four light modules at each end. Such patterns are rare, so the rest of
-/// the counting is skipped on most lines.
-fn finder_like_u64(line: u64, w: usize) -> u32 {
-    let wide = w + 8;
-    let dark = line << 4;
-    let light = !dark & (u64::MAX >> (64 - wide));
-    let core =
-        dark & (light >> 1) & (dark >> 2) & (dark >> 3) & (dark >> 4) & (light >> 5) & (dark >> 6);
-    if core == 0 {
-        return 0;
-    }
-    // Bit i: modules i to i + 3 are light.
-    let light4 = light & (light >> 1) & (light >> 2) & (light >> 3);
-    let before = core & (light4 << 4);
-    let after = core & (light4 >> 7);
-    40 * (before.count_ones() + after.count_ones())
+/// N3 of one line of `w` modules: 40 for each finder-like 1011101 with four light modules
+/// before or after it, on the line widened by four light modules at each end, held in a
+/// `$t` (`u64` when `w + 8 ≤ 64`, else `u128`). Bit i of `core`: the pattern starts at
+/// module i of the widened line. Such patterns are rare, so the rest of the counting is
+/// skipped on most lines.
+macro_rules! finder_like {
+    ($name:ident, $t:ty) => {
+        fn $name(line: u64, w: usize) -> u32 {
+            let wide = w + 8;
+            let dark = <$t>::from(line) << 4;
+            let light = !dark & (<$t>::MAX >> (<$t>::BITS as usize - wide));
+            let core = dark
+                & (light >> 1)
+                & (dark >> 2)
+                & (dark >> 3)
+                & (dark >> 4)
+                & (light >> 5)
+                & (dark >> 6);
+            if core == 0 {
+                return 0;
+            }
+            // Bit i: modules i to i + 3 are light.
+            let light4 = light & (light >> 1) & (light >> 2) & (light >> 3);
+            let before = core & (light4 << 4);
+            let after = core & (light4 >> 7);
+            40 * (before.count_ones() + after.count_ones())
+        }
+    };
 }
-
-/// [`finder_like_u64`] for lines up to 64 modules wide.
-fn finder_like_u128(line: u64, w: usize) -> u32 {
-    let wide = w + 8;
-    let dark = u128::from(line) << 4;
-    let light = !dark & (u128::MAX >> (128 - wide));
-    let core =
-        dark & (light >> 1) & (dark >> 2) & (dark >> 3) & (dark >> 4) & (light >> 5) & (dark >> 6);
-    if core == 0 {
-        return 0;
-    }
-    let light4 = light & (light >> 1) & (light >> 2) & (light >> 3);
-    let before = core & (light4 << 4);
-    let after = core & (light4 >> 7);
-    40 * (before.count_ones() + after.count_ones())
-}
+finder_like!(finder_like_u64, u64);
+finder_like!(finder_like_u128, u128);
 
 /// [`penalty`] one module at a time, for any width.
 fn penalty_scalar(dark: &[bool], w: usize) -> u32 {

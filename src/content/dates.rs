@@ -87,26 +87,8 @@ fn push_year(out: &mut String, year: i16, width: u32) {
     }
 }
 
-/// Append `n` in decimal, with leading zeros up to `width` digits; dates are formatted for
-/// every page and list, and this is several times cheaper than `format!`.
 fn push_number(out: &mut String, n: u32, width: u32) {
-    let mut digits = [0u8; 10];
-    let mut len = 0;
-    let mut v = n;
-    loop {
-        digits[len] = b'0' + (v % 10) as u8;
-        len += 1;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for _ in len..width as usize {
-        out.push('0');
-    }
-    for &d in digits[..len].iter().rev() {
-        out.push(char::from(d));
-    }
+    crate::text::push_decimal(out, n, width as usize);
 }
 
 /// `星期三`

@@ -220,20 +220,7 @@ impl ArticleNo {
 
 /// Append `n` in decimal.
 pub fn push_decimal(out: &mut String, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut len = 0;
-    let mut v = n;
-    loop {
-        digits[len] = b'0' + (v % 10) as u8;
-        len += 1;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for &d in digits[..len].iter().rev() {
-        out.push(char::from(d));
-    }
+    crate::text::push_decimal(out, n, 0);
 }
 
 impl std::fmt::Display for ArticleNo {
