@@ -242,13 +242,15 @@ fn lock<T>(m: &Mutex<T>) -> io::Result<std::sync::MutexGuard<'_, T>> {
 /// size is read.)
 fn same_file(path: &Path, bytes: &[u8]) -> bool {
     use std::io::Read;
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
-    match file.metadata() {
+    // The kind and size first: opening something that is not a plain file (a FIFO) could
+    // wait forever.
+    match std::fs::metadata(path) {
         Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
         _ => return false,
     }
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
     // Compared a block at a time, so no copy of the old file is held.
     let mut block = [0u8; 16 * 1024];
     let mut rest = bytes;

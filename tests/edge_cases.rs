@@ -352,4 +352,12 @@ fn cached_fragments_follow_their_arguments_and_see_only_site_and_those() {
         "{err}"
     );
     assert!(err.contains("include_cached"), "{err}");
+    // A fragment that includes itself is an error, not a crash.
+    write(
+        &d.path().join("themes/default/templates/footer.html"),
+        "<footer>{{ include_cached(\"footer.html\") }}</footer>\n",
+    );
+    let (code, err) = build(d.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("循环引入"), "{err}");
 }

@@ -449,3 +449,29 @@ fn calendar_files_follow_event_edits() {
     });
     assert_eq!(get_text(p, "/events/e1/e1.ics").1, own);
 }
+
+#[test]
+fn lessons_show_their_neighbours_as_they_are_now() {
+    let (_d, site) = site();
+    let dir = site.join("content/lessons/xilie");
+    for (n, title) in [(1, "第一课 旧标题 OLD-1"), (2, "第二课"), (3, "第三课")] {
+        write(
+            &dir.join(format!("l{n}.md")),
+            &format!("---\ntitle: {title}\ndate: 2024-12-0{n}\norder: {n}\n---\n\n正文 {n}。\n"),
+        );
+    }
+    let s = serve(&site, &[]);
+    let p = s.port;
+    assert!(page_has(p, "/lessons/xilie/l2/", "OLD-1"));
+    // Lesson 2 shows lesson 1 as the one before it: retitling lesson 1 changes lesson 2.
+    let l1 = dir.join("l1.md");
+    let text = std::fs::read_to_string(&l1).unwrap();
+    atomic_write(&l1, &text.replace("旧标题 OLD-1", "新标题 NEW-1"));
+    wait_until(10, "retitled lesson served", || {
+        page_has(p, "/lessons/xilie/l1/", "NEW-1")
+    });
+    settle(p, Duration::from_millis(300));
+    let (st, body) = get_text(p, "/lessons/xilie/l2/");
+    assert_eq!(st, 200);
+    assert!(body.contains("NEW-1") && !body.contains("OLD-1"), "{body}");
+}

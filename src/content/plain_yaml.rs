@@ -16,7 +16,15 @@ pub fn parse(yaml: &str) -> Option<Map<String, Value>> {
     let mut map = Map::new();
     for line in yaml.split('\n') {
         let line = line.trim_end_matches([' ', '\r']);
-        if line.is_empty() || line.starts_with('#') {
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with('#') {
+            // A comment, unless it holds a character that ends a line for YAML (LS, PS)
+            // or that YAML refuses: then it is YAML's to read.
+            if !line.chars().all(is_plain_char) {
+                return None;
+            }
             continue;
         }
         let (key, value) = line.split_once(':')?;
@@ -233,6 +241,8 @@ mod tests {
             "on: \"key\"",
             "# only a comment",
             "title: \"\u{FFFE}\"",
+            "# 注释\u{2028}draft: true\ntitle: \"x\"",
+            "# a\u{FFFE}\ntitle: \"x\"",
         ] {
             assert!(parse(text).is_none(), "{text:?} should be left to YAML");
         }

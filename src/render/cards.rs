@@ -17,26 +17,39 @@ pub(super) struct Card {
     value: Value,
 }
 
-/// Fingerprint of the card of page `i`: its file, and what the link step decided about it.
-pub(super) fn card_fp(site: &Site, i: usize) -> u64 {
+/// Fingerprint of the card of page `i`: its file, what the link step decided about it,
+/// everything shared (`global`: the configuration, which makes its links, and the statute
+/// library, which gives a lesson its cited articles) and, for a lesson, the files of the
+/// lessons before and after it, whose titles and links it shows.
+pub(super) fn card_fp(site: &Site, i: usize, global: u64) -> u64 {
     let p = &site.pages[i];
     let status = site.event_status.get(&i).map_or(0, |s| *s as u64 + 1);
-    let (series, pos, total, series_title) = match site.lesson_pos.get(&i) {
-        Some(&(si, pos)) => (
-            si as u64 + 1,
-            pos as u64,
-            site.series[si].lessons.len() as u64,
-            fingerprint::of(&site.series[si].title),
-        ),
-        None => (0, 0, 0, 0),
+    let (series, pos, total, series_title, neighbours) = match site.lesson_pos.get(&i) {
+        Some(&(si, pos)) => {
+            let lessons = &site.series[si].lessons;
+            let fp_at = |k: Option<usize>| {
+                k.and_then(|k| lessons.get(k))
+                    .map_or(0, |&n| site.pages[n].fp)
+            };
+            (
+                si as u64 + 1,
+                pos as u64,
+                lessons.len() as u64,
+                fingerprint::of(&site.series[si].title),
+                fingerprint::combine(&[fp_at(pos.checked_sub(1)), fp_at(Some(pos + 1))]),
+            )
+        }
+        None => (0, 0, 0, 0, 0),
     };
     fingerprint::combine(&[
+        global,
         p.fp,
         status,
         series,
         pos,
         total,
         series_title,
+        neighbours,
         fingerprint::of(&site.covers[i]),
     ])
 }
@@ -56,13 +69,13 @@ pub(super) struct Cards {
 
 impl Cards {
     /// The cards of `site`, reusing those in `old` whose inputs are unchanged.
-    pub fn new(site: &Site, old: &FastMap<String, Card>, keep: bool) -> Cards {
+    pub fn new(site: &Site, old: &FastMap<String, Card>, keep: bool, global: u64) -> Cards {
         // One parallel pass: (input, shown, value, made in this build).
         type One = (u64, u64, Value, bool);
         let all: Vec<One> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| {
-                let input = card_fp(site, i);
+                let input = card_fp(site, i, global);
                 if let Some(c) = old.get(&site.pages[i].source)
                     && c.input == input
                 {

@@ -59,6 +59,26 @@ pub fn register(env: &mut Environment<'static>, site: &Site, theme: &Theme) {
     );
 }
 
+thread_local! {
+    /// The fragments `include_cached` is rendering on this thread, outermost first.
+    static RENDERING: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Are two argument values the same for the cache: equal, and of the same kind, safety
+/// and form (minijinja's `==` holds between `true` and `1`, `1` and `1.0`, and a safe
+/// string and a plain one, which print differently).
+fn identical(a: &Value, b: &Value) -> bool {
+    use minijinja::value::ValueKind;
+    if a.kind() != b.kind() || a.is_safe() != b.is_safe() || a != b {
+        return false;
+    }
+    match a.kind() {
+        ValueKind::Number => a.is_integer() == b.is_integer(),
+        ValueKind::Seq | ValueKind::Map | ValueKind::Plain => format!("{a:?}") == format!("{b:?}"),
+        _ => true,
+    }
+}
+
 /// A template rendered by `include_cached`, with the arguments it was given.
 struct Fragment {
     name: String,
@@ -81,7 +101,7 @@ fn include_cached(
             && f.args.len() == kwargs.args().count()
             && f.args
                 .iter()
-                .all(|(k, v)| kwargs.peek::<Value>(k).is_ok_and(|x| x == *v))
+                .all(|(k, v)| kwargs.peek::<Value>(k).is_ok_and(|x| identical(&x, v)))
     };
     if let Ok(list) = fragments.read()
         && let Some(f) = list.iter().find(|f| same(f))
@@ -96,7 +116,22 @@ fn include_cached(
     if let Some(site) = state.lookup("site") {
         vars.insert("site".to_string(), site);
     }
-    let html = state.env().get_template(name)?.render(Value::from(vars))?;
+    // A fragment that includes itself, directly or through others, would never end.
+    let html = RENDERING.with(|stack| {
+        if stack.borrow().iter().any(|n| n == name) {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("include_cached(\"{name}\") 引入了它自己（循环引入）"),
+            ));
+        }
+        stack.borrow_mut().push(name.to_string());
+        let html = state
+            .env()
+            .get_template(name)
+            .and_then(|t| t.render(Value::from(vars)));
+        stack.borrow_mut().pop();
+        html
+    })?;
     let html = Value::from_safe_string(html);
     if let Ok(mut list) = fragments.write()
         && !list.iter().any(same)
@@ -108,4 +143,25 @@ fn include_cached(
         });
     }
     Ok(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_fragments_tell_apart_arguments_that_print_differently() {
+        assert!(identical(&Value::from(2), &Value::from(2)));
+        assert!(identical(&Value::from("a"), &Value::from("a")));
+        assert!(!identical(&Value::from(true), &Value::from(1)));
+        assert!(!identical(&Value::from(1), &Value::from(1.0)));
+        assert!(!identical(
+            &Value::from_safe_string("<b>".into()),
+            &Value::from("<b>")
+        ));
+        assert!(!identical(
+            &Value::from(vec![Value::from(1)]),
+            &Value::from(vec![Value::from(1.0)])
+        ));
+    }
 }

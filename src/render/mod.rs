@@ -267,7 +267,7 @@ pub fn render(
     let mut clock = crate::timings::Phase::start();
     let site_value = Value::from(Serde(site_vm(site)));
     let keep = memo.keep;
-    let cards = Cards::new(site, &memo.cards, keep);
+    let cards = Cards::new(site, &memo.cards, keep, global);
     let out = Outputs::new(&env, theme, sink, &memo.outputs, keep);
     clock.done("  cards");
 
