@@ -361,3 +361,17 @@ fn cached_fragments_follow_their_arguments_and_see_only_site_and_those() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("循环引入"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_are_errors_not_left_out() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = site_with(&[("content/articles/ok.md", OK)]);
+    // 你好 in GBK (not valid UTF-8).
+    let name = std::ffi::OsStr::from_bytes(b"\xc4\xe3\xba\xc3.md");
+    std::fs::write(d.path().join("content/articles").join(name), OK).unwrap();
+    let (code, err) = build(d.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("文件名不是 UTF-8"), "{err}");
+    assert!(err.contains("content/articles/"), "{err}");
+}

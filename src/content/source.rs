@@ -321,6 +321,14 @@ fn load(root: &Path, rels: Vec<String>) -> Result<Vec<(String, Loaded)>, ReadErr
             };
             let bytes = match std::fs::read(root.join(&rel)) {
                 Ok(b) => b,
+                // A name that is not UTF-8 was listed with � in its place, so it cannot
+                // be opened by that name: say so rather than leave the file out unseen.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && rel.contains('\u{FFFD}') => {
+                    let d = Diagnostic::error("文件名不是 UTF-8 编码，无法读取这个文件")
+                        .in_file(&rel)
+                        .with_hint("这个文件名可能是在别的系统上用 GBK 等编码起的。请把文件重新命名（直接重新输入中文名即可），再生成一次。");
+                    return Ok(Some((rel, Loaded::Bad(d))));
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
                 Err(e) => return Err(ReadError::Io(format!("无法读取 {rel}：{e}"))),
             };
