@@ -47,9 +47,6 @@ pub struct LawLibrary {
     pub file_paths: Vec<String>,
     /// The same, percent-encoded for links.
     pub encoded_paths: Vec<String>,
-    /// Tooltip of each article (law, article): its text, shortened, HTML-escaped; made when
-    /// a citation first needs it (a site cites a few hundred of the library's articles).
-    titles: crate::fingerprint::FastMap<(usize, ArticleNo), std::sync::OnceLock<String>>,
 }
 
 impl Law {
@@ -185,15 +182,6 @@ impl LawLibrary {
             .iter()
             .map(|p| crate::text::encode_path(p))
             .collect();
-        let titles = laws
-            .iter()
-            .enumerate()
-            .flat_map(|(li, l)| {
-                l.articles
-                    .keys()
-                    .map(move |no| ((li, *no), Default::default()))
-            })
-            .collect();
         (
             LawLibrary {
                 files,
@@ -201,19 +189,17 @@ impl LawLibrary {
                 names,
                 file_paths,
                 encoded_paths,
-                titles,
             },
             diags,
         )
     }
 
     /// The tooltip of article `no` of law `law`: its opening words, HTML-escaped.
+    /// Made when a citation first needs it (a site cites a few hundred of the library's
+    /// articles), and kept with the article.
     pub fn title(&self, law: usize, no: ArticleNo) -> Option<&str> {
-        let slot = self.titles.get(&(law, no))?;
-        let title = slot.get_or_init(|| {
-            let Some((_, a)) = self.article(law, no) else {
-                return String::new();
-            };
+        let (_, a) = self.article(law, no)?;
+        let title = a.tooltip.0.get_or_init(|| {
             let (short, cut) = a.opening(80);
             let more = if cut { "……" } else { "" };
             let title = format!("《{}》{} {short}{more}", self.laws[law].short, no.label());
@@ -269,15 +255,27 @@ impl LawLibrary {
             })
     }
 
-    /// Every page of the library (site path, ids defined there), for link checking.
+    /// Every page of the library (site path, ids defined there), for link checking. The
+    /// ids of each law file are listed in parallel: thousands of anchors, before any page
+    /// can be linked.
     pub fn pages(&self) -> Vec<(String, crate::fingerprint::FastSet<String>)> {
-        let mut out = vec![("laws/".to_string(), crate::fingerprint::FastSet::default())];
+        use rayon::prelude::*;
+        // (site path, and the law and file whose ids it holds, if any), in page order.
+        let mut jobs: Vec<(String, Option<(usize, usize)>)> = vec![("laws/".to_string(), None)];
         for (li, l) in self.laws.iter().enumerate() {
             if l.is_split() {
-                out.push((l.path(), crate::fingerprint::FastSet::default()));
+                jobs.push((l.path(), None));
             }
             for &fi in &l.files {
+                jobs.push((self.file_paths[fi].clone(), Some((li, fi))));
+            }
+        }
+        jobs.into_par_iter()
+            .map(|(path, file)| {
                 let mut ids = crate::fingerprint::FastSet::default();
+                let Some((li, fi)) = file else {
+                    return (path, ids);
+                };
                 for b in &self.files[fi].blocks {
                     match b {
                         Block::Heading { id, .. } => {
@@ -299,9 +297,8 @@ impl LawLibrary {
                         Block::Text(_) => {}
                     }
                 }
-                out.push((self.file_paths[fi].clone(), ids));
-            }
-        }
-        out
+                (path, ids)
+            })
+            .collect()
     }
 }

@@ -47,6 +47,28 @@ pub struct StatuteArticle {
     pub line: usize,
     /// Paragraphs (款); each may carry items (项) such as “（一）……”.
     pub paragraphs: Vec<Clause>,
+    /// The tooltip of a citation of this article, made when one first needs it (see
+    /// `LawLibrary::title`).
+    pub tooltip: Tooltip,
+}
+
+/// A lazily made tooltip. It is derived from the article, so it takes no part in comparing
+/// articles.
+#[derive(Default, Clone)]
+pub struct Tooltip(pub std::sync::OnceLock<String>);
+
+impl PartialEq for Tooltip {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Tooltip {}
+
+impl std::fmt::Debug for Tooltip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tooltip")
+    }
 }
 
 /// A paragraph (款) of an article, with its items (项).
@@ -257,6 +279,7 @@ pub fn parse_law_file(rel: &str, text: &str) -> (Option<LawFile>, Vec<Diagnostic
                         items: vec![],
                     }]
                 },
+                tooltip: Tooltip::default(),
             });
             continue;
         }
