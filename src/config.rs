@@ -341,11 +341,7 @@ impl Config {
     /// Site-absolute link for a site path like `articles/a/` → `/hgz/articles/a/`,
     /// percent-encoded.
     pub fn link(&self, path: &str) -> String {
-        let path = path.trim_start_matches('/');
-        let mut out = String::with_capacity(self.base_path.len() + path.len() * 3);
-        out.push_str(&self.base_path);
-        crate::text::push_encoded_path(&mut out, path);
-        out
+        self.link_parts(&[path])
     }
 
     /// [`Config::link`] of the site path made of `parts` (`["tags/", slug, "/"]`), without

@@ -290,10 +290,11 @@ pub fn render(
                 || {
                     site.lists
                         .par_iter()
-                        .filter_map(|l| {
+                        .zip(&list_paths)
+                        .filter_map(|(l, path)| {
                             let fp = lists::list_fp(site, l, &cards.fps, &cards.compact, global);
                             let template = lists::list_template(&l.kind);
-                            out.render(template, &html_path(&l.path), Some(fp), &|| {
+                            out.render(template, path, Some(fp), &|| {
                                 lists::list_context(site, l, &site_value, &cards.values).1
                             })
                         })

@@ -91,6 +91,9 @@ struct State {
     unknown: Vec<String>,
 }
 
+/// A checked citation: its target and the tooltip of its link.
+type Linked<'a> = (Resolved, &'a str);
+
 /// The citation linker for one file.
 pub struct CiteHook<'a> {
     lib: &'a LawLibrary,
@@ -133,7 +136,8 @@ impl<'a> CiteHook<'a> {
         (found, diags)
     }
 
-    /// Check one reference of law `law`; returns its target, or records an error.
+    /// Check one reference of law `law`; returns its target and the tooltip of its link,
+    /// or records an error.
     fn check(
         &self,
         law: usize,
@@ -141,10 +145,10 @@ impl<'a> CiteHook<'a> {
         line: usize,
         col: &dyn Fn() -> usize,
         st: &mut State,
-    ) -> Option<Resolved> {
+    ) -> Option<Linked<'a>> {
         let l = &self.lib.laws[law];
         match self.lib.article(law, r.no) {
-            Some((_, a)) => {
+            Some(found @ (_, a)) => {
                 if let Some(p) = r.paragraph
                     && (p == 0 || p as usize > a.paragraphs.len())
                 {
@@ -163,14 +167,15 @@ impl<'a> CiteHook<'a> {
                     );
                     return None;
                 }
-                let (file, anchor) = self.lib.article_target(law, r.no, r.paragraph)?;
-                Some(Resolved {
+                let (file, anchor) = self.lib.article_target(law, found, r.paragraph);
+                let resolved = Resolved {
                     law,
                     no: r.no,
                     paragraph: r.paragraph,
                     file,
                     anchor,
-                })
+                };
+                Some((resolved, self.lib.tooltip(law, a)))
             }
             None => {
                 let range = match l.range() {
@@ -219,16 +224,14 @@ impl<'a> CiteHook<'a> {
     }
 
     /// Write the link to `target`, showing `shown`, with the article's text as a tooltip.
-    fn link(&self, out: &mut String, target: &Resolved, shown: &str) {
+    fn link(&self, out: &mut String, (target, title): &Linked, shown: &str) {
         out.push_str("<a class=\"pf-cite\" href=\"");
         esc(out, &self.config.base_path);
         out.push_str(&self.lib.encoded_paths[target.file]);
         out.push('#');
         out.push_str(&target.anchor);
         out.push_str("\" title=\"");
-        if let Some(title) = self.lib.title(target.law, target.no) {
-            out.push_str(title);
-        }
+        out.push_str(title);
         out.push_str("\">");
         esc(out, shown);
         out.push_str("</a>");
@@ -312,7 +315,7 @@ impl<'a> CiteHook<'a> {
                         flush_plain(&mut out);
                         let first = self.check(law, r, line, &c, &mut st);
                         let mut consumed = r.len;
-                        let mut second: Option<(ArticleRef, usize, Option<Resolved>)> = None;
+                        let mut second: Option<(ArticleRef, usize, Option<Linked>)> = None;
                         let tail = &rest[r.len..];
                         for m in RANGE_MARKS {
                             if let Some(t2) = tail.strip_prefix(m) {
@@ -330,7 +333,7 @@ impl<'a> CiteHook<'a> {
                                 self.link(&mut out, t, shown);
                                 st.found.push(Citation { law, article: r.no });
                                 if let Some(c) = collect.as_deref_mut() {
-                                    c.push(t.clone());
+                                    c.push(t.0.clone());
                                 }
                                 changed = true;
                             }
@@ -344,7 +347,7 @@ impl<'a> CiteHook<'a> {
                                     self.link(&mut out, t, shown2);
                                     changed = true;
                                     if let Some(c) = collect.as_deref_mut() {
-                                        c.push(t.clone());
+                                        c.push(t.0.clone());
                                     }
                                 }
                                 None => esc(&mut out, shown2),

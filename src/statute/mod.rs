@@ -194,18 +194,16 @@ impl LawLibrary {
         )
     }
 
-    /// The tooltip of article `no` of law `law`: its opening words, HTML-escaped.
-    /// Made when a citation first needs it (a site cites a few hundred of the library's
-    /// articles), and kept with the article.
-    pub fn title(&self, law: usize, no: ArticleNo) -> Option<&str> {
-        let (_, a) = self.article(law, no)?;
-        let title = a.tooltip.0.get_or_init(|| {
+    /// The tooltip of article `a` of law `law`: its opening words, HTML-escaped. Made when
+    /// a citation first needs it (a site cites a few hundred of the library's articles),
+    /// and kept with the article.
+    pub fn tooltip<'a>(&self, law: usize, a: &'a StatuteArticle) -> &'a str {
+        a.tooltip.0.get_or_init(|| {
             let (short, cut) = a.opening(80);
             let more = if cut { "……" } else { "" };
-            let title = format!("《{}》{} {short}{more}", self.laws[law].short, no.label());
+            let title = format!("《{}》{} {short}{more}", self.laws[law].short, a.no.label());
             crate::text::escape_html(&title)
-        });
-        Some(title.as_str())
+        })
     }
 
     /// Find a law by full title, short name or alias.
@@ -230,20 +228,19 @@ impl LawLibrary {
     pub fn article_target(
         &self,
         law: usize,
-        no: ArticleNo,
+        (fi, a): (usize, &StatuteArticle),
         paragraph: Option<u32>,
-    ) -> Option<(usize, String)> {
-        let (fi, a) = self.article(law, no)?;
-        let mut anchor = no.anchor();
+    ) -> (usize, String) {
+        let mut anchor = a.no.anchor();
         if let Some(p) = paragraph
             && p >= 1
             && (p as usize) <= a.paragraphs.len()
-            && !self.paragraph_clashes(law, no, p)
+            && !self.paragraph_clashes(law, a.no, p)
         {
             anchor.push('-');
             numerals::push_decimal(&mut anchor, p);
         }
-        Some((fi, anchor))
+        (fi, anchor)
     }
 
     /// Would the id of paragraph `p` of `no` clash with the anchor of article `no`之`p`?
