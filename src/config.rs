@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
-use crate::content::dates::time_zone;
-use crate::content::front_matter::{YamlSource, key_position, parse_yaml};
+use crate::dates::time_zone;
 use crate::diag::Diagnostic;
+use crate::yaml::{YamlSource, key_position, parse_yaml};
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.yaml";

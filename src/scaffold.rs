@@ -3,7 +3,7 @@
 
 use jiff::ZonedDateTime;
 
-use crate::content::dates::{date_and_time, iso_date};
+use crate::dates::{date_and_time, iso_date};
 
 /// What `pufa new` makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,9 +8,9 @@ use super::{EXIT_OK, EXIT_SITE_ERRORS, EXIT_USAGE, report, settings};
 use crate::cli::BuildArgs;
 use crate::content::source::{SOURCE_DIRS, SiteSources, read_site};
 use crate::output::{Staging, check_replaceable, remove_stale_staging};
+use crate::pipeline::{Memo, Now};
 use crate::serve::watch::Watcher;
 use crate::serve::{absolute_root, watch_loop};
-use crate::site::{Memo, Now};
 
 pub fn run(root: &Path, args: &BuildArgs) -> u8 {
     let settings = match settings(&args.common) {
@@ -65,11 +65,11 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
     let Some(watcher) = watcher else {
         // A one-off build hands the sources over, so their text is freed early.
         return build_once(&root, &dest, args.common.verbose, |sink| {
-            crate::site::build_owned(sources, &settings, sink)
+            crate::pipeline::build_owned(sources, &settings, sink)
         });
     };
     let status = build_once(&root, &dest, args.common.verbose, |sink| {
-        crate::site::build_with(&sources, &settings, sink, &mut memo)
+        crate::pipeline::build_with(&sources, &settings, sink, &mut memo)
     });
     if status == EXIT_USAGE {
         return status;
@@ -88,7 +88,7 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
             }
             eprintln!("检测到修改：{}", changed.join("，"));
             build_once(&root, &dest, args.common.verbose, |sink| {
-                crate::site::build_with(sources, &settings, sink, &mut memo)
+                crate::pipeline::build_with(sources, &settings, sink, &mut memo)
             });
         },
     );
@@ -141,7 +141,7 @@ fn build_once(
     root: &Path,
     dest: &Path,
     verbose: bool,
-    run: impl FnOnce(&Staging) -> crate::site::Build,
+    run: impl FnOnce(&Staging) -> crate::pipeline::Build,
 ) -> u8 {
     let started = Instant::now();
     // Show the output folder relative to the site when it is inside it.

@@ -22,7 +22,7 @@ pub fn run(root: &Path, args: &CommonArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let build = crate::site::build(&sources, &settings, &NullSink);
+    let build = crate::pipeline::build(&sources, &settings, &NullSink);
     report(&build.diagnostics, args.verbose);
     if build.has_errors() {
         eprintln!("检查未通过。");

@@ -7,7 +7,7 @@ use jiff::tz::TimeZone;
 
 use super::{EXIT_OK, EXIT_USAGE};
 use crate::cli::InitArgs;
-use crate::content::dates::{DATE_FORMS, parse_datetime};
+use crate::dates::{DATE_FORMS, parse_datetime};
 use crate::scaffold;
 
 mod laws {

@@ -11,9 +11,9 @@ use std::io::Write as _;
 
 use crate::cli::{Cli, Command, CommonArgs};
 use crate::config::Overrides;
-use crate::content::dates::parse_datetime;
+use crate::dates::parse_datetime;
 use crate::diag::{Diagnostic, summary};
-use crate::site::{Now, Settings};
+use crate::pipeline::{Now, Settings};
 
 /// Exit codes.
 pub const EXIT_OK: u8 = 0;
@@ -39,7 +39,7 @@ pub fn settings(args: &CommonArgs) -> Result<Settings, String> {
             parse_datetime(s, &jiff::tz::TimeZone::UTC).map_err(|why| {
                 format!(
                     "--now 的值写得不对：{why}\n提示: 写法：{}",
-                    crate::content::dates::DATE_FORMS
+                    crate::dates::DATE_FORMS
                 )
             })?;
             Now::Written(s.clone())

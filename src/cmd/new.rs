@@ -10,9 +10,10 @@ use serde::Deserialize;
 use super::{EXIT_OK, EXIT_SITE_ERRORS, EXIT_USAGE};
 use crate::cli::NewArgs;
 use crate::config::{Overrides, parse_config};
-use crate::content::dates::{DATE_FORMS, parse_datetime};
-use crate::content::front_matter::{YamlSource, parse_yaml, split};
+use crate::content::front_matter::split;
+use crate::dates::{DATE_FORMS, parse_datetime};
 use crate::scaffold::{self, KINDS_HELP, NewKind};
+use crate::yaml::{YamlSource, parse_yaml};
 
 pub fn run(root: &Path, args: &NewArgs) -> u8 {
     match create(root, args) {

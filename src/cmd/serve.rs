@@ -9,10 +9,10 @@ use super::{EXIT_OK, EXIT_USAGE, report, settings};
 use crate::cli::ServeArgs;
 use crate::content::source::{ReadError, SiteSources, read_site};
 use crate::output::MemorySink;
+use crate::pipeline::{Memo, Now, Settings};
 use crate::serve::server::{AppState, handle};
 use crate::serve::watch::Watcher;
 use crate::serve::{absolute_root, watch_loop};
-use crate::site::{Memo, Now, Settings};
 
 pub fn run(root: &Path, args: &ServeArgs) -> u8 {
     let mut settings = match settings(&args.common) {
@@ -167,7 +167,7 @@ fn rebuild(
         settings.now = Now::At(jiff::Timestamp::now());
     }
     let sink = MemorySink::default();
-    let build = crate::site::build_with(sources, &settings, &sink, memo);
+    let build = crate::pipeline::build_with(sources, &settings, &sink, memo);
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     if changed.is_empty() || verbose {
         report(&build.diagnostics, verbose);

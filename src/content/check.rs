@@ -3,9 +3,9 @@
 
 use jiff::ZonedDateTime;
 
-use super::dates::{DATE_FORMS, parse_datetime};
-use super::front_matter::key_position;
+use crate::dates::{DATE_FORMS, parse_datetime};
 use crate::diag::Diagnostic;
+use crate::yaml::key_position;
 
 /// Collects the problems of one file.
 pub(super) struct Checker<'a> {

@@ -2,9 +2,9 @@
 //! error), location, organiser, and whether they are cancelled or postponed.
 
 use super::check::Checker;
-use super::dates::has_time;
 use super::meta::RawMeta;
 use super::page::{EventInfo, EventState};
+use crate::dates::has_time;
 
 pub(super) fn parse_event(
     c: &mut Checker<'_>,

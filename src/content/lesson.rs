@@ -2,11 +2,11 @@
 //! and a self-check quiz whose answers must index an option.
 
 use super::check::Checker;
-use super::front_matter::item_position;
 use super::meta::{RawMeta, RawQuiz};
 use super::page::{LessonInfo, Quiz};
 use super::place::Place;
 use crate::diag::Diagnostic;
+use crate::yaml::item_position;
 
 pub(super) fn parse_lesson(
     c: &mut Checker<'_>,

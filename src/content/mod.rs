@@ -3,7 +3,6 @@
 //! one file into a typed [`page::Page`] or [`page::SectionIndex`] with located problems.
 
 mod check;
-pub mod dates;
 mod event;
 pub mod front_matter;
 mod lesson;
@@ -11,7 +10,6 @@ pub mod meta;
 pub mod page;
 pub mod parse;
 mod place;
-mod plain_yaml;
 pub mod source;
 
 /// The kinds of content, decided by the folder a file is in.

@@ -5,19 +5,20 @@ use std::sync::Arc;
 
 use super::Kind;
 use super::check::Checker;
-use super::dates::has_time;
 use super::event::parse_event;
-use super::front_matter::{YamlSource, parse_yaml, split};
+use super::front_matter::split;
 use super::lesson::parse_lesson;
 use super::meta::{ALL_KEYS, RawMeta, allowed};
 use super::page::{CitedArticle, LessonInfo, Page, Parsed, SUMMARY_CHARS, SectionIndex};
 use super::place::{Place, place_of};
 use crate::config::Config;
+use crate::dates::has_time;
 use crate::diag::Diagnostic;
 use crate::markdown::{self, BodySource, LinkRef, MarkdownOptions, TextHook};
 use crate::statute::LawLibrary;
 use crate::statute::cite::{Citation, CiteHook};
 use crate::text::{SlugError, make_slug, truncate_summary};
+use crate::yaml::{YamlSource, parse_yaml};
 
 pub use super::place::is_statute_file;
 

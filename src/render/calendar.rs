@@ -4,8 +4,8 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::content::dates::format_time;
 use crate::content::page::EventState;
+use crate::dates::format_time;
 use crate::site::{EventStatus, Site, event_end};
 
 const WEEKDAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];

@@ -6,8 +6,8 @@ use serde::ser::{SerializeStruct, Serializer};
 
 use crate::config::{Config, Contact};
 use crate::content::Kind;
-use crate::content::dates::{format_date_zh, format_time, iso_date, rfc3339, weekday_zh};
 use crate::content::page::{EventState, Page};
+use crate::dates::{format_date_zh, format_time, iso_date, rfc3339, weekday_zh};
 use crate::markdown::TocEntry;
 use crate::site::{EventStatus, Site};
 use crate::text::{push_escaped, reading_minutes};
@@ -304,7 +304,7 @@ pub struct TagCountVm {
 
 /// A date as the government-site `PubDate` meta tag writes it: `2024-12-04 09:00`.
 pub fn pub_date(d: &jiff::ZonedDateTime) -> String {
-    crate::content::dates::date_and_time(d)
+    crate::dates::date_and_time(d)
 }
 
 /// The `PubDate` of a page that shows other pages (a list, the home page): the newest

@@ -8,7 +8,7 @@ use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 use crate::content::Kind;
-use crate::content::dates::rfc3339;
+use crate::dates::rfc3339;
 use crate::site::Site;
 
 /// Entries per feed.

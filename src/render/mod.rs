@@ -9,8 +9,11 @@ mod cards;
 pub mod context;
 mod embedded;
 pub mod filters;
+pub mod ics;
+pub mod laws;
 mod lists;
 mod outputs;
+pub mod qr;
 pub mod theme;
 
 use crate::fingerprint::FastMap;
@@ -393,7 +396,7 @@ fn content_pages(
                 let path = format!("{}print/index.html", p.path);
                 out.render(t, &path, Some(fingerprint::combine(&[fp, 7])), &|| {
                     let mut vm = vm().clone();
-                    vm.qr_svg = context::optional_text(crate::qr::qr_svg(
+                    vm.qr_svg = context::optional_text(crate::render::qr::qr_svg(
                         &site.config.permalink(&p.path),
                         &format!("“{}”的网址二维码", p.title),
                     ));
@@ -423,7 +426,7 @@ fn calendar_files(out: &Outputs<'_>, site: &Site, cards: &[u64], global: u64) ->
             out.make(
                 context::ics_path(&p.path),
                 fingerprint::combine(&[global, cards[i], 11]),
-                &|| crate::ics::calendar(site, &[i], &p.title),
+                &|| crate::render::ics::calendar(site, &[i], &p.title),
             )
         })
         .collect();
@@ -442,7 +445,7 @@ fn calendar_files(out: &Outputs<'_>, site: &Site, cards: &[u64], global: u64) ->
     ics.push(out.make(
         "events/calendar.ics".to_string(),
         fingerprint::combine(&parts),
-        &|| crate::ics::calendar(site, &calendar, &format!("{} 活动", site.config.title)),
+        &|| crate::render::ics::calendar(site, &calendar, &format!("{} 活动", site.config.title)),
     ));
     ics
 }

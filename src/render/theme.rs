@@ -8,9 +8,9 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::config::Config;
-use crate::content::front_matter::{YamlSource, parse_yaml};
 use crate::content::source::SiteSources;
 use crate::diag::Diagnostic;
+use crate::yaml::{YamlSource, parse_yaml};
 
 /// A template, with the file it came from (for messages).
 #[derive(Debug, Clone)]

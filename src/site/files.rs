@@ -151,8 +151,7 @@ pub(super) fn claim_outputs<'a>(
         Default::default(),
     );
     // Where a page's URL comes from: its `slug:` line, or the file name (line 1).
-    let slug_line =
-        |i: usize| crate::content::front_matter::key_position(&pages[i].text, 1, "slug");
+    let slug_line = |i: usize| crate::yaml::key_position(&pages[i].text, 1, "slug");
     let mut claims: Vec<Owner<'_>> = Vec::with_capacity(owners.capacity());
     claims.extend(lists.iter().map(|l| Owner {
         site_path: &l.path,

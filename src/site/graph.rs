@@ -170,8 +170,7 @@ pub(super) fn tags_of(pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) -> Vec<T
                 continue;
             };
             if entry.name != *t {
-                let line = crate::content::front_matter::key_position(&pages[i].text, 1, "tags")
-                    .map_or(1, |p| p.0);
+                let line = crate::yaml::key_position(&pages[i].text, 1, "tags").map_or(1, |p| p.0);
                 diags.push(
                     Diagnostic::warning(format!(
                         "标签 “{t}” 和 “{}” 的网址相同，已合并为一个标签",

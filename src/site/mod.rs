@@ -4,7 +4,6 @@
 //! paginated list pages, places content files (images, PDFs), and resolves every link.
 //! Every problem becomes a diagnostic; nothing here touches the disk or the clock.
 
-pub mod build;
 mod files;
 mod graph;
 pub mod links;
@@ -12,8 +11,6 @@ mod lists;
 mod menu;
 
 use crate::fingerprint;
-
-pub use build::{Build, Memo, Now, Settings, build, build_owned, build_with};
 
 use std::collections::{BTreeMap, BTreeSet};
 

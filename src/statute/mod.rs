@@ -6,7 +6,6 @@
 pub mod cite;
 pub mod numerals;
 pub mod parse;
-pub mod render;
 
 use std::collections::{BTreeMap, HashMap};
 

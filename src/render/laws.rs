@@ -7,12 +7,12 @@ use minijinja::value::{Serde, Value};
 use serde::Serialize;
 use std::fmt::Write as _;
 
-use super::LawLibrary;
-use super::parse::Block;
+use super::context::LinkVm;
 use crate::fingerprint;
 use crate::render::ExtraPages;
-use crate::render::context::LinkVm;
 use crate::site::Site;
+use crate::statute::LawLibrary;
+use crate::statute::parse::Block;
 
 #[derive(Debug, Serialize)]
 struct TocVm {
@@ -372,7 +372,7 @@ fn law_body_html(
                         out.push_str(" id=\"");
                         out.push_str(&id);
                         out.push('-');
-                        super::numerals::push_decimal(&mut out, n);
+                        crate::statute::numerals::push_decimal(&mut out, n);
                         out.push('"');
                     }
                     out.push_str(" class=\"pf-clause\">");

@@ -9,19 +9,19 @@ use jiff::{Timestamp, ZonedDateTime};
 use rayon::prelude::*;
 
 use crate::config::{Config, Overrides, parse_config};
-use crate::content::dates::parse_datetime;
 use crate::content::page::{Page, Parsed, SectionIndex};
 use crate::content::parse::{is_statute_file, parse_file};
 use crate::content::source::{SiteSources, TextFile};
+use crate::dates::parse_datetime;
 use crate::diag::{Diagnostic, sort_and_dedup};
 use crate::fingerprint;
 use crate::output::Sink;
 use crate::render::RenderMemo;
+use crate::render::laws::LawPages;
 use crate::render::theme::{Theme, resolve_theme};
 use crate::site::{BuildOptions, LinkInput, LinkMemo, Site, link};
 use crate::statute::LawLibrary;
 use crate::statute::parse::{LawFile, parse_law_file};
-use crate::statute::render::LawPages;
 
 /// "Now" for a build: a fixed instant, or a date-time written by the user (read in the
 /// site's time zone when it has no offset).
@@ -82,7 +82,7 @@ fn resolve_now(now: &Now, config: &Config) -> Result<ZonedDateTime, Diagnostic> 
         Now::At(ts) => Ok(ts.to_zoned_datetime(config.timezone.clone())),
         Now::Written(s) => parse_datetime(s, &config.timezone).map_err(|why| {
             Diagnostic::error(format!("命令行参数 --now 写得不对：{why}"))
-                .with_hint(format!("写法：{}", crate::content::dates::DATE_FORMS))
+                .with_hint(format!("写法：{}", crate::dates::DATE_FORMS))
         }),
     }
 }

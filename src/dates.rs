@@ -1,4 +1,4 @@
-//! Parse step: dates and times written by authors. Accepts `2024-12-04`,
+//! Dates and times written by authors (a shared leaf: front matter, site.yaml, `--now`). Accepts `2024-12-04`,
 //! `2024-12-04 09:00` (or with `T`, optionally with seconds; read in the site's time zone) and
 //! RFC 3339 with an offset (`2024-12-04T09:00:00+08:00`). Everything becomes a [`ZonedDateTime`] in
 //! the site time zone so display and comparison never depend on the machine's zone.
