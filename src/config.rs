@@ -139,7 +139,7 @@ pub struct Config {
 }
 
 /// Command-line settings that override site.yaml.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Overrides {
     pub base_url: Option<String>,
 }

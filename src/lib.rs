@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod raw_html;
+pub mod reads;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

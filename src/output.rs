@@ -40,6 +40,15 @@ impl OutputSet {
         self.files.insert(path, bytes);
     }
 
+    /// Insert, returning what was at `path` before.
+    pub fn insert_returning(&mut self, path: String, bytes: Blob) -> Option<Blob> {
+        self.files.insert(path, bytes)
+    }
+
+    pub fn remove(&mut self, path: &str) -> Option<Blob> {
+        self.files.remove(path)
+    }
+
     pub fn get(&self, path: &str) -> Option<&Blob> {
         self.files.get(path)
     }

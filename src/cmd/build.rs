@@ -8,7 +8,8 @@ use super::{EXIT_OK, EXIT_SITE_ERRORS, EXIT_USAGE, report, settings};
 use crate::cli::BuildArgs;
 use crate::content::source::{SOURCE_DIRS, SiteSources, read_site};
 use crate::output::{Staging, check_replaceable, remove_stale_staging};
-use crate::pipeline::{Memo, Now};
+use crate::pipeline::Now;
+use crate::pipeline::Session;
 use crate::serve::watch::Watcher;
 use crate::serve::{absolute_root, watch_loop};
 
@@ -56,20 +57,16 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
     };
     clock.done("read");
     remove_stale_staging(&dest);
-    // Only a watch keeps results from one build to the next.
-    let mut memo = if watcher.is_some() {
-        Memo::for_rebuilds()
-    } else {
-        Memo::default()
-    };
     let Some(watcher) = watcher else {
         // A one-off build hands the sources over, so their text is freed early.
         return build_once(&root, &dest, args.common.verbose, |sink| {
             crate::pipeline::build_owned(sources, &settings, sink)
         });
     };
+    // A watch keeps results from one build to the next.
+    let mut session = Session::new();
     let status = build_once(&root, &dest, args.common.verbose, |sink| {
-        crate::pipeline::build_with(&sources, &settings, sink, &mut memo)
+        session_build(&mut session, &sources, &settings, sink)
     });
     if status == EXIT_USAGE {
         return status;
@@ -88,7 +85,7 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
             }
             eprintln!("检测到修改：{}", changed.join("，"));
             build_once(&root, &dest, args.common.verbose, |sink| {
-                crate::pipeline::build_with(sources, &settings, sink, &mut memo)
+                session_build(&mut session, sources, &settings, sink)
             });
         },
     );
@@ -99,6 +96,26 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
             EXIT_USAGE
         }
     }
+}
+
+/// A session's build, its whole output handed to `sink` when it succeeded (the staging
+/// folder writes only the files whose bytes differ from the output folder's).
+fn session_build(
+    session: &mut Session,
+    sources: &SiteSources,
+    settings: &crate::pipeline::Settings,
+    sink: &Staging,
+) -> crate::pipeline::Build {
+    use crate::output::Sink as _;
+    let mut build = session.build(sources, settings);
+    if build.succeeded() {
+        for (p, b) in session.output().iter() {
+            if let Err(e) = sink.put(p, b.clone()) {
+                build.io_error.get_or_insert(e);
+            }
+        }
+    }
+    build
 }
 
 /// The output folder is replaced as a whole, so it must not hold the site's own files, nor

@@ -8,8 +8,7 @@ use std::time::Instant;
 use super::{EXIT_OK, EXIT_USAGE, report, settings};
 use crate::cli::ServeArgs;
 use crate::content::source::{ReadError, SiteSources, read_site};
-use crate::output::MemorySink;
-use crate::pipeline::{Memo, Now, Settings};
+use crate::pipeline::{Now, Session, Settings};
 use crate::serve::server::{AppState, handle};
 use crate::serve::watch::Watcher;
 use crate::serve::{absolute_root, watch_loop};
@@ -88,7 +87,7 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
         }
     };
     let state = AppState::new();
-    let mut memo = Memo::for_rebuilds();
+    let mut session = Session::new();
     rebuild(
         &sources,
         &settings,
@@ -96,7 +95,7 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
         &state,
         &[],
         args.common.verbose,
-        &mut memo,
+        &mut session,
     );
 
     eprintln!("本地预览：{url}");
@@ -125,7 +124,7 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
                     &watch_state,
                     changed,
                     verbose,
-                    &mut memo,
+                    &mut session,
                 );
             },
         );
@@ -159,15 +158,14 @@ fn rebuild(
     state: &Arc<AppState>,
     changed: &[String],
     verbose: bool,
-    memo: &mut Memo,
+    session: &mut Session,
 ) {
     let started = Instant::now();
     let mut settings = settings.clone();
     if !fixed_now {
         settings.now = Now::At(jiff::Timestamp::now());
     }
-    let sink = MemorySink::default();
-    let build = crate::pipeline::build_with(sources, &settings, &sink, memo);
+    let build = session.build(sources, &settings);
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     if changed.is_empty() || verbose {
         report(&build.diagnostics, verbose);
@@ -192,11 +190,9 @@ fn rebuild(
     };
     let css_edit = !changed.is_empty() && changed.iter().all(|c| c.ends_with(".css"));
     if build.succeeded() {
-        state.publish(Some(Arc::new(sink.into_output())), Vec::new(), css_edit);
-        eprintln!(
-            "已生成 {} 个页面，用时 {ms:.0} 毫秒{what}",
-            build.stats.pages
-        );
+        let pages = build.stats.pages;
+        state.publish(Some(build.delta), Vec::new(), css_edit);
+        eprintln!("已生成 {pages} 个页面，用时 {ms:.0} 毫秒{what}");
     } else {
         let errors: Vec<_> = build
             .diagnostics

@@ -45,7 +45,16 @@ pub struct SiteSources {
     pub theme_static: Vec<BinaryFile>,
     /// Problems with single files (not UTF-8: an error; control characters: a warning).
     pub problems: BTreeMap<String, Diagnostic>,
+    /// Which reading of the site these sources come from (each [`read_site`] gives a new
+    /// one), and how many batches of changes were applied since.
+    pub lineage: u64,
+    pub revision: u64,
+    /// Every path a batch of changes touched, with the revision it made.
+    log: Vec<(u64, String)>,
 }
+
+/// Tells the readings of a site apart.
+static LINEAGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// A problem that stops reading altogether (not a problem in one file).
 #[derive(Debug)]
@@ -139,6 +148,7 @@ pub fn read_site(root: &Path) -> Result<SiteSources, ReadError> {
     }
     let mut sources = SiteSources {
         root: root.to_path_buf(),
+        lineage: LINEAGES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         ..Default::default()
     };
     let mut rels = vec![CONFIG_FILE.to_string()];
@@ -161,6 +171,7 @@ impl SiteSources {
         let root = self.root.clone();
         let mut changed = false;
         let mut to_read: Vec<String> = Vec::new();
+        self.revision += 1;
         for p in paths {
             let rel_path = p.strip_prefix(&root).unwrap_or(p);
             let rel = rel_path
@@ -174,6 +185,8 @@ impl SiteSources {
             let full = root.join(&rel);
             // Forget what was there (the path itself and anything below it).
             changed |= self.remove_under(&rel);
+            let revision = self.revision;
+            self.log.push((revision, rel.clone()));
             if full.is_dir() {
                 let top = rel.split('/').next().unwrap_or("");
                 if SOURCE_DIRS.contains(&top) {
@@ -190,10 +203,47 @@ impl SiteSources {
         if !to_read.is_empty() {
             changed = true;
             for (rel, l) in load(&root, to_read)? {
+                self.log.push((self.revision, rel.clone()));
                 self.put(rel, l);
             }
         }
         Ok(changed)
+    }
+
+    /// The paths changed since `revision` of reading `lineage` (a path changed under a
+    /// folder shows as the folder too), or `None` when these sources come from another
+    /// reading.
+    pub fn changes_since(&self, lineage: u64, revision: u64) -> Option<Vec<&str>> {
+        if lineage != self.lineage {
+            return None;
+        }
+        let start = self.log.partition_point(|(r, _)| *r <= revision);
+        Some(self.log[start..].iter().map(|(_, p)| p.as_str()).collect())
+    }
+
+    /// The Markdown file at `rel`, if there is one.
+    pub fn markdown_file(&self, rel: &str) -> Option<&TextFile> {
+        let i = self
+            .markdown
+            .binary_search_by(|f| f.rel.as_str().cmp(rel))
+            .ok()?;
+        self.markdown.get(i)
+    }
+
+    /// The content file (not Markdown) at `rel`, if there is one.
+    pub fn asset_file(&self, rel: &str) -> Option<&BinaryFile> {
+        let i = self
+            .assets
+            .binary_search_by(|f| f.rel.as_str().cmp(rel))
+            .ok()?;
+        self.assets.get(i)
+    }
+
+    /// The Markdown files whose paths start with `prefix` (a folder ending in `/`).
+    pub fn markdown_under(&self, prefix: &str) -> &[TextFile] {
+        let start = self.markdown.partition_point(|f| f.rel.as_str() < prefix);
+        let end = start + self.markdown[start..].partition_point(|f| f.rel.starts_with(prefix));
+        &self.markdown[start..end]
     }
 
     /// Drop `rel` and everything under `rel/`; returns whether anything was dropped.

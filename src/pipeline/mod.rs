@@ -1,27 +1,74 @@
-//! The pipeline in one function: sources (already read) → parse → link → render → an
-//! [`OutputSet`]. `build`, `check` and `serve` are three sinks of this one function.
+//! The pipeline: sources (already read) → parse → link → render → the site's files.
+//! `build`, `check`, `serve` and `build --watch` are sinks of this one code path: a one-off
+//! build ([`build`]) runs it with an empty memo that keeps nothing; a [`Session`] runs it
+//! again after every change with a memo that keeps what each stage made, so a rebuild does
+//! the work of what the change touched. A one-off build is exactly a session's first build.
+//!
+//! # The memo, cache by cache, and why each key is complete
+//!
+//! Every cache is keyed either on the exact inputs of what it holds, or on the facts its
+//! values read while they were made ([`crate::reads`]): a value is made again when one of
+//! those facts is dirty, and a fact is dirty when the value it names changed.
+//!
+//! 1. **Changes** (`seen`): the sources' lineage and revision. A session's sources log every
+//!    path each batch of changes touched; sources read anew are compared file by file.
+//! 2. **Configuration** (`inputs.config`): keyed on the text of site.yaml and the command
+//!    line's overrides — everything `parse_config` reads.
+//! 3. **Theme** (`inputs.theme`): resolved again when a file under `themes/` or `static/`,
+//!    or the configuration (it names the theme), changed — everything `resolve_theme` reads.
+//!    Each template and static file that differs marks its fact (`Template`, `Static`).
+//! 4. **Statute library** (`inputs.laws`): keyed on the text of every law file and the
+//!    aliases in site.yaml — everything `parse_law_file` and `LawLibrary::new` read.
+//! 5. **Parsed files** (`inputs.parsed`): each content file by its text and the parsing
+//!    context (the configuration's and the library's fingerprints) — `parse_file` reads
+//!    nothing else.
+//! 6. **Site graph** (`site`): the link step's state, brought up to date by
+//!    `Site::update` with the files that changed (all of them when the configuration, the
+//!    library or `--drafts` changed); see `site/update.rs` for why each derived value is
+//!    made again exactly when one of its members changed. Its getters note graph facts;
+//!    the update marks every fact whose value changed.
+//! 7. **View models** (`outputs.site`, `outputs.cards`): `site` and each page's card, made
+//!    again when a graph fact they read is dirty; each field that then differs (compared
+//!    strictly) becomes a dirty field fact.
+//! 8. **Templates** (`outputs.templates`): compiled again when the theme or the
+//!    configuration (template functions use its base URL) changed. `include_cached`
+//!    fragments are kept with what they read and dropped when that is dirty.
+//! 9. **Outputs** (`outputs.entries`): each output's bytes with every fact it read —
+//!    graph facts read while its context was made, the view-model fields its template
+//!    printed, the configuration and static files its functions used, and the source of
+//!    every template it uses. An output is made again when one of these is dirty, or when
+//!    it is new or failed last time. Nothing else reaches a template: contexts are made
+//!    from the graph's getters and the view models only, so this set is complete.
+//! 10. **Copies** (`outputs.copies`): static and content files, compared again when the
+//!     static files or the content files' placement changed.
+//! 11. **Problems** (`diags`): by origin (a file, a page's links, a tag…), replaced when
+//!     that origin is looked at again.
+//!
+//! Facts dirtied by a build that stopped before rendering (the site has errors) are kept
+//! (`pending`) and handled by the next build that renders. `tests/rebuild_equivalence.rs`
+//! checks after hundreds of random changes of every kind that a session's output equals a
+//! fresh build's, byte for byte.
 
-use crate::fingerprint::{FastMap, FastSet};
-use std::borrow::Cow;
+mod diags;
+mod inputs;
+mod outputs;
+
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use jiff::{Timestamp, ZonedDateTime};
-use rayon::prelude::*;
 
-use crate::config::{Config, Overrides, parse_config};
-use crate::content::page::{Page, Parsed, SectionIndex};
-use crate::content::parse::{is_statute_file, parse_file};
-use crate::content::source::{SiteSources, TextFile};
+use crate::config::{Config, Overrides};
+use crate::content::source::SiteSources;
 use crate::dates::parse_datetime;
-use crate::diag::{Diagnostic, sort_and_dedup};
-use crate::fingerprint;
-use crate::output::Sink;
-use crate::render::RenderMemo;
-use crate::render::laws::LawPages;
-use crate::render::theme::{Theme, resolve_theme};
-use crate::site::{BuildOptions, LinkInput, LinkMemo, Site, link};
-use crate::statute::LawLibrary;
-use crate::statute::parse::{LawFile, parse_law_file};
+use crate::diag::Diagnostic;
+use crate::fingerprint::FastSet;
+use crate::output::{Blob, NullSink, OutputSet, Sink};
+use crate::reads::Fact;
+use crate::site::{LinkInput, Site};
+use diags::{DiagStore, Origin, Stage};
+use inputs::{Changes, Inputs};
+use outputs::Outputs;
 
 /// "Now" for a build: a fixed instant, or a date-time written by the user (read in the
 /// site's time zone when it has no offset).
@@ -48,6 +95,9 @@ pub struct Build {
     pub stats: Stats,
     /// Writing to the sink failed; the output is unusable.
     pub io_error: Option<std::io::Error>,
+    /// For a session's good build: every output path that changed since the last good
+    /// build, with its bytes (`None`: the file is gone).
+    pub delta: Vec<(String, Option<Blob>)>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -68,12 +118,98 @@ impl Build {
     }
 }
 
-fn finish(mut diagnostics: Vec<Diagnostic>, stats: Stats) -> Build {
-    sort_and_dedup(&mut diagnostics);
-    Build {
-        diagnostics,
-        stats,
-        io_error: None,
+/// Everything kept from one build to the next (see the module doc).
+#[derive(Default)]
+pub struct Memo {
+    /// Keep results for the next build; a one-off build keeps nothing.
+    keep: bool,
+    seen: Option<(u64, u64)>,
+    inputs: Inputs,
+    site: Option<Site>,
+    outputs: Outputs,
+    diags: DiagStore,
+    /// Facts dirtied by builds that did not render.
+    pending: FastSet<Fact>,
+    /// Outputs changed since the last good build.
+    touched: BTreeSet<String>,
+}
+
+/// A series of builds of one site (`serve`, `build --watch`, tests): each build reuses
+/// what the previous ones made, and the output of the last good build is kept.
+#[derive(Default)]
+pub struct Session {
+    memo: Memo,
+    output: OutputSet,
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session {
+            memo: Memo {
+                keep: true,
+                ..Default::default()
+            },
+            output: OutputSet::default(),
+        }
+    }
+
+    /// Build `sources` again, reusing what the previous builds made.
+    pub fn build(&mut self, sources: &SiteSources, settings: &Settings) -> Build {
+        let mut build = run(&mut self.memo, Src::Borrowed(sources), settings, &NullSink);
+        if build.succeeded() {
+            let touched = std::mem::take(&mut self.memo.touched);
+            for path in touched {
+                let bytes = self.memo.outputs.file(&path);
+                match &bytes {
+                    Some(b) => self.output.insert(path.clone(), b.clone()),
+                    None => {
+                        self.output.remove(&path);
+                    }
+                }
+                build.delta.push((path, bytes));
+            }
+            build.stats.files = self.output.len();
+            build.stats.bytes = self.output.total_bytes();
+        }
+        build
+    }
+
+    /// The output of the last good build.
+    pub fn output(&self) -> &OutputSet {
+        &self.output
+    }
+}
+
+/// Run the whole pipeline once on sources that were read from disk (or kept in memory).
+pub fn build(sources: &SiteSources, settings: &Settings, sink: &dyn Sink) -> Build {
+    run(&mut Memo::default(), Src::Borrowed(sources), settings, sink)
+}
+
+/// A one-off [`build`] that takes the sources: the text of each file is freed as soon as
+/// nothing needs it any more (after the link step), rather than kept to the end.
+pub fn build_owned(sources: SiteSources, settings: &Settings, sink: &dyn Sink) -> Build {
+    run(&mut Memo::default(), Src::Owned(Box::new(sources)), settings, sink)
+}
+
+/// Sources lent to a build, or given to it.
+enum Src<'a> {
+    Borrowed(&'a SiteSources),
+    Owned(Box<SiteSources>),
+}
+
+impl Src<'_> {
+    fn get(&self) -> &SiteSources {
+        match self {
+            Src::Borrowed(s) => s,
+            Src::Owned(s) => s,
+        }
+    }
+
+    /// Let go of the files' text (only a build that owns the sources can).
+    fn release(&mut self) {
+        if let Src::Owned(s) = self {
+            s.markdown = Vec::new();
+        }
     }
 }
 
@@ -87,360 +223,254 @@ fn resolve_now(now: &Now, config: &Config) -> Result<ZonedDateTime, Diagnostic> 
     }
 }
 
-/// What a series of builds of one site (`serve`, `build --watch`) keeps from one to the
-/// next, so a rebuild re-does only the work an edit invalidates. The result is always the
-/// same as a fresh build: every stage still runs, but reuses the values of inputs whose
-/// fingerprints did not change.
-#[derive(Default)]
-pub struct Memo {
-    /// Keep results for the next build (`serve`, `build --watch`); a one-off build keeps
-    /// nothing, so its memory is freed as it goes.
-    keep: bool,
-    /// Content file → (its text, the context it was parsed in, the result).
-    parsed: FastMap<String, ParsedEntry>,
-    /// The statute library, by fingerprint of the law files and the aliases.
-    laws: Option<LawsEntry>,
-    link: LinkMemo,
-    render: RenderMemo,
-}
-
-type ParsedEntry = (Arc<str>, u64, Option<Parsed>, Arc<[Diagnostic]>);
-
-struct LawsEntry {
-    fp: u64,
-    library: Arc<LawLibrary>,
-    pages: Arc<Vec<(String, FastSet<String>)>>,
-    diags: Vec<Diagnostic>,
-}
-
-impl Memo {
-    /// A memo for a series of builds of one site.
-    pub fn for_rebuilds() -> Self {
-        let mut m = Memo {
-            keep: true,
-            ..Default::default()
-        };
-        m.link.keep = true;
-        m.render.keep = true;
-        m
+/// What changed in `sources` since the build `memo` remembers.
+fn changes(memo: &Memo, sources: &SiteSources) -> Changes {
+    match memo.seen.and_then(|(l, r)| sources.changes_since(l, r)) {
+        Some(paths) => Changes {
+            all: false,
+            paths: paths.into_iter().map(str::to_string).collect(),
+        },
+        None => Changes {
+            all: true,
+            paths: Vec::new(),
+        },
     }
 }
 
-/// Run the whole pipeline on sources that were read from disk (or kept in memory).
-pub fn build(sources: &SiteSources, settings: &Settings, sink: &dyn Sink) -> Build {
-    build_with(sources, settings, sink, &mut Memo::default())
-}
-
-/// [`build`], reusing what `memo` kept from the previous build of the same site.
-pub fn build_with(
-    sources: &SiteSources,
-    settings: &Settings,
-    sink: &dyn Sink,
-    memo: &mut Memo,
-) -> Build {
-    run(
-        sources,
-        Cow::Borrowed(&sources.markdown),
-        settings,
-        sink,
-        memo,
-    )
-}
-
-/// A one-off [`build`] that takes the sources: the text of each Markdown file is freed as
-/// soon as nothing needs it any more (after the link step), rather than kept to the end
-/// (32 MiB of a 10,000-page site).
-pub fn build_owned(mut sources: SiteSources, settings: &Settings, sink: &dyn Sink) -> Build {
-    let markdown = std::mem::take(&mut sources.markdown);
-    run(
-        &sources,
-        Cow::Owned(markdown),
-        settings,
-        sink,
-        &mut Memo::default(),
-    )
-}
-
-/// The pipeline; `markdown` are the sources' Markdown files, dropped after parsing.
-fn run(
-    sources: &SiteSources,
-    markdown: Cow<'_, [TextFile]>,
-    settings: &Settings,
-    sink: &dyn Sink,
-    memo: &mut Memo,
-) -> Build {
-    let mut clock = crate::timings::Phase::start();
-    let mut diags: Vec<Diagnostic> = sources.problems.values().cloned().collect();
-    let Some(config_file) = &sources.config else {
-        return finish(diags, Stats::default());
-    };
-    let config = match parse_config(&config_file.text, &settings.overrides) {
-        Ok(c) => c,
-        Err(d) => {
-            diags.extend(d);
-            return finish(diags, Stats::default());
+/// Problems of reading single files (not UTF-8, control characters).
+fn read_problems(memo: &mut Memo, sources: &SiteSources, changes: &Changes) {
+    if changes.all {
+        memo.diags.retain(|o| !matches!(o, Origin::Read(_)));
+        for (rel, d) in &sources.problems {
+            memo.diags.set(Origin::Read(rel.clone()), vec![d.clone()]);
         }
+        return;
+    }
+    for p in &changes.paths {
+        let folder = format!("{p}/");
+        memo.diags
+            .retain(|o| !matches!(o, Origin::Read(r) if r == p || r.starts_with(&folder)));
+        for (rel, d) in sources.problems.range(p.clone()..) {
+            if rel != p && !rel.starts_with(&folder) {
+                break;
+            }
+            memo.diags.set(Origin::Read(rel.clone()), vec![d.clone()]);
+        }
+    }
+}
+
+/// The pipeline.
+fn run(memo: &mut Memo, mut src: Src<'_>, settings: &Settings, sink: &dyn Sink) -> Build {
+    let mut clock = crate::timings::Phase::start();
+    let sources = src.get();
+    let changes = changes(memo, sources);
+    // The changes are taken as seen once the content files have been parsed: a build that
+    // stops before leaves them to the next one.
+    let seen = (sources.lineage, sources.revision);
+    read_problems(memo, sources, &changes);
+    let mut dirty: FastSet<Fact> = std::mem::take(&mut memo.pending);
+    let Some((config, config_fp, config_changed)) =
+        config_stage(memo, sources, settings, &mut dirty)
+    else {
+        return finish(memo, dirty, Build::default(), Stage::Config);
     };
     let now = match resolve_now(&settings.now, &config) {
-        Ok(n) => n,
+        Ok(n) => {
+            memo.diags.set(Origin::Now, Vec::new());
+            n
+        }
         Err(d) => {
-            diags.push(d);
-            return finish(diags, Stats::default());
+            memo.diags.set(Origin::Now, vec![d]);
+            return finish(memo, dirty, Build::default(), Stage::Config);
         }
     };
-    let theme = match resolve_theme(sources, &config) {
-        Ok(t) => t,
-        Err(d) => {
-            diags.extend(d);
-            return finish(diags, Stats::default());
-        }
+    let theme_again = config_changed || changes.under("themes") || changes.under("static");
+    let Some(theme) = memo
+        .inputs
+        .theme(sources, &config, theme_again, &mut dirty, &mut memo.diags)
+    else {
+        return finish(memo, dirty, Build::default(), Stage::Theme);
     };
-
-    // Parse: the statute library first (citations in pages are checked against it).
-    let laws_fp = laws_fingerprint(&markdown, &config);
-    if memo.laws.as_ref().is_none_or(|l| l.fp != laws_fp) {
-        memo.laws = Some(parse_laws(&markdown, &config, laws_fp));
-    }
-    let Some(laws) = memo.laws.as_ref() else {
-        return finish(diags, Stats::default());
-    };
-    let library = laws.library.clone();
-    let law_page_ids = laws.pages.clone();
-    diags.extend(laws.diags.iter().cloned());
+    memo.inputs.laws(
+        sources,
+        &config,
+        config_changed,
+        &changes,
+        &mut dirty,
+        &mut memo.diags,
+    );
     clock.done("config, theme, laws");
-    // Pages: a file whose text and parse context are unchanged is not parsed again.
-    let context_fp = fingerprint::combine(&[fingerprint::of(&*config_file.text), laws_fp]);
-    let (pages, sections, failed) = parse_pages(
-        sources, &markdown, &config, &library, context_fp, memo, &mut diags,
+    let files = memo.inputs.pages(
+        sources,
+        &config,
+        config_fp,
+        memo.keep,
+        &changes,
+        &mut memo.diags,
     );
-    // The pages hold what they need of their files' text.
-    drop(markdown);
-    let page_count = pages.len();
+    let assets = asset_changes(memo, sources, &changes);
+    memo.seen = Some(seen);
+    src.release();
     clock.done("parse");
-
-    // Link.
-    let other_paths = other_paths(sources, &theme, &law_page_ids);
-    let opts = BuildOptions {
-        drafts: settings.drafts,
+    link_stage(
+        memo,
+        &config,
+        config_fp,
         now,
-    };
-    let input = LinkInput {
-        config,
-        pages,
-        sections,
-        assets: &sources.assets,
-        other_paths,
-        other_ids: law_page_ids.clone(),
-        failed,
-        link_context: fingerprint::of(&*config_file.text),
-        other_fp: laws_fp,
-    };
-    let (site, link_diags) = link(input, &opts, &mut memo.link);
-    diags.extend(link_diags);
+        settings.drafts,
+        files,
+        assets,
+    );
     clock.done("link");
-    let Some(site) = site else {
-        return finish(
-            diags,
-            Stats {
-                pages: page_count,
-                ..Default::default()
-            },
-        );
+    let Some(site) = memo.site.as_mut() else {
+        return finish(memo, dirty, Build::default(), Stage::Link);
     };
-    if diags.iter().any(Diagnostic::is_error) {
-        return finish(
-            diags,
-            Stats {
-                pages: page_count,
-                ..Default::default()
-            },
-        );
-    }
-    // Render.
-    let page_count = site.pages.len();
-    let law_pages = LawPages::new(&library);
-    let global_fp = fingerprint::combine(&[
-        fingerprint::of(&*config_file.text),
-        theme.fingerprint(),
-        laws_fp,
-        fingerprint::of(&site.config.menu),
-        fingerprint::of(&site.now.year()),
-        sections_fp(&site),
-    ]);
-    let rendered = crate::render::render(
-        &site,
-        &theme,
-        Some(&law_pages),
-        sink,
-        &mut memo.render,
-        global_fp,
-    );
-    diags.extend(rendered.diagnostics);
-    clock.done("render and write");
-    let mut build = finish(
-        diags,
-        Stats {
-            pages: page_count,
-            files: rendered.files,
-            bytes: rendered.bytes,
+    dirty.extend(site.take_dirty());
+    let pages = site.page_count();
+    let mut build = Build {
+        stats: Stats {
+            pages,
+            ..Default::default()
         },
+        ..Default::default()
+    };
+    if memo.diags.has_errors(Stage::Link) {
+        return finish(memo, dirty, build, Stage::Link);
+    }
+    if !memo.keep {
+        site.release_sources();
+    }
+    let Memo {
+        site: Some(site),
+        outputs,
+        keep,
+        touched,
+        diags,
+        ..
+    } = memo
+    else {
+        return build;
+    };
+    let rendered = outputs.render(
+        site, &theme, &config, config_fp, dirty, *keep, sink, touched, diags,
     );
-    build.io_error = rendered.io_error;
-    clock.done("sort diagnostics");
-    // Freeing ten thousand pages takes milliseconds that nobody needs to wait for.
-    std::thread::spawn(move || drop(site));
+    clock.done("render and write");
+    match rendered {
+        Some(r) => {
+            build.stats.files = r.files;
+            build.stats.bytes = r.bytes;
+            build.io_error = r.io_error;
+        }
+        None => {
+            // The templates did not compile: everything must be rendered once they do.
+            memo.pending.insert(Fact::Config);
+        }
+    }
+    build.diagnostics = memo.diags.upto(Stage::Render);
+    if !memo.keep
+        && let Some(site) = memo.site.take()
+    {
+        // Freeing ten thousand pages takes milliseconds that nobody needs to wait for.
+        std::thread::spawn(move || drop(site));
+    }
     build
 }
 
-/// Fingerprint of the statute library's files and the aliases of site.yaml.
-fn laws_fingerprint(markdown: &[TextFile], config: &Config) -> u64 {
-    let mut parts = vec![fingerprint::of(&config.laws.aliases)];
-    for f in markdown.iter().filter(|f| is_statute_file(&f.rel)) {
-        parts.push(fingerprint::of(&f.rel));
-        parts.push(fingerprint::of(&*f.text));
-    }
-    fingerprint::combine(&parts)
-}
-
-/// Parse the statute library (in parallel) and index it.
-fn parse_laws(markdown: &[TextFile], config: &Config, fp: u64) -> LawsEntry {
-    let law_files: Vec<(Option<LawFile>, Vec<Diagnostic>)> = markdown
-        .par_iter()
-        .filter(|f| is_statute_file(&f.rel))
-        .map(|f| parse_law_file(&f.rel, &f.text))
-        .collect();
-    let mut files = Vec::new();
-    let mut law_diags = Vec::new();
-    for (f, d) in law_files {
-        law_diags.extend(d);
-        files.extend(f);
-    }
-    let (library, d) = LawLibrary::new(files, &config.laws.aliases);
-    law_diags.extend(d);
-    LawsEntry {
-        fp,
-        pages: Arc::new(library.pages()),
-        library: Arc::new(library),
-        diags: law_diags,
-    }
-}
-
-/// Parse the content files, reusing the previous result of a file whose text and parse
-/// context are unchanged. Returns the pages, the section indexes, and the files with errors
-/// of their own (links to them are not reported a second time).
-fn parse_pages(
-    sources: &SiteSources,
-    markdown: &[TextFile],
-    config: &Config,
-    library: &LawLibrary,
-    context_fp: u64,
+/// The configuration, its fingerprint and whether it changed.
+fn config_stage(
     memo: &mut Memo,
-    diags: &mut Vec<Diagnostic>,
-) -> (Vec<Arc<Page>>, Vec<Arc<SectionIndex>>, FastSet<String>) {
-    let cache = &memo.parsed;
-    type Fresh<'s> = (&'s str, Option<Parsed>, Arc<[Diagnostic]>, Option<Arc<str>>);
-    let parsed: Vec<Fresh<'_>> = markdown
-        .par_iter()
-        .filter(|f| !is_statute_file(&f.rel))
-        .map(|f| match cache.get(&f.rel) {
-            Some((text, ctx, p, d)) if Arc::ptr_eq(text, &f.text) && *ctx == context_fp => {
-                (f.rel.as_str(), p.clone(), d.clone(), None)
-            }
-            _ => {
-                let (p, d) = parse_file(&f.rel, &f.text, config, Some(library));
-                (f.rel.as_str(), p, Arc::from(d), Some(f.text.clone()))
-            }
-        })
-        .collect();
-    // Update the cache in place: new results in, files that are gone out.
-    let cache = &mut memo.parsed;
-    if cache.len() != parsed.len() || parsed.iter().any(|x| x.3.is_some()) {
-        let live: FastSet<&str> = parsed.iter().map(|x| x.0).collect();
-        cache.retain(|k, _| live.contains(k.as_str()));
-    }
-    for (rel, p, d, text) in parsed.iter().filter(|_| memo.keep) {
-        if let Some(text) = text {
-            cache.insert(
-                (*rel).to_string(),
-                (text.clone(), context_fp, p.clone(), d.clone()),
-            );
-        }
-    }
-    let mut pages = Vec::new();
-    let mut sections = Vec::new();
-    let mut failed: FastSet<String> = sources
-        .problems
-        .iter()
-        .filter(|(_, d)| d.is_error())
-        .map(|(r, _)| r.clone())
-        .collect();
-    for (rel, p, d, _) in parsed {
-        diags.extend(d.iter().cloned());
-        match p {
-            Some(Parsed::Page(p)) => pages.push(p),
-            Some(Parsed::Section(s)) => sections.push(s),
-            None => {
-                failed.insert(rel.to_string());
-            }
-        }
-    }
-    (pages, sections, failed)
-}
-
-/// Site paths of the files the build makes besides pages and lists, each with where it
-/// comes from (for duplicate messages).
-fn other_paths(
     sources: &SiteSources,
-    theme: &Theme,
-    law_page_ids: &[(String, FastSet<String>)],
-) -> Vec<(String, String)> {
-    let mut other_paths: Vec<(String, String)> = Vec::new();
-    for p in theme.static_files.keys() {
-        let from_site = sources
-            .static_files
-            .iter()
-            .any(|f| f.rel == format!("static/{p}"));
-        let what = if from_site {
-            format!("文件 static/{p}")
-        } else {
-            format!("主题文件 {p}")
-        };
-        other_paths.push((p.clone(), what));
+    settings: &Settings,
+    dirty: &mut FastSet<Fact>,
+) -> Option<(Arc<Config>, u64, bool)> {
+    let (config, changed) = memo
+        .inputs
+        .config(sources, &settings.overrides, &mut memo.diags)
+        .ok()?;
+    let fp = inputs::config_fp(
+        sources.config.as_ref().map_or("", |c| &c.text),
+        &settings.overrides,
+    );
+    if changed {
+        dirty.insert(Fact::Config);
     }
-    for p in [
-        "atom.xml",
-        "articles/atom.xml",
-        "events/atom.xml",
-        "lessons/atom.xml",
-        "events/calendar.ics",
-        "sitemap.xml",
-        "robots.txt",
-        "404.html",
-    ] {
-        other_paths.push((p.to_string(), format!("自动生成的 {p}")));
-    }
-    for (p, _) in law_page_ids {
-        if p != "laws/" {
-            other_paths.push((p.clone(), format!("法律法规库 /{p}")));
-        }
-    }
-    other_paths.push(("laws/".into(), "法律法规库首页 /laws/".into()));
-    other_paths
+    Some((config, fp, changed))
 }
 
-/// Fingerprint of what every page shows about the sections (titles, intros).
-fn sections_fp(site: &Site) -> u64 {
-    let mut parts = Vec::new();
-    for (dir, s) in &site.sections {
-        parts.push(fingerprint::of(dir));
-        parts.push(fingerprint::of(&s.title));
-        parts.push(fingerprint::of(&s.description));
-        parts.push(fingerprint::of(&s.intro_html));
+/// The content files other than Markdown that changed (all of them for a first build).
+fn asset_changes(
+    memo: &Memo,
+    sources: &SiteSources,
+    changes: &Changes,
+) -> Vec<(String, Option<Arc<[u8]>>)> {
+    if changes.all || memo.site.is_none() {
+        return sources
+            .assets
+            .iter()
+            .map(|a| (a.rel.clone(), Some(a.bytes.clone())))
+            .collect();
     }
-    for s in &site.series {
-        parts.push(fingerprint::of(&s.title));
-        parts.push(fingerprint::of(&s.intro_html));
-        parts.push(fingerprint::of(&s.description));
+    let mut out = Vec::new();
+    for p in changes.paths.iter().filter(|p| p.starts_with("content/")) {
+        match sources.asset_file(p) {
+            Some(a) => out.push((p.clone(), Some(a.bytes.clone()))),
+            None => {
+                out.push((p.clone(), None));
+                let folder = format!("{p}/");
+                if let Some(site) = &memo.site {
+                    out.extend(site.assets_under(&folder).into_iter().map(|r| (r, None)));
+                }
+                for a in sources.assets.iter().filter(|a| a.rel.starts_with(&folder)) {
+                    out.push((a.rel.clone(), Some(a.bytes.clone())));
+                }
+            }
+        }
     }
-    fingerprint::combine(&parts)
+    out
+}
+
+/// Bring the site graph up to date.
+fn link_stage(
+    memo: &mut Memo,
+    config: &Arc<Config>,
+    config_fp: u64,
+    now: ZonedDateTime,
+    drafts: bool,
+    files: Vec<(String, Option<crate::site::FileInput>)>,
+    assets: Vec<(String, Option<Arc<[u8]>>)>,
+) {
+    let Some(laws) = &memo.inputs.laws else {
+        return;
+    };
+    let input = LinkInput {
+        config: config.clone(),
+        config_fp,
+        library: laws.library.clone(),
+        library_fp: laws.fp,
+        law_ids: laws.ids.clone(),
+        other_paths: memo.inputs.other_paths.clone(),
+        now: now.clone(),
+        drafts,
+        files,
+        assets,
+    };
+    let keep = memo.keep;
+    let site = memo
+        .site
+        .get_or_insert_with(|| Site::new(keep, config.clone(), now));
+    let outcome = site.update(input);
+    for ((kind, key), d) in outcome.problems {
+        memo.diags.set(Origin::Link(kind, key), d);
+    }
+}
+
+/// A build that stopped at `stage`: what that stage and the ones before found, and the
+/// facts to handle next time.
+fn finish(memo: &mut Memo, dirty: FastSet<Fact>, mut build: Build, stage: Stage) -> Build {
+    memo.pending.extend(dirty);
+    if let Some(site) = memo.site.as_mut() {
+        memo.pending.extend(site.take_dirty());
+    }
+    build.diagnostics = memo.diags.upto(stage);
+    build
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::content::page::EventState;
 use crate::dates::format_time;
-use crate::site::{EventStatus, Site, event_end};
+use crate::site::{EventStatus, PageId, Site, event_end};
 
 const WEEKDAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
 
@@ -42,21 +42,26 @@ pub struct DayEventVm {
 /// The months to show: from the current month to the month of the last coming event
 /// (at least three months, at most twelve).
 pub fn months(site: &Site) -> Vec<MonthVm> {
-    let today = site.now.date();
+    let today = site.today();
     let first = Date::new(today.year(), today.month(), 1).unwrap_or(today);
     let last_event = site
-        .events_current
+        .events_current()
         .iter()
-        .filter_map(|&i| site.pages[i].event.as_ref().map(|e| e.start.date()))
+        .filter_map(|&i| site.page(i).event.as_ref().map(|e| e.start.date()))
         .max()
         .unwrap_or(today);
+    // Every published event, in source order (a day's events of the same time and title
+    // stay in that order).
+    let mut events: Vec<PageId> = site.events_current().to_vec();
+    events.extend(site.events_past());
+    events.sort_by(|a, b| site.source(*a).cmp(site.source(*b)));
     let mut months = Vec::new();
     let mut m = first;
     for n in 0..12 {
         if n >= 3 && m > last_event {
             break;
         }
-        months.push(month(site, m, today));
+        months.push(month(site, &events, m, today));
         m = match m.checked_add(jiff::Span::new().months(1)) {
             Ok(next) => next,
             Err(_) => break,
@@ -65,7 +70,7 @@ pub fn months(site: &Site) -> Vec<MonthVm> {
     months
 }
 
-fn month(site: &Site, first: Date, today: Date) -> MonthVm {
+fn month(site: &Site, all: &[PageId], first: Date, today: Date) -> MonthVm {
     let days = first.days_in_month();
     let lead = first.weekday().to_monday_zero_offset();
     let mut cells: Vec<DayVm> = (0..lead)
@@ -83,7 +88,8 @@ fn month(site: &Site, first: Date, today: Date) -> MonthVm {
             continue;
         };
         let mut events = Vec::new();
-        for (i, p) in site.pages.iter().enumerate() {
+        for &i in all {
+            let p = site.page(i);
             let Some(ev) = &p.event else { continue };
             let start = ev.start.date();
             let end = event_end(p)
@@ -99,14 +105,10 @@ fn month(site: &Site, first: Date, today: Date) -> MonthVm {
             if date < start || date > end {
                 continue;
             }
-            let status = site
-                .event_status
-                .get(&i)
-                .copied()
-                .unwrap_or(EventStatus::Past);
+            let status = site.status(i);
             events.push(DayEventVm {
                 title: p.title.clone(),
-                url: site.config.link(&p.path),
+                url: site.config().link(&p.path),
                 time: (date == start && ev.start_has_time).then(|| format_time(&ev.start)),
                 status,
                 status_label: ev.state.label().unwrap_or(status.label()),

@@ -1,15 +1,16 @@
 //! Render step: view models. Templates see these plain, serialisable structs — never the
 //! internal types — so the theme contract is written down here in one place.
 
+use minijinja::Value;
+use minijinja::value::Serde;
 use serde::Serialize;
-use serde::ser::{SerializeStruct, Serializer};
 
 use crate::config::{Config, Contact};
 use crate::content::Kind;
 use crate::content::page::{EventState, Page};
 use crate::dates::{format_date_zh, format_time, iso_date, rfc3339, weekday_zh};
 use crate::markdown::TocEntry;
-use crate::site::{EventStatus, Site};
+use crate::site::{EventStatus, PageId, Site};
 use crate::text::{push_escaped, reading_minutes};
 
 /// `site` in every template.
@@ -161,118 +162,36 @@ pub struct CardVm {
     pub extra: serde_json::Value,
 }
 
-/// `page` on a content page: the card plus body and table of contents. Templates see the
-/// card's fields and these side by side (`page.title`, `page.content`). The card is the
-/// value the lists were given, shared rather than made again; the page's own fields are
-/// made into template values once, however often a template reads them.
-#[derive(Debug, Clone)]
-pub struct PageVm {
-    /// The page's card as a template value (see [`card_vm`]).
-    pub card: minijinja::Value,
-    /// Body HTML (print it with `|safe`): the site's own copy, shared, not copied per page.
-    pub content: minijinja::Value,
-    /// The table of contents: nested `id`, `title`, `children`.
-    pub toc: minijinja::Value,
-    /// The table of contents as nested `<ol>` lists, ready to print (like Hugo's
-    /// `.TableOfContents`); empty when the page has no headings.
-    pub toc_html: minijinja::Value,
-    /// Source file, relative to the site root.
-    pub source: minijinja::Value,
-    /// Column (栏目) the page belongs to: `title`, `url`.
-    pub column: minijinja::Value,
-    /// schema.org JSON-LD (`Event` or `Article`), ready to put in a script element.
-    pub jsonld: minijinja::Value,
-    /// The A4 print view (handout or poster) of lessons and events.
-    pub print_url: minijinja::Value,
-    /// The event's iCalendar file.
-    pub ics_url: minijinja::Value,
-    /// QR code (inline SVG) of the page's address, for print views.
-    pub qr_svg: minijinja::Value,
-}
-
-impl PageVm {
-    /// The page's own fields, besides the card's.
-    const OWN: [&'static str; 9] = [
-        "content",
-        "toc",
-        "toc_html",
-        "source",
-        "column",
-        "jsonld",
-        "print_url",
-        "ics_url",
-        "qr_svg",
-    ];
-}
-
 /// A template value for an optional text: the text, or none.
-pub fn optional_text(s: Option<String>) -> minijinja::Value {
-    s.map_or(minijinja::Value::from(()), minijinja::Value::from)
-}
-
-impl minijinja::value::Object for PageVm {
-    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
-        Some(
-            match key.as_str()? {
-                "content" => &self.content,
-                "toc" => &self.toc,
-                "toc_html" => &self.toc_html,
-                "source" => &self.source,
-                "column" => &self.column,
-                "jsonld" => &self.jsonld,
-                "print_url" => &self.print_url,
-                "ics_url" => &self.ics_url,
-                "qr_svg" => &self.qr_svg,
-                name => return self.card.get_attr(name).ok().filter(|v| !v.is_undefined()),
-            }
-            .clone(),
-        )
-    }
-
-    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
-        let mut keys: Vec<minijinja::Value> = self.card.try_iter().into_iter().flatten().collect();
-        keys.extend(Self::OWN.iter().map(|&k| minijinja::Value::from(k)));
-        minijinja::value::Enumerator::Values(keys)
-    }
+pub fn optional_text(s: Option<String>) -> Value {
+    s.map_or(Value::from(()), Value::from)
 }
 
 impl CardVm {
-    const FIELDS: usize = 20;
-
-    /// Write the card's fields into a struct being serialised (the card's own, or a page's).
-    fn serialize_fields<S: SerializeStruct>(&self, st: &mut S) -> Result<(), S::Error> {
-        st.serialize_field("kind", &self.kind)?;
-        st.serialize_field("kind_label", &self.kind_label)?;
-        st.serialize_field("title", &self.title)?;
-        st.serialize_field("url", &self.url)?;
-        st.serialize_field("permalink", &self.permalink)?;
-        st.serialize_field("date", &self.date)?;
-        st.serialize_field("date_display", &self.date_display)?;
-        st.serialize_field("date_iso", &self.date_iso)?;
-        st.serialize_field("pub_date", &self.pub_date)?;
-        st.serialize_field("updated", &self.updated)?;
-        st.serialize_field("updated_display", &self.updated_display)?;
-        st.serialize_field("summary", &self.summary)?;
-        st.serialize_field("tags", &self.tags)?;
-        st.serialize_field("author", &self.author)?;
-        st.serialize_field("cover", &self.cover)?;
-        st.serialize_field("reading_minutes", &self.reading_minutes)?;
-        st.serialize_field("char_count", &self.char_count)?;
-        st.serialize_field("event", &self.event)?;
-        st.serialize_field("lesson", &self.lesson)?;
-        st.serialize_field("extra", &self.extra)
-    }
-}
-
-// Written by hand rather than with `#[serde(flatten)]`: a flattened struct is serialised as
-// a map, which minijinja stores as a sorted map of values, and building and searching that
-// for every page cost a tenth of a 10,000-page build. A struct becomes a short list of
-// (name, value) pairs.
-impl Serialize for CardVm {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("CardVm", Self::FIELDS)?;
-        self.serialize_fields(&mut st)?;
-        st.end()
+    /// The card's fields as template values, in the order of [`super::objects::CARD_FIELDS`].
+    pub fn into_values(self) -> Vec<Value> {
+        vec![
+            Value::from(Serde(self.kind)),
+            Value::from(self.kind_label),
+            Value::from(self.title),
+            Value::from(self.url),
+            Value::from(self.permalink),
+            Value::from(Serde(&self.date)),
+            Value::from(Serde(&self.date_display)),
+            Value::from(Serde(&self.date_iso)),
+            Value::from(Serde(&self.pub_date)),
+            Value::from(Serde(&self.updated)),
+            Value::from(Serde(&self.updated_display)),
+            Value::from(self.summary),
+            Value::from(Serde(&self.tags)),
+            Value::from(Serde(&self.author)),
+            Value::from(Serde(&self.cover)),
+            Value::from(self.reading_minutes),
+            Value::from(self.char_count),
+            Value::from(Serde(&self.event)),
+            Value::from(Serde(&self.lesson)),
+            Value::from(Serde(&self.extra)),
+        ]
     }
 }
 
@@ -309,16 +228,16 @@ pub fn pub_date(d: &jiff::ZonedDateTime) -> String {
 
 /// The `PubDate` of a page that shows other pages (a list, the home page): the newest
 /// publication date among them.
-pub fn newest_pub_date(site: &Site, pages: impl IntoIterator<Item = usize>) -> Option<String> {
+pub fn newest_pub_date(site: &Site, pages: impl IntoIterator<Item = PageId>) -> Option<String> {
     pages
         .into_iter()
-        .filter_map(|i| site.pages[i].date.as_ref())
+        .filter_map(|i| site.dates(i).0)
         .max_by_key(|d| d.timestamp())
         .map(pub_date)
 }
 
 pub fn site_vm(site: &Site) -> SiteVm {
-    let c = &site.config;
+    let c = site.config();
     SiteVm {
         title: c.title.clone(),
         description: c.description.clone(),
@@ -354,17 +273,13 @@ pub fn site_vm(site: &Site) -> SiteVm {
         footer: c.footer.clone(),
         extra: c.extra.clone(),
         feed_url: c.link("atom.xml"),
-        year: site.now.year(),
+        year: site.year(),
     }
 }
 
-fn event_vm(site: &Site, i: usize, p: &Page) -> Option<EventVm> {
+fn event_vm(site: &Site, i: PageId, p: &Page) -> Option<EventVm> {
     let ev = p.event.as_ref()?;
-    let status = site
-        .event_status
-        .get(&i)
-        .copied()
-        .unwrap_or(EventStatus::Past);
+    let status = site.status(i);
     let start_date = format_date_zh(&ev.start);
     let start_time = ev.start_has_time.then(|| format_time(&ev.start));
     let mut start_display = format!("{start_date} {}", weekday_zh(&ev.start));
@@ -429,15 +344,15 @@ fn letter(i: usize) -> String {
         .map_or_else(|| (i + 1).to_string(), String::from)
 }
 
-fn lesson_vm(site: &Site, i: usize, p: &Page) -> Option<LessonVm> {
+fn lesson_vm(site: &Site, i: PageId, p: &Page) -> Option<LessonVm> {
     let l = p.lesson.as_ref()?;
-    let (si, pos) = site.lesson_pos.get(&i).copied()?;
-    let s = &site.series[si];
-    let c = &site.config;
-    let nav = |j: Option<&usize>| {
+    let place = site.lesson(i)?;
+    let (s, pos) = (place.series, place.pos);
+    let c = site.config();
+    let nav = |j: Option<&PageId>| {
         j.map(|&j| LinkVm {
-            title: site.pages[j].title.clone(),
-            url: c.link(&site.pages[j].path),
+            title: site.title(j).to_string(),
+            url: c.link(site.path(j)),
         })
     };
     Some(LessonVm {
@@ -494,9 +409,9 @@ fn lesson_vm(site: &Site, i: usize, p: &Page) -> Option<LessonVm> {
 }
 
 /// The card of page `i`.
-pub fn card_vm(site: &Site, i: usize) -> CardVm {
-    let p = &site.pages[i];
-    let c = &site.config;
+pub fn card_vm(site: &Site, i: PageId) -> CardVm {
+    let p = site.page(i);
+    let c = site.config();
     CardVm {
         kind: p.kind,
         kind_label: p.kind.label(),
@@ -524,8 +439,8 @@ pub fn card_vm(site: &Site, i: usize) -> CardVm {
             })
             .collect(),
         author: p.author.clone(),
-        cover: site.covers[i].as_ref().map(|u| CoverVm {
-            url: u.clone(),
+        cover: site.cover(i).map(|u| CoverVm {
+            url: u.to_string(),
             permalink: format!("{}{u}", c.origin()),
             alt: p.cover_alt.clone(),
             raster: {
@@ -542,14 +457,13 @@ pub fn card_vm(site: &Site, i: usize) -> CardVm {
 }
 
 /// The column (栏目) of a page: its section, or the page itself for plain pages.
-pub fn column_of(site: &Site, i: usize) -> LinkVm {
-    let p = &site.pages[i];
-    let c = &site.config;
+pub fn column_of(site: &Site, i: PageId) -> LinkVm {
+    let p = site.page(i);
+    let c = site.config();
     match p.kind.section() {
         Some(dir) => LinkVm {
             title: site
-                .sections
-                .get(dir)
+                .section(dir)
                 .map(|s| s.title.clone())
                 .unwrap_or_else(|| p.kind.column().to_string()),
             url: c.link_parts(&[dir, "/"]),
@@ -561,23 +475,23 @@ pub fn column_of(site: &Site, i: usize) -> LinkVm {
     }
 }
 
-/// The full view model of page `i`, given its card as made for the lists.
-pub fn page_vm(site: &Site, i: usize, card: minijinja::Value) -> PageVm {
-    let p = &site.pages[i];
-    let c = &site.config;
+/// The values of a content page's own fields (see [`super::objects::OWN_FIELDS`]); the QR
+/// code is left empty (print views set it).
+pub fn page_own(site: &Site, i: PageId) -> Vec<Value> {
+    let p = site.page(i);
+    let c = site.config();
     let printable = matches!(p.kind, Kind::Event | Kind::Lesson);
-    PageVm {
-        card,
-        content: minijinja::Value::from(site.html[i].clone()),
-        toc: minijinja::Value::from(minijinja::value::Serde(&p.body.toc)),
-        toc_html: minijinja::Value::from(toc_html(&p.body.toc)),
-        source: minijinja::Value::from(p.source.as_str()),
-        column: minijinja::Value::from(minijinja::value::Serde(column_of(site, i))),
-        jsonld: optional_text(jsonld(site, i)),
-        print_url: optional_text(printable.then(|| c.link_parts(&[&p.path, "print/"]))),
-        ics_url: optional_text((p.kind == Kind::Event).then(|| c.link(&ics_path(&p.path)))),
-        qr_svg: minijinja::Value::from(()),
-    }
+    vec![
+        Value::from(site.html(i).clone()),
+        Value::from(Serde(&p.body.toc)),
+        Value::from(toc_html(&p.body.toc)),
+        Value::from(p.source.as_str()),
+        Value::from(Serde(column_of(site, i))),
+        optional_text(jsonld(site, i)),
+        optional_text(printable.then(|| c.link_parts(&[&p.path, "print/"]))),
+        optional_text((p.kind == Kind::Event).then(|| c.link(&ics_path(&p.path)))),
+        Value::from(()),
+    ]
 }
 
 /// The table of contents as HTML: an `<ol>` per level, each entry linking to its heading
@@ -616,7 +530,7 @@ pub fn ics_path(page_path: &str) -> String {
 }
 
 /// schema.org `Event` for events, `Article` for articles, as JSON safe inside `<script>`.
-fn jsonld(site: &Site, i: usize) -> Option<String> {
+fn jsonld(site: &Site, i: PageId) -> Option<String> {
     // Fields in the order serde_json writes a map's keys (sorted), as the JSON-LD has
     // always been written.
     #[derive(Serialize)]
@@ -676,12 +590,10 @@ fn jsonld(site: &Site, i: usize) -> Option<String> {
         main_entity_of_page: String,
         publisher: Named<'a>,
     }
-    let p = &site.pages[i];
-    let c = &site.config;
+    let p = site.page(i);
+    let c = site.config();
     // What the card shows (see `card_vm`).
-    let image = site.covers[i]
-        .as_ref()
-        .map(|u| format!("{}{u}", c.origin()));
+    let image = site.cover(i).map(|u| format!("{}{u}", c.origin()));
     let permalink = c.permalink(&p.path);
     let json = match (&p.kind, &p.event) {
         (Kind::Event, Some(ev)) => {

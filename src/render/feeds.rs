@@ -1,18 +1,12 @@
 //! Render step: what the Atom feeds and the sitemap show. Feeds carry the newest 20 entries
 //! of the whole site and of each section; the sitemap lists every HTML page.
 
-use std::collections::HashMap;
-
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
-use crate::content::Kind;
 use crate::dates::rfc3339;
 use crate::site::Site;
-
-/// Entries per feed.
-pub const FEED_ENTRIES: usize = 20;
 
 #[derive(Debug, Serialize)]
 struct EntryVm {
@@ -32,67 +26,27 @@ struct SitemapEntry {
     lastmod: Option<String>,
 }
 
-/// One Atom feed: where it goes, its title and the pages it carries (newest first).
-pub struct FeedJob {
-    pub path: &'static str,
-    pub title: String,
-    pub entries: Vec<usize>,
-}
+/// The feeds: where each goes, and the section whose title it takes (none: the site's).
+pub const FEEDS: [(&str, Option<&str>); 4] = [
+    ("atom.xml", None),
+    ("articles/atom.xml", Some("articles")),
+    ("events/atom.xml", Some("events")),
+    ("lessons/atom.xml", Some("lessons")),
+];
 
-/// The site-wide feed and one per section.
-pub fn feed_jobs(site: &Site) -> Vec<FeedJob> {
-    let c = &site.config;
-    let mut dated: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| site.pages[i].date.is_some() && site.pages[i].kind != Kind::Page)
-        .collect();
-    // Newest first, ties in source order (pages are sorted by source).
-    dated.sort_by_cached_key(|&i| {
-        (
-            std::cmp::Reverse(site.pages[i].date.as_ref().map(|d| d.timestamp())),
-            i,
-        )
-    });
-    let feeds: [(&'static str, Option<Kind>, String); 4] = [
-        ("atom.xml", None, c.title.clone()),
-        (
-            "articles/atom.xml",
-            Some(Kind::Article),
-            title_of(site, "articles"),
-        ),
-        (
-            "events/atom.xml",
-            Some(Kind::Event),
-            title_of(site, "events"),
-        ),
-        (
-            "lessons/atom.xml",
-            Some(Kind::Lesson),
-            title_of(site, "lessons"),
-        ),
-    ];
-    feeds
-        .into_iter()
-        .map(|(path, kind, title)| FeedJob {
-            path,
-            title,
-            entries: dated
-                .iter()
-                .copied()
-                .filter(|&i| kind.is_none_or(|k| site.pages[i].kind == k))
-                .take(FEED_ENTRIES)
-                .collect(),
-        })
-        .collect()
-}
-
-/// The template context of one feed.
-pub fn feed_context(site: &Site, site_value: &Value, job: &FeedJob) -> Value {
-    let c = &site.config;
-    let entries: Vec<EntryVm> = job
-        .entries
+/// The template context of feed `k` (see [`FEEDS`]).
+pub fn feed_context(site: &Site, site_value: &Value, k: u8) -> Value {
+    let c = site.config();
+    let (path, section) = FEEDS[k as usize];
+    let title = match section {
+        Some(dir) => title_of(site, dir),
+        None => c.title.clone(),
+    };
+    let entries: Vec<EntryVm> = site
+        .feed_entries(k)
         .iter()
         .map(|&i| {
-            let p = &site.pages[i];
+            let p = site.page(i);
             let published = p.date.as_ref().map(rfc3339).unwrap_or_default();
             EntryVm {
                 title: p.title.clone(),
@@ -104,7 +58,7 @@ pub fn feed_context(site: &Site, site_value: &Value, job: &FeedJob) -> Value {
                     .unwrap_or_else(|| published.clone()),
                 published,
                 summary: p.summary.clone(),
-                content: site.html[i].to_string(),
+                content: site.html(i).to_string(),
                 author: p.author.clone(),
                 kind_label: p.kind.label(),
             }
@@ -114,13 +68,13 @@ pub fn feed_context(site: &Site, site_value: &Value, job: &FeedJob) -> Value {
         .iter()
         .map(|e| e.updated.clone())
         .max()
-        .unwrap_or_else(|| rfc3339(&site.now));
-    let alternate = job.path.trim_end_matches("atom.xml");
+        .unwrap_or_else(|| rfc3339(site.now()));
+    let alternate = path.trim_end_matches("atom.xml");
     context! {
         site => site_value.clone(),
         feed => context! {
-            title => job.title.clone(),
-            url => c.permalink(job.path),
+            title => title,
+            url => c.permalink(path),
             alternate => c.permalink(alternate),
             updated => updated,
             entries => Value::from(Serde(entries)),
@@ -130,29 +84,42 @@ pub fn feed_context(site: &Site, site_value: &Value, job: &FeedJob) -> Value {
 
 fn title_of(site: &Site, dir: &str) -> String {
     let s = site
-        .sections
-        .get(dir)
+        .section(dir)
         .map(|s| s.title.clone())
         .unwrap_or_default();
-    format!("{s} - {}", site.config.title)
+    format!("{s} - {}", site.config().title)
 }
 
-/// The sitemap's context: one entry per HTML page path (sorted), with `lastmod` for content.
-pub fn sitemap_context(site: &Site, site_value: &Value, paths: &[&str]) -> Value {
-    let by_path: HashMap<&str, usize> = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.path.as_str(), i))
-        .collect();
-    let entries: Vec<SitemapEntry> = paths
-        .iter()
-        .map(|p| SitemapEntry {
-            loc: site.config.permalink(p),
-            lastmod: by_path.get(p).and_then(|&i| {
-                let pg = &site.pages[i];
-                pg.updated.as_ref().or(pg.date.as_ref()).map(rfc3339)
-            }),
+/// The site paths of every HTML page (each given as its folder), sorted, with `lastmod` for
+/// content pages: the pages and their print views, the list pages and the statute pages.
+fn html_pages(site: &Site) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for &i in site.pages() {
+        let path = site.path(i).to_string();
+        let (date, updated) = site.dates(i);
+        out.push((path.clone(), updated.or(date).map(rfc3339)));
+        if super::pages::print_template(site.kind(i)).is_some() {
+            out.push((format!("{path}print/"), None));
+        }
+    }
+    out.extend(site.list_paths().iter().map(|p| (p.clone(), None)));
+    out.extend(
+        super::laws::law_paths(site)
+            .into_iter()
+            .filter_map(|p| p.strip_suffix("index.html").map(str::to_string))
+            .map(|p| (p, None)),
+    );
+    out.sort_unstable();
+    out
+}
+
+/// The sitemap's context: one entry per HTML page (sorted), with `lastmod` for content.
+pub fn sitemap_context(site: &Site, site_value: &Value) -> Value {
+    let entries: Vec<SitemapEntry> = html_pages(site)
+        .into_iter()
+        .map(|(p, lastmod)| SitemapEntry {
+            loc: site.config().permalink(&p),
+            lastmod,
         })
         .collect();
     context! { site => site_value.clone(), entries => Value::from(Serde(entries)) }

@@ -16,15 +16,38 @@ use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind, State};
 
 use super::theme::Theme;
-use crate::fingerprint::FastMap;
-use crate::site::Site;
+use crate::config::Config;
+use crate::fingerprint::{FastMap, FastSet};
+use crate::reads::{Fact, read, read_all, record, sym};
 
-pub fn register(env: &mut Environment<'static>, site: &Site, theme: &Theme) {
-    let config = Arc::new(site.config.clone());
+/// The fragments `include_cached` made, kept with what each read, so that a rebuild keeps
+/// those whose reads did not change.
+#[derive(Debug, Clone, Default)]
+pub struct Fragments(Arc<RwLock<Vec<Fragment>>>);
+
+impl Fragments {
+    /// Forget the fragments that read any of `dirty`.
+    pub fn invalidate(&self, dirty: &FastSet<Fact>) {
+        if let Ok(mut list) = self.0.write() {
+            list.retain(|f| !f.reads.iter().any(|r| dirty.contains(r)));
+        }
+    }
+}
+
+/// Add pufa's functions and filters to `env`; returns the fragment cache of
+/// `include_cached`, which the caller keeps up to date.
+pub fn register(env: &mut Environment<'static>, config: &Config, theme: &Theme) -> Fragments {
+    let config = Arc::new(config.clone());
     let c1 = config.clone();
-    env.add_function("link", move |path: &str| c1.link(path));
+    env.add_function("link", move |path: &str| {
+        read(Fact::Config);
+        c1.link(path)
+    });
     let c2 = config.clone();
-    env.add_function("permalink", move |path: &str| c2.permalink(path));
+    env.add_function("permalink", move |path: &str| {
+        read(Fact::Config);
+        c2.permalink(path)
+    });
     // Every asset's link, with its content hash, made once.
     let assets: FastMap<String, Value> = theme
         .static_hashes
@@ -36,6 +59,8 @@ pub fn register(env: &mut Environment<'static>, site: &Site, theme: &Theme) {
         .collect();
     env.add_function("asset", move |path: &str| -> Result<Value, Error> {
         let key = path.trim_start_matches('/');
+        read(Fact::Config);
+        read(Fact::Static(sym(key)));
         match assets.get(key) {
             Some(url) => Ok(url.clone()),
             None => Err(Error::new(
@@ -47,16 +72,16 @@ pub fn register(env: &mut Environment<'static>, site: &Site, theme: &Theme) {
     env.add_filter("cjk_truncate", |s: &str, n: usize| {
         crate::text::truncate_summary(s, n)
     });
-    // Rendered fragments by template name and arguments. They live as long as the
-    // environment, which is made again whenever the configuration, the theme or anything
-    // else in `site` changes, so a fragment never outlives what it was made from.
-    let fragments: RwLock<Vec<Fragment>> = RwLock::default();
+    // Rendered fragments by template name and arguments, each with what it read.
+    let fragments = Fragments::default();
+    let cache = fragments.clone();
     env.add_function(
         "include_cached",
         move |state: &State, name: &str, kwargs: Kwargs| {
-            include_cached(&fragments, state, name, &kwargs)
+            include_cached(&cache.0, state, name, &kwargs)
         },
     );
+    fragments
 }
 
 thread_local! {
@@ -79,11 +104,14 @@ fn identical(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// A template rendered by `include_cached`, with the arguments it was given.
-struct Fragment {
+/// A template rendered by `include_cached`, with the arguments it was given and what it
+/// read.
+#[derive(Debug)]
+pub struct Fragment {
     name: String,
     args: Vec<(String, Value)>,
     html: Value,
+    reads: Vec<Fact>,
 }
 
 /// `include_cached(name, **args)`: template `name` rendered with `site` and `args` as its
@@ -106,6 +134,7 @@ fn include_cached(
     if let Ok(list) = fragments.read()
         && let Some(f) = list.iter().find(|f| same(f))
     {
+        read_all(&f.reads);
         return Ok(f.html.clone());
     }
     let mut args = Vec::new();
@@ -117,22 +146,25 @@ fn include_cached(
         vars.insert("site".to_string(), site);
     }
     // A fragment that includes itself, directly or through others, would never end.
-    let html = RENDERING.with(|stack| {
-        if stack.borrow().iter().any(|n| n == name) {
-            return Err(Error::new(
-                ErrorKind::InvalidOperation,
-                format!("include_cached(\"{name}\") 引入了它自己（循环引入）"),
-            ));
-        }
-        stack.borrow_mut().push(name.to_string());
-        let html = state
-            .env()
-            .get_template(name)
-            .and_then(|t| t.render(Value::from(vars)));
-        stack.borrow_mut().pop();
-        html
-    })?;
-    let html = Value::from_safe_string(html);
+    let (html, reads) = record(|| {
+        RENDERING.with(|stack| {
+            if stack.borrow().iter().any(|n| n == name) {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("include_cached(\"{name}\") 引入了它自己（循环引入）"),
+                ));
+            }
+            stack.borrow_mut().push(name.to_string());
+            let html = state
+                .env()
+                .get_template(name)
+                .and_then(|t| t.render(Value::from(vars)));
+            stack.borrow_mut().pop();
+            html
+        })
+    });
+    read_all(&reads);
+    let html = Value::from_safe_string(html?);
     if let Ok(mut list) = fragments.write()
         && !list.iter().any(same)
     {
@@ -140,6 +172,7 @@ fn include_cached(
             name: name.to_string(),
             args,
             html: html.clone(),
+            reads,
         });
     }
     Ok(html)

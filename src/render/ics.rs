@@ -9,7 +9,7 @@ use jiff::ZonedDateTime;
 use jiff::civil::Date;
 
 use crate::content::page::EventState;
-use crate::site::Site;
+use crate::site::{PageId, Site};
 
 /// Escape a TEXT value: backslash, semicolon, comma and newlines.
 pub fn escape_text(s: &str) -> String {
@@ -49,7 +49,7 @@ pub fn fold(line: &str, out: &mut String) {
 /// The site's zone, if it has the same offset all year (then it gets a VTIMEZONE): its name
 /// and offset in seconds.
 fn fixed_zone(site: &Site, year: i16) -> Option<(String, i32)> {
-    let tz = &site.config.timezone;
+    let tz = &site.config().timezone;
     let at = |m: i8| {
         Date::new(year, m, 1)
             .ok()
@@ -57,7 +57,7 @@ fn fixed_zone(site: &Site, year: i16) -> Option<(String, i32)> {
             .map(|z| z.offset().seconds())
     };
     let (jan, jul) = (at(1)?, at(7)?);
-    (jan == jul).then(|| (site.config.timezone_name.clone(), jan))
+    (jan == jul).then(|| (site.config().timezone_name.clone(), jan))
 }
 
 fn utc_stamp(z: &ZonedDateTime) -> String {
@@ -96,12 +96,12 @@ fn offset_text(secs: i32) -> String {
 }
 
 /// The lines of one VEVENT for page `i`.
-fn vevent(site: &Site, i: usize, tzid: Option<&str>, lines: &mut Vec<String>) {
-    let p = &site.pages[i];
+fn vevent(site: &Site, i: PageId, tzid: Option<&str>, lines: &mut Vec<String>) {
+    let p = site.page(i);
     let Some(ev) = &p.event else {
         return;
     };
-    let c = &site.config;
+    let c = site.config();
     let url = c.permalink(&p.path);
     lines.push("BEGIN:VEVENT".into());
     lines.push(format!("UID:{}", escape_text(&url)));
@@ -169,21 +169,21 @@ fn vevent(site: &Site, i: usize, tzid: Option<&str>, lines: &mut Vec<String>) {
     lines.push("END:VEVENT".into());
 }
 
-/// A calendar with the events `events` (page indexes).
-pub fn calendar(site: &Site, events: &[usize], name: &str) -> String {
+/// A calendar with the events `events`.
+pub fn calendar(site: &Site, events: &[PageId], name: &str) -> String {
     let year = events
         .iter()
-        .find_map(|&i| site.pages[i].event.as_ref().map(|e| e.start.year()))
-        .unwrap_or(site.now.year());
+        .find_map(|&i| site.page(i).event.as_ref().map(|e| e.start.year()))
+        .unwrap_or_else(|| site.year());
     let zone = fixed_zone(site, year);
     let mut lines: Vec<String> = vec![
         "BEGIN:VCALENDAR".into(),
         "VERSION:2.0".into(),
-        format!("PRODID:-//pufa//{}//ZH", escape_text(&site.config.title)),
+        format!("PRODID:-//pufa//{}//ZH", escape_text(&site.config().title)),
         "CALSCALE:GREGORIAN".into(),
         "METHOD:PUBLISH".into(),
         format!("X-WR-CALNAME:{}", escape_text(name)),
-        format!("X-WR-TIMEZONE:{}", site.config.timezone_name),
+        format!("X-WR-TIMEZONE:{}", site.config().timezone_name),
     ];
     if let Some((tzid, offset)) = &zone {
         let off = offset_text(*offset);

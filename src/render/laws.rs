@@ -8,8 +8,6 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 use super::context::LinkVm;
-use crate::fingerprint;
-use crate::render::ExtraPages;
 use crate::site::Site;
 use crate::statute::LawLibrary;
 use crate::statute::parse::Block;
@@ -47,34 +45,6 @@ struct GroupVm {
     laws: Vec<LawSummaryVm>,
 }
 
-/// Renders the statute library with the site's templates (`laws.html`, `law.html`,
-/// `law_overview.html`).
-pub struct LawPages<'a> {
-    pub lib: &'a LawLibrary,
-    /// The address of every page that cites an article, made once for all law pages (a
-    /// page citing ten articles is listed under each).
-    citing_urls: std::sync::OnceLock<crate::fingerprint::FastMap<usize, String>>,
-}
-
-impl<'a> LawPages<'a> {
-    pub fn new(lib: &'a LawLibrary) -> Self {
-        LawPages {
-            lib,
-            citing_urls: std::sync::OnceLock::new(),
-        }
-    }
-
-    fn citing_urls(&self, site: &Site) -> &crate::fingerprint::FastMap<usize, String> {
-        self.citing_urls.get_or_init(|| {
-            site.cited_by
-                .values()
-                .flatten()
-                .map(|&pi| (pi, site.config.link(&site.pages[pi].path)))
-                .collect()
-        })
-    }
-}
-
 fn parts(lib: &LawLibrary, site: &Site, law: usize, current: Option<usize>) -> Vec<PartVm> {
     let l = &lib.laws[law];
     l.files
@@ -91,7 +61,7 @@ fn parts(lib: &LawLibrary, site: &Site, law: usize, current: Option<usize>) -> V
                 .collect();
             PartVm {
                 title: f.part.clone().unwrap_or_else(|| f.stem.clone()),
-                url: site.config.link(&lib.file_paths[fi]),
+                url: site.config().link(&lib.file_paths[fi]),
                 first: arts.first().map(|a| a.label()).unwrap_or_default(),
                 last: arts.last().map(|a| a.label()).unwrap_or_default(),
                 count: arts.len(),
@@ -108,209 +78,184 @@ fn version_of(lib: &LawLibrary, law: usize) -> Option<String> {
         .find_map(|&fi| lib.files[fi].version_date.clone())
 }
 
-/// What a page of the library is.
-enum LawPage {
+/// A page of the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LawPage {
+    /// `/laws/`.
     Index,
+    /// The overview of a law split over several files.
     Overview(usize),
+    /// One file's page: (law, file).
     File(usize, usize),
 }
 
-impl LawPages<'_> {
-    fn all(&self) -> Vec<(String, LawPage)> {
-        let lib = self.lib;
-        let mut out = vec![("laws/index.html".to_string(), LawPage::Index)];
-        for (li, l) in lib.laws.iter().enumerate() {
-            if l.is_split() {
-                out.push((format!("{}index.html", l.path()), LawPage::Overview(li)));
-            }
-            for &fi in &l.files {
-                out.push((
-                    format!("{}index.html", lib.file_paths[fi]),
-                    LawPage::File(li, fi),
-                ));
-            }
+/// Every page of the library with its output path.
+pub fn law_pages(lib: &LawLibrary) -> Vec<(String, LawPage)> {
+    let mut out = vec![("laws/index.html".to_string(), LawPage::Index)];
+    for (li, l) in lib.laws.iter().enumerate() {
+        if l.is_split() {
+            out.push((format!("{}index.html", l.path()), LawPage::Overview(li)));
         }
-        out
+        for &fi in &l.files {
+            out.push((
+                format!("{}index.html", lib.file_paths[fi]),
+                LawPage::File(li, fi),
+            ));
+        }
+    }
+    out
+}
+
+/// The output paths of the library's pages.
+pub fn law_paths(site: &Site) -> Vec<String> {
+    law_pages(site.library())
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect()
+}
+
+/// The template and context of a page of the library.
+pub fn law_context(site: &Site, site_value: &Value, page: LawPage) -> (&'static str, Value) {
+    match page {
+        LawPage::Index => ("laws.html", index_context(site, site_value)),
+        LawPage::Overview(li) => ("law_overview.html", overview_context(site, site_value, li)),
+        LawPage::File(li, fi) => ("law.html", file_context(site, site_value, li, fi)),
     }
 }
 
-impl ExtraPages for LawPages<'_> {
-    fn jobs(&self, site: &Site, cards: &[u64], global: u64) -> Vec<(String, String, u64)> {
-        self.all()
-            .into_iter()
-            .map(|(path, page)| match page {
-                LawPage::Index => (
-                    path,
-                    "laws.html".to_string(),
-                    fingerprint::combine(&[global, 1]),
-                ),
-                LawPage::Overview(li) => (
-                    path,
-                    "law_overview.html".to_string(),
-                    fingerprint::combine(&[global, 2, li as u64]),
-                ),
-                LawPage::File(li, fi) => {
-                    // The page shows which pages cite each of its articles.
-                    let mut parts = vec![global, 3, li as u64, fi as u64];
-                    for b in &self.lib.files[fi].blocks {
-                        if let Block::Article(a) = b
-                            && let Some(pages) = site.cited_by.get(&(li, a.no))
-                        {
-                            parts.push(u64::from(a.no.main));
-                            parts.extend(pages.iter().map(|&p| cards[p]));
-                        }
-                    }
-                    (path, "law.html".to_string(), fingerprint::combine(&parts))
-                }
-            })
-            .collect()
-    }
-
-    fn context(&self, site: &Site, site_value: &Value, path: &str) -> Option<Value> {
-        let (_, page) = self.all().into_iter().find(|(p, _)| p == path)?;
-        Some(match page {
-            LawPage::Index => self.index_context(site, site_value),
-            LawPage::Overview(li) => self.overview_context(site, site_value, li),
-            LawPage::File(li, fi) => self.file_context(site, site_value, li, fi),
-        })
+fn column(site: &Site) -> LinkVm {
+    let section = site.section("laws").cloned().unwrap_or_default();
+    LinkVm {
+        title: section.title,
+        url: site.config().link("laws/"),
     }
 }
 
-impl LawPages<'_> {
-    fn column(&self, site: &Site) -> LinkVm {
-        let section = site.sections.get("laws").cloned().unwrap_or_default();
-        LinkVm {
-            title: section.title,
-            url: site.config.link("laws/"),
-        }
-    }
-
-    fn index_context(&self, site: &Site, site_value: &Value) -> Value {
-        let lib = self.lib;
-        let c = &site.config;
-        let section = site.sections.get("laws").cloned().unwrap_or_default();
-        let mut groups: Vec<GroupVm> = Vec::new();
-        for (li, l) in lib.laws.iter().enumerate() {
-            let summary = LawSummaryVm {
-                title: l.title.clone(),
-                short: l.short.clone(),
-                url: c.link(&l.path()),
-                article_count: l.articles.len(),
-                version_date: version_of(lib, li),
-                parts: if l.is_split() {
-                    parts(lib, site, li, None)
-                } else {
-                    vec![]
-                },
-            };
-            let name = if l.folder.is_empty() {
-                "其他".to_string()
-            } else {
-                l.folder.clone()
-            };
-            match groups.iter_mut().find(|g| g.name == name) {
-                Some(g) => g.laws.push(summary),
-                None => groups.push(GroupVm {
-                    name,
-                    laws: vec![summary],
-                }),
-            }
-        }
-        context! {
-            site => site_value.clone(),
-            list => context! {
-                title => section.title.clone(),
-                description => section.description.clone(),
-                intro => section.intro_html.clone(),
-                url => c.link("laws/"),
-                permalink => c.permalink("laws/"),
-                number => 1, total => 1,
-            },
-            groups => Value::from(Serde(groups)),
-            law_count => lib.laws.len(),
-            // The newest version in the library (ISO dates sort as text).
-            pub_date => (0..lib.laws.len()).filter_map(|li| version_of(lib, li)).max(),
-            nav_active => crate::render::nav_active(site, "laws/"),
-            current_path => "laws/",
-        }
-    }
-
-    fn overview_context(&self, site: &Site, site_value: &Value, li: usize) -> Value {
-        let lib = self.lib;
-        let c = &site.config;
-        let l = &lib.laws[li];
-        context! {
-            site => site_value.clone(),
-            column => Value::from(Serde(self.column(site))),
-            law => context! {
-                title => l.title.clone(),
-                short => l.short.clone(),
-                url => c.link(&l.path()),
-                permalink => c.permalink(&l.path()),
-                article_count => l.articles.len(),
-                version_date => version_of(lib, li),
-                history => lib.files[l.files[0]].history.clone(),
-                parts => Value::from(Serde(parts(lib, site, li, None))),
-            },
-            nav_active => crate::render::nav_active(site, &l.path()),
-            current_path => l.path(),
-        }
-    }
-
-    fn file_context(&self, site: &Site, site_value: &Value, li: usize, fi: usize) -> Value {
-        let lib = self.lib;
-        let c = &site.config;
-        let l = &lib.laws[li];
-        let f = &lib.files[fi];
-        let path = &lib.file_paths[fi];
-        let law_link = LinkVm {
-            title: l.short.clone(),
+fn index_context(site: &Site, site_value: &Value) -> Value {
+    let lib = site.library();
+    let c = site.config();
+    let section = site.section("laws").cloned().unwrap_or_default();
+    let mut groups: Vec<GroupVm> = Vec::new();
+    for (li, l) in lib.laws.iter().enumerate() {
+        let summary = LawSummaryVm {
+            title: l.title.clone(),
+            short: l.short.clone(),
             url: c.link(&l.path()),
-        };
-        let toc: Vec<TocVm> = f
-            .blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Heading { level, text, id } => Some(TocVm {
-                    level: *level,
-                    text: text.clone(),
-                    id: id.clone(),
-                }),
-                _ => None,
-            })
-            .collect();
-        let body_html = law_body_html(lib, site, li, fi, self.citing_urls(site));
-        let count = f
-            .blocks
-            .iter()
-            .filter(|b| matches!(b, Block::Article(_)))
-            .count();
-        let title = match (&f.part, l.is_split()) {
-            (Some(p), true) => format!("{}·{p}", l.short),
-            _ => l.short.clone(),
-        };
-        context! {
-            site => site_value.clone(),
-            column => Value::from(Serde(self.column(site))),
-            law => context! {
-                title => title,
-                full_title => l.title.clone(),
-                short => l.short.clone(),
-                part => f.part.clone(),
-                url => c.link(path),
-                permalink => c.permalink(path),
-                overview => l.is_split().then(|| Value::from(Serde(&law_link))),
-                parts => Value::from(Serde(if l.is_split() { parts(lib, site, li, Some(fi)) } else { vec![] })),
-                history => f.history.clone(),
-                version_date => version_of(lib, li),
-                article_count => count,
-                toc => Value::from(Serde(toc)),
-                body_html => body_html,
-                source => f.source.clone(),
+            article_count: l.articles.len(),
+            version_date: version_of(lib, li),
+            parts: if l.is_split() {
+                parts(lib, site, li, None)
+            } else {
+                vec![]
             },
-            nav_active => crate::render::nav_active(site, path),
-            current_path => path.clone(),
+        };
+        let name = if l.folder.is_empty() {
+            "其他".to_string()
+        } else {
+            l.folder.clone()
+        };
+        match groups.iter_mut().find(|g| g.name == name) {
+            Some(g) => g.laws.push(summary),
+            None => groups.push(GroupVm {
+                name,
+                laws: vec![summary],
+            }),
         }
+    }
+    context! {
+        site => site_value.clone(),
+        list => context! {
+            title => section.title.clone(),
+            description => section.description.clone(),
+            intro => section.intro_html.clone(),
+            url => c.link("laws/"),
+            permalink => c.permalink("laws/"),
+            number => 1, total => 1,
+        },
+        groups => Value::from(Serde(groups)),
+        law_count => lib.laws.len(),
+        // The newest version in the library (ISO dates sort as text).
+        pub_date => (0..lib.laws.len()).filter_map(|li| version_of(lib, li)).max(),
+        nav_active => crate::render::nav_active(site, "laws/"),
+        current_path => "laws/",
+    }
+}
+
+fn overview_context(site: &Site, site_value: &Value, li: usize) -> Value {
+    let lib = site.library();
+    let c = site.config();
+    let l = &lib.laws[li];
+    context! {
+        site => site_value.clone(),
+        column => Value::from(Serde(column(site))),
+        law => context! {
+            title => l.title.clone(),
+            short => l.short.clone(),
+            url => c.link(&l.path()),
+            permalink => c.permalink(&l.path()),
+            article_count => l.articles.len(),
+            version_date => version_of(lib, li),
+            history => lib.files[l.files[0]].history.clone(),
+            parts => Value::from(Serde(parts(lib, site, li, None))),
+        },
+        nav_active => crate::render::nav_active(site, &l.path()),
+        current_path => l.path(),
+    }
+}
+
+fn file_context(site: &Site, site_value: &Value, li: usize, fi: usize) -> Value {
+    let lib = site.library();
+    let c = site.config();
+    let l = &lib.laws[li];
+    let f = &lib.files[fi];
+    let path = &lib.file_paths[fi];
+    let law_link = LinkVm {
+        title: l.short.clone(),
+        url: c.link(&l.path()),
+    };
+    let toc: Vec<TocVm> = f
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, text, id } => Some(TocVm {
+                level: *level,
+                text: text.clone(),
+                id: id.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let body_html = law_body_html(lib, site, li, fi);
+    let count = f
+        .blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Article(_)))
+        .count();
+    let title = match (&f.part, l.is_split()) {
+        (Some(p), true) => format!("{}·{p}", l.short),
+        _ => l.short.clone(),
+    };
+    context! {
+        site => site_value.clone(),
+        column => Value::from(Serde(column(site))),
+        law => context! {
+            title => title,
+            full_title => l.title.clone(),
+            short => l.short.clone(),
+            part => f.part.clone(),
+            url => c.link(path),
+            permalink => c.permalink(path),
+            overview => l.is_split().then(|| Value::from(Serde(&law_link))),
+            parts => Value::from(Serde(if l.is_split() { parts(lib, site, li, Some(fi)) } else { vec![] })),
+            history => f.history.clone(),
+            version_date => version_of(lib, li),
+            article_count => count,
+            toc => Value::from(Serde(toc)),
+            body_html => body_html,
+            source => f.source.clone(),
+        },
+        nav_active => crate::render::nav_active(site, path),
+        current_path => path.clone(),
     }
 }
 
@@ -318,13 +263,8 @@ impl LawPages<'_> {
 /// anchor (`art-1043`), numbered paragraphs (`art-1043-2`), items, a link to itself, and the
 /// pages that cite it. Made here rather than in the template: a law has hundreds of
 /// articles, and this is the page's content, as a Markdown body is.
-fn law_body_html(
-    lib: &LawLibrary,
-    site: &Site,
-    li: usize,
-    fi: usize,
-    urls: &crate::fingerprint::FastMap<usize, String>,
-) -> String {
+fn law_body_html(lib: &LawLibrary, site: &Site, li: usize, fi: usize) -> String {
+    let c = site.config();
     // Escaped straight into the page: a law file is hundreds of articles, each with its
     // paragraphs and the pages that cite it.
     use crate::text::{escape_html as e, push_escaped as esc};
@@ -397,15 +337,14 @@ fn law_body_html(
                 out.push_str("\" aria-label=\"本条链接：");
                 out.push_str(&label);
                 out.push_str("\">链接到本条</a></p>\n");
-                if let Some(pages) = site.cited_by.get(&(li, a.no)) {
+                let pages = site.cited_by(li, a.no);
+                if !pages.is_empty() {
                     out.push_str("<div class=\"pf-cited-by\">\n<p class=\"pf-cited-by-title\">引用本条的课程与文章：</p>\n<ul>");
                     for &pi in pages {
                         out.push_str("<li><a href=\"");
-                        if let Some(url) = urls.get(&pi) {
-                            esc(&mut out, url);
-                        }
+                        esc(&mut out, &c.link(site.path(pi)));
                         out.push_str("\">");
-                        esc(&mut out, &site.pages[pi].title);
+                        esc(&mut out, site.title(pi));
                         out.push_str("</a></li>");
                     }
                     out.push_str("</ul>\n</div>\n");

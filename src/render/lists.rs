@@ -1,35 +1,36 @@
-//! Render step, list pages: their fingerprints, dates and template contexts.
+//! Render step, list pages: their dates and template contexts.
 
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 
 use super::context::{self, LinkVm, TagCountVm, paginator_vm};
-use super::{calendar, nav_active};
-use crate::fingerprint;
-use crate::site::{ListKind, ListPage, Site};
+use super::{Views, calendar, nav_active};
+use crate::site::{ListKind, ListPage, PageId, Site};
+
+/// The lessons of every series.
+fn all_lessons(site: &Site) -> Vec<PageId> {
+    site.series_list()
+        .flat_map(|s| s.lessons.iter().copied())
+        .collect()
+}
 
 /// The `PubDate` of a list page: the newest of the pages it shows.
 fn list_pub_date(site: &Site, l: &ListPage) -> Option<String> {
-    let lessons = || site.series.iter().flat_map(|s| s.lessons.iter().copied());
-    let shown: Vec<usize> = match &l.kind {
+    let shown: Vec<PageId> = match &l.kind {
         ListKind::Home => site
-            .articles
+            .articles()
             .iter()
             .take(6)
-            .chain(site.events_current.iter().take(5))
+            .chain(site.events_current().iter().take(5))
             .copied()
-            .chain(lessons())
+            .chain(all_lessons(site))
             .collect(),
-        ListKind::LessonsIndex => lessons().collect(),
-        ListKind::TagsIndex => site
-            .tags
-            .iter()
-            .flat_map(|t| t.pages.iter().copied())
-            .collect(),
+        ListKind::LessonsIndex => all_lessons(site),
+        ListKind::TagsIndex => site.tags().flat_map(|t| t.pages.iter().copied()).collect(),
         ListKind::Events if l.number == 1 => l
             .items
             .iter()
-            .chain(&site.events_current)
+            .chain(site.events_current())
             .copied()
             .collect(),
         _ => l.items.clone(),
@@ -37,68 +38,8 @@ fn list_pub_date(site: &Site, l: &ListPage) -> Option<String> {
     context::newest_pub_date(site, shown)
 }
 
-/// Fingerprint of a list page: its place, its date and the cards it shows.
-pub(super) fn list_fp(
-    site: &Site,
-    l: &ListPage,
-    cards: &[u64],
-    compact: &[u64],
-    global: u64,
-) -> u64 {
-    let mut parts = vec![
-        fingerprint::of(&list_pub_date(site, l)),
-        global,
-        fingerprint::of(&l.path),
-        l.number as u64,
-        l.total as u64,
-        l.paths_fp,
-    ];
-    // A tag page lists titles and dates only.
-    let shown = if matches!(l.kind, ListKind::Tag(_)) {
-        compact
-    } else {
-        cards
-    };
-    parts.extend(l.items.iter().map(|&i| shown[i]));
-    let all_series = |parts: &mut Vec<u64>| {
-        for s in &site.series {
-            parts.push(fingerprint::of(&s.path));
-            parts.extend(s.lessons.iter().map(|&i| cards[i]));
-        }
-    };
-    match &l.kind {
-        ListKind::Home => {
-            parts.extend(site.articles.iter().take(6).map(|&i| cards[i]));
-            parts.extend(site.events_current.iter().take(5).map(|&i| cards[i]));
-            all_series(&mut parts);
-        }
-        ListKind::Events | ListKind::EventsYear(_) => {
-            if l.number == 1 {
-                parts.extend(site.events_current.iter().map(|&i| cards[i]));
-            }
-            for x in &site.lists {
-                if let ListKind::EventsYear(y) = x.kind {
-                    parts.push(y as u64);
-                }
-            }
-        }
-        ListKind::EventsCalendar => {
-            parts.push(fingerprint::of(&site.now.date().to_string()));
-        }
-        ListKind::LessonsIndex => all_series(&mut parts),
-        ListKind::TagsIndex => {
-            for t in &site.tags {
-                parts.push(fingerprint::of(&t.name));
-                parts.push(t.pages.len() as u64);
-            }
-        }
-        _ => {}
-    }
-    fingerprint::combine(&parts)
-}
-
 /// The template of each kind of list page.
-pub(super) fn list_template(kind: &ListKind) -> &'static str {
+pub fn list_template(kind: &ListKind) -> &'static str {
     match kind {
         ListKind::Home => "index.html",
         ListKind::Articles => "articles.html",
@@ -112,225 +53,255 @@ pub(super) fn list_template(kind: &ListKind) -> &'static str {
     }
 }
 
-pub(super) fn list_context(
-    site: &Site,
-    l: &ListPage,
-    site_value: &Value,
-    card_values: &[Value],
-) -> (&'static str, Value) {
-    let c = &site.config;
-    let items: Vec<Value> = l.items.iter().map(|&i| card_values[i].clone()).collect();
-    let paginator = Value::from(Serde(paginator_vm(c, l.number, &l.page_paths)));
-    let section = |dir: &str| site.sections.get(dir).cloned().unwrap_or_default();
-    let base = |title: String, dir: &str| {
-        let s = section(dir);
-        context! {
-            title => title,
-            description => s.description,
-            intro => s.intro_html,
-            url => c.link(&l.path),
-            permalink => c.permalink(&l.path),
-            number => l.number,
-            total => l.total,
+/// What every list page's context has: `site`, `list`, `pub_date` and the menu state.
+struct Common {
+    site: Value,
+    pub_date: Option<String>,
+    nav: i64,
+    path: String,
+}
+
+/// `list`: title, description, intro, addresses and place of a list page.
+fn list_value(site: &Site, l: &ListPage, title: String, dir: &str) -> Value {
+    let c = site.config();
+    let s = site.section(dir).cloned().unwrap_or_default();
+    context! {
+        title => title,
+        description => s.description,
+        intro => s.intro_html,
+        url => c.link(&l.path),
+        permalink => c.permalink(&l.path),
+        number => l.number,
+        total => l.total,
+    }
+}
+
+/// A series as lists show it: title, address, intro and its lessons' cards.
+fn series_value(site: &Site, views: &Views<'_>, dir: &str) -> Value {
+    let c = site.config();
+    let Some(s) = site.series_named(dir) else {
+        return Value::UNDEFINED;
+    };
+    let lessons: Vec<Value> = s.lessons.iter().map(|&i| views.card(i)).collect();
+    context! {
+        title => s.title.clone(),
+        url => c.link(&s.path),
+        description => s.description.clone(),
+        intro => s.intro_html.clone(),
+        count => s.lessons.len(),
+        lessons => lessons,
+    }
+}
+
+/// Every series as lists show them, in order.
+fn all_series(site: &Site, views: &Views<'_>) -> Vec<Value> {
+    let dirs: Vec<String> = site.series_list().map(|s| s.dir.clone()).collect();
+    dirs.iter().map(|d| series_value(site, views, d)).collect()
+}
+
+/// The template and context of the list page at `path`.
+pub fn list_context(site: &Site, views: &Views<'_>, path: &str) -> Option<(&'static str, Value)> {
+    let l = site.list(path)?;
+    let common = Common {
+        site: views.site.clone(),
+        pub_date: list_pub_date(site, l),
+        nav: nav_active(site, &l.path),
+        path: l.path.clone(),
+    };
+    let template = list_template(&l.kind);
+    let ctx = match &l.kind {
+        ListKind::Home => home(site, views, l, common),
+        ListKind::Articles | ListKind::Events | ListKind::EventsYear(_) => {
+            dated_list(site, views, l, common)
+        }
+        ListKind::LessonsIndex | ListKind::Series(_) => lessons_list(site, views, l, common),
+        ListKind::TagsIndex | ListKind::Tag(_) => tags_list(site, views, l, common),
+        ListKind::EventsCalendar => {
+            let c = site.config();
+            let months = calendar::months(site);
+            context! {
+                site => common.site,
+                list => list_value(site, l, "活动日历".to_string(), "events"),
+                pub_date => common.pub_date,
+                months => Value::from(Serde(months)),
+                events_url => c.link("events/"),
+                ics_url => c.link("events/calendar.ics"),
+                nav_active => common.nav,
+                current_path => common.path,
+            }
         }
     };
-    let nav = nav_active(site, &l.path);
-    let pub_date = list_pub_date(site, l);
-    let series_vm = |si: usize| {
-        let s = &site.series[si];
-        let lessons: Vec<Value> = s.lessons.iter().map(|&i| card_values[i].clone()).collect();
-        context! {
-            title => s.title.clone(),
-            url => c.link(&s.path),
-            description => s.description.clone(),
-            intro => s.intro_html.clone(),
-            count => s.lessons.len(),
-            lessons => lessons,
-        }
+    Some((template, ctx))
+}
+
+fn cards(views: &Views<'_>, ids: &[PageId]) -> Vec<Value> {
+    ids.iter().map(|&i| views.card(i)).collect()
+}
+
+fn home(site: &Site, views: &Views<'_>, l: &ListPage, common: Common) -> Value {
+    let first = |pages: &[PageId], n: usize| cards(views, &pages[..pages.len().min(n)]);
+    let latest = first(site.articles(), 6);
+    let upcoming = first(site.events_current(), 5);
+    let home = site.section("").cloned().unwrap_or_default();
+    context! {
+        site => common.site,
+        list => list_value(site, l, home.title.clone(), ""),
+        pub_date => common.pub_date,
+        intro => home.intro_html,
+        latest_articles => latest,
+        upcoming_events => upcoming,
+        series => all_series(site, views),
+        nav_active => common.nav,
+        current_path => common.path,
+    }
+}
+
+/// Articles, events (current ones on the first page, past ones paginated) and the year
+/// archives of past events.
+fn dated_list(site: &Site, views: &Views<'_>, l: &ListPage, common: Common) -> Value {
+    let c = site.config();
+    let items = cards(views, &l.items);
+    let paginator = Value::from(Serde(paginator_vm(c, l.number, &l.page_paths)));
+    let title = |dir: &str| {
+        site.section(dir)
+            .map(|s| s.title.clone())
+            .unwrap_or_default()
     };
     match &l.kind {
-        ListKind::Home => {
-            let first_cards = |pages: &[usize], n: usize| -> Vec<Value> {
-                pages
-                    .iter()
-                    .take(n)
-                    .map(|&i| card_values[i].clone())
-                    .collect()
-            };
-            let latest = first_cards(&site.articles, 6);
-            let upcoming = first_cards(&site.events_current, 5);
-            let series: Vec<Value> = (0..site.series.len()).map(series_vm).collect();
-            let home = section("");
-            (
-                "index.html",
-                context! {
-                    site => site_value.clone(),
-                    list => base(home.title.clone(), ""),
-                    pub_date => pub_date.clone(),
-                    intro => home.intro_html,
-                    latest_articles => latest,
-                    upcoming_events => upcoming,
-                    series => series,
-                    nav_active => nav,
-                    current_path => l.path.clone(),
-                },
-            )
-        }
-        ListKind::Articles => (
-            "articles.html",
-            context! {
-                site => site_value.clone(),
-                list => base(section("articles").title, "articles"),
-                pub_date => pub_date.clone(),
-                items => items,
-                paginator => paginator,
-                feed_url => c.link("articles/atom.xml"),
-                nav_active => nav,
-                current_path => l.path.clone(),
-            },
-        ),
-        ListKind::Events => {
-            let current: Vec<Value> = if l.number == 1 {
-                site.events_current
-                    .iter()
-                    .map(|&i| card_values[i].clone())
-                    .collect()
+        ListKind::Articles => context! {
+            site => common.site,
+            list => list_value(site, l, title("articles"), "articles"),
+            pub_date => common.pub_date,
+            items => items,
+            paginator => paginator,
+            feed_url => c.link("articles/atom.xml"),
+            nav_active => common.nav,
+            current_path => common.path,
+        },
+        ListKind::EventsYear(year) => context! {
+            site => common.site,
+            list => list_value(site, l, format!("{year}年的活动"), "events"),
+            pub_date => common.pub_date,
+            year => *year,
+            items => items,
+            years => event_years(site),
+            events_url => c.link("events/"),
+            nav_active => common.nav,
+            current_path => common.path,
+        },
+        _ => {
+            let current = if l.number == 1 {
+                cards(views, site.events_current())
             } else {
                 vec![]
             };
-            (
-                "events.html",
-                context! {
-                    site => site_value.clone(),
-                    list => base(section("events").title, "events"),
-                    pub_date => pub_date.clone(),
-                    current_events => current,
-                    past_events => items,
-                    paginator => paginator,
-                    feed_url => c.link("events/atom.xml"),
-                    calendar_url => c.link("events/calendar/"),
-                    ics_url => c.link("events/calendar.ics"),
-                    years => event_years(site),
-                    nav_active => nav,
-                    current_path => l.path.clone(),
-                },
-            )
+            context! {
+                site => common.site,
+                list => list_value(site, l, title("events"), "events"),
+                pub_date => common.pub_date,
+                current_events => current,
+                past_events => items,
+                paginator => paginator,
+                feed_url => c.link("events/atom.xml"),
+                calendar_url => c.link("events/calendar/"),
+                ics_url => c.link("events/calendar.ics"),
+                years => event_years(site),
+                nav_active => common.nav,
+                current_path => common.path,
+            }
         }
-        ListKind::LessonsIndex => {
-            let series: Vec<Value> = (0..site.series.len()).map(series_vm).collect();
-            (
-                "lessons.html",
-                context! {
-                    site => site_value.clone(),
-                    list => base(section("lessons").title, "lessons"),
-                    pub_date => pub_date.clone(),
-                    series => series,
-                    feed_url => c.link("lessons/atom.xml"),
-                    nav_active => nav,
-                    current_path => l.path.clone(),
-                },
-            )
+    }
+}
+
+/// The lessons index and each series.
+fn lessons_list(site: &Site, views: &Views<'_>, l: &ListPage, common: Common) -> Value {
+    let c = site.config();
+    let section_title = site
+        .section("lessons")
+        .map(|s| s.title.clone())
+        .unwrap_or_default();
+    match &l.kind {
+        ListKind::Series(dir) => {
+            let title = site
+                .series_named(dir)
+                .map(|s| s.title.clone())
+                .unwrap_or_default();
+            context! {
+                site => common.site,
+                list => list_value(site, l, title, &format!("lessons/{dir}")),
+                pub_date => common.pub_date,
+                series => series_value(site, views, dir),
+                items => cards(views, &l.items),
+                column => Value::from(Serde(LinkVm { title: section_title, url: c.link("lessons/") })),
+                nav_active => common.nav,
+                current_path => common.path,
+            }
         }
-        ListKind::Series(si) => {
-            let s = series_vm(*si);
-            let dir = format!("lessons/{}", site.series[*si].dir);
-            (
-                "series.html",
-                context! {
-                    site => site_value.clone(),
-                    list => base(site.series[*si].title.clone(), &dir),
-                    pub_date => pub_date.clone(),
-                    series => s,
-                    items => items,
-                    column => Value::from(Serde(LinkVm { title: section("lessons").title, url: c.link("lessons/") })),
-                    nav_active => nav,
-                    current_path => l.path.clone(),
-                },
-            )
+        _ => context! {
+            site => common.site,
+            list => list_value(site, l, section_title, "lessons"),
+            pub_date => common.pub_date,
+            series => all_series(site, views),
+            feed_url => c.link("lessons/atom.xml"),
+            nav_active => common.nav,
+            current_path => common.path,
+        },
+    }
+}
+
+/// The tag index and each tag.
+fn tags_list(site: &Site, views: &Views<'_>, l: &ListPage, common: Common) -> Value {
+    let c = site.config();
+    let section_title = site
+        .section("tags")
+        .map(|s| s.title.clone())
+        .unwrap_or_default();
+    match &l.kind {
+        ListKind::Tag(slug) => {
+            let (name, count) = site
+                .tag(slug)
+                .map(|t| (t.name.clone(), t.pages.len()))
+                .unwrap_or_default();
+            context! {
+                site => common.site,
+                list => list_value(site, l, format!("标签：{name}"), "tags"),
+                pub_date => common.pub_date,
+                tag => context! { name => name, url => c.link_parts(&["tags/", slug, "/"]), count => count },
+                items => cards(views, &l.items),
+                paginator => Value::from(Serde(paginator_vm(c, l.number, &l.page_paths))),
+                tags_url => c.link("tags/"),
+                nav_active => common.nav,
+                current_path => common.path,
+            }
         }
-        ListKind::TagsIndex => {
+        _ => {
             let tags: Vec<TagCountVm> = site
-                .tags
-                .iter()
+                .tags()
                 .map(|t| TagCountVm {
                     name: t.name.clone(),
                     url: c.link_parts(&["tags/", &t.slug, "/"]),
                     count: t.pages.len(),
                 })
                 .collect();
-            (
-                "tags.html",
-                context! {
-                    site => site_value.clone(),
-                    list => base(section("tags").title, "tags"),
-                    pub_date => pub_date.clone(),
-                    tags => Value::from(Serde(tags)),
-                    nav_active => nav,
-                    current_path => l.path.clone(),
-                },
-            )
-        }
-        ListKind::Tag(ti) => {
-            let t = &site.tags[*ti];
-            (
-                "tag.html",
-                context! {
-                    site => site_value.clone(),
-                    list => base(format!("标签：{}", t.name), "tags"),
-                    pub_date => pub_date.clone(),
-                    tag => context! { name => t.name.clone(), url => c.link_parts(&["tags/", &t.slug, "/"]), count => t.pages.len() },
-                    items => items,
-                    paginator => paginator,
-                    tags_url => c.link("tags/"),
-                    nav_active => nav,
-                    current_path => l.path.clone(),
-                },
-            )
-        }
-        ListKind::EventsCalendar => {
-            let months = calendar::months(site);
-            (
-                "events_calendar.html",
-                context! {
-                    site => site_value.clone(),
-                    list => base("活动日历".to_string(), "events"),
-                    pub_date => pub_date.clone(),
-                    months => Value::from(Serde(months)),
-                    events_url => c.link("events/"),
-                    ics_url => c.link("events/calendar.ics"),
-                    nav_active => nav,
-                    current_path => l.path.clone(),
-                },
-            )
-        }
-        ListKind::EventsYear(year) => (
-            "events_year.html",
             context! {
-                site => site_value.clone(),
-                list => base(format!("{year}年的活动"), "events"),
-                pub_date => pub_date.clone(),
-                year => *year,
-                items => items,
-                years => event_years(site),
-                events_url => c.link("events/"),
-                nav_active => nav,
-                current_path => l.path.clone(),
-            },
-        ),
+                site => common.site,
+                list => list_value(site, l, section_title, "tags"),
+                pub_date => common.pub_date,
+                tags => Value::from(Serde(tags)),
+                nav_active => common.nav,
+                current_path => common.path,
+            }
+        }
     }
 }
 
 /// The years with an archive page of past events, newest first: `[{year, url}]`.
 fn event_years(site: &Site) -> Value {
+    let c = site.config();
     let years: Vec<Value> = site
-        .lists
+        .event_years()
         .iter()
-        .filter_map(|l| match l.kind {
-            ListKind::EventsYear(y) => {
-                Some(context! { year => y, url => site.config.link(&l.path) })
-            }
-            _ => None,
-        })
+        .map(|y| context! { year => *y, url => c.link(&format!("events/{y}/")) })
         .collect();
     Value::from(years)
 }

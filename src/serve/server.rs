@@ -33,7 +33,7 @@ pub enum Notice {
 /// The build being served.
 #[derive(Debug, Default)]
 pub struct Served {
-    pub output: Arc<OutputSet>,
+    pub output: OutputSet,
     /// Errors of the last build (empty after a good build); shown as an overlay.
     pub errors: Vec<Diagnostic>,
     /// Increases with every rebuild that changed something; pages carry the one they were
@@ -58,41 +58,35 @@ impl AppState {
         })
     }
 
-    /// Put a new build in place, then (only then) tell the pages. `css_edit` says the edit
-    /// that caused the build touched only stylesheets: pages then swap stylesheets instead
-    /// of reloading (their HTML differs only in the stylesheet's cache-busting hash).
-    pub fn publish(&self, output: Option<Arc<OutputSet>>, errors: Vec<Diagnostic>, css_edit: bool) {
-        let mut old_output = None;
+    /// Put a new build in place, then (only then) tell the pages: `delta` holds every file
+    /// that changed since the build being served (`None` for a failed build, which leaves
+    /// the pages as they are and shows `errors` over them). `css_edit` says the edit that
+    /// caused the build touched only stylesheets: pages then swap stylesheets instead of
+    /// reloading (their HTML differs only in the stylesheet's cache-busting hash).
+    pub fn publish(&self, delta: Option<Delta>, errors: Vec<Diagnostic>, css_edit: bool) {
+        let mut old_files = Vec::new();
         let (generation, notice) = {
             let Ok(mut s) = self.served.write() else {
                 return;
             };
             let errors_changed = s.errors != errors;
-            let notice = match &output {
-                Some(new) => {
-                    let changed = changed_paths(&s.output, new);
-                    let css_only = changed.iter().all(|p| p.ends_with(".css"))
-                        || (css_edit
-                            && changed
-                                .iter()
-                                .all(|p| p.ends_with(".css") || p.ends_with(".html")));
-                    if changed.is_empty() && !errors_changed {
-                        None
-                    } else if !changed.is_empty() && !errors_changed && css_only {
-                        Some(Notice::Css(
-                            changed
-                                .into_iter()
-                                .filter(|p| p.ends_with(".css"))
-                                .collect(),
-                        ))
-                    } else {
-                        Some(Notice::Reload)
-                    }
+            let notice = match &delta {
+                Some(delta) => {
+                    let changed: Vec<&String> = delta
+                        .iter()
+                        .filter(|(p, b)| s.output.get(p) != b.as_ref())
+                        .map(|(p, _)| p)
+                        .collect();
+                    notice_for(&changed, errors_changed, css_edit)
                 }
                 None => errors_changed.then_some(Notice::Reload),
             };
-            if let Some(o) = output {
-                old_output = Some(std::mem::replace(&mut s.output, o));
+            for (path, bytes) in delta.into_iter().flatten() {
+                let old = match bytes {
+                    Some(b) => s.output.insert_returning(path, b),
+                    None => s.output.remove(&path),
+                };
+                old_files.extend(old);
             }
             s.errors = errors;
             if notice.is_some() {
@@ -104,10 +98,35 @@ impl AppState {
         if let Some(n) = notice {
             let _ = self.notices.send((generation, n));
         }
-        // Free the previous build off the path between an edit and its page.
-        if let Some(old) = old_output {
-            std::thread::spawn(move || drop(old));
+        // Free the previous files off the path between an edit and its page.
+        if old_files.len() > 64 {
+            std::thread::spawn(move || drop(old_files));
         }
+    }
+}
+
+/// Files changed by a build: path and new bytes (`None`: gone).
+pub type Delta = Vec<(String, Option<crate::output::Blob>)>;
+
+/// What pages are told about a build that changed `changed`.
+fn notice_for(changed: &[&String], errors_changed: bool, css_edit: bool) -> Option<Notice> {
+    let css_only = changed.iter().all(|p| p.ends_with(".css"))
+        || (css_edit
+            && changed
+                .iter()
+                .all(|p| p.ends_with(".css") || p.ends_with(".html")));
+    if changed.is_empty() && !errors_changed {
+        None
+    } else if !changed.is_empty() && !errors_changed && css_only {
+        Some(Notice::Css(
+            changed
+                .iter()
+                .filter(|p| p.ends_with(".css"))
+                .map(|p| p.to_string())
+                .collect(),
+        ))
+    } else {
+        Some(Notice::Reload)
     }
 }
 

@@ -2,26 +2,46 @@
 //! body's tokens for final markup. Relative `.md` paths, relative files (images, PDFs) and
 //! site-absolute paths are checked; a link to nothing is an error with file and line; a link
 //! to a withdrawn (draft or expired) page is a warning and loses its link.
+//!
+//! Every lookup in the index notes the [`Fact`] it depends on (the site path, source path,
+//! anchors or content file asked about — misses included), so that a page's links are
+//! resolved again exactly when something they asked about changed.
 
-use crate::fingerprint::{self, FastMap, FastSet};
+use crate::fingerprint::{FastMap, FastSet};
 
 use std::sync::Arc;
 
 use crate::content::page::Page;
 use crate::diag::Diagnostic;
 use crate::markdown::{LinkRef, Rendered, TOKEN_CLOSE, TOKEN_OPEN, TokenKind, is_external};
+use crate::reads::{Fact, read, sym};
 use crate::text::{decode_percent, escape_html};
 
 /// What a site path leads to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Target {
-    /// A content page (index into the site's pages), with its ids.
-    Page(usize),
+    /// A content page, with its ids.
+    Page(Arc<Page>),
+    /// A page of the statute library (index into [`LinkIndex::law_ids`]).
+    Law(usize),
     /// A generated page or file whose ids we do not check (lists, feeds, static files).
     Other,
 }
 
+impl PartialEq for Target {
+    /// The same for links: the same kind and, for pages, the same ids.
+    fn eq(&self, other: &Target) -> bool {
+        match (self, other) {
+            (Target::Page(a), Target::Page(b)) => Arc::ptr_eq(a, b) || a.body.ids == b.body.ids,
+            (Target::Law(a), Target::Law(b)) => a == b,
+            (Target::Other, Target::Other) => true,
+            _ => false,
+        }
+    }
+}
+
 /// Everything link resolution needs to know about the site.
+#[derive(Debug, Default)]
 pub struct LinkIndex {
     /// The site's base path (`/hgz/`), put before every site path.
     pub base_path: String,
@@ -31,37 +51,19 @@ pub struct LinkIndex {
     pub sources: FastMap<String, String>,
     /// Source paths of pages that exist but are not published (drafts, expired).
     pub withdrawn: FastMap<String, &'static str>,
-    /// Site paths those withdrawn pages would have.
-    pub withdrawn_paths: FastSet<String>,
-    /// Source paths of files that failed to parse (already reported).
+    /// Site paths those withdrawn pages would have (with how many pages have each).
+    pub withdrawn_paths: FastMap<String, usize>,
+    /// Source paths of files that have errors of their own (already reported).
     pub failed: FastSet<String>,
-    /// Ids defined by each page (index as in `Target::Page`).
-    pub page_ids: Vec<IdSet>,
-    /// Content asset (`content/articles/a.jpg`) → where a link from a given content folder
-    /// should point: (folder of the linking file, site path) pairs, plus a fallback.
+    /// Statute pages with the ids they define.
+    pub law_ids: Arc<Vec<(String, FastSet<String>)>>,
+    /// Content asset (`content/articles/a.jpg`) → where a link from a given page should
+    /// point.
     pub assets: FastMap<String, AssetPlacement>,
 }
 
-/// The ids a page defines: a content page's short list, or a statute page's set.
-#[derive(Debug, Clone)]
-pub enum IdSet {
-    /// A content page: its headings and footnotes.
-    Page(Arc<Page>),
-    /// Entry `.1` of a shared list of statute pages.
-    Law(Arc<Vec<(String, FastSet<String>)>>, usize),
-}
-
-impl IdSet {
-    pub fn contains(&self, id: &str) -> bool {
-        match self {
-            IdSet::Page(p) => p.body.ids.iter().any(|x| x == id),
-            IdSet::Law(v, i) => v.get(*i).is_some_and(|(_, s)| s.contains(id)),
-        }
-    }
-}
-
 /// Where copies of one content asset are written.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AssetPlacement {
     /// Page path → site path of the copy beside that page.
     pub beside: FastMap<String, String>,
@@ -107,7 +109,57 @@ pub fn join_relative(folder: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The link targets of a page: content-relative paths of its links and cover.
+pub fn relative_targets(p: &Page) -> impl Iterator<Item = String> + '_ {
+    let folder = folder_of(&p.source);
+    p.body
+        .links
+        .iter()
+        .chain(p.cover.iter())
+        .filter(|l| {
+            let d = l.dest.trim();
+            !is_external(d) && !d.starts_with('/') && !d.starts_with('#')
+        })
+        .filter_map(move |l| {
+            let dec = decode_percent(l.dest.trim().split(['#', '?']).next().unwrap_or(""));
+            join_relative(folder, &dec)
+        })
+}
+
 impl LinkIndex {
+    /// Does site path `p` lead somewhere?
+    pub fn has_path(&self, p: &str) -> bool {
+        read(Fact::LinkPath(sym(p)));
+        self.paths.contains_key(p)
+    }
+
+    fn is_withdrawn_path(&self, p: &str) -> bool {
+        read(Fact::LinkPath(sym(p)));
+        self.withdrawn_paths.contains_key(p)
+    }
+
+    fn source(&self, s: &str) -> (Option<&String>, bool) {
+        read(Fact::LinkSource(sym(s)));
+        let gone = self.withdrawn.contains_key(s) || self.failed.contains(s);
+        (self.sources.get(s), gone)
+    }
+
+    fn is_failed(&self, s: &str) -> bool {
+        read(Fact::LinkSource(sym(s)));
+        self.failed.contains(s)
+    }
+
+    /// Does the page at site path `p` define id `f`? (`None`: not a page whose ids we know.)
+    fn has_id(&self, p: &str, f: &str) -> Option<bool> {
+        read(Fact::LinkPath(sym(p)));
+        read(Fact::LinkIds(sym(p)));
+        match self.paths.get(p)? {
+            Target::Page(page) => Some(page.body.ids.iter().any(|x| x == f)),
+            Target::Law(k) => Some(self.law_ids.get(*k).is_some_and(|(_, s)| s.contains(f))),
+            Target::Other => None,
+        }
+    }
+
     /// Resolve one link of `doc`.
     pub fn resolve(&self, doc: &Doc<'_>, link: &LinkRef) -> Result<Resolved, Diagnostic> {
         let raw = link.dest.trim();
@@ -127,17 +179,7 @@ impl LinkIndex {
         let frag_dec = fragment.map(decode_percent);
 
         if path_dec.is_empty() {
-            // Same-page fragment.
-            let f = frag_dec.unwrap_or_default();
-            if !f.is_empty() && !doc.own_ids.contains(&f) {
-                return Err(
-                    Diagnostic::error(format!("本页没有 “#{f}” 这个位置")).with_hint(format!(
-                        "页内链接要指向本页的一个标题。本页的位置有：{}",
-                        preview(doc.own_ids)
-                    )),
-                );
-            }
-            return Ok(Resolved::Href(format!("#{}", fragment.unwrap_or(""))));
+            return same_page(doc, fragment, frag_dec);
         }
 
         let site_path = if let Some(abs) = path_dec.strip_prefix('/') {
@@ -145,20 +187,17 @@ impl LinkIndex {
         } else {
             self.relative(doc, &path_dec)?
         };
-        let site_path = match site_path {
-            Some(p) => p,
-            None => {
-                let target = join_relative(folder_of(doc.source), &path_dec).unwrap_or_default();
-                return Ok(if self.failed.contains(&target) {
-                    Resolved::Failed
-                } else {
-                    Resolved::Withdrawn
-                });
-            }
+        let Some(site_path) = site_path else {
+            let target = join_relative(folder_of(doc.source), &path_dec).unwrap_or_default();
+            return Ok(if self.is_failed(&target) {
+                Resolved::Failed
+            } else {
+                Resolved::Withdrawn
+            });
         };
-        if let (Some(f), Some(Target::Page(i))) = (&frag_dec, self.paths.get(site_path.as_str()))
+        if let Some(f) = &frag_dec
             && !f.is_empty()
-            && !self.page_ids[*i].contains(f)
+            && self.has_id(&site_path, f) == Some(false)
         {
             return Err(Diagnostic::error(format!(
                 "链接的页面 /{site_path} 里没有 “#{f}” 这个位置"
@@ -179,7 +218,7 @@ impl LinkIndex {
 
     /// `/articles/a/` style paths (relative to the site root, not the server root).
     fn site_absolute(&self, abs: &str) -> Result<Option<String>, Diagnostic> {
-        if self.paths.contains_key(abs) {
+        if self.has_path(abs) {
             return Ok(Some(abs.to_string()));
         }
         let candidates = [
@@ -189,10 +228,10 @@ impl LinkIndex {
         ];
         for c in &candidates {
             let c = if c == "/" { String::new() } else { c.clone() };
-            if self.paths.contains_key(c.as_str()) {
+            if self.has_path(&c) {
                 return Ok(Some(c));
             }
-            if self.withdrawn_paths.contains(&c) {
+            if self.is_withdrawn_path(&c) {
                 return Ok(None);
             }
         }
@@ -212,19 +251,17 @@ impl LinkIndex {
             );
         };
         if joined.ends_with(".md") {
-            if let Some(p) = self.sources.get(joined.as_str()) {
-                return Ok(Some(p.clone()));
-            }
-            if self.withdrawn.contains_key(&joined) || self.failed.contains(&joined) {
-                return Ok(None);
-            }
-            return Err(
-                Diagnostic::error(format!("链接的文件 {joined} 不存在")).with_hint(format!(
-                    "检查文件名和路径（从 {folder}/ 出发计算）。{}",
-                    self.suggest_source(&joined)
-                )),
-            );
+            return match self.source(&joined) {
+                (Some(p), _) => Ok(Some(p.clone())),
+                (None, true) => Ok(None),
+                (None, false) => Err(Diagnostic::error(format!("链接的文件 {joined} 不存在"))
+                    .with_hint(format!(
+                        "检查文件名和路径（从 {folder}/ 出发计算）。{}",
+                        self.suggest_source(&joined)
+                    ))),
+            };
         }
+        read(Fact::LinkAsset(sym(&joined)));
         if let Some(place) = self.assets.get(&joined) {
             let p = place
                 .beside
@@ -237,7 +274,7 @@ impl LinkIndex {
         if let Some(by_url) = join_relative(doc.path.trim_end_matches('/'), rel) {
             let by_url_dir = format!("{}/", by_url.trim_end_matches('/'));
             for c in [by_url.clone(), by_url_dir] {
-                if self.paths.contains_key(c.as_str()) {
+                if self.has_path(&c) {
                     return Ok(Some(c));
                 }
             }
@@ -247,6 +284,7 @@ impl LinkIndex {
     }
 
     fn suggest_source(&self, wanted: &str) -> String {
+        read(Fact::LinkAllSources);
         let name = wanted.rsplit('/').next().unwrap_or(wanted);
         let mut hits: Vec<&String> = self
             .sources
@@ -285,18 +323,7 @@ impl LinkIndex {
             .map(|l| match self.resolve(doc, l) {
                 Ok(r) => {
                     if r == Resolved::Withdrawn {
-                        diags.push(
-                            Diagnostic::warning(format!(
-                                "链接的页面 {} 是草稿或已过期，不会发布，这里只显示文字",
-                                l.dest
-                            ))
-                            .in_file(doc.source)
-                            .at(l.line, l.col)
-                            .with_source_line(file_text, 1)
-                            .with_hint(
-                                "页面发布后链接会自动恢复；如果它已经撤下，请删掉这个链接。",
-                            ),
-                        );
+                        diags.push(withdrawn_warning(doc, l, file_text));
                     }
                     r
                 }
@@ -314,78 +341,109 @@ impl LinkIndex {
     }
 }
 
+/// A `#fragment` link within the page itself.
+fn same_page(
+    doc: &Doc<'_>,
+    fragment: Option<&str>,
+    frag_dec: Option<String>,
+) -> Result<Resolved, Diagnostic> {
+    let f = frag_dec.unwrap_or_default();
+    if !f.is_empty() && !doc.own_ids.contains(&f) {
+        return Err(
+            Diagnostic::error(format!("本页没有 “#{f}” 这个位置")).with_hint(format!(
+                "页内链接要指向本页的一个标题。本页的位置有：{}",
+                preview(doc.own_ids)
+            )),
+        );
+    }
+    Ok(Resolved::Href(format!("#{}", fragment.unwrap_or(""))))
+}
+
+fn withdrawn_warning(doc: &Doc<'_>, l: &LinkRef, file_text: &str) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "链接的页面 {} 是草稿或已过期，不会发布，这里只显示文字",
+        l.dest
+    ))
+    .in_file(doc.source)
+    .at(l.line, l.col)
+    .with_source_line(file_text, 1)
+    .with_hint("页面发布后链接会自动恢复；如果它已经撤下，请删掉这个链接。")
+}
+
 /// Swap the tokens of `body` for final markup, given each link's resolution.
 pub fn substitute(body: &Rendered, resolved: &[Resolved]) -> String {
-    {
-        if body.tokens.is_empty() {
-            return body.html.clone();
+    if body.tokens.is_empty() {
+        return body.html.clone();
+    }
+    let mut out = String::with_capacity(body.html.len() + body.links.len() * 40);
+    let mut rest = body.html.as_str();
+    // memmem looks for the token's rarest byte; `str::find` would stop at every 0x80, the
+    // last byte of the token and of many Chinese characters.
+    let open =
+        memchr::memmem::Finder::new(TOKEN_OPEN.encode_utf8(&mut [0; 4]).as_bytes()).into_owned();
+    while let Some(i) = open.find(rest.as_bytes()) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + TOKEN_OPEN.len_utf8()..];
+        let Some(j) = after.find(TOKEN_CLOSE) else {
+            out.push_str(&rest[i..]);
+            rest = "";
+            break;
+        };
+        let n: usize = after[..j].parse().unwrap_or(usize::MAX);
+        rest = &after[j + TOKEN_CLOSE.len_utf8()..];
+        if let Some(token) = body.tokens.get(n) {
+            push_token(&mut out, body, token, resolved);
         }
-        let mut out = String::with_capacity(body.html.len() + body.links.len() * 40);
-        let mut rest = body.html.as_str();
-        // memmem looks for the token's rarest byte; `str::find` would stop at every 0x80, the
-        // last byte of the token and of many Chinese characters.
-        let open = memchr::memmem::Finder::new(TOKEN_OPEN.encode_utf8(&mut [0; 4]).as_bytes())
-            .into_owned();
-        while let Some(i) = open.find(rest.as_bytes()) {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + TOKEN_OPEN.len_utf8()..];
-            let Some(j) = after.find(TOKEN_CLOSE) else {
-                out.push_str(&rest[i..]);
-                rest = "";
-                break;
-            };
-            let n: usize = after[..j].parse().unwrap_or(usize::MAX);
-            rest = &after[j + TOKEN_CLOSE.len_utf8()..];
-            match body.tokens.get(n) {
-                Some(TokenKind::LinkOpen { link }) => match &resolved[*link] {
-                    Resolved::Href(h) => {
-                        out.push_str("<a href=\"");
-                        out.push_str(&escape_html(h));
-                        out.push('"');
-                        let t = &body.links[*link].title;
-                        if !t.is_empty() {
-                            out.push_str(" title=\"");
-                            out.push_str(&escape_html(t));
-                            out.push('"');
-                        }
-                        out.push('>');
-                    }
-                    Resolved::Withdrawn | Resolved::Failed => {
-                        out.push_str("<span class=\"pf-unlinked\">")
-                    }
-                },
-                Some(TokenKind::LinkClose { link }) => match &resolved[*link] {
-                    Resolved::Href(_) => out.push_str("</a>"),
-                    Resolved::Withdrawn | Resolved::Failed => out.push_str("</span>"),
-                },
-                Some(TokenKind::Image { link }) => {
-                    let l = &body.links[*link];
-                    let src = match &resolved[*link] {
-                        Resolved::Href(h) => h.as_str(),
-                        Resolved::Withdrawn | Resolved::Failed => "",
-                    };
-                    out.push_str("<img src=\"");
-                    out.push_str(&escape_html(src));
-                    out.push_str("\" alt=\"");
-                    out.push_str(&escape_html(&l.alt));
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The markup of one token.
+fn push_token(out: &mut String, body: &Rendered, token: &TokenKind, resolved: &[Resolved]) {
+    let href = |link: usize| match &resolved[link] {
+        Resolved::Href(h) => Some(h.as_str()),
+        Resolved::Withdrawn | Resolved::Failed => None,
+    };
+    match token {
+        TokenKind::LinkOpen { link } => match href(*link) {
+            Some(h) => {
+                out.push_str("<a href=\"");
+                out.push_str(&escape_html(h));
+                out.push('"');
+                let t = &body.links[*link].title;
+                if !t.is_empty() {
+                    out.push_str(" title=\"");
+                    out.push_str(&escape_html(t));
                     out.push('"');
-                    if !l.title.is_empty() {
-                        out.push_str(" title=\"");
-                        out.push_str(&escape_html(&l.title));
-                        out.push('"');
-                    }
-                    out.push_str(" loading=\"lazy\">");
                 }
-                Some(TokenKind::Url { link }) => match &resolved[*link] {
-                    Resolved::Href(h) => out.push_str(&escape_html(h)),
-                    // The raw element stays; its address leads nowhere rather than astray.
-                    Resolved::Withdrawn | Resolved::Failed => out.push('#'),
-                },
-                None => {}
+                out.push('>');
             }
+            None => out.push_str("<span class=\"pf-unlinked\">"),
+        },
+        TokenKind::LinkClose { link } => match href(*link) {
+            Some(_) => out.push_str("</a>"),
+            None => out.push_str("</span>"),
+        },
+        TokenKind::Image { link } => {
+            let l = &body.links[*link];
+            out.push_str("<img src=\"");
+            out.push_str(&escape_html(href(*link).unwrap_or("")));
+            out.push_str("\" alt=\"");
+            out.push_str(&escape_html(&l.alt));
+            out.push('"');
+            if !l.title.is_empty() {
+                out.push_str(" title=\"");
+                out.push_str(&escape_html(&l.title));
+                out.push('"');
+            }
+            out.push_str(" loading=\"lazy\">");
         }
-        out.push_str(rest);
-        out
+        TokenKind::Url { link } => match href(*link) {
+            Some(h) => out.push_str(&escape_html(h)),
+            // The raw element stays; its address leads nowhere rather than astray.
+            None => out.push('#'),
+        },
     }
 }
 
@@ -398,37 +456,6 @@ fn preview(ids: &[String]) -> String {
         v.push("…".into());
     }
     v.join("、")
-}
-
-impl LinkIndex {
-    /// Fingerprint of everything a page's links can lead to: every path, the ids of every
-    /// page, what is withdrawn or broken, where files are placed.
-    pub fn universe(&self, pages: &[Arc<Page>], link_context: u64, other_fp: u64) -> u64 {
-        let mut u: u64 = fingerprint::combine(&[link_context, other_fp]);
-        for (path, t) in &self.paths {
-            let target = match t {
-                Target::Page(i) if *i < pages.len() => fingerprint::of(&pages[*i].body.ids),
-                Target::Page(i) => *i as u64,
-                Target::Other => 1,
-            };
-            u = u.wrapping_add(fingerprint::combine(&[fingerprint::of(path), target]));
-        }
-        for k in self.withdrawn.keys() {
-            u = u.wrapping_add(fingerprint::of(&("withdrawn", k)));
-        }
-        for k in &self.withdrawn_paths {
-            u = u.wrapping_add(fingerprint::of(&("withdrawn path", k)));
-        }
-        for k in &self.failed {
-            u = u.wrapping_add(fingerprint::of(&("failed", k)));
-        }
-        for (k, a) in &self.assets {
-            let mut beside: Vec<_> = a.beside.iter().collect();
-            beside.sort();
-            u = u.wrapping_add(fingerprint::of(&(k, &a.main, beside)));
-        }
-        u
-    }
 }
 
 #[cfg(test)]

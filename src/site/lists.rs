@@ -1,120 +1,43 @@
 //! Link step, list pages: the home page, paginated articles and past events, the month
 //! calendar and year archives, the lessons index and each series, the tag index and tags.
+//! A family of list pages is made again only when the order it is cut from changed; each
+//! page that differs from before is marked.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::graph::Kinds;
-use super::{ListKind, ListPage, Series, Tag};
-use crate::content::page::Page;
-use crate::fingerprint;
+use super::claims::Claimant;
+use super::state::Site;
+use super::{ListKind, ListPage};
+use crate::reads::{Fact, PageId, sym};
 
-pub(super) fn list_pages(
-    pages: &[Arc<Page>],
-    kinds: &Kinds,
-    series: &[Series],
-    tags: &[Tag],
-    size: usize,
-) -> Vec<ListPage> {
-    let Kinds {
-        articles,
-        events_current,
-        events_past,
-        ..
-    } = kinds;
-    let mut lists = vec![ListPage {
-        kind: ListKind::Home,
-        path: String::new(),
-        number: 1,
-        total: 1,
-        page_paths: Arc::new(vec![String::new()]),
-        paths_fp: 0,
-        items: vec![],
-    }];
-    lists.extend(paginate(ListKind::Articles, "articles/", articles, size));
-    lists.extend(paginate(ListKind::Events, "events/", events_past, size));
-    let one = |kind: ListKind, path: String, items: Vec<usize>| ListPage {
+/// Which families of list pages an update must make again.
+#[derive(Debug, Default)]
+pub(super) struct Families {
+    pub articles: bool,
+    pub events: bool,
+    pub series: bool,
+    pub tags: bool,
+}
+
+/// One page with nothing paginated.
+fn one(kind: ListKind, path: String, items: Vec<PageId>) -> ListPage {
+    ListPage {
         kind,
         page_paths: Arc::new(vec![path.clone()]),
         path,
         number: 1,
         total: 1,
-        paths_fp: 0,
         items,
-    };
-    let mut calendar_items = events_current.clone();
-    calendar_items.extend(events_past.iter().copied());
-    lists.push(one(
-        ListKind::EventsCalendar,
-        "events/calendar/".into(),
-        calendar_items,
-    ));
-    // Past events, one archive page per year (newest year first).
-    let mut years: BTreeMap<i16, Vec<usize>> = BTreeMap::new();
-    for &i in events_past {
-        if let Some(ev) = &pages[i].event {
-            years.entry(ev.start.year()).or_default().push(i);
-        }
     }
-    for (year, items) in years.into_iter().rev() {
-        lists.push(one(
-            ListKind::EventsYear(year),
-            format!("events/{year}/"),
-            items,
-        ));
-    }
-    lists.push(ListPage {
-        kind: ListKind::LessonsIndex,
-        path: "lessons/".into(),
-        number: 1,
-        total: 1,
-        page_paths: Arc::new(vec!["lessons/".into()]),
-        paths_fp: 0,
-        items: vec![],
-    });
-    for (si, s) in series.iter().enumerate() {
-        lists.push(ListPage {
-            kind: ListKind::Series(si),
-            path: s.path.clone(),
-            number: 1,
-            total: 1,
-            page_paths: Arc::new(vec![s.path.clone()]),
-            paths_fp: 0,
-            items: s.lessons.clone(),
-        });
-    }
-    lists.push(ListPage {
-        kind: ListKind::TagsIndex,
-        path: "tags/".into(),
-        number: 1,
-        total: 1,
-        page_paths: Arc::new(vec!["tags/".into()]),
-        paths_fp: 0,
-        items: vec![],
-    });
-    // A tag page lists every page with the tag, compactly, on one page.
-    for (ti, t) in tags.iter().enumerate() {
-        let path = format!("tags/{}/", t.slug);
-        lists.push(ListPage {
-            kind: ListKind::Tag(ti),
-            path: path.clone(),
-            number: 1,
-            total: 1,
-            page_paths: Arc::new(vec![path]),
-            paths_fp: 0,
-            items: t.pages.clone(),
-        });
-    }
-
-    lists
 }
 
 /// Split `items` into pages of `size` at `base`, `base/page/2/`, …
-fn paginate(kind: ListKind, base: &str, items: &[usize], size: usize) -> Vec<ListPage> {
-    let chunks: Vec<Vec<usize>> = if items.is_empty() {
+fn paginate(kind: ListKind, base: &str, items: &[PageId], size: usize) -> Vec<ListPage> {
+    let chunks: Vec<Vec<PageId>> = if items.is_empty() {
         vec![vec![]]
     } else {
-        items.chunks(size.max(1)).map(<[usize]>::to_vec).collect()
+        items.chunks(size.max(1)).map(<[PageId]>::to_vec).collect()
     };
     let total = chunks.len();
     let page_paths: Arc<Vec<String>> = Arc::new(
@@ -128,7 +51,6 @@ fn paginate(kind: ListKind, base: &str, items: &[usize], size: usize) -> Vec<Lis
             })
             .collect(),
     );
-    let paths_fp = fingerprint::of(&*page_paths);
     chunks
         .into_iter()
         .enumerate()
@@ -138,8 +60,107 @@ fn paginate(kind: ListKind, base: &str, items: &[usize], size: usize) -> Vec<Lis
             number: i + 1,
             total,
             page_paths: page_paths.clone(),
-            paths_fp,
             items,
         })
         .collect()
+}
+
+impl Site {
+    /// The list pages of one family, in order.
+    fn family(&self, which: u8) -> Vec<ListPage> {
+        let size = self.config.page_size;
+        match which {
+            0 => vec![one(ListKind::Home, String::new(), vec![])],
+            1 => paginate(ListKind::Articles, "articles/", &self.articles, size),
+            2 => self.event_lists(size),
+            3 => {
+                let mut v = vec![one(ListKind::LessonsIndex, "lessons/".into(), vec![])];
+                v.extend(self.series_order.iter().filter_map(|d| {
+                    let s = self.series.get(d)?;
+                    Some(one(
+                        ListKind::Series(d.clone()),
+                        s.path.clone(),
+                        s.lessons.clone(),
+                    ))
+                }));
+                v
+            }
+            _ => {
+                let mut v = vec![one(ListKind::TagsIndex, "tags/".into(), vec![])];
+                v.extend(self.tags.values().map(|t| {
+                    let path = format!("tags/{}/", t.slug);
+                    one(ListKind::Tag(t.slug.clone()), path, t.pages.clone())
+                }));
+                v
+            }
+        }
+    }
+
+    /// Past events paginated, the month calendar, and one archive page per year (newest
+    /// year first).
+    fn event_lists(&self, size: usize) -> Vec<ListPage> {
+        let mut v = paginate(ListKind::Events, "events/", &self.events_past, size);
+        let mut calendar_items = self.events_current.clone();
+        calendar_items.extend(self.events_past.iter().copied());
+        v.push(one(
+            ListKind::EventsCalendar,
+            "events/calendar/".into(),
+            calendar_items,
+        ));
+        let mut years: BTreeMap<i16, Vec<PageId>> = BTreeMap::new();
+        for &i in &self.events_past {
+            if let Some(ev) = &self.slot(i).page.event {
+                years.entry(ev.start.year()).or_default().push(i);
+            }
+        }
+        for (year, items) in years.into_iter().rev() {
+            v.push(one(
+                ListKind::EventsYear(year),
+                format!("events/{year}/"),
+                items,
+            ));
+        }
+        v
+    }
+
+    /// Make again the families `which` says changed (all of them when `all`): each list
+    /// page that differs is marked, and pages that appear or go change their claims.
+    pub(super) fn settle_lists(&mut self, which: &Families, all: bool) {
+        let wanted = [
+            all,
+            all || which.articles,
+            all || which.events,
+            all || which.series,
+            all || which.tags,
+        ];
+        let mut reordered = false;
+        for (f, _) in wanted.iter().enumerate().filter(|(_, w)| **w) {
+            let pages = self.family(f as u8);
+            let paths: Vec<String> = pages.iter().map(|l| l.path.clone()).collect();
+            let keep: BTreeSet<&String> = paths.iter().collect();
+            for old in &self.list_families[f] {
+                if !keep.contains(old) && self.lists.remove(old).is_some() {
+                    self.claims.remove(&Claimant::List(old.clone()));
+                    self.dirty.insert(Fact::List(sym(old)));
+                }
+            }
+            for l in pages {
+                if self.lists.get(&l.path) != Some(&l) {
+                    self.dirty.insert(Fact::List(sym(&l.path)));
+                    if !self.lists.contains_key(&l.path) {
+                        self.claims.add(Claimant::List(l.path.clone()));
+                    }
+                    self.lists.insert(l.path.clone(), l);
+                }
+            }
+            if self.list_families[f] != paths {
+                self.list_families[f] = paths;
+                reordered = true;
+            }
+        }
+        if reordered {
+            self.list_order = self.list_families.concat();
+            self.touch(Fact::Lists);
+        }
+    }
 }

@@ -21,10 +21,8 @@ pub(super) fn checked_menu(
         }
         let path = crate::text::decode_percent(url.trim_start_matches('/'));
         let path = path.split('#').next().unwrap_or("").to_string();
-        let known = index.paths.contains_key(path.as_str())
-            || index
-                .paths
-                .contains_key(format!("{}/", path.trim_end_matches('/')).as_str());
+        let known =
+            index.has_path(&path) || index.has_path(&format!("{}/", path.trim_end_matches('/')));
         if known {
             menu.push(item);
         } else if !config.menu_is_default {
@@ -86,10 +84,7 @@ pub(super) fn resolved_contact(
         } else {
             let path = crate::text::decode_percent(url.trim_start_matches('/'));
             let path = path.split('#').next().unwrap_or("").to_string();
-            if index.paths.contains_key(path.as_str())
-                || index
-                    .paths
-                    .contains_key(format!("{}/", path.trim_end_matches('/')).as_str())
+            if index.has_path(&path) || index.has_path(&format!("{}/", path.trim_end_matches('/')))
             {
                 l.url = Some(config.link(&path));
             } else {

@@ -1,0 +1,193 @@
+//! The pipeline's problems, kept by where they come from (a file's reading or parsing, a
+//! page's links, a tag, an output path, the templates…), so a rebuild replaces those of the
+//! origins it looked at again and keeps the rest — sorted, without repeats, without sorting
+//! them all again.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use crate::diag::Diagnostic;
+use crate::fingerprint::FastMap;
+
+/// Where problems come from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// Reading a file (not UTF-8, control characters).
+    Read(String),
+    /// site.yaml.
+    Config,
+    /// `--now`.
+    Now,
+    /// The theme chain.
+    Theme,
+    /// The statute library.
+    Laws,
+    /// Parsing a content file.
+    Parse(String),
+    /// The link step (kind, key; see `site/update.rs`).
+    Link(u8, String),
+    /// Compiling the templates.
+    Templates,
+    /// Running templates.
+    Render,
+}
+
+impl Origin {
+    /// The stage of the pipeline that reports it: a build that stops at a stage reports
+    /// what that stage and the ones before it found (as a one-off build would).
+    pub fn stage(&self) -> Stage {
+        match self {
+            Origin::Read(_) => Stage::Read,
+            Origin::Config | Origin::Now => Stage::Config,
+            Origin::Theme => Stage::Theme,
+            Origin::Laws | Origin::Parse(_) => Stage::Parse,
+            Origin::Link(..) => Stage::Link,
+            Origin::Templates | Origin::Render => Stage::Render,
+        }
+    }
+}
+
+/// The stages of a build, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Read,
+    Config,
+    Theme,
+    Parse,
+    Link,
+    Render,
+}
+
+/// A diagnostic ordered by file, line, column, severity and message — the order users see
+/// — and then by everything else, so that the order is total.
+#[derive(Debug, Clone)]
+struct Total(Diagnostic);
+
+impl Total {
+    fn key(&self) -> impl Ord + '_ {
+        (
+            self.0.sort_key(),
+            self.0.hint.as_deref(),
+            self.0.source_line.as_deref(),
+            self.0.span_len,
+        )
+    }
+}
+
+impl PartialEq for Total {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Total {}
+
+impl PartialOrd for Total {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Total {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+/// Every problem of the site, by origin, and all of them in order.
+#[derive(Debug, Default)]
+pub struct DiagStore {
+    by_origin: FastMap<Origin, Vec<Diagnostic>>,
+    /// Each distinct problem with the origins reporting it, by their stage.
+    sorted: BTreeMap<Total, [u32; 6]>,
+    /// Errors found by each stage.
+    errors: [usize; 6],
+}
+
+impl DiagStore {
+    /// The problems of `origin` are now `diags` (none: it has none left).
+    pub fn set(&mut self, origin: Origin, diags: Vec<Diagnostic>) {
+        let stage = origin.stage() as usize;
+        if let Some(old) = self.by_origin.remove(&origin) {
+            for d in old {
+                let key = Total(d);
+                if let Some(n) = self.sorted.get_mut(&key) {
+                    n[stage] -= 1;
+                    if n[stage] == 0 && key.0.is_error() {
+                        self.errors[stage] -= 1;
+                    }
+                    if n.iter().all(|x| *x == 0) {
+                        self.sorted.remove(&key);
+                    }
+                }
+            }
+        }
+        if diags.is_empty() {
+            return;
+        }
+        for d in &diags {
+            let n = self.sorted.entry(Total(d.clone())).or_insert([0; 6]);
+            if n[stage] == 0 && d.is_error() {
+                self.errors[stage] += 1;
+            }
+            n[stage] += 1;
+        }
+        self.by_origin.insert(origin, diags);
+    }
+
+    /// Forget the problems of every origin `drop` says.
+    pub fn retain(&mut self, keep: impl Fn(&Origin) -> bool) {
+        let gone: Vec<Origin> = self
+            .by_origin
+            .keys()
+            .filter(|o| !keep(o))
+            .cloned()
+            .collect();
+        for o in gone {
+            self.set(o, Vec::new());
+        }
+    }
+
+    /// Did a stage up to `stage` find an error?
+    pub fn has_errors(&self, stage: Stage) -> bool {
+        self.errors[..=stage as usize].iter().any(|n| *n > 0)
+    }
+
+    /// Every problem the stages up to `stage` found, sorted by file and line, without
+    /// repeats.
+    pub fn upto(&self, stage: Stage) -> Vec<Diagnostic> {
+        let last = stage as usize;
+        self.sorted
+            .iter()
+            .filter(|(_, n)| n[..=last].iter().any(|x| *x > 0))
+            .map(|(k, _)| k.0.clone())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_replaced_and_shared_problems_kept_once() {
+        let d = |m: &str, line| Diagnostic::error(m).in_file("a.md").at(line, 1);
+        let w = Diagnostic::warning("w").in_file("b.md");
+        let mut s = DiagStore::default();
+        s.set(Origin::Parse("a".into()), vec![d("x", 3), w.clone()]);
+        s.set(Origin::Parse("b".into()), vec![w.clone(), d("y", 1)]);
+        s.set(Origin::Render, vec![d("r", 9)]);
+        let all = s.upto(Stage::Link);
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[0].message, "y");
+        assert!(s.has_errors(Stage::Parse));
+        assert!(!s.has_errors(Stage::Config));
+        assert_eq!(s.upto(Stage::Render).len(), 4);
+        s.set(Origin::Parse("a".into()), vec![]);
+        assert_eq!(s.upto(Stage::Link).len(), 2);
+        s.set(Origin::Parse("b".into()), vec![w]);
+        assert!(!s.has_errors(Stage::Link));
+        s.retain(|_| false);
+        assert!(s.upto(Stage::Render).is_empty());
+    }
+}

@@ -1,0 +1,373 @@
+//! The pipeline's first stages and their caches: the configuration, the theme, the statute
+//! library and every content file parsed — each made again only when a file it is made from
+//! changed. What changed is read from the sources' log of changes (or, for sources read
+//! anew, by comparing every file with what the cache holds).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::diags::{DiagStore, Origin};
+use crate::config::{Config, Overrides, parse_config};
+use crate::content::page::Parsed;
+use crate::content::parse::{is_statute_file, parse_file};
+use crate::content::source::SiteSources;
+use crate::diag::Diagnostic;
+use crate::fingerprint::{self, FastSet};
+use crate::reads::{Fact, sym};
+use crate::render::theme::{Theme, resolve_theme};
+use crate::site::FileInput;
+use crate::statute::LawLibrary;
+use crate::statute::parse::{LawFile, parse_law_file};
+
+/// What changed in the sources since the last build.
+pub(super) struct Changes {
+    /// Everything may have changed (a first build, or sources read anew).
+    pub all: bool,
+    /// Paths changed (files, and folders that were removed).
+    pub paths: Vec<String>,
+}
+
+impl Changes {
+    /// Did anything under `prefix` (or the path itself) change?
+    pub fn under(&self, prefix: &str) -> bool {
+        self.all
+            || self.paths.iter().any(|p| {
+                p == prefix
+                    || p.strip_prefix(prefix).is_some_and(|r| r.starts_with('/'))
+                    || prefix
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+    }
+}
+
+/// The configuration, as last parsed.
+struct ConfigEntry {
+    text: Arc<str>,
+    overrides: Overrides,
+    config: Result<Arc<Config>, Vec<Diagnostic>>,
+}
+
+/// The statute library, as last parsed.
+pub(super) struct Laws {
+    pub fp: u64,
+    pub library: Arc<LawLibrary>,
+    /// Each statute page's site path with the ids it defines.
+    pub ids: Arc<Vec<(String, crate::fingerprint::FastSet<String>)>>,
+}
+
+/// One content file, as last parsed.
+struct ParsedEntry {
+    text: Arc<str>,
+    /// Fingerprint of what parsing depends on besides the file (configuration, library).
+    context: u64,
+    input: FileInput,
+}
+
+/// The caches of the stages before the link step.
+#[derive(Default)]
+pub(super) struct Inputs {
+    config: Option<ConfigEntry>,
+    pub theme: Option<Arc<Theme>>,
+    pub laws: Option<Laws>,
+    /// Content files (not the statute library) by path.
+    parsed: BTreeMap<String, ParsedEntry>,
+    /// The parsing context of the last build.
+    context: u64,
+    /// Generated files besides pages and lists, with where each comes from.
+    pub other_paths: Vec<(String, String)>,
+}
+
+/// Fingerprint of a configuration's inputs.
+pub(super) fn config_fp(text: &str, overrides: &Overrides) -> u64 {
+    fingerprint::combine(&[fingerprint::of(text), fingerprint::of(&overrides.base_url)])
+}
+
+impl Inputs {
+    /// The configuration; `Err` when it cannot be used (its problems are in `diags`).
+    /// Returns whether it changed.
+    pub fn config(
+        &mut self,
+        sources: &SiteSources,
+        overrides: &Overrides,
+        diags: &mut DiagStore,
+    ) -> Result<(Arc<Config>, bool), ()> {
+        let Some(file) = &sources.config else {
+            return Err(());
+        };
+        let same = self.config.as_ref().is_some_and(|c| {
+            (Arc::ptr_eq(&c.text, &file.text) || c.text == file.text) && c.overrides == *overrides
+        });
+        if !same {
+            let config = parse_config(&file.text, overrides).map(Arc::new);
+            diags.set(
+                Origin::Config,
+                config.as_ref().err().cloned().unwrap_or_default(),
+            );
+            self.config = Some(ConfigEntry {
+                text: file.text.clone(),
+                overrides: overrides.clone(),
+                config,
+            });
+        }
+        match self.config.as_ref().map(|c| &c.config) {
+            Some(Ok(c)) => Ok((c.clone(), !same)),
+            _ => Err(()),
+        }
+    }
+
+    /// The theme, resolved again when a theme or static file or the configuration changed;
+    /// marks the templates and static files that differ from before.
+    pub fn theme(
+        &mut self,
+        sources: &SiteSources,
+        config: &Config,
+        again: bool,
+        dirty: &mut FastSet<Fact>,
+        diags: &mut DiagStore,
+    ) -> Option<Arc<Theme>> {
+        if !again && let Some(t) = &self.theme {
+            return Some(t.clone());
+        }
+        match resolve_theme(sources, config) {
+            Ok(theme) => {
+                diags.set(Origin::Theme, Vec::new());
+                let old = self.theme.take().unwrap_or_default();
+                mark_theme_changes(&old, &theme, dirty);
+                let theme = Arc::new(theme);
+                self.other_paths_for(sources, &theme);
+                self.theme = Some(theme.clone());
+                Some(theme)
+            }
+            Err(d) => {
+                diags.set(Origin::Theme, d);
+                self.theme = None;
+                None
+            }
+        }
+    }
+
+    /// The statute library, parsed again when a law file or the aliases changed.
+    pub fn laws(
+        &mut self,
+        sources: &SiteSources,
+        config: &Config,
+        config_changed: bool,
+        changes: &Changes,
+        dirty: &mut FastSet<Fact>,
+        diags: &mut DiagStore,
+    ) {
+        let again = self.laws.is_none() || config_changed || changes.under("content/laws");
+        if !again {
+            return;
+        }
+        let files = sources.markdown_under("content/laws/");
+        let mut parts = vec![fingerprint::of(&config.laws.aliases)];
+        for f in files.iter().filter(|f| is_statute_file(&f.rel)) {
+            parts.push(fingerprint::of(&f.rel));
+            parts.push(fingerprint::of(&*f.text));
+        }
+        let fp = fingerprint::combine(&parts);
+        if self.laws.as_ref().is_some_and(|l| l.fp == fp) {
+            return;
+        }
+        let (library, d) = parse_laws(files, config);
+        diags.set(Origin::Laws, d);
+        let ids = Arc::new(library.pages());
+        self.laws = Some(Laws {
+            fp,
+            library: Arc::new(library),
+            ids,
+        });
+        dirty.insert(Fact::Library);
+        if let Some(theme) = self.theme.clone() {
+            self.other_paths_for(sources, &theme);
+        }
+    }
+
+    /// Parse the content files that changed (all of them when the parsing context did):
+    /// what the link step is to be told, with each file's problems in `diags`.
+    pub fn pages(
+        &mut self,
+        sources: &SiteSources,
+        config: &Config,
+        config_fp: u64,
+        keep: bool,
+        changes: &Changes,
+        diags: &mut DiagStore,
+    ) -> Vec<(String, Option<FileInput>)> {
+        let Some(laws) = &self.laws else {
+            return Vec::new();
+        };
+        let context = fingerprint::combine(&[config_fp, laws.fp]);
+        let everything = changes.all || context != self.context;
+        self.context = context;
+        let mut rels: BTreeSet<String> = BTreeSet::new();
+        if everything {
+            rels.extend(self.parsed.keys().cloned());
+            rels.extend(sources.markdown.iter().map(|f| f.rel.clone()));
+        } else {
+            for p in &changes.paths {
+                rels.insert(p.clone());
+                let folder = format!("{p}/");
+                rels.extend(
+                    self.parsed
+                        .range(folder.clone()..)
+                        .take_while(|(k, _)| k.starts_with(&folder))
+                        .map(|(k, _)| k.clone()),
+                );
+                rels.extend(
+                    sources
+                        .markdown_under(&folder)
+                        .iter()
+                        .map(|f| f.rel.clone()),
+                );
+            }
+        }
+        rels.retain(|r| r.starts_with("content/") && r.ends_with(".md") && !is_statute_file(r));
+        let library = laws.library.clone();
+        let cache = &self.parsed;
+        type Fresh = (
+            String,
+            Option<(Arc<str>, FileInput, Option<Vec<Diagnostic>>)>,
+        );
+        let fresh: Vec<Fresh> = rels
+            .into_par_iter()
+            .map(|rel| {
+                let Some(f) = sources.markdown_file(&rel) else {
+                    let broken = sources.problems.get(&rel).is_some_and(Diagnostic::is_error);
+                    let input = broken.then_some((Arc::from(""), FileInput::Broken, None));
+                    return (rel, input);
+                };
+                if let Some(e) = cache.get(&rel)
+                    && Arc::ptr_eq(&e.text, &f.text)
+                    && e.context == context
+                {
+                    return (rel, Some((e.text.clone(), e.input.clone(), None)));
+                }
+                let (parsed, d) = parse_file(&rel, &f.text, config, Some(&library));
+                let ok = !d.iter().any(Diagnostic::is_error);
+                let input = match parsed {
+                    Some(Parsed::Page(p)) => FileInput::Page(p, ok),
+                    Some(Parsed::Section(s)) => FileInput::Section(s),
+                    None => FileInput::Broken,
+                };
+                (rel, Some((f.text.clone(), input, Some(d))))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(fresh.len());
+        for (rel, entry) in fresh {
+            match entry {
+                Some((text, input, d)) => {
+                    if let Some(d) = d {
+                        diags.set(Origin::Parse(rel.clone()), d);
+                    }
+                    if keep {
+                        let e = ParsedEntry {
+                            text,
+                            context,
+                            input: input.clone(),
+                        };
+                        self.parsed.insert(rel.clone(), e);
+                    }
+                    out.push((rel, Some(input)));
+                }
+                None => {
+                    diags.set(Origin::Parse(rel.clone()), Vec::new());
+                    self.parsed.remove(&rel);
+                    out.push((rel, None));
+                }
+            }
+        }
+        out
+    }
+
+    /// The generated files besides pages and lists, with where each comes from (for
+    /// messages about clashes).
+    fn other_paths_for(&mut self, sources: &SiteSources, theme: &Theme) {
+        let mut other: Vec<(String, String)> = Vec::new();
+        let site_static: FastSet<&str> = sources
+            .static_files
+            .iter()
+            .filter_map(|f| f.rel.strip_prefix("static/"))
+            .collect();
+        for p in theme.static_files.keys() {
+            let what = if site_static.contains(p.as_str()) {
+                format!("文件 static/{p}")
+            } else {
+                format!("主题文件 {p}")
+            };
+            other.push((p.clone(), what));
+        }
+        for p in [
+            "atom.xml",
+            "articles/atom.xml",
+            "events/atom.xml",
+            "lessons/atom.xml",
+            "events/calendar.ics",
+            "sitemap.xml",
+            "robots.txt",
+            "404.html",
+        ] {
+            other.push((p.to_string(), format!("自动生成的 {p}")));
+        }
+        if let Some(laws) = &self.laws {
+            for (p, _) in laws.ids.iter() {
+                if p != "laws/" {
+                    other.push((p.clone(), format!("法律法规库 /{p}")));
+                }
+            }
+        }
+        other.push(("laws/".into(), "法律法规库首页 /laws/".into()));
+        self.other_paths = other;
+    }
+}
+
+/// Mark the templates and static files whose contents differ between two themes.
+fn mark_theme_changes(old: &Theme, new: &Theme, dirty: &mut FastSet<Fact>) {
+    let names: BTreeSet<&String> = old.templates.keys().chain(new.templates.keys()).collect();
+    for n in names {
+        let (a, b) = (old.templates.get(n), new.templates.get(n));
+        let same = match (a, b) {
+            (Some(a), Some(b)) => a.source == b.source && a.origin == b.origin,
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            dirty.insert(Fact::Template(sym(n)));
+        }
+    }
+    let paths: BTreeSet<&String> = old
+        .static_hashes
+        .keys()
+        .chain(new.static_hashes.keys())
+        .collect();
+    for p in paths {
+        if old.static_hashes.get(p) != new.static_hashes.get(p) {
+            dirty.insert(Fact::Static(sym(p)));
+        }
+    }
+}
+
+/// Parse the statute library (in parallel) and index it.
+fn parse_laws(
+    files: &[crate::content::source::TextFile],
+    config: &Config,
+) -> (LawLibrary, Vec<Diagnostic>) {
+    let law_files: Vec<(Option<LawFile>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .filter(|f| is_statute_file(&f.rel))
+        .map(|f| parse_law_file(&f.rel, &f.text))
+        .collect();
+    let mut parsed = Vec::new();
+    let mut diags = Vec::new();
+    for (f, d) in law_files {
+        diags.extend(d);
+        parsed.extend(f);
+    }
+    let (library, d) = LawLibrary::new(parsed, &config.laws.aliases);
+    diags.extend(d);
+    (library, diags)
+}

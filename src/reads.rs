@@ -1,0 +1,315 @@
+//! What a computation read: the facts of the build that a value was made from, recorded as
+//! it runs, so that a rebuild can tell which values may have changed without anyone listing
+//! their inputs by hand.
+//!
+//! A [`Fact`] names one piece of the build's state: a page's title, the order of the
+//! articles, the tag `pufa`, a field of a page's card, a template… Code that hands out
+//! state (the site graph's getters, the view models' `get_value`, the template functions)
+//! calls [`read`] with the fact it is handing out; code that makes a value it wants to
+//! reuse later runs under [`record`] and gets back every fact read. A fact is *dirty* in a
+//! rebuild when the value it names changed; a value is made again when any fact it read is
+//! dirty. [`Deps`] is the reverse index from facts to the values that read them.
+//!
+//! A one-off build records nothing: with no recorder active on the thread, [`read`] costs
+//! a check of a thread-local flag.
+
+use std::cell::{Cell, RefCell};
+use std::hash::Hash;
+
+use crate::fingerprint::{FastMap, FastSet};
+
+/// A stable identity for a content page within a series of builds (a slot number given
+/// to its source file; never reused for another file).
+pub type PageId = u32;
+
+/// A string key (a folder, a slug, a site path, a template name) by its 64-bit
+/// fingerprint. Two keys sharing a fingerprint would only make a rebuild do more work
+/// (each stands for the other), never less.
+pub type Sym = u64;
+
+/// The fingerprint of a string key.
+pub fn sym(s: &str) -> Sym {
+    crate::fingerprint::of(s)
+}
+
+/// One piece of a build's state that a value can depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Fact {
+    /// The configuration (site.yaml, with the checked menu and contact links).
+    Config,
+    /// The instant "now".
+    Now,
+    /// Today's date (in the site's time zone).
+    Today,
+    /// Everything about a content page (its parsed file).
+    Page(PageId),
+    /// A page's title only.
+    PageTitle(PageId),
+    /// A page's site path only.
+    PagePath(PageId),
+    /// A page's `date` and `updated` only.
+    PageDates(PageId),
+    /// A page's final body HTML (links resolved).
+    Html(PageId),
+    /// A page's resolved cover address.
+    Cover(PageId),
+    /// An event's status (upcoming, ongoing, past).
+    Status(PageId),
+    /// A lesson's series and place in it.
+    Lesson(PageId),
+    /// The order of the series.
+    SeriesList,
+    /// One series (by folder): title, intro, lessons.
+    Series(Sym),
+    /// A section's title and intro (by content folder).
+    Section(Sym),
+    /// Published articles, newest first.
+    Articles,
+    /// Coming and ongoing events, soonest first.
+    EventsCurrent,
+    /// Past events, latest first.
+    EventsPast,
+    /// The years with an archive page of past events.
+    EventYears,
+    /// The events of the site's calendar file: coming ones and those of the past year.
+    CalendarEvents,
+    /// The newest entries of a feed (0: the site's, 1–3: articles, events, lessons).
+    FeedEntries(u8),
+    /// The tags, by slug.
+    Tags,
+    /// One tag (by slug): its name and pages.
+    Tag(Sym),
+    /// The list pages there are.
+    Lists,
+    /// One list page (by site path): what it shows.
+    List(Sym),
+    /// The pages citing a statute article (law index, article number, sub-number).
+    CitedBy(u32, u32, u32),
+    /// The statute library.
+    Library,
+    /// Content files to copy and where they go.
+    Assets,
+    /// Which pages are published (the set, in source order).
+    Published,
+    /// The newest page date of the site (the 404 page's PubDate).
+    NewestDate,
+    /// A theme or site static file (its content hash), by path.
+    Static(Sym),
+    /// A template's source (by name, after the theme chain).
+    Template(Sym),
+    /// Link resolution: what a site path leads to (by path).
+    LinkPath(Sym),
+    /// Link resolution: what a content source path leads to (by source).
+    LinkSource(Sym),
+    /// Link resolution: the ids (anchors) a site path offers.
+    LinkIds(Sym),
+    /// Link resolution: where a content file (image, PDF) is written.
+    LinkAsset(Sym),
+    /// Link resolution: the set of content source paths (for "did you mean" hints).
+    LinkAllSources,
+    /// A field of a view model (object, field number).
+    Field(ObjId, u16),
+}
+
+/// A view model that templates read field by field (see `render::objects`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObjId {
+    /// `site`.
+    Site,
+    /// The card of a page (what lists show of it; also the page's own `page` fields).
+    Card(PageId),
+}
+
+thread_local! {
+    /// Is a recorder active on this thread?
+    static ACTIVE: Cell<bool> = const { Cell::new(false) };
+    /// The facts read so far by each active recording, innermost last.
+    static FRAMES: RefCell<Vec<Vec<Fact>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Note that the running computation read `fact`.
+#[inline]
+pub fn read(fact: Fact) {
+    if ACTIVE.with(Cell::get) {
+        FRAMES.with(|f| {
+            if let Some(top) = f.borrow_mut().last_mut() {
+                top.push(fact);
+            }
+        });
+    }
+}
+
+/// Note several facts at once (a cached value's reads, replayed for its new reader).
+pub fn read_all(facts: &[Fact]) {
+    if ACTIVE.with(Cell::get) {
+        FRAMES.with(|f| {
+            if let Some(top) = f.borrow_mut().last_mut() {
+                top.extend_from_slice(facts);
+            }
+        });
+    }
+}
+
+/// Is a recording running on this thread?
+pub fn is_recording() -> bool {
+    ACTIVE.with(Cell::get)
+}
+
+/// Pops the frame even if the computation panics.
+struct Frame;
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        FRAMES.with(|f| {
+            let mut f = f.borrow_mut();
+            f.pop();
+            ACTIVE.with(|a| a.set(!f.is_empty()));
+        });
+    }
+}
+
+/// Run `f` and return what it made with every fact it read (sorted, without repeats). The
+/// reads are its own: an enclosing recording does not see them.
+pub fn record<T>(f: impl FnOnce() -> T) -> (T, Vec<Fact>) {
+    FRAMES.with(|fr| fr.borrow_mut().push(Vec::new()));
+    ACTIVE.with(|a| a.set(true));
+    let guard = Frame;
+    let value = f();
+    let mut facts = FRAMES.with(|fr| fr.borrow_mut().last_mut().map(std::mem::take));
+    drop(guard);
+    let mut facts = facts.take().unwrap_or_default();
+    facts.sort_unstable();
+    facts.dedup();
+    (value, facts)
+}
+
+/// Run `f` recording its reads when `on`, or plainly (and with no facts) when not.
+pub fn record_if<T>(on: bool, f: impl FnOnce() -> T) -> (T, Vec<Fact>) {
+    if on { record(f) } else { (f(), Vec::new()) }
+}
+
+/// The reverse index from facts to the values (`R`) that read them, and each value's
+/// facts. Edges of facts a value no longer reads are left behind and skipped (a value's
+/// own list is the truth), and cleared out when they pile up.
+#[derive(Debug)]
+pub struct Deps<R> {
+    readers: FastMap<Fact, Vec<R>>,
+    of: FastMap<R, Vec<Fact>>,
+    /// Edges added since the last clean-up.
+    added: usize,
+}
+
+impl<R> Default for Deps<R> {
+    fn default() -> Self {
+        Deps {
+            readers: FastMap::default(),
+            of: FastMap::default(),
+            added: 0,
+        }
+    }
+}
+
+impl<R: Copy + Eq + Hash> Deps<R> {
+    /// `reader` now depends on `facts` (sorted, without repeats, as [`record`] gives them).
+    pub fn set(&mut self, reader: R, facts: Vec<Fact>) {
+        let old = self.of.get(&reader);
+        for f in &facts {
+            if old.is_none_or(|o| o.binary_search(f).is_err()) {
+                self.readers.entry(*f).or_default().push(reader);
+                self.added += 1;
+            }
+        }
+        self.of.insert(reader, facts);
+        if self.added > 4 * self.of.len() + 1_000_000 {
+            self.compact();
+        }
+    }
+
+    /// Forget `reader` (its value is gone).
+    pub fn remove(&mut self, reader: R) {
+        self.of.remove(&reader);
+    }
+
+    /// The facts `reader` read.
+    pub fn facts_of(&self, reader: R) -> Option<&[Fact]> {
+        self.of.get(&reader).map(Vec::as_slice)
+    }
+
+    /// Every reader that read any of `dirty`.
+    pub fn readers_of<'a>(&self, dirty: impl IntoIterator<Item = &'a Fact>) -> FastSet<R> {
+        let mut out = FastSet::default();
+        for f in dirty {
+            for r in self.readers.get(f).into_iter().flatten() {
+                if self
+                    .of
+                    .get(r)
+                    .is_some_and(|facts| facts.binary_search(f).is_ok())
+                {
+                    out.insert(*r);
+                }
+            }
+        }
+        out
+    }
+
+    /// Number of readers.
+    pub fn len(&self) -> usize {
+        self.of.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.of.is_empty()
+    }
+
+    /// Drop the edges of facts their readers no longer read.
+    fn compact(&mut self) {
+        let of = &self.of;
+        self.readers.retain(|f, rs| {
+            rs.retain(|r| {
+                of.get(r)
+                    .is_some_and(|facts| facts.binary_search(f).is_ok())
+            });
+            rs.dedup();
+            !rs.is_empty()
+        });
+        self.added = self.readers.values().map(Vec::len).sum();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_nested_frames_apart() {
+        let ((inner, outer_before), facts) = record(|| {
+            read(Fact::Config);
+            let (_, inner) = record(|| read(Fact::Page(3)));
+            read(Fact::Today);
+            (inner, is_recording())
+        });
+        assert_eq!(inner, vec![Fact::Page(3)]);
+        assert!(outer_before);
+        assert_eq!(facts, vec![Fact::Config, Fact::Today]);
+        assert!(!is_recording());
+        // Outside any recording, reads go nowhere.
+        read(Fact::Config);
+        let (_, none) = record_if(false, || read(Fact::Config));
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn readers_follow_what_was_read_last() {
+        let mut d: Deps<u32> = Deps::default();
+        d.set(1, vec![Fact::Config, Fact::Page(1)]);
+        d.set(2, vec![Fact::Page(1)]);
+        assert_eq!(d.readers_of(&[Fact::Page(1)]).len(), 2);
+        d.set(1, vec![Fact::Config]);
+        let r = d.readers_of(&[Fact::Page(1)]);
+        assert!(r.contains(&2) && !r.contains(&1));
+        d.remove(2);
+        assert!(d.readers_of(&[Fact::Page(1)]).is_empty());
+        d.compact();
+        assert_eq!(d.readers_of(&[Fact::Config]).len(), 1);
+    }
+}

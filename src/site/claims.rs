@@ -1,0 +1,222 @@
+//! Link step, output paths: every output path is claimed once — list pages and generated
+//! files first, then pages (in source order), then content files — and a clash is an
+//! error naming the user's file. Claims are kept per normalised path, so an update looks
+//! again only at the paths whose claimants changed; what each site path leads to (for link
+//! resolution) follows from its claimants.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::links::{LinkIndex, Target};
+use crate::content::page::Page;
+use crate::diag::Diagnostic;
+use crate::fingerprint::{FastMap, FastSet};
+use crate::reads::{Fact, PageId, sym};
+
+/// Who wants an output path, in the order claims are honoured.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Claimant {
+    /// A list page (site path).
+    List(String),
+    /// A generated file (its place among them, site path, where it comes from).
+    Other(usize, String, String),
+    /// A published page (source, id, site path).
+    Page(Arc<str>, PageId, String),
+    /// A copy of a content file (site path, content file).
+    Asset(String, String),
+}
+
+impl Claimant {
+    fn site_path(&self) -> &str {
+        match self {
+            Claimant::List(p) | Claimant::Other(_, p, _) | Claimant::Page(_, _, p) => p,
+            Claimant::Asset(p, _) => p,
+        }
+    }
+}
+
+/// A page `about/` and a file `about/index.html` are the same output file.
+fn key_of(p: &str) -> &str {
+    match p.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => dir,
+        _ => p,
+    }
+}
+
+/// Every claim, by normalised path.
+#[derive(Debug, Default)]
+pub(super) struct Claims {
+    by_key: FastMap<String, BTreeSet<Claimant>>,
+    /// Keys whose claimants changed since the last [`Claims::settle`].
+    dirty: FastSet<String>,
+    /// The generated files of the last update.
+    others: Vec<(String, String)>,
+    /// Site paths each key gave to the link index.
+    raw: FastMap<String, Vec<String>>,
+}
+
+impl Claims {
+    pub fn add(&mut self, c: Claimant) {
+        let key = key_of(c.site_path()).to_string();
+        self.by_key.entry(key.clone()).or_default().insert(c);
+        self.dirty.insert(key);
+    }
+
+    pub fn remove(&mut self, c: &Claimant) {
+        let key = key_of(c.site_path());
+        if let Some(set) = self.by_key.get_mut(key) {
+            set.remove(c);
+            if set.is_empty() {
+                self.by_key.remove(key);
+            }
+        }
+        self.dirty.insert(key.to_string());
+    }
+
+    /// The generated files (static files, feeds, statute pages…) with where they come from.
+    pub fn set_others(&mut self, others: Vec<(String, String)>) {
+        if others == self.others {
+            return;
+        }
+        let old = std::mem::take(&mut self.others);
+        for (k, (p, what)) in old.into_iter().enumerate() {
+            self.remove(&Claimant::Other(k, p, what));
+        }
+        for (k, (p, what)) in others.iter().enumerate() {
+            self.add(Claimant::Other(k, p.clone(), what.clone()));
+        }
+        self.others = others;
+    }
+
+    /// Look again at the keys whose claimants changed: the clashes among them (by key, for
+    /// the caller to report) and what their site paths now lead to in `index`. `page` gives
+    /// a page by id (for messages); `law_page` tells a statute page's index by its path.
+    pub fn settle(
+        &mut self,
+        index: &mut LinkIndex,
+        dirty: &mut FastSet<Fact>,
+        page: &dyn Fn(PageId) -> Option<Arc<Page>>,
+        law_page: &dyn Fn(&str) -> Option<usize>,
+    ) -> Vec<(String, Vec<Diagnostic>)> {
+        let mut keys: Vec<String> = self.dirty.drain().collect();
+        keys.sort_unstable();
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let claimants: Vec<&Claimant> = self.by_key.get(&key).into_iter().flatten().collect();
+            out.push((key.clone(), clashes(&claimants, page)));
+            let mut raw: Vec<String> = claimants
+                .iter()
+                .map(|c| c.site_path().to_string())
+                .collect();
+            raw.sort_unstable();
+            raw.dedup();
+            let old = self.raw.insert(key, raw.clone()).unwrap_or_default();
+            for r in old.iter().chain(&raw) {
+                let target = target_of(r, &claimants, page, law_page);
+                let before = index.paths.get(r.as_str());
+                if before != target.as_ref() {
+                    dirty.insert(Fact::LinkPath(sym(r)));
+                    dirty.insert(Fact::LinkIds(sym(r)));
+                    match target {
+                        Some(t) => index.paths.insert(r.clone(), t),
+                        None => index.paths.remove(r.as_str()),
+                    };
+                }
+            }
+        }
+        self.raw.retain(|_, v| !v.is_empty());
+        out
+    }
+}
+
+/// What site path `raw` leads to: the last page (in source order) written there, else the
+/// statute page there, else whatever else claims it.
+fn target_of(
+    raw: &str,
+    claimants: &[&Claimant],
+    page: &dyn Fn(PageId) -> Option<Arc<Page>>,
+    law_page: &dyn Fn(&str) -> Option<usize>,
+) -> Option<Target> {
+    let pages = claimants.iter().rev().find_map(|c| match c {
+        Claimant::Page(_, id, p) if p == raw => page(*id),
+        _ => None,
+    });
+    if let Some(p) = pages {
+        return Some(Target::Page(p));
+    }
+    if !claimants.iter().any(|c| c.site_path() == raw) {
+        return None;
+    }
+    Some(law_page(raw).map_or(Target::Other, Target::Law))
+}
+
+/// An error for every claimant after the first of one output path.
+fn clashes(claimants: &[&Claimant], page: &dyn Fn(PageId) -> Option<Arc<Page>>) -> Vec<Diagnostic> {
+    let Some((first, rest)) = claimants.split_first() else {
+        return Vec::new();
+    };
+    rest.iter().map(|new| clash(first, new, page)).collect()
+}
+
+/// Where a page's URL comes from: its `slug:` line, or the file name (line 1).
+fn slug_line(p: &Page) -> Option<(usize, usize)> {
+    crate::yaml::key_position(&p.text, 1, "slug")
+}
+
+fn describe(c: &Claimant) -> String {
+    match c {
+        Claimant::List(p) => format!("自动生成的列表页 /{p}"),
+        Claimant::Other(_, _, d) => d.clone(),
+        Claimant::Page(s, _, _) => s.to_string(),
+        Claimant::Asset(_, src) => format!("附件 {src}"),
+    }
+}
+
+/// The error for `new`, which wants the path `old` has.
+fn clash(old: &Claimant, new: &Claimant, page: &dyn Fn(PageId) -> Option<Arc<Page>>) -> Diagnostic {
+    let shown = format!("/{}", new.site_path());
+    let page_of = |c: &Claimant| match c {
+        Claimant::Page(_, id, _) => page(*id),
+        _ => None,
+    };
+    let (new_page, old_page) = (page_of(new), page_of(old));
+    // Point at the page whose explicit slug caused the clash, if one has it.
+    let (here, there) = match (&new_page, &old_page) {
+        (Some(n), Some(o)) if slug_line(n).is_none() && slug_line(o).is_some() => {
+            (old_page.clone(), new_page.clone())
+        }
+        _ => (new_page.clone(), old_page.clone()),
+    };
+    let file = match new {
+        Claimant::Page(s, _, _) => Some(s.to_string()),
+        Claimant::Asset(_, src) => Some(src.clone()),
+        Claimant::Other(_, _, d) => d.strip_prefix("文件 ").map(str::to_string),
+        Claimant::List(_) => None,
+    };
+    let d = match (&here, file) {
+        (Some(p), _) => {
+            let (line, col) = slug_line(p).unwrap_or((1, 0));
+            let msg = if there.is_some() {
+                format!("两个页面的网址相同：{shown}")
+            } else {
+                format!("这个页面的网址 {shown} 和{}重复了", describe(old))
+            };
+            Diagnostic::error(msg)
+                .in_file(&p.source)
+                .at(line, col)
+                .with_source_line(&p.text, 0)
+        }
+        (None, Some(f)) => {
+            Diagnostic::error(format!("文件会写到 {shown}，但那里已经有{}", describe(old)))
+                .in_file(f)
+        }
+        (None, None) => Diagnostic::error(format!("网址 {shown} 被占用了两次")),
+    };
+    let other = match there {
+        Some(p) => p.source.clone(),
+        None => describe(old),
+    };
+    d.with_hint(format!(
+        "另一个是 {other}。请修改其中一个的文件名，或在元数据里写不同的 slug。"
+    ))
+}

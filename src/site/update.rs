@@ -1,0 +1,916 @@
+//! Link step, the update: bring the graph up to date with what changed in its inputs.
+//!
+//! Every page contributes entries to the graph's sets and indexes — its place in the
+//! article or event order, its tags, its series, the articles it cites, its output path,
+//! its source path in the link index, the content files it uses — all worked out by one
+//! function, [`contributions`], from the page and its state alone. A changed page takes its
+//! old contributions out and puts its new ones in, and notes which keys it touched; then
+//! each touched key is made again from its members (a tag, a series, an order, a list
+//! family, an output path, a content file's placement). A page's links are resolved again
+//! when the page changed or when anything its last resolution asked the index about
+//! changed (recorded as it ran). When the configuration, the statute library or
+//! `--drafts` changed, every page is taken as changed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use jiff::{Timestamp, ZonedDateTime};
+use rayon::prelude::*;
+
+use super::claims::Claimant;
+use super::collections::Orders;
+use super::files::Use;
+use super::groups::{SERIES_PROBLEMS, TAG_PROBLEMS, date_key};
+use super::links::{Doc, Resolved, relative_targets};
+use super::lists::Families;
+use super::state::{LinkReader, PageState, Site, Slot};
+use super::{SectionInfo, menu};
+use crate::config::Config;
+use crate::content::Kind;
+use crate::content::page::{Page, SectionIndex};
+use crate::diag::Diagnostic;
+use crate::fingerprint::FastSet;
+use crate::reads::{Fact, PageId, record_if, sym};
+use crate::statute::LawLibrary;
+use crate::statute::numerals::ArticleNo;
+
+/// What a content file (Markdown, not the statute library) is, as the link step sees it.
+#[derive(Debug, Clone)]
+pub enum FileInput {
+    /// A page; `ok` is false when it has errors of its own (its links are still checked).
+    Page(Arc<Page>, bool),
+    /// A section's `_index.md`.
+    Section(Arc<SectionIndex>),
+    /// A file that could not be read or parsed (its errors are reported already).
+    Broken,
+}
+
+/// The inputs of one update.
+pub struct LinkInput {
+    pub config: Arc<Config>,
+    /// Fingerprint of the configuration (site.yaml and the command line's overrides).
+    pub config_fp: u64,
+    pub library: Arc<LawLibrary>,
+    pub library_fp: u64,
+    /// Statute pages with the ids they define.
+    pub law_ids: Arc<Vec<(String, FastSet<String>)>>,
+    /// Site paths of the files the build makes besides pages and lists, each with where it
+    /// comes from (for duplicate messages).
+    pub other_paths: Vec<(String, String)>,
+    pub now: ZonedDateTime,
+    pub drafts: bool,
+    /// Content files that changed since the last update: their new state (`None`: gone).
+    /// Everything, on the first update.
+    pub files: Vec<(String, Option<FileInput>)>,
+    /// Content files other than Markdown that changed: their bytes (`None`: gone).
+    pub assets: Vec<(String, Option<Arc<[u8]>>)>,
+}
+
+/// The problems an update found, by where they come from (kind, key); an origin with no
+/// problems left comes with an empty list.
+pub struct Outcome {
+    pub problems: Vec<((u8, String), Vec<Diagnostic>)>,
+}
+
+/// Origin kinds of the link step's problems besides tags and series (see `groups.rs`).
+const PAGE_PROBLEMS: u8 = 0;
+const CLAIM_PROBLEMS: u8 = 3;
+const SECTION_PROBLEMS: u8 = 4;
+const MENU_PROBLEMS: u8 = 5;
+
+/// The keys an update must make again.
+#[derive(Default)]
+struct Work {
+    orders: Orders,
+    lists: Families,
+    tags: BTreeSet<String>,
+    series: BTreeSet<String>,
+    cited: BTreeSet<(usize, ArticleNo)>,
+    sections: BTreeSet<String>,
+    finish: BTreeSet<PageId>,
+    problems: Vec<((u8, String), Vec<Diagnostic>)>,
+}
+
+/// A source path in the link index: its site path, why it is withdrawn, whether it is
+/// broken, and the site path its withdrawn page would have.
+type LinkEntry = (Option<String>, Option<&'static str>, bool, Option<String>);
+
+/// What one page puts into the graph (see the module doc).
+#[derive(Debug, Default, PartialEq)]
+struct Contributions {
+    published: bool,
+    withdrawn: Option<&'static str>,
+    broken: bool,
+    date: Option<Timestamp>,
+    article: bool,
+    event_start: Option<Timestamp>,
+    feeds: Vec<usize>,
+    tags: Vec<String>,
+    series: Option<(i64, String)>,
+    cited: Vec<(usize, ArticleNo)>,
+    uses: Vec<(String, Use)>,
+    bundle: Option<String>,
+    /// Instants at which the page's state or status changes.
+    boundaries: Vec<Timestamp>,
+}
+
+/// Why a page is not published at `now`: a draft (without `--drafts`) or past `expires`.
+pub fn withdrawn_reason(p: &Page, drafts: bool, now: &ZonedDateTime) -> Option<&'static str> {
+    if p.draft && !drafts {
+        return Some("草稿");
+    }
+    if p.expires.as_ref().is_some_and(|e| e <= now) {
+        return Some("已过期");
+    }
+    None
+}
+
+/// Everything a page in `state` contributes to the graph.
+fn contributions(p: &Page, state: PageState) -> Contributions {
+    let mut c = Contributions {
+        boundaries: p.expires.iter().map(|e| e.timestamp()).collect(),
+        ..Default::default()
+    };
+    match state {
+        PageState::Broken => {
+            c.broken = true;
+            return c;
+        }
+        PageState::Withdrawn(why) => {
+            c.withdrawn = Some(why);
+            c.uses = relative_targets(p).map(|t| (t, Use::Withdrawn)).collect();
+            if p.source.ends_with("/index.md") {
+                c.bundle = Some(format!("{}/", super::links::folder_of(&p.source)));
+            }
+            return c;
+        }
+        PageState::Published => c.published = true,
+    }
+    c.date = p.date.as_ref().map(|d| d.timestamp());
+    c.article = p.kind == Kind::Article;
+    if let Some(ev) = &p.event {
+        c.event_start = Some(ev.start.timestamp());
+        c.boundaries.push(ev.start.timestamp());
+        c.boundaries
+            .extend(super::event_end(p).map(|e| e.timestamp()));
+        // The day it drops out of the site's calendar file.
+        let year = jiff::SignedDuration::from_hours(super::collections::CALENDAR_HOURS);
+        c.boundaries.push(ev.start.timestamp() + year);
+    }
+    if c.date.is_some() && p.kind != Kind::Page {
+        c.feeds = vec![0, feed_of(p.kind)];
+    }
+    c.tags = super::groups::slugs_of(p).into_iter().collect();
+    c.series = p.lesson.as_ref().map(|l| (l.order, l.series_dir.clone()));
+    c.cited = p.citations.iter().map(|x| (x.law, x.article)).collect();
+    let folder = super::links::folder_of(&p.source);
+    c.uses = relative_targets(p)
+        .map(|t| {
+            let beside = (super::links::folder_of(&t) == folder).then(|| p.path.clone());
+            (t, Use::Published(beside))
+        })
+        .collect();
+    c
+}
+
+fn feed_of(kind: Kind) -> usize {
+    match kind {
+        Kind::Article => 1,
+        Kind::Event => 2,
+        _ => 3,
+    }
+}
+
+impl Site {
+    /// Bring the graph up to date with `input`.
+    pub fn update(&mut self, input: LinkInput) -> Outcome {
+        let mut work = Work::default();
+        let reset = input.config_fp != self.config_fp
+            || input.library_fp != self.library_fp
+            || input.drafts != self.drafts;
+        let mut changed: BTreeSet<String> = input.files.iter().map(|f| f.0.clone()).collect();
+        for (source, file) in input.files {
+            match file {
+                Some(f) => self.files.insert(source, f),
+                None => self.files.remove(&source),
+            };
+        }
+        for (rel, bytes) in input.assets {
+            match bytes {
+                Some(b) => self.files_state.bytes.insert(rel.clone(), b),
+                None => self.files_state.bytes.remove(&rel),
+            };
+            self.files_state.dirty.insert(rel);
+        }
+        let old_now = std::mem::replace(&mut self.now, input.now);
+        if self.now.date() != old_now.date() {
+            self.touch(Fact::Today);
+        }
+        if self.now != old_now {
+            self.touch(Fact::Now);
+        }
+        if reset {
+            self.reset(
+                &input.config,
+                input.config_fp,
+                input.library,
+                input.library_fp,
+                input.law_ids,
+            );
+            self.drafts = input.drafts;
+            changed = self.files.keys().cloned().collect();
+            let all: Vec<String> = self.files_state.bytes.keys().cloned().collect();
+            self.files_state.dirty.extend(all);
+            work.sections
+                .extend(DEFAULT_SECTIONS.iter().map(|(d, _)| d.to_string()));
+        } else if self.now != old_now {
+            changed.extend(self.crossed(&old_now));
+        }
+        self.claims.set_others(input.other_paths);
+        for source in &changed {
+            let before = self.link_entry(source);
+            let old = self.unplace(source, &mut work);
+            let old_path = old.as_ref().map(|s| s.page.path.clone());
+            self.place(source, old, &mut work);
+            self.mark_link_entry(source, before, old_path);
+        }
+        self.settle(&mut work, reset);
+        Outcome {
+            problems: work.problems,
+        }
+    }
+
+    /// Forget everything derived (the settings changed): every page is placed again.
+    fn reset(
+        &mut self,
+        config: &Arc<Config>,
+        config_fp: u64,
+        library: Arc<LawLibrary>,
+        library_fp: u64,
+        law_ids: Arc<Vec<(String, FastSet<String>)>>,
+    ) {
+        let mut fresh = Site::new(self.keep, config.clone(), self.now.clone());
+        std::mem::swap(&mut fresh.files, &mut self.files);
+        std::mem::swap(&mut fresh.ids, &mut self.ids);
+        fresh.slots = (0..self.slots.len()).map(|_| None).collect();
+        std::mem::swap(&mut fresh.files_state.bytes, &mut self.files_state.bytes);
+        fresh.dirty = std::mem::take(&mut self.dirty);
+        // Every fact is new: values read before the reset are all suspect.
+        for id in 0..self.slots.len() as PageId {
+            fresh.dirty.extend(page_facts(id));
+        }
+        fresh
+            .dirty
+            .extend([Fact::Config, Fact::Library, Fact::Assets, Fact::Published]);
+        *self = fresh;
+        self.raw_config = config.clone();
+        self.config_fp = config_fp;
+        self.library = library;
+        self.library_fp = library_fp;
+        self.law_pages = law_ids
+            .iter()
+            .enumerate()
+            .map(|(k, (p, _))| (p.clone(), k))
+            .collect();
+        self.index.law_ids = law_ids;
+        self.index.base_path = config.base_path.clone();
+    }
+
+    /// Sources of the pages whose state or status changes between `old` and now.
+    fn crossed(&self, old: &ZonedDateTime) -> Vec<String> {
+        let (a, b) = (old.timestamp(), self.now.timestamp());
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        self.boundaries
+            .range((lo, 0)..=(hi, PageId::MAX))
+            .filter_map(|(_, id)| self.slots.get(*id as usize)?.as_ref())
+            .map(|s| s.source.to_string())
+            .collect()
+    }
+
+    /// What the link index says about a source path (see [`Site::mark_link_entry`]).
+    fn link_entry(&self, source: &str) -> LinkEntry {
+        let withdrawn_at = self
+            .ids
+            .get(source)
+            .and_then(|id| self.slots.get(*id as usize)?.as_ref())
+            .filter(|s| matches!(s.state, PageState::Withdrawn(_)))
+            .map(|s| s.page.path.clone());
+        (
+            self.index.sources.get(source).cloned(),
+            self.index.withdrawn.get(source).copied(),
+            self.index.failed.contains(source),
+            withdrawn_at,
+        )
+    }
+
+    /// Mark what changed in the link index about `source` (and the withdrawn paths its
+    /// page had and has).
+    fn mark_link_entry(&mut self, source: &str, before: LinkEntry, old_path: Option<String>) {
+        let after = self.link_entry(source);
+        if before.0.is_some() != after.0.is_some() {
+            self.touch(Fact::LinkAllSources);
+        }
+        if before.0 != after.0 || before.1 != after.1 || before.2 != after.2 {
+            self.touch(Fact::LinkSource(sym(source)));
+        }
+        if before.3 != after.3 {
+            for p in before.3.iter().chain(&after.3).chain(&old_path) {
+                self.touch(Fact::LinkPath(sym(p)));
+            }
+        }
+    }
+
+    /// Take out what the file at `source` contributed; returns its page's slot.
+    fn unplace(&mut self, source: &str, work: &mut Work) -> Option<Slot> {
+        if let Some(sec) = self.section_files_by_source.remove(source) {
+            self.section_files.remove(&sec);
+            note_section(work, &sec);
+        }
+        self.index.failed.remove(source);
+        let id = *self.ids.get(source)?;
+        let slot = self.slots.get_mut(id as usize)?.take()?;
+        let c = contributions(&slot.page, slot.state);
+        self.apply(&slot, id, &c, false, work);
+        work.problems
+            .push(((PAGE_PROBLEMS, source.to_string()), Vec::new()));
+        self.link_deps.remove(LinkReader::Page(id));
+        Some(slot)
+    }
+
+    /// Put in what the file at `source` contributes now (`old`: its page's slot before).
+    fn place(&mut self, source: &str, old: Option<Slot>, work: &mut Work) {
+        let input = self.files.get(source).cloned();
+        let (page, ok) = match input {
+            Some(FileInput::Page(p, ok)) => (p, ok),
+            Some(FileInput::Section(s)) => {
+                self.section_files_by_source
+                    .insert(source.to_string(), s.dir.clone());
+                note_section(work, &s.dir);
+                self.section_files.insert(s.dir.clone(), s);
+                self.gone(old);
+                return;
+            }
+            Some(FileInput::Broken) => {
+                self.index.failed.insert(source.to_string());
+                self.gone(old);
+                return;
+            }
+            None => {
+                self.gone(old);
+                return;
+            }
+        };
+        let next = self.slots.len() as PageId;
+        let id = *self.ids.entry(source.to_string()).or_insert(next);
+        if id as usize >= self.slots.len() {
+            self.slots.resize(id as usize + 1, None);
+        }
+        let state = if !ok {
+            PageState::Broken
+        } else {
+            match withdrawn_reason(&page, self.drafts, &self.now) {
+                Some(why) => PageState::Withdrawn(why),
+                None => PageState::Published,
+            }
+        };
+        self.mark_page_changes(id, old.as_ref().map(|s| &s.page), &page);
+        let published = state == PageState::Published;
+        let carried = old.filter(|_| published);
+        let slot = Slot {
+            source: Arc::from(source),
+            state,
+            html: carried
+                .as_ref()
+                .map_or_else(|| Arc::from(""), |s| s.html.clone()),
+            cover: carried.as_ref().and_then(|s| s.cover.clone()),
+            status: carried.as_ref().and_then(|s| s.status),
+            lesson: carried
+                .as_ref()
+                .and_then(|s| s.lesson.clone())
+                .filter(|_| page.lesson.is_some()),
+            page,
+        };
+        if !published {
+            self.dirty.extend(page_facts(id));
+        }
+        let c = contributions(&slot.page, state);
+        self.apply(&slot, id, &c, true, work);
+        self.slots[id as usize] = Some(slot);
+        if !matches!(state, PageState::Withdrawn(_)) {
+            work.finish.insert(id);
+        }
+        if c.event_start.is_some() && self.settle_status(id) {
+            work.orders.events = true;
+        }
+    }
+
+    /// The page that was at a source is gone (or is no page any more).
+    fn gone(&mut self, old: Option<Slot>) {
+        if let Some(s) = old
+            && let Some(&id) = self.ids.get(&*s.source)
+        {
+            self.dirty.extend(page_facts(id));
+        }
+    }
+
+    /// Mark the facts of page `id` that differ between `old` and `new`.
+    fn mark_page_changes(&mut self, id: PageId, old: Option<&Arc<Page>>, new: &Arc<Page>) {
+        let Some(old) = old else {
+            self.dirty.extend(page_facts(id));
+            return;
+        };
+        if Arc::ptr_eq(old, new) {
+            return;
+        }
+        self.touch(Fact::Page(id));
+        if old.title != new.title {
+            self.touch(Fact::PageTitle(id));
+        }
+        if old.path != new.path {
+            self.touch(Fact::PagePath(id));
+        }
+        if old.date != new.date || old.updated != new.updated {
+            self.touch(Fact::PageDates(id));
+        }
+    }
+
+    /// Put in (`insert`) or take out one page's contributions, noting the keys touched.
+    fn apply(&mut self, slot: &Slot, id: PageId, c: &Contributions, insert: bool, work: &mut Work) {
+        let p = &slot.page;
+        let src = &slot.source;
+        for b in &c.boundaries {
+            toggle(&mut self.boundaries, (*b, id), insert);
+        }
+        if c.broken {
+            toggle_failed(self, src, insert);
+        }
+        if let Some(why) = c.withdrawn {
+            self.apply_withdrawn(p, src, why, insert);
+        }
+        for (target, u) in &c.uses {
+            let uses = self.files_state.uses.entry(target.clone()).or_default();
+            if insert {
+                uses.insert(src.clone(), u.clone());
+            } else {
+                uses.remove(src);
+            }
+            self.files_state.dirty.insert(target.clone());
+        }
+        if let Some(b) = &c.bundle {
+            toggle(&mut self.files_state.bundles, b.clone(), insert);
+            self.files_state.touch_folder(b);
+        }
+        if !c.published {
+            return;
+        }
+        self.apply_published(slot, id, c, insert, work);
+    }
+
+    fn apply_withdrawn(&mut self, p: &Page, src: &Arc<str>, why: &'static str, insert: bool) {
+        if insert {
+            self.index.withdrawn.insert(src.to_string(), why);
+            *self
+                .index
+                .withdrawn_paths
+                .entry(p.path.clone())
+                .or_default() += 1;
+        } else {
+            self.index.withdrawn.remove(&**src);
+            if let Some(n) = self.index.withdrawn_paths.get_mut(&p.path) {
+                *n -= 1;
+                if *n == 0 {
+                    self.index.withdrawn_paths.remove(&p.path);
+                }
+            }
+        }
+    }
+
+    fn apply_published(
+        &mut self,
+        slot: &Slot,
+        id: PageId,
+        c: &Contributions,
+        insert: bool,
+        work: &mut Work,
+    ) {
+        let p = &slot.page;
+        let src = &slot.source;
+        toggle_map(&mut self.published_set, src.clone(), id, insert);
+        work.orders.published = true;
+        if let Some(d) = c.date {
+            toggle(&mut self.all_dates, (d, id), insert);
+            work.orders.dates = true;
+        }
+        let key = date_key(p, src, id);
+        if c.article {
+            toggle(&mut self.article_set, key.clone(), insert);
+            work.orders.articles = true;
+            work.lists.articles = true;
+        }
+        if let Some(start) = c.event_start {
+            toggle(&mut self.event_set, (start, src.clone(), id), insert);
+            work.orders.events = true;
+            work.lists.events = true;
+        }
+        for &f in &c.feeds {
+            toggle(&mut self.dated[f], key.clone(), insert);
+            work.orders.feeds[f] = true;
+        }
+        for slug in &c.tags {
+            let set = self.tag_members.entry(slug.clone()).or_default();
+            toggle(set, key.clone(), insert);
+            work.tags.insert(slug.clone());
+        }
+        if let Some((order, dir)) = &c.series {
+            let set = self.series_members.entry(dir.clone()).or_default();
+            toggle(set, (*order, src.clone(), id), insert);
+            work.series.insert(dir.clone());
+        }
+        for k in &c.cited {
+            let set = self.cited_members.entry(*k).or_default();
+            toggle(set, (p.title.clone(), src.clone(), id), insert);
+            work.cited.insert(*k);
+        }
+        let claim = Claimant::Page(src.clone(), id, p.path.clone());
+        if insert {
+            self.claims.add(claim);
+            self.index.sources.insert(src.to_string(), p.path.clone());
+        } else {
+            self.claims.remove(&claim);
+            self.index.sources.remove(&**src);
+        }
+    }
+
+    /// Make every touched key again, then resolve the links that need it.
+    fn settle(&mut self, work: &mut Work, reset: bool) {
+        for dir in std::mem::take(&mut work.series) {
+            let d = self.settle_series(&dir);
+            work.problems.push(((SERIES_PROBLEMS, dir.clone()), d));
+            work.lists.series = true;
+            if self.section_files.contains_key(&format!("lessons/{dir}")) {
+                work.sections.insert(format!("lessons/{dir}"));
+            }
+        }
+        self.settle_series_order();
+        self.settle_orders(&work.orders);
+        if work.orders.events {
+            work.lists.events = true;
+        }
+        for slug in std::mem::take(&mut work.tags) {
+            let d = self.settle_tag(&slug);
+            work.problems.push(((TAG_PROBLEMS, slug), d));
+            work.lists.tags = true;
+        }
+        for key in std::mem::take(&mut work.cited) {
+            self.settle_cited(key);
+        }
+        self.settle_lists(&work.lists, reset);
+        let (out, claims, index, dirty) = (
+            &mut self.out_assets,
+            &mut self.claims,
+            &mut self.index,
+            &mut self.dirty,
+        );
+        self.files_state.settle(out, claims, index, dirty);
+        self.settle_claims(work);
+        self.settle_links(work, reset);
+    }
+
+    fn settle_claims(&mut self, work: &mut Work) {
+        let slots = &self.slots;
+        let page = |id: PageId| slots.get(id as usize)?.as_ref().map(|s| s.page.clone());
+        let laws = &self.law_pages;
+        let law = |p: &str| laws.get(p).copied();
+        let clashes = self
+            .claims
+            .settle(&mut self.index, &mut self.dirty, &page, &law);
+        for (key, d) in clashes {
+            work.problems.push(((CLAIM_PROBLEMS, key), d));
+        }
+    }
+
+    /// Sections, pages' links and the menu, again and again while resolving them changed
+    /// something another one asked about (a section's `_index.md` becoming a link target).
+    fn settle_links(&mut self, work: &mut Work, reset: bool) {
+        let mut seen: FastSet<Fact> = FastSet::default();
+        let mut menu = reset;
+        for _ in 0..8 {
+            let fresh: Vec<Fact> = self
+                .dirty
+                .iter()
+                .filter(|f| is_link_fact(f) && !seen.contains(f))
+                .copied()
+                .collect();
+            seen.extend(fresh.iter().copied());
+            for r in self.link_deps.readers_of(&fresh) {
+                match r {
+                    LinkReader::Page(id) => {
+                        work.finish.insert(id);
+                    }
+                    LinkReader::Section(s) => {
+                        if let Some(d) = self.section_dirs.get(&s) {
+                            work.sections.insert(d.clone());
+                        }
+                    }
+                    LinkReader::Menu => menu = true,
+                }
+            }
+            if work.sections.is_empty() && work.finish.is_empty() && !menu {
+                return;
+            }
+            let sections = std::mem::take(&mut work.sections);
+            for dir in sections {
+                self.settle_section(&dir, work);
+            }
+            let pages = std::mem::take(&mut work.finish);
+            self.finish_pages(pages, work);
+            if std::mem::take(&mut menu) {
+                self.settle_menu(work);
+            }
+        }
+    }
+
+    /// Resolve the links of `ids` (in parallel) and keep the results.
+    fn finish_pages(&mut self, ids: BTreeSet<PageId>, work: &mut Work) {
+        let ids: Vec<PageId> = ids.into_iter().collect();
+        let keep = self.keep;
+        let this = &*self;
+        let done: Vec<(PageId, Finished)> = ids
+            .par_iter()
+            .filter_map(|&id| {
+                let slot = this.slots.get(id as usize)?.as_ref()?;
+                let (f, reads) = record_if(keep, || finish_page(&this.index, slot));
+                Some((id, Finished { reads, ..f }))
+            })
+            .collect();
+        for (id, f) in done {
+            if self.keep {
+                self.link_deps.set(LinkReader::Page(id), f.reads);
+            }
+            let source = self.slot(id).source.to_string();
+            work.problems.push(((PAGE_PROBLEMS, source), f.diags));
+            let dirty = &mut self.dirty;
+            let Some(slot) = self.slots.get_mut(id as usize).and_then(Option::as_mut) else {
+                continue;
+            };
+            if slot.state != PageState::Published {
+                continue;
+            }
+            if *slot.html != *f.html {
+                slot.html = Arc::from(f.html);
+                dirty.insert(Fact::Html(id));
+            }
+            Site::set_if(dirty, &mut slot.cover, f.cover, Fact::Cover(id));
+        }
+    }
+
+    /// A section's title and intro: its default, overridden by its `_index.md` (whose
+    /// links are resolved here).
+    fn settle_section(&mut self, dir: &str, work: &mut Work) {
+        let default = DEFAULT_SECTIONS
+            .iter()
+            .find(|(d, _)| *d == dir)
+            .map(|(_, t)| {
+                if dir.is_empty() {
+                    self.config.title.clone()
+                } else {
+                    t.to_string()
+                }
+            });
+        let file = self.section_files.get(dir).cloned();
+        let path = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let keep = self.keep;
+        let ((info, diags, listed), reads) = record_if(keep, || {
+            let mut diags = Vec::new();
+            let listed = self.index.has_path(&path);
+            let info = match &file {
+                Some(s) => {
+                    let doc = Doc {
+                        source: &s.source,
+                        path: &path,
+                        own_ids: &s.intro.ids,
+                    };
+                    let (html, d) = self.index.finish(&doc, &s.intro, &s.text);
+                    diags.extend(d);
+                    if !listed {
+                        diags.push(no_list_page(&s.source));
+                    }
+                    Some(SectionInfo {
+                        title: s.title.clone(),
+                        description: s.description.clone(),
+                        intro_html: html,
+                    })
+                }
+                None => default.map(|title| SectionInfo {
+                    title,
+                    ..Default::default()
+                }),
+            };
+            (info, diags, listed)
+        });
+        let key = sym(dir);
+        self.section_dirs.insert(key, dir.to_string());
+        if keep {
+            self.link_deps.set(LinkReader::Section(key), reads);
+        }
+        work.problems
+            .push(((SECTION_PROBLEMS, dir.to_string()), diags));
+        self.map_section_source(file.as_deref(), &path, listed);
+        if let Some(rest) = dir.strip_prefix("lessons/")
+            && let Some(ser) = self.series.get_mut(rest)
+        {
+            let intro = info
+                .as_ref()
+                .map(|i| i.intro_html.clone())
+                .unwrap_or_default();
+            Site::set_if(
+                &mut self.dirty,
+                &mut ser.intro_html,
+                intro,
+                Fact::Series(sym(rest)),
+            );
+        }
+        let fact = Fact::Section(key);
+        match info {
+            Some(i) if self.sections.get(dir) != Some(&i) => {
+                self.sections.insert(dir.to_string(), i);
+                self.touch(fact);
+            }
+            None if self.sections.remove(dir).is_some() => self.touch(fact),
+            _ => {}
+        }
+    }
+
+    /// A section's `_index.md` is a link target leading to its list page, when there is one.
+    fn map_section_source(&mut self, file: Option<&SectionIndex>, path: &str, listed: bool) {
+        let Some(s) = file else { return };
+        let src = s.source.as_str();
+        let is_page = self.published_set.contains_key(src);
+        let want = (listed && !is_page).then(|| path.to_string());
+        let have = if is_page {
+            None
+        } else {
+            self.index.sources.get(src).cloned()
+        };
+        if want != have {
+            match want {
+                Some(p) => self.index.sources.insert(src.to_string(), p),
+                None => self.index.sources.remove(src),
+            };
+            self.touch(Fact::LinkSource(sym(src)));
+            self.touch(Fact::LinkAllSources);
+        }
+    }
+
+    /// The menu and contact links of site.yaml, checked against the site's paths.
+    fn settle_menu(&mut self, work: &mut Work) {
+        let keep = self.keep;
+        let raw = self.raw_config.clone();
+        let ((menu, contact, diags), reads) = record_if(keep, || {
+            let mut diags = Vec::new();
+            let menu = menu::checked_menu(&raw, &self.index, &mut diags);
+            let contact = menu::resolved_contact(&raw, &self.index, &mut diags);
+            (menu, contact, diags)
+        });
+        if keep {
+            self.link_deps.set(LinkReader::Menu, reads);
+        }
+        work.problems.push(((MENU_PROBLEMS, String::new()), diags));
+        if menu != self.config.menu || contact != self.config.contact {
+            let mut config = (*raw).clone();
+            config.menu = menu;
+            config.contact = contact;
+            self.config = Arc::new(config);
+            self.touch(Fact::Config);
+        }
+    }
+
+    /// Free what only the link step needed (the bodies with tokens, the files' text), for
+    /// a one-off build whose graph will not be updated again.
+    pub fn release_sources(&mut self) {
+        for slot in self.slots.iter_mut().flatten() {
+            if let Some(p) = Arc::get_mut(&mut slot.page) {
+                p.body.html = String::new();
+                p.text = Arc::from("");
+            }
+        }
+    }
+}
+
+/// The sections every site has, with their default titles (the home page's is the site's).
+const DEFAULT_SECTIONS: [(&str, &str); 6] = [
+    ("", ""),
+    ("articles", "普法动态"),
+    ("events", "活动通知"),
+    ("lessons", "法治小课堂"),
+    ("tags", "标签"),
+    ("laws", "法律法规库"),
+];
+
+fn note_section(work: &mut Work, dir: &str) {
+    work.sections.insert(dir.to_string());
+    if let Some(rest) = dir.strip_prefix("lessons/") {
+        work.series.insert(rest.to_string());
+    }
+}
+
+fn no_list_page(source: &str) -> Diagnostic {
+    Diagnostic::warning("这个文件夹没有自己的列表页，_index.md 的内容不会显示")
+        .in_file(source)
+        .with_hint("只有首页、articles/、events/、lessons/、lessons/系列/ 和 laws/ 有列表页。要写一个独立的页面，请把文件改名为 页面名.md。")
+}
+
+/// Every fact about one page.
+fn page_facts(id: PageId) -> [Fact; 8] {
+    [
+        Fact::Page(id),
+        Fact::PageTitle(id),
+        Fact::PagePath(id),
+        Fact::PageDates(id),
+        Fact::Html(id),
+        Fact::Cover(id),
+        Fact::Status(id),
+        Fact::Lesson(id),
+    ]
+}
+
+fn is_link_fact(f: &Fact) -> bool {
+    matches!(
+        f,
+        Fact::LinkPath(_)
+            | Fact::LinkSource(_)
+            | Fact::LinkIds(_)
+            | Fact::LinkAsset(_)
+            | Fact::LinkAllSources
+    )
+}
+
+fn toggle<T: Ord>(set: &mut BTreeSet<T>, v: T, insert: bool) {
+    if insert {
+        set.insert(v);
+    } else {
+        set.remove(&v);
+    }
+}
+
+fn toggle_map<K: Ord, V>(map: &mut BTreeMap<K, V>, k: K, v: V, insert: bool) {
+    if insert {
+        map.insert(k, v);
+    } else {
+        map.remove(&k);
+    }
+}
+
+fn toggle_failed(site: &mut Site, src: &Arc<str>, insert: bool) {
+    if insert {
+        site.index.failed.insert(src.to_string());
+    } else {
+        site.index.failed.remove(&**src);
+    }
+}
+
+/// A page's links resolved.
+struct Finished {
+    html: String,
+    cover: Option<String>,
+    diags: Vec<Diagnostic>,
+    reads: Vec<Fact>,
+}
+
+/// Resolve the links and the cover of one page and make its final HTML.
+fn finish_page(index: &super::links::LinkIndex, slot: &Slot) -> Finished {
+    let p = &slot.page;
+    let doc = Doc {
+        source: &p.source,
+        path: &p.path,
+        own_ids: &p.body.ids,
+    };
+    let (resolved, mut diags) = index.resolve_all(&doc, &p.body, &p.text);
+    let html = if slot.state == PageState::Published {
+        super::links::substitute(&p.body, &resolved)
+    } else {
+        String::new()
+    };
+    let cover = p.cover.as_ref().and_then(|c| match index.resolve(&doc, c) {
+        Ok(Resolved::Href(h)) => Some(h),
+        Ok(Resolved::Withdrawn | Resolved::Failed) => None,
+        Err(e) => {
+            diags.push(
+                e.in_file(&p.source)
+                    .at(c.line, c.col)
+                    .with_source_line(&p.text, 0),
+            );
+            None
+        }
+    });
+    Finished {
+        html,
+        cover,
+        diags,
+        reads: Vec::new(),
+    }
+}
