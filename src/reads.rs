@@ -188,15 +188,56 @@ pub fn record_if<T>(on: bool, f: impl FnOnce() -> T) -> (T, Vec<Fact>) {
     if on { record(f) } else { (f(), Vec::new()) }
 }
 
+/// The facts that changed, as a build finds them. Switched off, it notes nothing: a first
+/// build makes everything anyway, and noting every fact of a big site costs time.
+#[derive(Debug, Default)]
+pub struct Dirty {
+    on: bool,
+    set: FastSet<Fact>,
+}
+
+impl Dirty {
+    /// Note changes from now on (`true`) or not.
+    pub fn switch(&mut self, on: bool) {
+        self.on = on;
+    }
+
+    pub fn insert(&mut self, f: Fact) {
+        if self.on {
+            self.set.insert(f);
+        }
+    }
+
+    pub fn extend(&mut self, facts: impl IntoIterator<Item = Fact>) {
+        if self.on {
+            self.set.extend(facts);
+        }
+    }
+
+    pub fn contains(&self, f: &Fact) -> bool {
+        self.set.contains(f)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Fact> {
+        self.set.iter()
+    }
+
+    /// The facts noted so far (and none left).
+    pub fn take(&mut self) -> FastSet<Fact> {
+        std::mem::take(&mut self.set)
+    }
+}
+
 /// The reverse index from facts to the values (`R`) that read them, and each value's
 /// facts. Edges of facts a value no longer reads are left behind and skipped (a value's
-/// own list is the truth), and cleared out when they pile up.
+/// own list is the truth), and cleared out when they outnumber the live ones.
 #[derive(Debug)]
 pub struct Deps<R> {
     readers: FastMap<Fact, Vec<R>>,
     of: FastMap<R, Vec<Fact>>,
-    /// Edges added since the last clean-up.
-    added: usize,
+    /// Edges in `readers`, and how many of them are stale.
+    edges: usize,
+    stale: usize,
 }
 
 impl<R> Default for Deps<R> {
@@ -204,7 +245,8 @@ impl<R> Default for Deps<R> {
         Deps {
             readers: FastMap::default(),
             of: FastMap::default(),
-            added: 0,
+            edges: 0,
+            stale: 0,
         }
     }
 }
@@ -212,22 +254,27 @@ impl<R> Default for Deps<R> {
 impl<R: Copy + Eq + Hash> Deps<R> {
     /// `reader` now depends on `facts` (sorted, without repeats, as [`record`] gives them).
     pub fn set(&mut self, reader: R, facts: Vec<Fact>) {
-        let old = self.of.get(&reader);
+        let old = self.of.remove(&reader).unwrap_or_default();
         for f in &facts {
-            if old.is_none_or(|o| o.binary_search(f).is_err()) {
+            if old.binary_search(f).is_err() {
                 self.readers.entry(*f).or_default().push(reader);
-                self.added += 1;
+                self.edges += 1;
             }
         }
+        self.stale += old
+            .iter()
+            .filter(|f| facts.binary_search(f).is_err())
+            .count();
         self.of.insert(reader, facts);
-        if self.added > 4 * self.of.len() + 1_000_000 {
-            self.compact();
-        }
+        self.clean_up_if_due();
     }
 
     /// Forget `reader` (its value is gone).
     pub fn remove(&mut self, reader: R) {
-        self.of.remove(&reader);
+        if let Some(old) = self.of.remove(&reader) {
+            self.stale += old.len();
+            self.clean_up_if_due();
+        }
     }
 
     /// The facts `reader` read.
@@ -261,6 +308,13 @@ impl<R: Copy + Eq + Hash> Deps<R> {
         self.of.is_empty()
     }
 
+    /// Clean up once stale edges outnumber live ones (so each costs O(1) over time).
+    fn clean_up_if_due(&mut self) {
+        if self.stale > 100_000 && self.stale * 2 > self.edges {
+            self.compact();
+        }
+    }
+
     /// Drop the edges of facts their readers no longer read.
     fn compact(&mut self) {
         let of = &self.of;
@@ -272,7 +326,8 @@ impl<R: Copy + Eq + Hash> Deps<R> {
             rs.dedup();
             !rs.is_empty()
         });
-        self.added = self.readers.values().map(Vec::len).sum();
+        self.edges = self.readers.values().map(Vec::len).sum();
+        self.stale = 0;
     }
 }
 

@@ -188,7 +188,12 @@ pub fn build(sources: &SiteSources, settings: &Settings, sink: &dyn Sink) -> Bui
 /// A one-off [`build`] that takes the sources: the text of each file is freed as soon as
 /// nothing needs it any more (after the link step), rather than kept to the end.
 pub fn build_owned(sources: SiteSources, settings: &Settings, sink: &dyn Sink) -> Build {
-    run(&mut Memo::default(), Src::Owned(Box::new(sources)), settings, sink)
+    run(
+        &mut Memo::default(),
+        Src::Owned(Box::new(sources)),
+        settings,
+        sink,
+    )
 }
 
 /// Sources lent to a build, or given to it.
@@ -356,15 +361,13 @@ fn run(memo: &mut Memo, mut src: Src<'_>, settings: &Settings, sink: &dyn Sink) 
     );
     clock.done("render and write");
     match rendered {
-        Some(r) => {
+        Ok(r) => {
             build.stats.files = r.files;
             build.stats.bytes = r.bytes;
             build.io_error = r.io_error;
         }
-        None => {
-            // The templates did not compile: everything must be rendered once they do.
-            memo.pending.insert(Fact::Config);
-        }
+        // The templates did not compile: what changed is rendered once they do.
+        Err(dirty) => memo.pending.extend(dirty),
     }
     build.diagnostics = memo.diags.upto(Stage::Render);
     if !memo.keep

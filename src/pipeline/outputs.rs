@@ -80,9 +80,12 @@ impl Outputs {
         sink: &dyn Sink,
         touched: &mut BTreeSet<String>,
         diags: &mut DiagStore,
-    ) -> Option<Rendered> {
+    ) -> Result<Rendered, FastSet<Fact>> {
         let mut clock = crate::timings::Phase::start();
-        let templates = self.templates(theme, config, config_fp, diags)?;
+        let Some(templates) = self.templates(theme, config, config_fp, diags) else {
+            // Nothing was rendered: what changed is still to be rendered.
+            return Err(dirty);
+        };
         self.update_views(site, keep, &mut dirty);
         templates.fragments.invalidate(&dirty);
         clock.done("  view models");
@@ -91,8 +94,11 @@ impl Outputs {
         todo.extend(self.deps.readers_of(&dirty));
         todo.extend(self.failed.iter().copied());
         clock.done("  outputs to make");
+        let Some(site_object) = self.site.clone() else {
+            return Err(dirty);
+        };
         let views = Views {
-            site: minijinja::Value::from_dyn_object(self.site.clone()?),
+            site: minijinja::Value::from_dyn_object(site_object),
             cards: &self.cards,
         };
         let mut rendered = Rendered::default();
@@ -115,7 +121,7 @@ impl Outputs {
         diags.set(Origin::Render, problems);
         self.copy(site, theme, &dirty, sink, touched, &mut rendered);
         self.started = true;
-        Some(rendered)
+        Ok(rendered)
     }
 
     /// The templates, compiled again when the theme or the configuration changed.
@@ -199,7 +205,8 @@ impl Outputs {
                 (Some((new, reads)), old) => {
                     match &old {
                         Some(o) => changed.extend(new.changed(o)),
-                        None => changed.extend(new.all_facts()),
+                        None if self.started => changed.extend(new.all_facts()),
+                        None => {}
                     }
                     if keep {
                         self.view_deps.set(ObjId::Card(id), reads);
@@ -339,19 +346,28 @@ impl Outputs {
     /// The template problems of every output that failed, each reported once with the
     /// number of pages it broke.
     fn problems(&self) -> Vec<Diagnostic> {
+        // By output path, so the page a message names does not depend on the build's history.
+        let mut failed: Vec<(&str, &Diagnostic)> = self
+            .failed
+            .iter()
+            .filter_map(|k| match self.entries.get(*k as usize) {
+                Some(Some(Entry {
+                    failed: Some(d),
+                    path,
+                    ..
+                })) => Some((path.as_str(), d)),
+                _ => None,
+            })
+            .collect();
+        failed.sort_unstable_by_key(|(p, _)| *p);
         let mut seen: BTreeMap<(String, usize, String), (Diagnostic, usize)> = BTreeMap::new();
-        for k in &self.failed {
-            if let Some(Some(Entry {
-                failed: Some(d), ..
-            })) = self.entries.get(*k as usize)
-            {
-                let key = (
-                    d.file.clone().unwrap_or_default(),
-                    d.line.unwrap_or(0),
-                    d.message.clone(),
-                );
-                seen.entry(key).or_insert((d.clone(), 0)).1 += 1;
-            }
+        for (_, d) in failed {
+            let key = (
+                d.file.clone().unwrap_or_default(),
+                d.line.unwrap_or(0),
+                d.message.clone(),
+            );
+            seen.entry(key).or_insert((d.clone(), 0)).1 += 1;
         }
         seen.into_values()
             .map(|(mut d, n)| {

@@ -11,7 +11,7 @@ use super::links::{LinkIndex, Target};
 use crate::content::page::Page;
 use crate::diag::Diagnostic;
 use crate::fingerprint::{FastMap, FastSet};
-use crate::reads::{Fact, PageId, sym};
+use crate::reads::{Dirty, Fact, PageId, sym};
 
 /// Who wants an output path, in the order claims are honoured.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -94,7 +94,7 @@ impl Claims {
     pub fn settle(
         &mut self,
         index: &mut LinkIndex,
-        dirty: &mut FastSet<Fact>,
+        dirty: &mut Dirty,
         page: &dyn Fn(PageId) -> Option<Arc<Page>>,
         law_page: &dyn Fn(&str) -> Option<usize>,
     ) -> Vec<(String, Vec<Diagnostic>)> {
@@ -142,7 +142,7 @@ fn target_of(
         _ => None,
     });
     if let Some(p) = pages {
-        return Some(Target::Page(p));
+        return Some(Target::Page(Arc::from(p.body.ids.clone())));
     }
     if !claimants.iter().any(|c| c.site_path() == raw) {
         return None;

@@ -8,11 +8,10 @@ use std::sync::Arc;
 
 use super::claims::{Claimant, Claims};
 use super::links::{AssetPlacement, LinkIndex};
-use crate::fingerprint::FastSet;
-use crate::reads::{Fact, sym};
+use crate::reads::{Dirty, Fact, sym};
 
 /// How a page uses a content file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Use {
     /// A published page; with its site path when it sits in the file's folder (the copy
     /// then goes beside it).
@@ -55,7 +54,7 @@ impl Files {
         out: &mut BTreeMap<String, Arc<[u8]>>,
         claims: &mut Claims,
         index: &mut LinkIndex,
-        dirty: &mut FastSet<Fact>,
+        dirty: &mut Dirty,
     ) {
         let files = std::mem::take(&mut self.dirty);
         for rel in files {

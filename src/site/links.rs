@@ -20,8 +20,8 @@ use crate::text::{decode_percent, escape_html};
 /// What a site path leads to.
 #[derive(Debug, Clone)]
 pub enum Target {
-    /// A content page, with its ids.
-    Page(Arc<Page>),
+    /// A content page, with the ids (anchors) it defines.
+    Page(Arc<[String]>),
     /// A page of the statute library (index into [`LinkIndex::law_ids`]).
     Law(usize),
     /// A generated page or file whose ids we do not check (lists, feeds, static files).
@@ -32,7 +32,7 @@ impl PartialEq for Target {
     /// The same for links: the same kind and, for pages, the same ids.
     fn eq(&self, other: &Target) -> bool {
         match (self, other) {
-            (Target::Page(a), Target::Page(b)) => Arc::ptr_eq(a, b) || a.body.ids == b.body.ids,
+            (Target::Page(a), Target::Page(b)) => a == b,
             (Target::Law(a), Target::Law(b)) => a == b,
             (Target::Other, Target::Other) => true,
             _ => false,
@@ -154,7 +154,7 @@ impl LinkIndex {
         read(Fact::LinkPath(sym(p)));
         read(Fact::LinkIds(sym(p)));
         match self.paths.get(p)? {
-            Target::Page(page) => Some(page.body.ids.iter().any(|x| x == f)),
+            Target::Page(ids) => Some(ids.iter().any(|x| x == f)),
             Target::Law(k) => Some(self.law_ids.get(*k).is_some_and(|(_, s)| s.contains(f))),
             Target::Other => None,
         }

@@ -17,7 +17,9 @@ pub(super) struct Families {
     pub articles: bool,
     pub events: bool,
     pub series: bool,
-    pub tags: bool,
+    /// Tags whose pages changed, and whether the set of tags did.
+    pub tags: BTreeSet<String>,
+    pub tag_set: bool,
 }
 
 /// One page with nothing paginated.
@@ -131,36 +133,85 @@ impl Site {
             all || which.articles,
             all || which.events,
             all || which.series,
-            all || which.tags,
+            all,
         ];
         let mut reordered = false;
         for (f, _) in wanted.iter().enumerate().filter(|(_, w)| **w) {
             let pages = self.family(f as u8);
-            let paths: Vec<String> = pages.iter().map(|l| l.path.clone()).collect();
-            let keep: BTreeSet<&String> = paths.iter().collect();
-            for old in &self.list_families[f] {
-                if !keep.contains(old) && self.lists.remove(old).is_some() {
-                    self.claims.remove(&Claimant::List(old.clone()));
-                    self.dirty.insert(Fact::List(sym(old)));
-                }
-            }
-            for l in pages {
-                if self.lists.get(&l.path) != Some(&l) {
-                    self.dirty.insert(Fact::List(sym(&l.path)));
-                    if !self.lists.contains_key(&l.path) {
-                        self.claims.add(Claimant::List(l.path.clone()));
-                    }
-                    self.lists.insert(l.path.clone(), l);
-                }
-            }
-            if self.list_families[f] != paths {
-                self.list_families[f] = paths;
-                reordered = true;
-            }
+            reordered |= self.replace_family(f, pages);
+        }
+        if !all && (which.tag_set || !which.tags.is_empty()) {
+            reordered |= self.settle_tag_lists(which);
         }
         if reordered {
             self.list_order = self.list_families.concat();
             self.touch(Fact::Lists);
+        }
+    }
+
+    /// The tag pages of the tags that changed (and the family's paths, when the set of
+    /// tags did). Returns whether the family's paths changed.
+    fn settle_tag_lists(&mut self, which: &Families) -> bool {
+        for slug in &which.tags {
+            let path = format!("tags/{slug}/");
+            match self.tags.get(slug) {
+                Some(t) => {
+                    let l = one(ListKind::Tag(slug.clone()), path.clone(), t.pages.clone());
+                    self.put_list(l);
+                }
+                None => self.drop_list(&path),
+            }
+        }
+        if !which.tag_set {
+            return false;
+        }
+        let mut paths = vec!["tags/".to_string()];
+        paths.extend(self.tags.keys().map(|s| format!("tags/{s}/")));
+        for old in std::mem::take(&mut self.list_families[4]) {
+            if !self
+                .tags
+                .contains_key(old.trim_start_matches("tags/").trim_end_matches('/'))
+                && old != "tags/"
+            {
+                self.drop_list(&old);
+            }
+        }
+        self.list_families[4] = paths;
+        true
+    }
+
+    /// Replace family `f` by `pages`; returns whether its paths changed.
+    fn replace_family(&mut self, f: usize, pages: Vec<ListPage>) -> bool {
+        let paths: Vec<String> = pages.iter().map(|l| l.path.clone()).collect();
+        let keep: BTreeSet<&String> = paths.iter().collect();
+        let old = std::mem::take(&mut self.list_families[f]);
+        for p in old.iter().filter(|p| !keep.contains(p)) {
+            self.drop_list(p);
+        }
+        for l in pages {
+            self.put_list(l);
+        }
+        let changed = old != paths;
+        self.list_families[f] = paths;
+        changed
+    }
+
+    /// A list page, marked when it differs from the one at its path.
+    fn put_list(&mut self, l: ListPage) {
+        if self.lists.get(&l.path) != Some(&l) {
+            self.dirty.insert(Fact::List(sym(&l.path)));
+            if !self.lists.contains_key(&l.path) {
+                self.claims.add(Claimant::List(l.path.clone()));
+            }
+            self.lists.insert(l.path.clone(), l);
+        }
+    }
+
+    /// A list page that goes.
+    fn drop_list(&mut self, path: &str) {
+        if self.lists.remove(path).is_some() {
+            self.claims.remove(&Claimant::List(path.to_string()));
+            self.dirty.insert(Fact::List(sym(path)));
         }
     }
 }

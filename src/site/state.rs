@@ -15,7 +15,7 @@ use super::{EventStatus, ListPage, SectionInfo, Series, Tag};
 use crate::config::Config;
 use crate::content::page::{Page, SectionIndex};
 use crate::fingerprint::{FastMap, FastSet};
-use crate::reads::{Deps, Fact, PageId, Sym};
+use crate::reads::{Deps, Dirty, Fact, PageId, Sym};
 use crate::statute::LawLibrary;
 use crate::statute::numerals::ArticleNo;
 
@@ -131,8 +131,10 @@ pub struct Site {
     pub(super) index: LinkIndex,
     pub(super) link_deps: Deps<LinkReader>,
 
+    /// Updated at least once.
+    pub(super) updated: bool,
     /// Facts whose values changed since they were last taken ([`Site::take_dirty`]).
-    pub(super) dirty: FastSet<Fact>,
+    pub(super) dirty: Dirty,
 }
 
 impl Site {
@@ -184,7 +186,8 @@ impl Site {
             out_assets: BTreeMap::new(),
             index: LinkIndex::default(),
             link_deps: Deps::default(),
-            dirty: FastSet::default(),
+            updated: false,
+            dirty: Dirty::default(),
         }
     }
 
@@ -207,12 +210,7 @@ impl Site {
     }
 
     /// Set `*slot` to `value`, marking `fact` dirty if it changed.
-    pub(super) fn set_if<T: PartialEq>(
-        dirty: &mut FastSet<Fact>,
-        slot: &mut T,
-        value: T,
-        fact: Fact,
-    ) {
+    pub(super) fn set_if<T: PartialEq>(dirty: &mut Dirty, slot: &mut T, value: T, fact: Fact) {
         if *slot != value {
             *slot = value;
             dirty.insert(fact);
@@ -221,7 +219,7 @@ impl Site {
 
     /// The facts that changed since the last call.
     pub fn take_dirty(&mut self) -> FastSet<Fact> {
-        std::mem::take(&mut self.dirty)
+        self.dirty.take()
     }
 
     /// The content files (not Markdown) the graph knows under `folder` (ending in `/`).

@@ -23,7 +23,7 @@ use super::files::Use;
 use super::groups::{SERIES_PROBLEMS, TAG_PROBLEMS, date_key};
 use super::links::{Doc, Resolved, relative_targets};
 use super::lists::Families;
-use super::state::{LinkReader, PageState, Site, Slot};
+use super::state::{DateKey, LinkReader, PageState, Site, Slot};
 use super::{SectionInfo, menu};
 use crate::config::Config;
 use crate::content::Kind;
@@ -95,23 +95,109 @@ struct Work {
 /// broken, and the site path its withdrawn page would have.
 type LinkEntry = (Option<String>, Option<&'static str>, bool, Option<String>);
 
-/// What one page puts into the graph (see the module doc).
-#[derive(Debug, Default, PartialEq)]
-struct Contributions {
-    published: bool,
-    withdrawn: Option<&'static str>,
-    broken: bool,
-    date: Option<Timestamp>,
-    article: bool,
-    event_start: Option<Timestamp>,
-    feeds: Vec<usize>,
-    tags: Vec<String>,
-    series: Option<(i64, String)>,
-    cited: Vec<(usize, ArticleNo)>,
-    uses: Vec<(String, Use)>,
-    bundle: Option<String>,
-    /// Instants at which the page's state or status changes.
-    boundaries: Vec<Timestamp>,
+/// One entry a page puts into the graph (see the module doc). Each carries everything the
+/// values made from it read of the page, so two equal parts make the same graph.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Part {
+    /// An instant at which the page's state or status changes.
+    Boundary(Timestamp),
+    /// The file has errors of its own.
+    Broken,
+    /// Withdrawn (why), with the site path it would have.
+    Withdrawn(&'static str, String),
+    /// A content file it links to, and how.
+    Use(String, Use),
+    /// The folder of a withdrawn page bundle.
+    Bundle(String),
+    /// Published at a site path, with the ids (anchors) it defines.
+    Published(String, Vec<String>),
+    Date(Timestamp),
+    Article(DateKey),
+    Event(Timestamp),
+    Feed(usize, DateKey),
+    /// A tag: slug, place, and the spellings of it the page uses (in its order).
+    Tag(String, DateKey, Vec<String>),
+    /// A lesson: series folder, order, the series name it gives.
+    Series(String, i64, Option<String>),
+    /// A statute article it cites, with the page's title (the "cited by" order).
+    Cited((usize, ArticleNo), String),
+}
+
+/// Everything a page in `state` puts into the graph, sorted.
+fn parts(p: &Page, state: PageState, src: &Arc<str>, id: PageId) -> Vec<Part> {
+    let mut v: Vec<Part> = p
+        .expires
+        .iter()
+        .map(|e| Part::Boundary(e.timestamp()))
+        .collect();
+    match state {
+        PageState::Broken => v.push(Part::Broken),
+        PageState::Withdrawn(why) => {
+            v.push(Part::Withdrawn(why, p.path.clone()));
+            v.extend(relative_targets(p).map(|t| Part::Use(t, Use::Withdrawn)));
+            if p.source.ends_with("/index.md") {
+                v.push(Part::Bundle(format!(
+                    "{}/",
+                    super::links::folder_of(&p.source)
+                )));
+            }
+        }
+        PageState::Published => published_parts(p, src, id, &mut v),
+    }
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// What a published page puts into the graph.
+fn published_parts(p: &Page, src: &Arc<str>, id: PageId, v: &mut Vec<Part>) {
+    v.push(Part::Published(p.path.clone(), p.body.ids.clone()));
+    let key = date_key(p, src, id);
+    if let Some(d) = &p.date {
+        v.push(Part::Date(d.timestamp()));
+        if p.kind != Kind::Page {
+            v.push(Part::Feed(0, key.clone()));
+            v.push(Part::Feed(feed_of(p.kind), key.clone()));
+        }
+    }
+    if p.kind == Kind::Article {
+        v.push(Part::Article(key.clone()));
+    }
+    if let Some(ev) = &p.event {
+        v.push(Part::Event(ev.start.timestamp()));
+        v.push(Part::Boundary(ev.start.timestamp()));
+        v.extend(super::event_end(p).map(|e| Part::Boundary(e.timestamp())));
+        // The day it drops out of the site's calendar file.
+        let year = jiff::SignedDuration::from_hours(super::collections::CALENDAR_HOURS);
+        v.push(Part::Boundary(ev.start.timestamp() + year));
+    }
+    for slug in super::groups::slugs_of(p) {
+        let spellings: Vec<String> = p
+            .tags
+            .iter()
+            .zip(&p.tag_slugs)
+            .filter(|(_, s)| **s == slug)
+            .map(|(t, _)| t.clone())
+            .collect();
+        v.push(Part::Tag(slug, key.clone(), spellings));
+    }
+    if let Some(l) = &p.lesson {
+        v.push(Part::Series(
+            l.series_dir.clone(),
+            l.order,
+            l.series_name.clone(),
+        ));
+    }
+    v.extend(
+        p.citations
+            .iter()
+            .map(|c| Part::Cited((c.law, c.article), p.title.clone())),
+    );
+    let folder = super::links::folder_of(&p.source);
+    v.extend(relative_targets(p).map(|t| {
+        let beside = (super::links::folder_of(&t) == folder).then(|| p.path.clone());
+        Part::Use(t, Use::Published(beside))
+    }));
 }
 
 /// Why a page is not published at `now`: a draft (without `--drafts`) or past `expires`.
@@ -125,54 +211,6 @@ pub fn withdrawn_reason(p: &Page, drafts: bool, now: &ZonedDateTime) -> Option<&
     None
 }
 
-/// Everything a page in `state` contributes to the graph.
-fn contributions(p: &Page, state: PageState) -> Contributions {
-    let mut c = Contributions {
-        boundaries: p.expires.iter().map(|e| e.timestamp()).collect(),
-        ..Default::default()
-    };
-    match state {
-        PageState::Broken => {
-            c.broken = true;
-            return c;
-        }
-        PageState::Withdrawn(why) => {
-            c.withdrawn = Some(why);
-            c.uses = relative_targets(p).map(|t| (t, Use::Withdrawn)).collect();
-            if p.source.ends_with("/index.md") {
-                c.bundle = Some(format!("{}/", super::links::folder_of(&p.source)));
-            }
-            return c;
-        }
-        PageState::Published => c.published = true,
-    }
-    c.date = p.date.as_ref().map(|d| d.timestamp());
-    c.article = p.kind == Kind::Article;
-    if let Some(ev) = &p.event {
-        c.event_start = Some(ev.start.timestamp());
-        c.boundaries.push(ev.start.timestamp());
-        c.boundaries
-            .extend(super::event_end(p).map(|e| e.timestamp()));
-        // The day it drops out of the site's calendar file.
-        let year = jiff::SignedDuration::from_hours(super::collections::CALENDAR_HOURS);
-        c.boundaries.push(ev.start.timestamp() + year);
-    }
-    if c.date.is_some() && p.kind != Kind::Page {
-        c.feeds = vec![0, feed_of(p.kind)];
-    }
-    c.tags = super::groups::slugs_of(p).into_iter().collect();
-    c.series = p.lesson.as_ref().map(|l| (l.order, l.series_dir.clone()));
-    c.cited = p.citations.iter().map(|x| (x.law, x.article)).collect();
-    let folder = super::links::folder_of(&p.source);
-    c.uses = relative_targets(p)
-        .map(|t| {
-            let beside = (super::links::folder_of(&t) == folder).then(|| p.path.clone());
-            (t, Use::Published(beside))
-        })
-        .collect();
-    c
-}
-
 fn feed_of(kind: Kind) -> usize {
     match kind {
         Kind::Article => 1,
@@ -184,6 +222,10 @@ fn feed_of(kind: Kind) -> usize {
 impl Site {
     /// Bring the graph up to date with `input`.
     pub fn update(&mut self, input: LinkInput) -> Outcome {
+        let mut clock = crate::timings::Phase::start();
+        // A first update makes everything: there is nothing to tell what changed.
+        let first = !self.updated;
+        self.dirty.switch(!first);
         let mut work = Work::default();
         let reset = input.config_fp != self.config_fp
             || input.library_fp != self.library_fp
@@ -227,14 +269,23 @@ impl Site {
             changed.extend(self.crossed(&old_now));
         }
         self.claims.set_others(input.other_paths);
+        clock.done("  settings");
         for source in &changed {
+            if first {
+                self.replace_file(source, &mut work);
+                if !self.keep {
+                    // A one-off graph is never updated: the page's slot is its only home.
+                    self.files.remove(source);
+                }
+                continue;
+            }
             let before = self.link_entry(source);
-            let old = self.unplace(source, &mut work);
-            let old_path = old.as_ref().map(|s| s.page.path.clone());
-            self.place(source, old, &mut work);
-            self.mark_link_entry(source, before, old_path);
+            self.replace_file(source, &mut work);
+            self.mark_link_entry(source, before);
         }
+        clock.done("  place pages");
         self.settle(&mut work, reset);
+        self.updated = true;
         Outcome {
             problems: work.problems,
         }
@@ -305,7 +356,7 @@ impl Site {
 
     /// Mark what changed in the link index about `source` (and the withdrawn paths its
     /// page had and has).
-    fn mark_link_entry(&mut self, source: &str, before: LinkEntry, old_path: Option<String>) {
+    fn mark_link_entry(&mut self, source: &str, before: LinkEntry) {
         let after = self.link_entry(source);
         if before.0.is_some() != after.0.is_some() {
             self.touch(Fact::LinkAllSources);
@@ -314,51 +365,86 @@ impl Site {
             self.touch(Fact::LinkSource(sym(source)));
         }
         if before.3 != after.3 {
-            for p in before.3.iter().chain(&after.3).chain(&old_path) {
+            for p in before.3.iter().chain(&after.3) {
                 self.touch(Fact::LinkPath(sym(p)));
             }
         }
     }
 
-    /// Take out what the file at `source` contributed; returns its page's slot.
-    fn unplace(&mut self, source: &str, work: &mut Work) -> Option<Slot> {
+    /// Bring what the file at `source` puts into the graph up to date: take out the parts
+    /// it no longer has, put in the new ones.
+    fn replace_file(&mut self, source: &str, work: &mut Work) {
         if let Some(sec) = self.section_files_by_source.remove(source) {
             self.section_files.remove(&sec);
             note_section(work, &sec);
         }
         self.index.failed.remove(source);
-        let id = *self.ids.get(source)?;
-        let slot = self.slots.get_mut(id as usize)?.take()?;
-        let c = contributions(&slot.page, slot.state);
-        self.apply(&slot, id, &c, false, work);
-        work.problems
-            .push(((PAGE_PROBLEMS, source.to_string()), Vec::new()));
-        self.link_deps.remove(LinkReader::Page(id));
-        Some(slot)
+        let old = self
+            .ids
+            .get(source)
+            .and_then(|id| self.slots.get_mut(*id as usize)?.take());
+        let new = self.new_slot(source, old.as_ref(), work);
+        let id = self.ids.get(source).copied().unwrap_or(PageId::MAX);
+        let old_parts = old
+            .as_ref()
+            .map_or_else(Vec::new, |s| parts(&s.page, s.state, &s.source, id));
+        let new_parts = new
+            .as_ref()
+            .map_or_else(Vec::new, |s| parts(&s.page, s.state, &s.source, id));
+        let src: Arc<str> = Arc::from(source);
+        for part in old_parts
+            .iter()
+            .filter(|x| new_parts.binary_search(x).is_err())
+        {
+            self.apply(part, &src, id, false, work);
+        }
+        for part in new_parts
+            .iter()
+            .filter(|x| old_parts.binary_search(x).is_err())
+        {
+            self.apply(part, &src, id, true, work);
+        }
+        if old.is_some() && new.is_none() {
+            self.dirty.extend(page_facts(id));
+            work.problems
+                .push(((PAGE_PROBLEMS, source.to_string()), Vec::new()));
+            self.link_deps.remove(LinkReader::Page(id));
+        }
+        if let Some(slot) = new {
+            let event = slot.page.event.is_some() && slot.state == PageState::Published;
+            if slot.state == PageState::Withdrawn("草稿")
+                || slot.state == PageState::Withdrawn("已过期")
+            {
+                work.problems
+                    .push(((PAGE_PROBLEMS, source.to_string()), Vec::new()));
+                self.link_deps.remove(LinkReader::Page(id));
+            } else {
+                work.finish.insert(id);
+            }
+            self.slots[id as usize] = Some(slot);
+            if event && self.settle_status(id) {
+                work.orders.events = true;
+            }
+        }
     }
 
-    /// Put in what the file at `source` contributes now (`old`: its page's slot before).
-    fn place(&mut self, source: &str, old: Option<Slot>, work: &mut Work) {
-        let input = self.files.get(source).cloned();
-        let (page, ok) = match input {
+    /// The slot the file at `source` has now (none unless it is a page), given the one it
+    /// had; sections and broken files are noted here.
+    fn new_slot(&mut self, source: &str, old: Option<&Slot>, work: &mut Work) -> Option<Slot> {
+        let (page, ok) = match self.files.get(source).cloned() {
             Some(FileInput::Page(p, ok)) => (p, ok),
             Some(FileInput::Section(s)) => {
                 self.section_files_by_source
                     .insert(source.to_string(), s.dir.clone());
                 note_section(work, &s.dir);
                 self.section_files.insert(s.dir.clone(), s);
-                self.gone(old);
-                return;
+                return None;
             }
             Some(FileInput::Broken) => {
                 self.index.failed.insert(source.to_string());
-                self.gone(old);
-                return;
+                return None;
             }
-            None => {
-                self.gone(old);
-                return;
-            }
+            None => return None,
         };
         let next = self.slots.len() as PageId;
         let id = *self.ids.entry(source.to_string()).or_insert(next);
@@ -373,49 +459,34 @@ impl Site {
                 None => PageState::Published,
             }
         };
-        self.mark_page_changes(id, old.as_ref().map(|s| &s.page), &page);
-        let published = state == PageState::Published;
-        let carried = old.filter(|_| published);
-        let slot = Slot {
-            source: Arc::from(source),
+        self.mark_page_changes(id, old.map(|s| &s.page), &page, old.map(|s| s.state), state);
+        // What the link step worked out before is kept while the page stays published, to
+        // be compared with what it works out now.
+        let carried =
+            old.filter(|s| s.state == PageState::Published && state == PageState::Published);
+        Some(Slot {
+            source: old.map_or_else(|| Arc::from(source), |s| s.source.clone()),
             state,
-            html: carried
-                .as_ref()
-                .map_or_else(|| Arc::from(""), |s| s.html.clone()),
-            cover: carried.as_ref().and_then(|s| s.cover.clone()),
-            status: carried.as_ref().and_then(|s| s.status),
+            html: carried.map_or_else(|| Arc::from(""), |s| s.html.clone()),
+            cover: carried.and_then(|s| s.cover.clone()),
+            status: carried.and_then(|s| s.status),
             lesson: carried
-                .as_ref()
                 .and_then(|s| s.lesson.clone())
                 .filter(|_| page.lesson.is_some()),
             page,
-        };
-        if !published {
-            self.dirty.extend(page_facts(id));
-        }
-        let c = contributions(&slot.page, state);
-        self.apply(&slot, id, &c, true, work);
-        self.slots[id as usize] = Some(slot);
-        if !matches!(state, PageState::Withdrawn(_)) {
-            work.finish.insert(id);
-        }
-        if c.event_start.is_some() && self.settle_status(id) {
-            work.orders.events = true;
-        }
-    }
-
-    /// The page that was at a source is gone (or is no page any more).
-    fn gone(&mut self, old: Option<Slot>) {
-        if let Some(s) = old
-            && let Some(&id) = self.ids.get(&*s.source)
-        {
-            self.dirty.extend(page_facts(id));
-        }
+        })
     }
 
     /// Mark the facts of page `id` that differ between `old` and `new`.
-    fn mark_page_changes(&mut self, id: PageId, old: Option<&Arc<Page>>, new: &Arc<Page>) {
-        let Some(old) = old else {
+    fn mark_page_changes(
+        &mut self,
+        id: PageId,
+        old: Option<&Arc<Page>>,
+        new: &Arc<Page>,
+        old_state: Option<PageState>,
+        state: PageState,
+    ) {
+        let Some(old) = old.filter(|_| old_state == Some(state)) else {
             self.dirty.extend(page_facts(id));
             return;
         };
@@ -434,137 +505,129 @@ impl Site {
         }
     }
 
-    /// Put in (`insert`) or take out one page's contributions, noting the keys touched.
-    fn apply(&mut self, slot: &Slot, id: PageId, c: &Contributions, insert: bool, work: &mut Work) {
-        let p = &slot.page;
-        let src = &slot.source;
-        for b in &c.boundaries {
-            toggle(&mut self.boundaries, (*b, id), insert);
-        }
-        if c.broken {
-            toggle_failed(self, src, insert);
-        }
-        if let Some(why) = c.withdrawn {
-            self.apply_withdrawn(p, src, why, insert);
-        }
-        for (target, u) in &c.uses {
-            let uses = self.files_state.uses.entry(target.clone()).or_default();
-            if insert {
-                uses.insert(src.clone(), u.clone());
-            } else {
-                uses.remove(src);
+    /// Put in (`insert`) or take out one part a page puts into the graph, noting the keys
+    /// touched.
+    fn apply(&mut self, part: &Part, src: &Arc<str>, id: PageId, insert: bool, work: &mut Work) {
+        match part {
+            Part::Boundary(b) => toggle(&mut self.boundaries, (*b, id), insert),
+            Part::Broken => toggle_failed(self, src, insert),
+            Part::Withdrawn(why, path) => self.apply_withdrawn(path, src, why, insert),
+            Part::Use(target, u) => {
+                let uses = self.files_state.uses.entry(target.clone()).or_default();
+                if insert {
+                    uses.insert(src.clone(), u.clone());
+                } else {
+                    uses.remove(src);
+                }
+                self.files_state.dirty.insert(target.clone());
             }
-            self.files_state.dirty.insert(target.clone());
+            Part::Bundle(b) => {
+                toggle(&mut self.files_state.bundles, b.clone(), insert);
+                self.files_state.touch_folder(b);
+            }
+            Part::Published(path, _) => {
+                toggle_map(&mut self.published_set, src.clone(), id, insert);
+                work.orders.published = true;
+                let claim = Claimant::Page(src.clone(), id, path.clone());
+                if insert {
+                    self.claims.add(claim);
+                    self.index.sources.insert(src.to_string(), path.clone());
+                } else {
+                    self.claims.remove(&claim);
+                    self.index.sources.remove(&**src);
+                }
+            }
+            Part::Date(d) => {
+                toggle(&mut self.all_dates, (*d, id), insert);
+                work.orders.dates = true;
+            }
+            Part::Article(key) => {
+                toggle(&mut self.article_set, key.clone(), insert);
+                work.orders.articles = true;
+            }
+            Part::Event(start) => {
+                toggle(&mut self.event_set, (*start, src.clone(), id), insert);
+                work.orders.events = true;
+            }
+            Part::Feed(f, key) => {
+                toggle(&mut self.dated[*f], key.clone(), insert);
+                work.orders.feeds[*f] = true;
+            }
+            Part::Tag(slug, key, _) => {
+                toggle(
+                    self.tag_members.entry(slug.clone()).or_default(),
+                    key.clone(),
+                    insert,
+                );
+                work.tags.insert(slug.clone());
+            }
+            Part::Series(dir, order, _) => {
+                let set = self.series_members.entry(dir.clone()).or_default();
+                toggle(set, (*order, src.clone(), id), insert);
+                work.series.insert(dir.clone());
+            }
+            Part::Cited(k, title) => {
+                let set = self.cited_members.entry(*k).or_default();
+                toggle(set, (title.clone(), src.clone(), id), insert);
+                work.cited.insert(*k);
+            }
         }
-        if let Some(b) = &c.bundle {
-            toggle(&mut self.files_state.bundles, b.clone(), insert);
-            self.files_state.touch_folder(b);
-        }
-        if !c.published {
-            return;
-        }
-        self.apply_published(slot, id, c, insert, work);
     }
 
-    fn apply_withdrawn(&mut self, p: &Page, src: &Arc<str>, why: &'static str, insert: bool) {
+    fn apply_withdrawn(&mut self, path: &str, src: &Arc<str>, why: &'static str, insert: bool) {
         if insert {
             self.index.withdrawn.insert(src.to_string(), why);
             *self
                 .index
                 .withdrawn_paths
-                .entry(p.path.clone())
+                .entry(path.to_string())
                 .or_default() += 1;
         } else {
             self.index.withdrawn.remove(&**src);
-            if let Some(n) = self.index.withdrawn_paths.get_mut(&p.path) {
+            if let Some(n) = self.index.withdrawn_paths.get_mut(path) {
                 *n -= 1;
                 if *n == 0 {
-                    self.index.withdrawn_paths.remove(&p.path);
+                    self.index.withdrawn_paths.remove(path);
                 }
             }
         }
     }
 
-    fn apply_published(
-        &mut self,
-        slot: &Slot,
-        id: PageId,
-        c: &Contributions,
-        insert: bool,
-        work: &mut Work,
-    ) {
-        let p = &slot.page;
-        let src = &slot.source;
-        toggle_map(&mut self.published_set, src.clone(), id, insert);
-        work.orders.published = true;
-        if let Some(d) = c.date {
-            toggle(&mut self.all_dates, (d, id), insert);
-            work.orders.dates = true;
-        }
-        let key = date_key(p, src, id);
-        if c.article {
-            toggle(&mut self.article_set, key.clone(), insert);
-            work.orders.articles = true;
-            work.lists.articles = true;
-        }
-        if let Some(start) = c.event_start {
-            toggle(&mut self.event_set, (start, src.clone(), id), insert);
-            work.orders.events = true;
-            work.lists.events = true;
-        }
-        for &f in &c.feeds {
-            toggle(&mut self.dated[f], key.clone(), insert);
-            work.orders.feeds[f] = true;
-        }
-        for slug in &c.tags {
-            let set = self.tag_members.entry(slug.clone()).or_default();
-            toggle(set, key.clone(), insert);
-            work.tags.insert(slug.clone());
-        }
-        if let Some((order, dir)) = &c.series {
-            let set = self.series_members.entry(dir.clone()).or_default();
-            toggle(set, (*order, src.clone(), id), insert);
-            work.series.insert(dir.clone());
-        }
-        for k in &c.cited {
-            let set = self.cited_members.entry(*k).or_default();
-            toggle(set, (p.title.clone(), src.clone(), id), insert);
-            work.cited.insert(*k);
-        }
-        let claim = Claimant::Page(src.clone(), id, p.path.clone());
-        if insert {
-            self.claims.add(claim);
-            self.index.sources.insert(src.to_string(), p.path.clone());
-        } else {
-            self.claims.remove(&claim);
-            self.index.sources.remove(&**src);
-        }
-    }
-
     /// Make every touched key again, then resolve the links that need it.
     fn settle(&mut self, work: &mut Work, reset: bool) {
+        let mut clock = crate::timings::Phase::start();
         for dir in std::mem::take(&mut work.series) {
             let d = self.settle_series(&dir);
             work.problems.push(((SERIES_PROBLEMS, dir.clone()), d));
-            work.lists.series = true;
+            work.lists.series |= self.dirty.contains(&Fact::Series(sym(&dir)));
             if self.section_files.contains_key(&format!("lessons/{dir}")) {
                 work.sections.insert(format!("lessons/{dir}"));
             }
         }
         self.settle_series_order();
+        work.lists.series |= self.dirty.contains(&Fact::SeriesList);
+        clock.done("  series");
         self.settle_orders(&work.orders);
-        if work.orders.events {
-            work.lists.events = true;
-        }
+        clock.done("  orders");
+        work.lists.articles = self.dirty.contains(&Fact::Articles);
+        work.lists.events = [Fact::EventsCurrent, Fact::EventsPast, Fact::EventYears]
+            .iter()
+            .any(|f| self.dirty.contains(f));
         for slug in std::mem::take(&mut work.tags) {
             let d = self.settle_tag(&slug);
+            if self.dirty.contains(&Fact::Tag(sym(&slug))) {
+                work.lists.tags.insert(slug.clone());
+            }
             work.problems.push(((TAG_PROBLEMS, slug), d));
-            work.lists.tags = true;
         }
+        work.lists.tag_set = self.dirty.contains(&Fact::Tags);
+        clock.done("  tags");
         for key in std::mem::take(&mut work.cited) {
             self.settle_cited(key);
         }
+        clock.done("  cited by");
         self.settle_lists(&work.lists, reset);
+        clock.done("  lists");
         let (out, claims, index, dirty) = (
             &mut self.out_assets,
             &mut self.claims,
@@ -572,8 +635,11 @@ impl Site {
             &mut self.dirty,
         );
         self.files_state.settle(out, claims, index, dirty);
+        clock.done("  files");
         self.settle_claims(work);
+        clock.done("  claims");
         self.settle_links(work, reset);
+        clock.done("  links");
     }
 
     fn settle_claims(&mut self, work: &mut Work) {
@@ -632,35 +698,57 @@ impl Site {
 
     /// Resolve the links of `ids` (in parallel) and keep the results.
     fn finish_pages(&mut self, ids: BTreeSet<PageId>, work: &mut Work) {
-        let ids: Vec<PageId> = ids.into_iter().collect();
         let keep = self.keep;
-        let this = &*self;
-        let done: Vec<(PageId, Finished)> = ids
-            .par_iter()
-            .filter_map(|&id| {
-                let slot = this.slots.get(id as usize)?.as_ref()?;
-                let (f, reads) = record_if(keep, || finish_page(&this.index, slot));
-                Some((id, Finished { reads, ..f }))
-            })
-            .collect();
+        let index = &self.index;
+        // Each page's links resolved and its new HTML put in place; what changed, its
+        // problems and what it read come back.
+        let finish = |id: PageId, slot: &mut Slot| -> (PageId, Finished) {
+            let (f, reads) = record_if(keep, || finish_page(index, slot));
+            let (html, cover) = (f.html, f.cover);
+            let mut facts = Vec::new();
+            if slot.state == PageState::Published {
+                if *slot.html != *html {
+                    slot.html = Arc::from(html);
+                    facts.push(Fact::Html(id));
+                }
+                if slot.cover != cover {
+                    slot.cover = cover;
+                    facts.push(Fact::Cover(id));
+                }
+            }
+            // A one-off build needs the body with tokens no more.
+            if !keep && let Some(p) = Arc::get_mut(&mut slot.page) {
+                p.body.html = String::new();
+            }
+            let f = Finished {
+                html: String::new(),
+                cover: None,
+                diags: f.diags,
+                reads,
+                facts,
+            };
+            (id, f)
+        };
+        let done: Vec<(PageId, Finished)> = if ids.len() < 64 {
+            let slots = &mut self.slots;
+            ids.iter()
+                .filter_map(|&id| Some(finish(id, slots.get_mut(id as usize)?.as_mut()?)))
+                .collect()
+        } else {
+            self.slots
+                .par_iter_mut()
+                .enumerate()
+                .filter(|(k, _)| ids.contains(&(*k as PageId)))
+                .filter_map(|(k, s)| Some(finish(k as PageId, s.as_mut()?)))
+                .collect()
+        };
         for (id, f) in done {
             if self.keep {
                 self.link_deps.set(LinkReader::Page(id), f.reads);
             }
             let source = self.slot(id).source.to_string();
             work.problems.push(((PAGE_PROBLEMS, source), f.diags));
-            let dirty = &mut self.dirty;
-            let Some(slot) = self.slots.get_mut(id as usize).and_then(Option::as_mut) else {
-                continue;
-            };
-            if slot.state != PageState::Published {
-                continue;
-            }
-            if *slot.html != *f.html {
-                slot.html = Arc::from(f.html);
-                dirty.insert(Fact::Html(id));
-            }
-            Site::set_if(dirty, &mut slot.cover, f.cover, Fact::Cover(id));
+            self.dirty.extend(f.facts);
         }
     }
 
@@ -789,9 +877,25 @@ impl Site {
         }
     }
 
-    /// Free what only the link step needed (the bodies with tokens, the files' text), for
-    /// a one-off build whose graph will not be updated again.
+    /// Free what only the link step needed — the indexes, the sets the orders are taken
+    /// from, the bodies with tokens and the files' text — for a one-off build whose graph
+    /// will not be updated again.
     pub fn release_sources(&mut self) {
+        self.files = BTreeMap::new();
+        self.index = super::links::LinkIndex::default();
+        self.claims = super::claims::Claims::default();
+        self.files_state = super::files::Files::default();
+        self.link_deps = crate::reads::Deps::default();
+        self.section_files = BTreeMap::new();
+        self.boundaries = BTreeSet::new();
+        self.all_dates = BTreeSet::new();
+        self.published_set = BTreeMap::new();
+        self.article_set = BTreeSet::new();
+        self.event_set = BTreeSet::new();
+        self.dated = Default::default();
+        self.tag_members = BTreeMap::new();
+        self.series_members = BTreeMap::new();
+        self.cited_members = Default::default();
         for slot in self.slots.iter_mut().flatten() {
             if let Some(p) = Arc::get_mut(&mut slot.page) {
                 p.body.html = String::new();
@@ -879,6 +983,8 @@ struct Finished {
     cover: Option<String>,
     diags: Vec<Diagnostic>,
     reads: Vec<Fact>,
+    /// Facts that changed with it.
+    facts: Vec<Fact>,
 }
 
 /// Resolve the links and the cover of one page and make its final HTML.
@@ -912,5 +1018,6 @@ fn finish_page(index: &super::links::LinkIndex, slot: &Slot) -> Finished {
         cover,
         diags,
         reads: Vec::new(),
+        facts: Vec::new(),
     }
 }
