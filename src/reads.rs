@@ -255,16 +255,30 @@ impl<R: Copy + Eq + Hash> Deps<R> {
     /// `reader` now depends on `facts` (sorted, without repeats, as [`record`] gives them).
     pub fn set(&mut self, reader: R, facts: Vec<Fact>) {
         let old = self.of.remove(&reader).unwrap_or_default();
-        for f in &facts {
-            if old.binary_search(f).is_err() {
-                self.readers.entry(*f).or_default().push(reader);
-                self.edges += 1;
+        // Both lists are sorted: one pass over the two side by side.
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() || j < facts.len() {
+            match (old.get(i), facts.get(j)) {
+                (Some(a), Some(b)) if a == b => {
+                    i += 1;
+                    j += 1;
+                }
+                (Some(a), Some(b)) if a < b => {
+                    self.stale += 1;
+                    i += 1;
+                }
+                (Some(_), None) => {
+                    self.stale += 1;
+                    i += 1;
+                }
+                (_, Some(b)) => {
+                    self.readers.entry(*b).or_default().push(reader);
+                    self.edges += 1;
+                    j += 1;
+                }
+                (None, None) => break,
             }
         }
-        self.stale += old
-            .iter()
-            .filter(|f| facts.binary_search(f).is_err())
-            .count();
         self.of.insert(reader, facts);
         self.clean_up_if_due();
     }

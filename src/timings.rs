@@ -10,6 +10,12 @@ fn enabled() -> bool {
     *ON.get_or_init(|| std::env::var_os("PUFA_TIMINGS").is_some_and(|v| v != "0"))
 }
 
+/// Is `PUFA_TIMINGS=outputs` set (list each output a rebuild made, with its time)?
+pub fn outputs() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("PUFA_TIMINGS").is_some_and(|v| v == "outputs"))
+}
+
 /// A running clock for one phase; [`Phase::done`] prints its time (when enabled) and
 /// starts the next phase.
 pub struct Phase {

@@ -1228,7 +1228,7 @@ impl Harness {
             sources,
             session,
             last_good: out.clone(),
-            last: (Some(out), fresh.diagnostics),
+            last: (Some(out), fresh.diagnostics.to_vec()),
             pending: Vec::new(),
             locked: BTreeSet::new(),
             original,
@@ -1296,7 +1296,7 @@ impl Harness {
     fn record(&mut self, change: &Change, fresh: &Build, out: OutputSet, before: &[Diagnostic]) {
         let output = fresh.succeeded().then_some(out);
         let output_changed = matches!((&output, &self.last.0), (Some(a), Some(b)) if a != b);
-        let messages_changed = fresh.diagnostics != before;
+        let messages_changed = *fresh.diagnostics != *before;
         let t = self.tally.entry(change.kind).or_default();
         t.applied += 1;
         t.output_changed += usize::from(output_changed);
@@ -1322,7 +1322,7 @@ impl Harness {
         if let Some(o) = &output {
             self.last_good = o.clone();
         }
-        self.last = (output, fresh.diagnostics.clone());
+        self.last = (output, fresh.diagnostics.to_vec());
     }
 
     /// Remember a breakage to mend; notice errors nobody meant (and take their change back).

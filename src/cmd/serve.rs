@@ -167,39 +167,41 @@ fn rebuild(
     }
     let build = session.build(sources, &settings);
     let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let what = if changed.is_empty() {
+        String::new()
+    } else {
+        format!("（{}）", changed.join("，"))
+    };
+    // The pages first, the report after: nobody waits for the terminal.
+    let css_edit = !changed.is_empty() && changed.iter().all(|c| c.ends_with(".css"));
+    let ok = build.succeeded();
+    let errors: Vec<_> = build
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    if ok {
+        state.publish(Some(build.delta), Vec::new(), css_edit);
+    } else {
+        state.publish(None, errors.clone(), false);
+    }
     if changed.is_empty() || verbose {
         report(&build.diagnostics, verbose);
     } else {
         // On rebuilds, errors in full and the warnings as a count (they were shown at start).
-        let errors: Vec<_> = build
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
         report(&errors, false);
         let warnings = build.diagnostics.len() - errors.len();
         if warnings > 0 {
             eprintln!("（另有 {warnings} 个警告，启动时已显示；加 --verbose 每次都显示）");
         }
     }
-    let what = if changed.is_empty() {
-        String::new()
+    if ok {
+        eprintln!(
+            "已生成 {} 个页面，用时 {ms:.0} 毫秒{what}",
+            build.stats.pages
+        );
     } else {
-        format!("（{}）", changed.join("，"))
-    };
-    let css_edit = !changed.is_empty() && changed.iter().all(|c| c.ends_with(".css"));
-    if build.succeeded() {
-        let pages = build.stats.pages;
-        state.publish(Some(build.delta), Vec::new(), css_edit);
-        eprintln!("已生成 {pages} 个页面，用时 {ms:.0} 毫秒{what}");
-    } else {
-        let errors: Vec<_> = build
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.is_error())
-            .collect();
-        state.publish(None, errors, false);
         eprintln!("有错误，浏览器里仍显示上一次成功生成的页面，并提示错误{what}");
     }
 }

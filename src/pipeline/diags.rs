@@ -102,11 +102,23 @@ pub struct DiagStore {
     sorted: BTreeMap<Total, [u32; 6]>,
     /// Errors found by each stage.
     errors: [usize; 6],
+    /// The last list handed out, by the stage it was made for, while nothing changed.
+    made: std::sync::Mutex<Option<(Stage, std::sync::Arc<[Diagnostic]>)>>,
 }
 
 impl DiagStore {
     /// The problems of `origin` are now `diags` (none: it has none left).
     pub fn set(&mut self, origin: Origin, diags: Vec<Diagnostic>) {
+        let same = match self.by_origin.get(&origin) {
+            Some(old) => *old == diags,
+            None => diags.is_empty(),
+        };
+        if same {
+            return;
+        }
+        if let Ok(mut m) = self.made.lock() {
+            *m = None;
+        }
         let stage = origin.stage() as usize;
         if let Some(old) = self.by_origin.remove(&origin) {
             for d in old {
@@ -155,13 +167,24 @@ impl DiagStore {
 
     /// Every problem the stages up to `stage` found, sorted by file and line, without
     /// repeats.
-    pub fn upto(&self, stage: Stage) -> Vec<Diagnostic> {
+    pub fn upto(&self, stage: Stage) -> std::sync::Arc<[Diagnostic]> {
+        if let Ok(m) = self.made.lock()
+            && let Some((s, list)) = &*m
+            && *s == stage
+        {
+            return list.clone();
+        }
         let last = stage as usize;
-        self.sorted
+        let list: std::sync::Arc<[Diagnostic]> = self
+            .sorted
             .iter()
             .filter(|(_, n)| n[..=last].iter().any(|x| *x > 0))
             .map(|(k, _)| k.0.clone())
-            .collect()
+            .collect();
+        if let Ok(mut m) = self.made.lock() {
+            *m = Some((stage, list.clone()));
+        }
+        list
     }
 }
 

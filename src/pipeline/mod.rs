@@ -87,10 +87,10 @@ pub struct Settings {
 }
 
 /// What a build produced (the files themselves went to the sink).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Build {
     /// Every error and warning, sorted by file and line.
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Arc<[Diagnostic]>,
     /// Counts for the summary line.
     pub stats: Stats,
     /// Writing to the sink failed; the output is unusable.
@@ -105,6 +105,17 @@ pub struct Stats {
     pub pages: usize,
     pub files: usize,
     pub bytes: usize,
+}
+
+impl Default for Build {
+    fn default() -> Self {
+        Build {
+            diagnostics: Arc::from(Vec::new()),
+            stats: Stats::default(),
+            io_error: None,
+            delta: Vec::new(),
+        }
+    }
 }
 
 impl Build {
@@ -169,7 +180,6 @@ impl Session {
                 build.delta.push((path, bytes));
             }
             build.stats.files = self.output.len();
-            build.stats.bytes = self.output.total_bytes();
         }
         build
     }

@@ -483,7 +483,12 @@ fn make_all(
     let results: Vec<(MadeOutput, usize, std::io::Result<()>)> = jobs
         .par_iter()
         .map(|(key, e)| {
+            let started = std::time::Instant::now();
             let (result, reads) = record_if(keep, || render::make(&e.job, templates, site, views));
+            if crate::timings::outputs() && jobs.len() < 1000 {
+                let ms = started.elapsed().as_secs_f64() * 1000.0;
+                eprintln!("[timings]     {ms:7.2} ms  {}", e.path);
+            }
             let result = result
                 .map_err(|err| render::template_diag(&err, theme, Some(&format!("/{}", e.path))));
             match result {

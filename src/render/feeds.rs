@@ -35,32 +35,31 @@ pub const FEEDS: [(&str, Option<&str>); 4] = [
 ];
 
 /// The template context of feed `k` (see [`FEEDS`]).
-pub fn feed_context(site: &Site, site_value: &Value, k: u8) -> Value {
+pub fn feed_context(site: &Site, views: &super::Views<'_>, k: u8) -> Value {
+    let site_value = &views.site;
     let c = site.config();
     let (path, section) = FEEDS[k as usize];
     let title = match section {
         Some(dir) => title_of(site, dir),
         None => c.title.clone(),
     };
+    // What an entry says is what the page's card shows, and its final HTML.
     let entries: Vec<EntryVm> = site
         .feed_entries(k)
         .iter()
         .map(|&i| {
-            let p = site.page(i);
-            let published = p.date.as_ref().map(rfc3339).unwrap_or_default();
+            let card = views.card_object(i);
+            let text = |f: &str| card.field(f).and_then(|v| v.as_str().map(str::to_string));
+            let published = text("date").unwrap_or_default();
             EntryVm {
-                title: p.title.clone(),
-                permalink: c.permalink(&p.path),
-                updated: p
-                    .updated
-                    .as_ref()
-                    .map(rfc3339)
-                    .unwrap_or_else(|| published.clone()),
+                title: text("title").unwrap_or_default(),
+                permalink: text("permalink").unwrap_or_default(),
+                updated: text("updated").unwrap_or_else(|| published.clone()),
                 published,
-                summary: p.summary.clone(),
+                summary: text("summary").unwrap_or_default(),
                 content: site.html(i).to_string(),
-                author: p.author.clone(),
-                kind_label: p.kind.label(),
+                author: text("author"),
+                kind_label: site.kind(i).label(),
             }
         })
         .collect();

@@ -7,32 +7,49 @@ use super::context::{self, LinkVm, TagCountVm, paginator_vm};
 use super::{Views, calendar, nav_active};
 use crate::site::{ListKind, ListPage, PageId, Site};
 
-/// The lessons of every series.
-fn all_lessons(site: &Site) -> Vec<PageId> {
+/// The newest date of any lesson (each series knows its own).
+fn lessons_newest(site: &Site) -> Option<jiff::ZonedDateTime> {
     site.series_list()
-        .flat_map(|s| s.lessons.iter().copied())
-        .collect()
+        .filter_map(|s| s.newest.clone())
+        .max_by_key(|d| d.timestamp())
+}
+
+/// The newer of two `PubDate`s (they sort as text).
+fn newer(a: Option<String>, b: Option<jiff::ZonedDateTime>) -> Option<String> {
+    let b = b.as_ref().map(context::pub_date);
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// The `PubDate` of a list page: the newest of the pages it shows.
 fn list_pub_date(site: &Site, l: &ListPage) -> Option<String> {
     let shown: Vec<PageId> = match &l.kind {
-        ListKind::Home => site
-            .articles()
-            .iter()
-            .take(6)
-            .chain(site.events_current().iter().take(5))
-            .copied()
-            .chain(all_lessons(site))
+        ListKind::Home => {
+            let first: Vec<PageId> = site
+                .articles()
+                .iter()
+                .take(6)
+                .chain(site.events_current().iter().take(5))
+                .copied()
+                .collect();
+            return newer(context::newest_pub_date(site, first), lessons_newest(site));
+        }
+        ListKind::LessonsIndex => return lessons_newest(site).as_ref().map(context::pub_date),
+        // A tag's pages are newest first: its first is its newest.
+        ListKind::TagsIndex => site
+            .tags()
+            .filter_map(|t| t.pages.first().copied())
             .collect(),
-        ListKind::LessonsIndex => all_lessons(site),
-        ListKind::TagsIndex => site.tags().flat_map(|t| t.pages.iter().copied()).collect(),
         ListKind::Events if l.number == 1 => l
             .items
             .iter()
             .chain(site.events_current())
             .copied()
             .collect(),
+        // Articles and a tag's pages are newest first: the first is the newest.
+        ListKind::Articles | ListKind::Tag(_) => l.items.iter().take(1).copied().collect(),
         _ => l.items.clone(),
     };
     context::newest_pub_date(site, shown)

@@ -221,7 +221,7 @@ pub fn make(
             let (name, ctx) = laws::law_context(site, &views.site, *page);
             t.render(name, ctx)
         }
-        Job::Feed(k) => t.render("atom.xml", feeds::feed_context(site, &views.site, *k)),
+        Job::Feed(k) => t.render("atom.xml", feeds::feed_context(site, views, *k)),
         Job::Sitemap => t.render("sitemap.xml", feeds::sitemap_context(site, &views.site)),
         Job::Robots => {
             let url = site.config().permalink("sitemap.xml");

@@ -36,6 +36,33 @@ pub const CARD_FIELDS: [&str; 20] = [
     "extra",
 ];
 
+/// The place of a card field in [`CARD_FIELDS`] (templates read cards most).
+fn card_field(name: &str) -> Option<usize> {
+    Some(match name {
+        "kind" => 0,
+        "kind_label" => 1,
+        "title" => 2,
+        "url" => 3,
+        "permalink" => 4,
+        "date" => 5,
+        "date_display" => 6,
+        "date_iso" => 7,
+        "pub_date" => 8,
+        "updated" => 9,
+        "updated_display" => 10,
+        "summary" => 11,
+        "tags" => 12,
+        "author" => 13,
+        "cover" => 14,
+        "reading_minutes" => 15,
+        "char_count" => 16,
+        "event" => 17,
+        "lesson" => 18,
+        "extra" => 19,
+        _ => return None,
+    })
+}
+
 /// The fields of `site`.
 pub const SITE_FIELDS: [&str; 14] = [
     "title",
@@ -120,7 +147,11 @@ impl Fields {
 
     /// Field `name`, noting the read.
     pub fn field(&self, name: &str) -> Option<Value> {
-        let i = self.names.iter().position(|n| *n == name)?;
+        let i = if std::ptr::eq(self.names, &CARD_FIELDS[..]) {
+            card_field(name)?
+        } else {
+            self.names.iter().position(|n| *n == name)?
+        };
         read(Fact::Field(self.id, i as u16));
         self.values.get(i).cloned()
     }
@@ -243,6 +274,14 @@ mod tests {
             &Value::from("<b>")
         ));
         assert!(!strictly_equal(&Value::from(()), &Value::UNDEFINED));
+    }
+
+    #[test]
+    fn card_fields_are_found_by_name() {
+        for (i, n) in CARD_FIELDS.iter().enumerate() {
+            assert_eq!(card_field(n), Some(i));
+        }
+        assert_eq!(card_field("nope"), None);
     }
 
     #[test]

@@ -27,7 +27,17 @@ impl Site {
             .unwrap_or_default();
         let mut name: Option<String> = None;
         let mut diags = Vec::new();
-        for &id in &members {
+        // With one spelling among all its pages (the usual case), the tag is named by it
+        // and nothing is to be said; else every page is looked at.
+        let spellings = self.tag_spellings.get(slug).map_or(0, |m| m.len());
+        let read_all = spellings > 1;
+        if !read_all {
+            name = self
+                .tag_spellings
+                .get(slug)
+                .and_then(|m| m.keys().next().cloned());
+        }
+        for &id in members.iter().filter(|_| read_all) {
             let p = &self.slot(id).page;
             for (t, s) in p.tags.iter().zip(&p.tag_slugs) {
                 if s != slug {
@@ -107,7 +117,12 @@ impl Site {
             .get(dir)
             .map(|s| s.intro_html.clone())
             .unwrap_or_default();
+        let newest = members
+            .iter()
+            .filter_map(|&(_, id)| self.slot(id).page.date.clone())
+            .max_by_key(|d| d.timestamp());
         let series = Series {
+            newest,
             path: format!("lessons/{dir}/"),
             dir: dir.to_string(),
             title,

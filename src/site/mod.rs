@@ -61,7 +61,7 @@ impl EventStatus {
 }
 
 /// A lesson series (one folder under `content/lessons/`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     pub dir: String,
     pub path: String,
@@ -71,6 +71,8 @@ pub struct Series {
     pub order: Option<i64>,
     /// Lessons by `order`.
     pub lessons: Vec<PageId>,
+    /// The newest `date` of its lessons.
+    pub newest: Option<ZonedDateTime>,
 }
 
 /// A tag and the pages that carry it (newest first).
@@ -124,7 +126,7 @@ pub struct ListPage {
 }
 
 /// A page's series and place in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LessonPlace<'a> {
     pub series: &'a Series,
     /// 0-based position.

@@ -113,6 +113,8 @@ pub struct Site {
     // Groups.
     pub(super) tag_members: BTreeMap<String, BTreeSet<DateKey>>,
     pub(super) tags: BTreeMap<String, Tag>,
+    /// Each tag's spellings, with how many pages use each.
+    pub(super) tag_spellings: BTreeMap<String, BTreeMap<String, usize>>,
     pub(super) series_members: BTreeMap<String, BTreeSet<(i64, Arc<str>, PageId)>>,
     pub(super) series: BTreeMap<String, Series>,
     pub(super) series_order: Vec<String>,
@@ -172,6 +174,7 @@ impl Site {
             feeds: Default::default(),
             tag_members: BTreeMap::new(),
             tags: BTreeMap::new(),
+            tag_spellings: BTreeMap::new(),
             series_members: BTreeMap::new(),
             series: BTreeMap::new(),
             series_order: Vec::new(),

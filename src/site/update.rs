@@ -117,8 +117,8 @@ enum Part {
     Feed(usize, DateKey),
     /// A tag: slug, place, and the spellings of it the page uses (in its order).
     Tag(String, DateKey, Vec<String>),
-    /// A lesson: series folder, order, the series name it gives.
-    Series(String, i64, Option<String>),
+    /// A lesson: series folder, order, the series name it gives, its date.
+    Series(String, i64, Option<String>, Option<Timestamp>),
     /// A statute article it cites, with the page's title (the "cited by" order).
     Cited((usize, ArticleNo), String),
 }
@@ -182,10 +182,12 @@ fn published_parts(p: &Page, src: &Arc<str>, id: PageId, v: &mut Vec<Part>) {
         v.push(Part::Tag(slug, key.clone(), spellings));
     }
     if let Some(l) = &p.lesson {
+        let date = p.date.as_ref().map(|d| d.timestamp());
         v.push(Part::Series(
             l.series_dir.clone(),
             l.order,
             l.series_name.clone(),
+            date,
         ));
     }
     v.extend(
@@ -553,15 +555,24 @@ impl Site {
                 toggle(&mut self.dated[*f], key.clone(), insert);
                 work.orders.feeds[*f] = true;
             }
-            Part::Tag(slug, key, _) => {
-                toggle(
-                    self.tag_members.entry(slug.clone()).or_default(),
-                    key.clone(),
-                    insert,
-                );
+            Part::Tag(slug, key, spellings) => {
+                let members = self.tag_members.entry(slug.clone()).or_default();
+                toggle(members, key.clone(), insert);
+                let counts = self.tag_spellings.entry(slug.clone()).or_default();
+                for t in spellings {
+                    let n = counts.entry(t.clone()).or_default();
+                    if insert {
+                        *n += 1;
+                    } else {
+                        *n = n.saturating_sub(1);
+                    }
+                    if *n == 0 {
+                        counts.remove(t);
+                    }
+                }
                 work.tags.insert(slug.clone());
             }
-            Part::Series(dir, order, _) => {
+            Part::Series(dir, order, _, _) => {
                 let set = self.series_members.entry(dir.clone()).or_default();
                 toggle(set, (*order, src.clone(), id), insert);
                 work.series.insert(dir.clone());
@@ -894,6 +905,7 @@ impl Site {
         self.event_set = BTreeSet::new();
         self.dated = Default::default();
         self.tag_members = BTreeMap::new();
+        self.tag_spellings = BTreeMap::new();
         self.series_members = BTreeMap::new();
         self.cited_members = Default::default();
         for slot in self.slots.iter_mut().flatten() {
