@@ -38,6 +38,7 @@ const CASES: &[(&str, &str)] = &[
         "themes/mine/templates/article.html:3",
     ),
     ("unknown_statute_article", "content/articles/cite.md:8"),
+    ("errors_of_every_phase", "content/articles/three.md:6"),
 ];
 
 fn fixture(case: &str) -> std::path::PathBuf {
@@ -127,6 +128,29 @@ fn all_errors_of_a_build_are_reported_together_and_sorted() {
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "not sorted:\n{err}");
     assert!(err.contains("4 个错误"), "{err}");
+}
+
+/// Issue 11: a citation error and a `javascript:` link (found while parsing) do not hide
+/// the same file's broken link (found while linking): one build reports all three, in order.
+#[test]
+fn one_file_s_errors_of_every_phase_come_in_one_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&fixture("errors_of_every_phase"), &site);
+    let _ = std::fs::remove_file(site.join("expected.txt"));
+    let o = run(&site, &["build", "--now", NOW]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let at: Vec<usize> = [":6:", ":8:", ":10:"]
+        .iter()
+        .map(|l| {
+            let place = format!("content/articles/three.md{l}");
+            err.find(&place)
+                .unwrap_or_else(|| panic!("{place} missing in\n{err}"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "not by line:\n{err}");
+    assert!(err.contains("3 个错误"), "{err}");
 }
 
 #[test]

@@ -22,7 +22,9 @@ use crate::yaml::{YamlSource, parse_yaml};
 
 pub use super::place::is_statute_file;
 
-/// Parse one Markdown file of `content/` (not the statute library).
+/// Parse one Markdown file of `content/` (not the statute library). The page or section
+/// comes back even when the file has errors of its own (see the diagnostics), so that later
+/// steps can report its other problems; `None` only when its front matter cannot be read.
 pub fn parse_file(
     rel: &str,
     text: &Arc<str>,
@@ -148,8 +150,9 @@ pub fn parse_file(
         &page.body.ids,
         &page.citations,
     ));
-    let ok = !c.diags.iter().any(Diagnostic::is_error);
-    (ok.then(|| Parsed::Page(Arc::new(page))), c.diags)
+    // A page with errors of its own still goes on: the link step checks its links too, so
+    // one build reports all of a file's problems (the build fails all the same).
+    (Some(Parsed::Page(Arc::new(page))), c.diags)
 }
 
 /// A folder name that cannot be part of a URL, and keys this kind of file does not take.
@@ -289,12 +292,7 @@ fn section_index(
         extra: raw.extra.clone().unwrap_or(serde_json::Value::Null),
         intro: body,
     };
-    let parsed = if c.diags.iter().any(Diagnostic::is_error) {
-        None
-    } else {
-        Some(Parsed::Section(Arc::new(section)))
-    };
-    (parsed, c.diags)
+    (Some(Parsed::Section(Arc::new(section))), c.diags)
 }
 
 /// The last segment of the page's URL: `slug:`, else the file name.
@@ -432,8 +430,10 @@ mod tests {
             "content/events/e.md",
             "---\ntitle: 活动\ndate: 2024-05-01\nstart: 2024-05-03 09:00\nend: 2024-05-02\nlocation: 广场\n---\n",
         );
-        assert!(p.is_none());
+        // The page comes back with its error, for the link step to check its links too.
+        assert!(p.is_some());
         assert_eq!(d.len(), 1);
+        assert!(d[0].is_error());
         assert_eq!(d[0].line, Some(5));
         let (_, d) = parse(
             "content/events/e.md",
@@ -458,10 +458,23 @@ mod tests {
     fn lesson_quiz_answers() {
         let text = "---\ntitle: 第一课\ndate: 2024-01-01\norder: 1\nquiz:\n  - question: 对吗？\n    options: [对, 错]\n    answer: B\n  - question: 再问\n    options: [甲, 乙]\n    answer: 3\n---\n";
         let (p, d) = parse("content/lessons/s/01.md", text);
-        assert!(p.is_none());
+        assert!(p.is_some());
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].line, Some(11));
         assert!(d[0].message.contains("第 2 道"));
+    }
+
+    #[test]
+    fn unreadable_front_matter_gives_no_page() {
+        let (p, d) = parse(
+            "content/articles/a.md",
+            "---
+title: [a
+---
+",
+        );
+        assert!(p.is_none());
+        assert!(d[0].is_error());
     }
 
     #[test]
