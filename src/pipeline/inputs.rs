@@ -66,6 +66,41 @@ struct ParsedEntry {
     input: FileInput,
 }
 
+/// A content file looked at again: its text, what the link step is told, and its problems
+/// (`None`: unchanged, still those of the cache).
+type Fresh = (Arc<str>, FileInput, Option<Vec<Diagnostic>>);
+
+/// Parse the content file at `rel` unless `cached` holds it parsed from the same text in
+/// the same context; `None` when the file is gone.
+fn parse_one(
+    rel: &str,
+    sources: &SiteSources,
+    cached: Option<&ParsedEntry>,
+    context: u64,
+    config: &Config,
+    library: &LawLibrary,
+) -> Option<Fresh> {
+    let Some(f) = sources.markdown_file(rel) else {
+        // Not readable (its problem is the reading's): links to it say nothing more.
+        let broken = sources.problems.get(rel).is_some_and(Diagnostic::is_error);
+        return broken.then(|| (Arc::from(""), FileInput::Broken, Some(Vec::new())));
+    };
+    if let Some(e) = cached
+        && Arc::ptr_eq(&e.text, &f.text)
+        && e.context == context
+    {
+        return Some((e.text.clone(), e.input.clone(), None));
+    }
+    let (parsed, d) = parse_file(rel, &f.text, config, Some(library));
+    let ok = !d.iter().any(Diagnostic::is_error);
+    let input = match parsed {
+        Some(Parsed::Page(p)) => FileInput::Page(p, ok),
+        Some(Parsed::Section(s)) => FileInput::Section(s),
+        None => FileInput::Broken,
+    };
+    Some((f.text.clone(), input, Some(d)))
+}
+
 /// The caches of the stages before the link step.
 #[derive(Default)]
 pub(super) struct Inputs {
@@ -204,6 +239,48 @@ impl Inputs {
         let context = fingerprint::combine(&[config_fp, laws.fp]);
         let everything = changes.all || context != self.context;
         self.context = context;
+        let rels = self.files_to_parse(sources, changes, everything);
+        let library = laws.library.clone();
+        let cache = &self.parsed;
+        let fresh: Vec<(String, Option<Fresh>)> = rels
+            .into_par_iter()
+            .map(|rel| {
+                let f = parse_one(&rel, sources, cache.get(&rel), context, config, &library);
+                (rel, f)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(fresh.len());
+        for (rel, entry) in fresh {
+            let Some((text, input, d)) = entry else {
+                diags.set(Origin::Parse(rel.clone()), Vec::new());
+                self.parsed.remove(&rel);
+                out.push((rel, None));
+                continue;
+            };
+            if let Some(d) = d {
+                diags.set(Origin::Parse(rel.clone()), d);
+            }
+            if keep {
+                let e = ParsedEntry {
+                    text,
+                    context,
+                    input: input.clone(),
+                };
+                self.parsed.insert(rel.clone(), e);
+            }
+            out.push((rel, Some(input)));
+        }
+        out
+    }
+
+    /// The content files (not the statute library) to look at again: all of them, or
+    /// those changed and those under changed folders.
+    fn files_to_parse(
+        &self,
+        sources: &SiteSources,
+        changes: &Changes,
+        everything: bool,
+    ) -> BTreeSet<String> {
         let mut rels: BTreeSet<String> = BTreeSet::new();
         if everything {
             rels.extend(self.parsed.keys().cloned());
@@ -212,9 +289,9 @@ impl Inputs {
             for p in &changes.paths {
                 rels.insert(p.clone());
                 let folder = format!("{p}/");
+                let known = self.parsed.range(folder.clone()..);
                 rels.extend(
-                    self.parsed
-                        .range(folder.clone()..)
+                    known
                         .take_while(|(k, _)| k.starts_with(&folder))
                         .map(|(k, _)| k.clone()),
                 );
@@ -227,61 +304,7 @@ impl Inputs {
             }
         }
         rels.retain(|r| r.starts_with("content/") && r.ends_with(".md") && !is_statute_file(r));
-        let library = laws.library.clone();
-        let cache = &self.parsed;
-        type Fresh = (
-            String,
-            Option<(Arc<str>, FileInput, Option<Vec<Diagnostic>>)>,
-        );
-        let fresh: Vec<Fresh> = rels
-            .into_par_iter()
-            .map(|rel| {
-                let Some(f) = sources.markdown_file(&rel) else {
-                    let broken = sources.problems.get(&rel).is_some_and(Diagnostic::is_error);
-                    let input = broken.then_some((Arc::from(""), FileInput::Broken, None));
-                    return (rel, input);
-                };
-                if let Some(e) = cache.get(&rel)
-                    && Arc::ptr_eq(&e.text, &f.text)
-                    && e.context == context
-                {
-                    return (rel, Some((e.text.clone(), e.input.clone(), None)));
-                }
-                let (parsed, d) = parse_file(&rel, &f.text, config, Some(&library));
-                let ok = !d.iter().any(Diagnostic::is_error);
-                let input = match parsed {
-                    Some(Parsed::Page(p)) => FileInput::Page(p, ok),
-                    Some(Parsed::Section(s)) => FileInput::Section(s),
-                    None => FileInput::Broken,
-                };
-                (rel, Some((f.text.clone(), input, Some(d))))
-            })
-            .collect();
-        let mut out = Vec::with_capacity(fresh.len());
-        for (rel, entry) in fresh {
-            match entry {
-                Some((text, input, d)) => {
-                    if let Some(d) = d {
-                        diags.set(Origin::Parse(rel.clone()), d);
-                    }
-                    if keep {
-                        let e = ParsedEntry {
-                            text,
-                            context,
-                            input: input.clone(),
-                        };
-                        self.parsed.insert(rel.clone(), e);
-                    }
-                    out.push((rel, Some(input)));
-                }
-                None => {
-                    diags.set(Origin::Parse(rel.clone()), Vec::new());
-                    self.parsed.remove(&rel);
-                    out.push((rel, None));
-                }
-            }
-        }
-        out
+        rels
     }
 
     /// The generated files besides pages and lists, with where each comes from (for

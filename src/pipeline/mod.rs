@@ -276,57 +276,20 @@ fn read_problems(memo: &mut Memo, sources: &SiteSources, changes: &Changes) {
 
 /// The pipeline.
 fn run(memo: &mut Memo, mut src: Src<'_>, settings: &Settings, sink: &dyn Sink) -> Build {
-    let mut clock = crate::timings::Phase::start();
-    let sources = src.get();
-    let changes = changes(memo, sources);
-    // The changes are taken as seen once the content files have been parsed: a build that
-    // stops before leaves them to the next one.
-    let seen = (sources.lineage, sources.revision);
-    read_problems(memo, sources, &changes);
     let mut dirty: FastSet<Fact> = std::mem::take(&mut memo.pending);
-    let Some((config, config_fp, config_changed)) =
-        config_stage(memo, sources, settings, &mut dirty)
-    else {
-        return finish(memo, dirty, Build::default(), Stage::Config);
+    let ready = match before_link(memo, &mut src, settings, &mut dirty) {
+        Ok(r) => r,
+        Err(stage) => return finish(memo, dirty, Build::default(), stage),
     };
-    let now = match resolve_now(&settings.now, &config) {
-        Ok(n) => {
-            memo.diags.set(Origin::Now, Vec::new());
-            n
-        }
-        Err(d) => {
-            memo.diags.set(Origin::Now, vec![d]);
-            return finish(memo, dirty, Build::default(), Stage::Config);
-        }
-    };
-    let theme_again = config_changed || changes.under("themes") || changes.under("static");
-    let Some(theme) = memo
-        .inputs
-        .theme(sources, &config, theme_again, &mut dirty, &mut memo.diags)
-    else {
-        return finish(memo, dirty, Build::default(), Stage::Theme);
-    };
-    memo.inputs.laws(
-        sources,
-        &config,
-        config_changed,
-        &changes,
-        &mut dirty,
-        &mut memo.diags,
-    );
-    clock.done("config, theme, laws");
-    let files = memo.inputs.pages(
-        sources,
-        &config,
+    let mut clock = crate::timings::Phase::start();
+    let Ready {
+        config,
         config_fp,
-        memo.keep,
-        &changes,
-        &mut memo.diags,
-    );
-    let assets = asset_changes(memo, sources, &changes);
-    memo.seen = Some(seen);
-    src.release();
-    clock.done("parse");
+        now,
+        theme,
+        files,
+        assets,
+    } = ready;
     link_stage(
         memo,
         &config,
@@ -341,10 +304,9 @@ fn run(memo: &mut Memo, mut src: Src<'_>, settings: &Settings, sink: &dyn Sink) 
         return finish(memo, dirty, Build::default(), Stage::Link);
     };
     dirty.extend(site.take_dirty());
-    let pages = site.page_count();
     let mut build = Build {
         stats: Stats {
-            pages,
+            pages: site.page_count(),
             ..Default::default()
         },
         ..Default::default()
@@ -355,30 +317,8 @@ fn run(memo: &mut Memo, mut src: Src<'_>, settings: &Settings, sink: &dyn Sink) 
     if !memo.keep {
         site.release_sources();
     }
-    let Memo {
-        site: Some(site),
-        outputs,
-        keep,
-        touched,
-        diags,
-        ..
-    } = memo
-    else {
-        return build;
-    };
-    let rendered = outputs.render(
-        site, &theme, &config, config_fp, dirty, *keep, sink, touched, diags,
-    );
+    render_stage(memo, &theme, &config, config_fp, dirty, sink, &mut build);
     clock.done("render and write");
-    match rendered {
-        Ok(r) => {
-            build.stats.files = r.files;
-            build.stats.bytes = r.bytes;
-            build.io_error = r.io_error;
-        }
-        // The templates did not compile: what changed is rendered once they do.
-        Err(dirty) => memo.pending.extend(dirty),
-    }
     build.diagnostics = memo.diags.upto(Stage::Render);
     if !memo.keep
         && let Some(site) = memo.site.take()
@@ -387,6 +327,105 @@ fn run(memo: &mut Memo, mut src: Src<'_>, settings: &Settings, sink: &dyn Sink) 
         std::thread::spawn(move || drop(site));
     }
     build
+}
+
+/// What the stages before the link step made.
+struct Ready {
+    config: Arc<Config>,
+    config_fp: u64,
+    now: ZonedDateTime,
+    theme: Arc<crate::render::theme::Theme>,
+    files: Vec<(String, Option<crate::site::FileInput>)>,
+    assets: Vec<(String, Option<Arc<[u8]>>)>,
+}
+
+/// Reading problems, the configuration, "now", the theme, the statute library and the
+/// content files; `Err` names the stage that stopped the build.
+fn before_link(
+    memo: &mut Memo,
+    src: &mut Src<'_>,
+    settings: &Settings,
+    dirty: &mut FastSet<Fact>,
+) -> Result<Ready, Stage> {
+    let mut clock = crate::timings::Phase::start();
+    let sources = src.get();
+    let changes = changes(memo, sources);
+    // The changes are taken as seen once the content files have been parsed: a build that
+    // stops before leaves them to the next one.
+    let seen = (sources.lineage, sources.revision);
+    read_problems(memo, sources, &changes);
+    let (config, config_fp, config_changed) =
+        config_stage(memo, sources, settings, dirty).ok_or(Stage::Config)?;
+    let now = resolve_now(&settings.now, &config);
+    memo.diags.set(
+        Origin::Now,
+        now.as_ref().err().cloned().into_iter().collect(),
+    );
+    let now = now.map_err(|_| Stage::Config)?;
+    let theme_again = config_changed || changes.under("themes") || changes.under("static");
+    let inputs = &mut memo.inputs;
+    let theme = inputs
+        .theme(sources, &config, theme_again, dirty, &mut memo.diags)
+        .ok_or(Stage::Theme)?;
+    inputs.laws(
+        sources,
+        &config,
+        config_changed,
+        &changes,
+        dirty,
+        &mut memo.diags,
+    );
+    clock.done("config, theme, laws");
+    let diags = &mut memo.diags;
+    let files = inputs.pages(sources, &config, config_fp, memo.keep, &changes, diags);
+    let assets = asset_changes(memo, sources, &changes);
+    memo.seen = Some(seen);
+    src.release();
+    clock.done("parse");
+    Ok(Ready {
+        config,
+        config_fp,
+        now,
+        theme,
+        files,
+        assets,
+    })
+}
+
+/// Render what the changes touched (everything, the first time), into the memo or `sink`.
+fn render_stage(
+    memo: &mut Memo,
+    theme: &crate::render::theme::Theme,
+    config: &Config,
+    config_fp: u64,
+    dirty: FastSet<Fact>,
+    sink: &dyn Sink,
+    build: &mut Build,
+) {
+    let Memo {
+        site: Some(site),
+        outputs,
+        keep,
+        touched,
+        diags,
+        pending,
+        ..
+    } = memo
+    else {
+        return;
+    };
+    let rendered = outputs.render(
+        site, theme, config, config_fp, dirty, *keep, sink, touched, diags,
+    );
+    match rendered {
+        Ok(r) => {
+            build.stats.files = r.files;
+            build.stats.bytes = r.bytes;
+            build.io_error = r.io_error;
+        }
+        // The templates did not compile: what changed is rendered once they do.
+        Err(dirty) => pending.extend(dirty),
+    }
 }
 
 /// The configuration, its fingerprint and whether it changed.

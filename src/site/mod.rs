@@ -23,6 +23,8 @@ mod groups;
 pub mod links;
 mod lists;
 mod menu;
+mod parts;
+mod settle;
 mod state;
 mod update;
 

@@ -1,36 +1,31 @@
 //! Link step, the update: bring the graph up to date with what changed in its inputs.
 //!
-//! Every page contributes entries to the graph's sets and indexes — its place in the
-//! article or event order, its tags, its series, the articles it cites, its output path,
-//! its source path in the link index, the content files it uses — all worked out by one
-//! function, [`contributions`], from the page and its state alone. A changed page takes its
-//! old contributions out and puts its new ones in, and notes which keys it touched; then
-//! each touched key is made again from its members (a tag, a series, an order, a list
-//! family, an output path, a content file's placement). A page's links are resolved again
-//! when the page changed or when anything its last resolution asked the index about
-//! changed (recorded as it ran). When the configuration, the statute library or
-//! `--drafts` changed, every page is taken as changed.
+//! Every page puts parts into the graph's sets and indexes — its place in the article or
+//! event order, its tags, its series, the articles it cites, its output path, its source
+//! path in the link index, the content files it uses — all worked out by one function
+//! (`parts.rs`) from the page and its state alone. A changed page takes out the parts it no
+//! longer has and puts in its new ones, noting which keys they touch; then each touched key
+//! is made again from its members (`settle.rs`: a tag, a series, an order, a list family,
+//! an output path, a content file's placement). A page's links are resolved again when the
+//! page changed or when anything its last resolution asked the index about changed
+//! (recorded as it ran). When the configuration, the statute library or `--drafts`
+//! changed, every page is taken as changed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use jiff::{Timestamp, ZonedDateTime};
-use rayon::prelude::*;
+use jiff::ZonedDateTime;
 
-use super::claims::Claimant;
 use super::collections::Orders;
-use super::files::Use;
-use super::groups::{SERIES_PROBLEMS, TAG_PROBLEMS, date_key};
-use super::links::{Doc, Resolved, relative_targets};
 use super::lists::Families;
-use super::state::{DateKey, LinkReader, PageState, Site, Slot};
-use super::{SectionInfo, menu};
+use super::parts::parts;
+use super::settle::{DEFAULT_SECTIONS, note_section};
+use super::state::{LinkReader, PageState, Site, Slot};
 use crate::config::Config;
-use crate::content::Kind;
 use crate::content::page::{Page, SectionIndex};
 use crate::diag::Diagnostic;
 use crate::fingerprint::FastSet;
-use crate::reads::{Fact, PageId, record_if, sym};
+use crate::reads::{Fact, PageId, sym};
 use crate::statute::LawLibrary;
 use crate::statute::numerals::ArticleNo;
 
@@ -73,134 +68,27 @@ pub struct Outcome {
 }
 
 /// Origin kinds of the link step's problems besides tags and series (see `groups.rs`).
-const PAGE_PROBLEMS: u8 = 0;
-const CLAIM_PROBLEMS: u8 = 3;
-const SECTION_PROBLEMS: u8 = 4;
-const MENU_PROBLEMS: u8 = 5;
+pub(super) const PAGE_PROBLEMS: u8 = 0;
+pub(super) const CLAIM_PROBLEMS: u8 = 3;
+pub(super) const SECTION_PROBLEMS: u8 = 4;
+pub(super) const MENU_PROBLEMS: u8 = 5;
 
 /// The keys an update must make again.
 #[derive(Default)]
-struct Work {
-    orders: Orders,
-    lists: Families,
-    tags: BTreeSet<String>,
-    series: BTreeSet<String>,
-    cited: BTreeSet<(usize, ArticleNo)>,
-    sections: BTreeSet<String>,
-    finish: BTreeSet<PageId>,
-    problems: Vec<((u8, String), Vec<Diagnostic>)>,
+pub(super) struct Work {
+    pub orders: Orders,
+    pub lists: Families,
+    pub tags: BTreeSet<String>,
+    pub series: BTreeSet<String>,
+    pub cited: BTreeSet<(usize, ArticleNo)>,
+    pub sections: BTreeSet<String>,
+    pub finish: BTreeSet<PageId>,
+    pub problems: Vec<((u8, String), Vec<Diagnostic>)>,
 }
 
 /// A source path in the link index: its site path, why it is withdrawn, whether it is
 /// broken, and the site path its withdrawn page would have.
 type LinkEntry = (Option<String>, Option<&'static str>, bool, Option<String>);
-
-/// One entry a page puts into the graph (see the module doc). Each carries everything the
-/// values made from it read of the page, so two equal parts make the same graph.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Part {
-    /// An instant at which the page's state or status changes.
-    Boundary(Timestamp),
-    /// The file has errors of its own.
-    Broken,
-    /// Withdrawn (why), with the site path it would have.
-    Withdrawn(&'static str, String),
-    /// A content file it links to, and how.
-    Use(String, Use),
-    /// The folder of a withdrawn page bundle.
-    Bundle(String),
-    /// Published at a site path, with the ids (anchors) it defines.
-    Published(String, Vec<String>),
-    Date(Timestamp),
-    Article(DateKey),
-    Event(Timestamp),
-    Feed(usize, DateKey),
-    /// A tag: slug, place, and the spellings of it the page uses (in its order).
-    Tag(String, DateKey, Vec<String>),
-    /// A lesson: series folder, order, the series name it gives, its date.
-    Series(String, i64, Option<String>, Option<Timestamp>),
-    /// A statute article it cites, with the page's title (the "cited by" order).
-    Cited((usize, ArticleNo), String),
-}
-
-/// Everything a page in `state` puts into the graph, sorted.
-fn parts(p: &Page, state: PageState, src: &Arc<str>, id: PageId) -> Vec<Part> {
-    let mut v: Vec<Part> = p
-        .expires
-        .iter()
-        .map(|e| Part::Boundary(e.timestamp()))
-        .collect();
-    match state {
-        PageState::Broken => v.push(Part::Broken),
-        PageState::Withdrawn(why) => {
-            v.push(Part::Withdrawn(why, p.path.clone()));
-            v.extend(relative_targets(p).map(|t| Part::Use(t, Use::Withdrawn)));
-            if p.source.ends_with("/index.md") {
-                v.push(Part::Bundle(format!(
-                    "{}/",
-                    super::links::folder_of(&p.source)
-                )));
-            }
-        }
-        PageState::Published => published_parts(p, src, id, &mut v),
-    }
-    v.sort();
-    v.dedup();
-    v
-}
-
-/// What a published page puts into the graph.
-fn published_parts(p: &Page, src: &Arc<str>, id: PageId, v: &mut Vec<Part>) {
-    v.push(Part::Published(p.path.clone(), p.body.ids.clone()));
-    let key = date_key(p, src, id);
-    if let Some(d) = &p.date {
-        v.push(Part::Date(d.timestamp()));
-        if p.kind != Kind::Page {
-            v.push(Part::Feed(0, key.clone()));
-            v.push(Part::Feed(feed_of(p.kind), key.clone()));
-        }
-    }
-    if p.kind == Kind::Article {
-        v.push(Part::Article(key.clone()));
-    }
-    if let Some(ev) = &p.event {
-        v.push(Part::Event(ev.start.timestamp()));
-        v.push(Part::Boundary(ev.start.timestamp()));
-        v.extend(super::event_end(p).map(|e| Part::Boundary(e.timestamp())));
-        // The day it drops out of the site's calendar file.
-        let year = jiff::SignedDuration::from_hours(super::collections::CALENDAR_HOURS);
-        v.push(Part::Boundary(ev.start.timestamp() + year));
-    }
-    for slug in super::groups::slugs_of(p) {
-        let spellings: Vec<String> = p
-            .tags
-            .iter()
-            .zip(&p.tag_slugs)
-            .filter(|(_, s)| **s == slug)
-            .map(|(t, _)| t.clone())
-            .collect();
-        v.push(Part::Tag(slug, key.clone(), spellings));
-    }
-    if let Some(l) = &p.lesson {
-        let date = p.date.as_ref().map(|d| d.timestamp());
-        v.push(Part::Series(
-            l.series_dir.clone(),
-            l.order,
-            l.series_name.clone(),
-            date,
-        ));
-    }
-    v.extend(
-        p.citations
-            .iter()
-            .map(|c| Part::Cited((c.law, c.article), p.title.clone())),
-    );
-    let folder = super::links::folder_of(&p.source);
-    v.extend(relative_targets(p).map(|t| {
-        let beside = (super::links::folder_of(&t) == folder).then(|| p.path.clone());
-        Part::Use(t, Use::Published(beside))
-    }));
-}
 
 /// Why a page is not published at `now`: a draft (without `--drafts`) or past `expires`.
 pub fn withdrawn_reason(p: &Page, drafts: bool, now: &ZonedDateTime) -> Option<&'static str> {
@@ -211,14 +99,6 @@ pub fn withdrawn_reason(p: &Page, drafts: bool, now: &ZonedDateTime) -> Option<&
         return Some("已过期");
     }
     None
-}
-
-fn feed_of(kind: Kind) -> usize {
-    match kind {
-        Kind::Article => 1,
-        Kind::Event => 2,
-        _ => 3,
-    }
 }
 
 impl Site {
@@ -506,438 +386,6 @@ impl Site {
             self.touch(Fact::PageDates(id));
         }
     }
-
-    /// Put in (`insert`) or take out one part a page puts into the graph, noting the keys
-    /// touched.
-    fn apply(&mut self, part: &Part, src: &Arc<str>, id: PageId, insert: bool, work: &mut Work) {
-        match part {
-            Part::Boundary(b) => toggle(&mut self.boundaries, (*b, id), insert),
-            Part::Broken => toggle_failed(self, src, insert),
-            Part::Withdrawn(why, path) => self.apply_withdrawn(path, src, why, insert),
-            Part::Use(target, u) => {
-                let uses = self.files_state.uses.entry(target.clone()).or_default();
-                if insert {
-                    uses.insert(src.clone(), u.clone());
-                } else {
-                    uses.remove(src);
-                }
-                self.files_state.dirty.insert(target.clone());
-            }
-            Part::Bundle(b) => {
-                toggle(&mut self.files_state.bundles, b.clone(), insert);
-                self.files_state.touch_folder(b);
-            }
-            Part::Published(path, _) => {
-                toggle_map(&mut self.published_set, src.clone(), id, insert);
-                work.orders.published = true;
-                let claim = Claimant::Page(src.clone(), id, path.clone());
-                if insert {
-                    self.claims.add(claim);
-                    self.index.sources.insert(src.to_string(), path.clone());
-                } else {
-                    self.claims.remove(&claim);
-                    self.index.sources.remove(&**src);
-                }
-            }
-            Part::Date(d) => {
-                toggle(&mut self.all_dates, (*d, id), insert);
-                work.orders.dates = true;
-            }
-            Part::Article(key) => {
-                toggle(&mut self.article_set, key.clone(), insert);
-                work.orders.articles = true;
-            }
-            Part::Event(start) => {
-                toggle(&mut self.event_set, (*start, src.clone(), id), insert);
-                work.orders.events = true;
-            }
-            Part::Feed(f, key) => {
-                toggle(&mut self.dated[*f], key.clone(), insert);
-                work.orders.feeds[*f] = true;
-            }
-            Part::Tag(slug, key, spellings) => {
-                let members = self.tag_members.entry(slug.clone()).or_default();
-                toggle(members, key.clone(), insert);
-                let counts = self.tag_spellings.entry(slug.clone()).or_default();
-                for t in spellings {
-                    let n = counts.entry(t.clone()).or_default();
-                    if insert {
-                        *n += 1;
-                    } else {
-                        *n = n.saturating_sub(1);
-                    }
-                    if *n == 0 {
-                        counts.remove(t);
-                    }
-                }
-                work.tags.insert(slug.clone());
-            }
-            Part::Series(dir, order, _, _) => {
-                let set = self.series_members.entry(dir.clone()).or_default();
-                toggle(set, (*order, src.clone(), id), insert);
-                work.series.insert(dir.clone());
-            }
-            Part::Cited(k, title) => {
-                let set = self.cited_members.entry(*k).or_default();
-                toggle(set, (title.clone(), src.clone(), id), insert);
-                work.cited.insert(*k);
-            }
-        }
-    }
-
-    fn apply_withdrawn(&mut self, path: &str, src: &Arc<str>, why: &'static str, insert: bool) {
-        if insert {
-            self.index.withdrawn.insert(src.to_string(), why);
-            *self
-                .index
-                .withdrawn_paths
-                .entry(path.to_string())
-                .or_default() += 1;
-        } else {
-            self.index.withdrawn.remove(&**src);
-            if let Some(n) = self.index.withdrawn_paths.get_mut(path) {
-                *n -= 1;
-                if *n == 0 {
-                    self.index.withdrawn_paths.remove(path);
-                }
-            }
-        }
-    }
-
-    /// Make every touched key again, then resolve the links that need it.
-    fn settle(&mut self, work: &mut Work, reset: bool) {
-        let mut clock = crate::timings::Phase::start();
-        for dir in std::mem::take(&mut work.series) {
-            let d = self.settle_series(&dir);
-            work.problems.push(((SERIES_PROBLEMS, dir.clone()), d));
-            work.lists.series |= self.dirty.contains(&Fact::Series(sym(&dir)));
-            if self.section_files.contains_key(&format!("lessons/{dir}")) {
-                work.sections.insert(format!("lessons/{dir}"));
-            }
-        }
-        self.settle_series_order();
-        work.lists.series |= self.dirty.contains(&Fact::SeriesList);
-        clock.done("  series");
-        self.settle_orders(&work.orders);
-        clock.done("  orders");
-        work.lists.articles = self.dirty.contains(&Fact::Articles);
-        work.lists.events = [Fact::EventsCurrent, Fact::EventsPast, Fact::EventYears]
-            .iter()
-            .any(|f| self.dirty.contains(f));
-        for slug in std::mem::take(&mut work.tags) {
-            let d = self.settle_tag(&slug);
-            if self.dirty.contains(&Fact::Tag(sym(&slug))) {
-                work.lists.tags.insert(slug.clone());
-            }
-            work.problems.push(((TAG_PROBLEMS, slug), d));
-        }
-        work.lists.tag_set = self.dirty.contains(&Fact::Tags);
-        clock.done("  tags");
-        for key in std::mem::take(&mut work.cited) {
-            self.settle_cited(key);
-        }
-        clock.done("  cited by");
-        self.settle_lists(&work.lists, reset);
-        clock.done("  lists");
-        let (out, claims, index, dirty) = (
-            &mut self.out_assets,
-            &mut self.claims,
-            &mut self.index,
-            &mut self.dirty,
-        );
-        self.files_state.settle(out, claims, index, dirty);
-        clock.done("  files");
-        self.settle_claims(work);
-        clock.done("  claims");
-        self.settle_links(work, reset);
-        clock.done("  links");
-    }
-
-    fn settle_claims(&mut self, work: &mut Work) {
-        let slots = &self.slots;
-        let page = |id: PageId| slots.get(id as usize)?.as_ref().map(|s| s.page.clone());
-        let laws = &self.law_pages;
-        let law = |p: &str| laws.get(p).copied();
-        let clashes = self
-            .claims
-            .settle(&mut self.index, &mut self.dirty, &page, &law);
-        for (key, d) in clashes {
-            work.problems.push(((CLAIM_PROBLEMS, key), d));
-        }
-    }
-
-    /// Sections, pages' links and the menu, again and again while resolving them changed
-    /// something another one asked about (a section's `_index.md` becoming a link target).
-    fn settle_links(&mut self, work: &mut Work, reset: bool) {
-        let mut seen: FastSet<Fact> = FastSet::default();
-        let mut menu = reset;
-        for _ in 0..8 {
-            let fresh: Vec<Fact> = self
-                .dirty
-                .iter()
-                .filter(|f| is_link_fact(f) && !seen.contains(f))
-                .copied()
-                .collect();
-            seen.extend(fresh.iter().copied());
-            for r in self.link_deps.readers_of(&fresh) {
-                match r {
-                    LinkReader::Page(id) => {
-                        work.finish.insert(id);
-                    }
-                    LinkReader::Section(s) => {
-                        if let Some(d) = self.section_dirs.get(&s) {
-                            work.sections.insert(d.clone());
-                        }
-                    }
-                    LinkReader::Menu => menu = true,
-                }
-            }
-            if work.sections.is_empty() && work.finish.is_empty() && !menu {
-                return;
-            }
-            let sections = std::mem::take(&mut work.sections);
-            for dir in sections {
-                self.settle_section(&dir, work);
-            }
-            let pages = std::mem::take(&mut work.finish);
-            self.finish_pages(pages, work);
-            if std::mem::take(&mut menu) {
-                self.settle_menu(work);
-            }
-        }
-    }
-
-    /// Resolve the links of `ids` (in parallel) and keep the results.
-    fn finish_pages(&mut self, ids: BTreeSet<PageId>, work: &mut Work) {
-        let keep = self.keep;
-        let index = &self.index;
-        // Each page's links resolved and its new HTML put in place; what changed, its
-        // problems and what it read come back.
-        let finish = |id: PageId, slot: &mut Slot| -> (PageId, Finished) {
-            let (f, reads) = record_if(keep, || finish_page(index, slot));
-            let (html, cover) = (f.html, f.cover);
-            let mut facts = Vec::new();
-            if slot.state == PageState::Published {
-                if *slot.html != *html {
-                    slot.html = Arc::from(html);
-                    facts.push(Fact::Html(id));
-                }
-                if slot.cover != cover {
-                    slot.cover = cover;
-                    facts.push(Fact::Cover(id));
-                }
-            }
-            // A one-off build needs the body with tokens no more.
-            if !keep && let Some(p) = Arc::get_mut(&mut slot.page) {
-                p.body.html = String::new();
-            }
-            let f = Finished {
-                html: String::new(),
-                cover: None,
-                diags: f.diags,
-                reads,
-                facts,
-            };
-            (id, f)
-        };
-        let done: Vec<(PageId, Finished)> = if ids.len() < 64 {
-            let slots = &mut self.slots;
-            ids.iter()
-                .filter_map(|&id| Some(finish(id, slots.get_mut(id as usize)?.as_mut()?)))
-                .collect()
-        } else {
-            self.slots
-                .par_iter_mut()
-                .enumerate()
-                .filter(|(k, _)| ids.contains(&(*k as PageId)))
-                .filter_map(|(k, s)| Some(finish(k as PageId, s.as_mut()?)))
-                .collect()
-        };
-        for (id, f) in done {
-            if self.keep {
-                self.link_deps.set(LinkReader::Page(id), f.reads);
-            }
-            let source = self.slot(id).source.to_string();
-            work.problems.push(((PAGE_PROBLEMS, source), f.diags));
-            self.dirty.extend(f.facts);
-        }
-    }
-
-    /// A section's title and intro: its default, overridden by its `_index.md` (whose
-    /// links are resolved here).
-    fn settle_section(&mut self, dir: &str, work: &mut Work) {
-        let default = DEFAULT_SECTIONS
-            .iter()
-            .find(|(d, _)| *d == dir)
-            .map(|(_, t)| {
-                if dir.is_empty() {
-                    self.config.title.clone()
-                } else {
-                    t.to_string()
-                }
-            });
-        let file = self.section_files.get(dir).cloned();
-        let path = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        let keep = self.keep;
-        let ((info, diags, listed), reads) = record_if(keep, || {
-            let mut diags = Vec::new();
-            let listed = self.index.has_path(&path);
-            let info = match &file {
-                Some(s) => {
-                    let doc = Doc {
-                        source: &s.source,
-                        path: &path,
-                        own_ids: &s.intro.ids,
-                    };
-                    let (html, d) = self.index.finish(&doc, &s.intro, &s.text);
-                    diags.extend(d);
-                    if !listed {
-                        diags.push(no_list_page(&s.source));
-                    }
-                    Some(SectionInfo {
-                        title: s.title.clone(),
-                        description: s.description.clone(),
-                        intro_html: html,
-                    })
-                }
-                None => default.map(|title| SectionInfo {
-                    title,
-                    ..Default::default()
-                }),
-            };
-            (info, diags, listed)
-        });
-        let key = sym(dir);
-        self.section_dirs.insert(key, dir.to_string());
-        if keep {
-            self.link_deps.set(LinkReader::Section(key), reads);
-        }
-        work.problems
-            .push(((SECTION_PROBLEMS, dir.to_string()), diags));
-        self.map_section_source(file.as_deref(), &path, listed);
-        if let Some(rest) = dir.strip_prefix("lessons/")
-            && let Some(ser) = self.series.get_mut(rest)
-        {
-            let intro = info
-                .as_ref()
-                .map(|i| i.intro_html.clone())
-                .unwrap_or_default();
-            Site::set_if(
-                &mut self.dirty,
-                &mut ser.intro_html,
-                intro,
-                Fact::Series(sym(rest)),
-            );
-        }
-        let fact = Fact::Section(key);
-        match info {
-            Some(i) if self.sections.get(dir) != Some(&i) => {
-                self.sections.insert(dir.to_string(), i);
-                self.touch(fact);
-            }
-            None if self.sections.remove(dir).is_some() => self.touch(fact),
-            _ => {}
-        }
-    }
-
-    /// A section's `_index.md` is a link target leading to its list page, when there is one.
-    fn map_section_source(&mut self, file: Option<&SectionIndex>, path: &str, listed: bool) {
-        let Some(s) = file else { return };
-        let src = s.source.as_str();
-        let is_page = self.published_set.contains_key(src);
-        let want = (listed && !is_page).then(|| path.to_string());
-        let have = if is_page {
-            None
-        } else {
-            self.index.sources.get(src).cloned()
-        };
-        if want != have {
-            match want {
-                Some(p) => self.index.sources.insert(src.to_string(), p),
-                None => self.index.sources.remove(src),
-            };
-            self.touch(Fact::LinkSource(sym(src)));
-            self.touch(Fact::LinkAllSources);
-        }
-    }
-
-    /// The menu and contact links of site.yaml, checked against the site's paths.
-    fn settle_menu(&mut self, work: &mut Work) {
-        let keep = self.keep;
-        let raw = self.raw_config.clone();
-        let ((menu, contact, diags), reads) = record_if(keep, || {
-            let mut diags = Vec::new();
-            let menu = menu::checked_menu(&raw, &self.index, &mut diags);
-            let contact = menu::resolved_contact(&raw, &self.index, &mut diags);
-            (menu, contact, diags)
-        });
-        if keep {
-            self.link_deps.set(LinkReader::Menu, reads);
-        }
-        work.problems.push(((MENU_PROBLEMS, String::new()), diags));
-        if menu != self.config.menu || contact != self.config.contact {
-            let mut config = (*raw).clone();
-            config.menu = menu;
-            config.contact = contact;
-            self.config = Arc::new(config);
-            self.touch(Fact::Config);
-        }
-    }
-
-    /// Free what only the link step needed — the indexes, the sets the orders are taken
-    /// from, the bodies with tokens and the files' text — for a one-off build whose graph
-    /// will not be updated again.
-    pub fn release_sources(&mut self) {
-        self.files = BTreeMap::new();
-        self.index = super::links::LinkIndex::default();
-        self.claims = super::claims::Claims::default();
-        self.files_state = super::files::Files::default();
-        self.link_deps = crate::reads::Deps::default();
-        self.section_files = BTreeMap::new();
-        self.boundaries = BTreeSet::new();
-        self.all_dates = BTreeSet::new();
-        self.published_set = BTreeMap::new();
-        self.article_set = BTreeSet::new();
-        self.event_set = BTreeSet::new();
-        self.dated = Default::default();
-        self.tag_members = BTreeMap::new();
-        self.tag_spellings = BTreeMap::new();
-        self.series_members = BTreeMap::new();
-        self.cited_members = Default::default();
-        for slot in self.slots.iter_mut().flatten() {
-            if let Some(p) = Arc::get_mut(&mut slot.page) {
-                p.body.html = String::new();
-                p.text = Arc::from("");
-            }
-        }
-    }
-}
-
-/// The sections every site has, with their default titles (the home page's is the site's).
-const DEFAULT_SECTIONS: [(&str, &str); 6] = [
-    ("", ""),
-    ("articles", "普法动态"),
-    ("events", "活动通知"),
-    ("lessons", "法治小课堂"),
-    ("tags", "标签"),
-    ("laws", "法律法规库"),
-];
-
-fn note_section(work: &mut Work, dir: &str) {
-    work.sections.insert(dir.to_string());
-    if let Some(rest) = dir.strip_prefix("lessons/") {
-        work.series.insert(rest.to_string());
-    }
-}
-
-fn no_list_page(source: &str) -> Diagnostic {
-    Diagnostic::warning("这个文件夹没有自己的列表页，_index.md 的内容不会显示")
-        .in_file(source)
-        .with_hint("只有首页、articles/、events/、lessons/、lessons/系列/ 和 laws/ 有列表页。要写一个独立的页面，请把文件改名为 页面名.md。")
 }
 
 /// Every fact about one page.
@@ -952,84 +400,4 @@ fn page_facts(id: PageId) -> [Fact; 8] {
         Fact::Status(id),
         Fact::Lesson(id),
     ]
-}
-
-fn is_link_fact(f: &Fact) -> bool {
-    matches!(
-        f,
-        Fact::LinkPath(_)
-            | Fact::LinkSource(_)
-            | Fact::LinkIds(_)
-            | Fact::LinkAsset(_)
-            | Fact::LinkAllSources
-    )
-}
-
-fn toggle<T: Ord>(set: &mut BTreeSet<T>, v: T, insert: bool) {
-    if insert {
-        set.insert(v);
-    } else {
-        set.remove(&v);
-    }
-}
-
-fn toggle_map<K: Ord, V>(map: &mut BTreeMap<K, V>, k: K, v: V, insert: bool) {
-    if insert {
-        map.insert(k, v);
-    } else {
-        map.remove(&k);
-    }
-}
-
-fn toggle_failed(site: &mut Site, src: &Arc<str>, insert: bool) {
-    if insert {
-        site.index.failed.insert(src.to_string());
-    } else {
-        site.index.failed.remove(&**src);
-    }
-}
-
-/// A page's links resolved.
-struct Finished {
-    html: String,
-    cover: Option<String>,
-    diags: Vec<Diagnostic>,
-    reads: Vec<Fact>,
-    /// Facts that changed with it.
-    facts: Vec<Fact>,
-}
-
-/// Resolve the links and the cover of one page and make its final HTML.
-fn finish_page(index: &super::links::LinkIndex, slot: &Slot) -> Finished {
-    let p = &slot.page;
-    let doc = Doc {
-        source: &p.source,
-        path: &p.path,
-        own_ids: &p.body.ids,
-    };
-    let (resolved, mut diags) = index.resolve_all(&doc, &p.body, &p.text);
-    let html = if slot.state == PageState::Published {
-        super::links::substitute(&p.body, &resolved)
-    } else {
-        String::new()
-    };
-    let cover = p.cover.as_ref().and_then(|c| match index.resolve(&doc, c) {
-        Ok(Resolved::Href(h)) => Some(h),
-        Ok(Resolved::Withdrawn | Resolved::Failed) => None,
-        Err(e) => {
-            diags.push(
-                e.in_file(&p.source)
-                    .at(c.line, c.col)
-                    .with_source_line(&p.text, 0),
-            );
-            None
-        }
-    });
-    Finished {
-        html,
-        cover,
-        diags,
-        reads: Vec::new(),
-        facts: Vec::new(),
-    }
 }
