@@ -248,20 +248,29 @@ impl SiteSources {
 
     /// Drop `rel` and everything under `rel/`; returns whether anything was dropped.
     fn remove_under(&mut self, rel: &str) -> bool {
-        let prefix = format!("{rel}/");
-        let hit = |r: &str| r == rel || r.starts_with(&prefix);
         let before = self.count();
         if rel == CONFIG_FILE {
             self.config = None;
         }
-        self.markdown.retain(|f| !hit(&f.rel));
-        self.assets.retain(|f| !hit(&f.rel));
-        self.static_files.retain(|f| !hit(&f.rel));
-        self.theme_text.retain(|f| !hit(&f.rel));
-        self.theme_static.retain(|f| !hit(&f.rel));
-        let problems_before = self.problems.len();
-        self.problems.retain(|r, _| !hit(r));
-        before != self.count() || problems_before != self.problems.len()
+        drop_under(&mut self.markdown, rel);
+        drop_under(&mut self.assets, rel);
+        drop_under(&mut self.static_files, rel);
+        drop_under(&mut self.theme_text, rel);
+        drop_under(&mut self.theme_static, rel);
+        let prefix = format!("{rel}/");
+        let gone: Vec<String> = std::iter::once(rel.to_string())
+            .filter(|r| self.problems.contains_key(r))
+            .chain(
+                self.problems
+                    .range(prefix.clone()..)
+                    .take_while(|(k, _)| k.starts_with(&prefix))
+                    .map(|(k, _)| k.clone()),
+            )
+            .collect();
+        for r in &gone {
+            self.problems.remove(r);
+        }
+        before != self.count() || !gone.is_empty()
     }
 
     fn count(&self) -> usize {
@@ -310,6 +319,35 @@ impl SiteSources {
             (Slot::ThemeStatic, Loaded::Binary(b)) => upsert_bin(&mut self.theme_static, b),
             _ => {}
         }
+    }
+}
+
+/// Drop `rel` and everything under `rel/` from `files`, sorted by path: both are found by
+/// binary search (the paths under a folder sit together in that order).
+fn drop_under<T: HasPath>(files: &mut Vec<T>, rel: &str) {
+    if let Ok(i) = files.binary_search_by(|f| f.path().cmp(rel)) {
+        files.remove(i);
+    }
+    let prefix = format!("{rel}/");
+    let start = files.partition_point(|f| f.path() < prefix.as_str());
+    let end = start + files[start..].partition_point(|f| f.path().starts_with(&prefix));
+    files.drain(start..end);
+}
+
+/// A file read from the site, by its path.
+trait HasPath {
+    fn path(&self) -> &str;
+}
+
+impl HasPath for TextFile {
+    fn path(&self) -> &str {
+        &self.rel
+    }
+}
+
+impl HasPath for BinaryFile {
+    fn path(&self) -> &str {
+        &self.rel
     }
 }
 

@@ -147,17 +147,56 @@ impl DiagStore {
         self.by_origin.insert(origin, diags);
     }
 
-    /// Forget the problems of every origin `drop` says.
-    pub fn retain(&mut self, keep: impl Fn(&Origin) -> bool) {
-        let gone: Vec<Origin> = self
-            .by_origin
-            .keys()
-            .filter(|o| !keep(o))
-            .cloned()
-            .collect();
-        for o in gone {
-            self.set(o, Vec::new());
+    /// Set the problems of many origins at once. A big batch (a first build's) is cheaper
+    /// all sorted together than one by one.
+    pub fn set_all(&mut self, batch: Vec<(Origin, Vec<Diagnostic>)>) {
+        if batch.len() < 1000 || batch.len() < self.by_origin.len() {
+            for (o, d) in batch {
+                self.set(o, d);
+            }
+            return;
         }
+        if let Ok(mut m) = self.made.lock() {
+            *m = None;
+        }
+        for (o, d) in batch {
+            if d.is_empty() {
+                self.by_origin.remove(&o);
+            } else {
+                self.by_origin.insert(o, d);
+            }
+        }
+        let mut all: Vec<(Total, usize)> = self
+            .by_origin
+            .iter()
+            .flat_map(|(o, ds)| {
+                ds.iter()
+                    .map(move |d| (Total(d.clone()), o.stage() as usize))
+            })
+            .collect();
+        rayon::slice::ParallelSliceMut::par_sort_unstable_by(&mut all[..], |a, b| a.0.cmp(&b.0));
+        let mut merged: Vec<(Total, [u32; 6])> = Vec::with_capacity(all.len());
+        self.errors = [0; 6];
+        for (t, stage) in all {
+            match merged.last_mut() {
+                Some((last, n)) if *last == t => n[stage] += 1,
+                _ => {
+                    let mut n = [0; 6];
+                    n[stage] = 1;
+                    merged.push((t, n));
+                }
+            }
+        }
+        for (t, n) in &merged {
+            if t.0.is_error() {
+                for (stage, k) in n.iter().enumerate() {
+                    if *k > 0 {
+                        self.errors[stage] += 1;
+                    }
+                }
+            }
+        }
+        self.sorted = merged.into_iter().collect();
     }
 
     /// Did a stage up to `stage` find an error?
@@ -210,7 +249,10 @@ mod tests {
         assert_eq!(s.upto(Stage::Link).len(), 2);
         s.set(Origin::Parse("b".into()), vec![w]);
         assert!(!s.has_errors(Stage::Link));
-        s.retain(|_| false);
+        s.set_all(vec![
+            (Origin::Parse("b".into()), vec![]),
+            (Origin::Render, vec![]),
+        ]);
         assert!(s.upto(Stage::Render).is_empty());
     }
 }

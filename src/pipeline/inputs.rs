@@ -250,15 +250,16 @@ impl Inputs {
             })
             .collect();
         let mut out = Vec::with_capacity(fresh.len());
+        let mut problems = Vec::new();
         for (rel, entry) in fresh {
             let Some((text, input, d)) = entry else {
-                diags.set(Origin::Parse(rel.clone()), Vec::new());
+                problems.push((Origin::Parse(rel.clone()), Vec::new()));
                 self.parsed.remove(&rel);
                 out.push((rel, None));
                 continue;
             };
             if let Some(d) = d {
-                diags.set(Origin::Parse(rel.clone()), d);
+                problems.push((Origin::Parse(rel.clone()), d));
             }
             if keep {
                 let e = ParsedEntry {
@@ -270,6 +271,7 @@ impl Inputs {
             }
             out.push((rel, Some(input)));
         }
+        diags.set_all(problems);
         out
     }
 

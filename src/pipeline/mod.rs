@@ -143,6 +143,8 @@ pub struct Memo {
     pending: FastSet<Fact>,
     /// Outputs changed since the last good build.
     touched: BTreeSet<String>,
+    /// Files with problems of their reading.
+    read_origins: BTreeSet<String>,
 }
 
 /// A series of builds of one site (`serve`, `build --watch`, tests): each build reuses
@@ -254,24 +256,43 @@ fn changes(memo: &Memo, sources: &SiteSources) -> Changes {
 
 /// Problems of reading single files (not UTF-8, control characters).
 fn read_problems(memo: &mut Memo, sources: &SiteSources, changes: &Changes) {
+    let mut batch: Vec<(Origin, Vec<Diagnostic>)> = Vec::new();
     if changes.all {
-        memo.diags.retain(|o| !matches!(o, Origin::Read(_)));
+        for rel in std::mem::take(&mut memo.read_origins) {
+            batch.push((Origin::Read(rel), Vec::new()));
+        }
         for (rel, d) in &sources.problems {
-            memo.diags.set(Origin::Read(rel.clone()), vec![d.clone()]);
+            batch.push((Origin::Read(rel.clone()), vec![d.clone()]));
         }
-        return;
-    }
-    for p in &changes.paths {
-        let folder = format!("{p}/");
-        memo.diags
-            .retain(|o| !matches!(o, Origin::Read(r) if r == p || r.starts_with(&folder)));
-        for (rel, d) in sources.problems.range(p.clone()..) {
-            if rel != p && !rel.starts_with(&folder) {
-                break;
+    } else {
+        for p in &changes.paths {
+            // What was reported about the path (or anything under it) goes; what is now, comes.
+            let folder = format!("{p}/");
+            let old: Vec<String> = memo
+                .read_origins
+                .range(p.clone()..)
+                .take_while(|r| *r == p || r.starts_with(&folder))
+                .cloned()
+                .collect();
+            batch.extend(old.into_iter().map(|r| (Origin::Read(r), Vec::new())));
+            for (rel, d) in sources.problems.range(p.clone()..) {
+                if rel != p && !rel.starts_with(&folder) {
+                    break;
+                }
+                batch.push((Origin::Read(rel.clone()), vec![d.clone()]));
             }
-            memo.diags.set(Origin::Read(rel.clone()), vec![d.clone()]);
         }
     }
+    for (o, d) in &batch {
+        if let Origin::Read(r) = o {
+            if d.is_empty() {
+                memo.read_origins.remove(r);
+            } else {
+                memo.read_origins.insert(r.clone());
+            }
+        }
+    }
+    memo.diags.set_all(batch);
 }
 
 /// The pipeline.
@@ -466,13 +487,21 @@ fn asset_changes(
     for p in changes.paths.iter().filter(|p| p.starts_with("content/")) {
         match sources.asset_file(p) {
             Some(a) => out.push((p.clone(), Some(a.bytes.clone()))),
+            None if p.ends_with(".md") => {}
             None => {
+                // Gone, or a folder: what was under it goes, what is under it now comes.
                 out.push((p.clone(), None));
                 let folder = format!("{p}/");
                 if let Some(site) = &memo.site {
                     out.extend(site.assets_under(&folder).into_iter().map(|r| (r, None)));
                 }
-                for a in sources.assets.iter().filter(|a| a.rel.starts_with(&folder)) {
+                let start = sources
+                    .assets
+                    .partition_point(|a| a.rel.as_str() < folder.as_str());
+                for a in sources.assets[start..]
+                    .iter()
+                    .take_while(|a| a.rel.starts_with(&folder))
+                {
                     out.push((a.rel.clone(), Some(a.bytes.clone())));
                 }
             }
@@ -511,9 +540,12 @@ fn link_stage(
         .site
         .get_or_insert_with(|| Site::new(keep, config.clone(), now));
     let outcome = site.update(input);
-    for ((kind, key), d) in outcome.problems {
-        memo.diags.set(Origin::Link(kind, key), d);
-    }
+    let problems = outcome.problems.into_iter();
+    memo.diags.set_all(
+        problems
+            .map(|((kind, key), d)| (Origin::Link(kind, key), d))
+            .collect(),
+    );
 }
 
 /// A build that stopped at `stage`: what that stage and the ones before found, and the

@@ -5,6 +5,8 @@
 //! resolution) follows from its claimants.
 
 use std::collections::BTreeSet;
+
+use rayon::prelude::*;
 use std::sync::Arc;
 
 use super::links::{LinkIndex, Target};
@@ -53,13 +55,25 @@ pub(super) struct Claims {
     others: Vec<(String, String)>,
     /// Site paths each key gave to the link index.
     raw: FastMap<String, Vec<String>>,
+    /// Keys whose claimants clash.
+    clashing: FastSet<String>,
 }
 
 impl Claims {
     pub fn add(&mut self, c: Claimant) {
-        let key = key_of(c.site_path()).to_string();
-        self.by_key.entry(key.clone()).or_default().insert(c);
-        self.dirty.insert(key);
+        let key = key_of(c.site_path());
+        if !self.dirty.contains(key) {
+            self.dirty.insert(key.to_string());
+        }
+        match self.by_key.get_mut(key) {
+            Some(set) => {
+                set.insert(c);
+            }
+            None => {
+                let key = key.to_string();
+                self.by_key.insert(key, BTreeSet::from([c]));
+            }
+        }
     }
 
     pub fn remove(&mut self, c: &Claimant) {
@@ -70,7 +84,9 @@ impl Claims {
                 self.by_key.remove(key);
             }
         }
-        self.dirty.insert(key.to_string());
+        if !self.dirty.contains(key) {
+            self.dirty.insert(key.to_string());
+        }
     }
 
     /// The generated files (static files, feeds, statute pages…) with where they come from.
@@ -89,44 +105,91 @@ impl Claims {
     }
 
     /// Look again at the keys whose claimants changed: the clashes among them (by key, for
-    /// the caller to report) and what their site paths now lead to in `index`. `page` gives
-    /// a page by id (for messages); `law_page` tells a statute page's index by its path.
+    /// the caller to report: keys that clash, or clashed before) and what their site paths
+    /// now lead to in `index`. `page` gives a page by id (for messages); `law_page` tells a
+    /// statute page's index by its path. The keys are looked at in parallel.
     pub fn settle(
         &mut self,
         index: &mut LinkIndex,
         dirty: &mut Dirty,
-        page: &dyn Fn(PageId) -> Option<Arc<Page>>,
-        law_page: &dyn Fn(&str) -> Option<usize>,
+        page: &PageOf<'_>,
+        law_page: &LawPageOf<'_>,
     ) -> Vec<(String, Vec<Diagnostic>)> {
         let mut keys: Vec<String> = self.dirty.drain().collect();
         keys.sort_unstable();
-        let mut out = Vec::with_capacity(keys.len());
-        for key in keys {
-            let claimants: Vec<&Claimant> = self.by_key.get(&key).into_iter().flatten().collect();
-            out.push((key.clone(), clashes(&claimants, page)));
-            let mut raw: Vec<String> = claimants
-                .iter()
-                .map(|c| c.site_path().to_string())
-                .collect();
-            raw.sort_unstable();
-            raw.dedup();
-            let old = self.raw.insert(key, raw.clone()).unwrap_or_default();
-            for r in old.iter().chain(&raw) {
-                let target = target_of(r, &claimants, page, law_page);
-                let before = index.paths.get(r.as_str());
-                if before != target.as_ref() {
-                    dirty.insert(Fact::LinkPath(sym(r)));
-                    dirty.insert(Fact::LinkIds(sym(r)));
+        let (by_key, old_raw) = (&self.by_key, &self.raw);
+        let settled: Vec<Settled> = keys
+            .into_par_iter()
+            .map(|key| {
+                let claimants: Vec<&Claimant> = by_key.get(&key).into_iter().flatten().collect();
+                let clashes = clashes(&claimants, page);
+                let mut raw: Vec<String> = claimants
+                    .iter()
+                    .map(|c| c.site_path().to_string())
+                    .collect();
+                raw.sort_unstable();
+                raw.dedup();
+                let mut paths: Vec<&String> = old_raw
+                    .get(&key)
+                    .into_iter()
+                    .flatten()
+                    .chain(&raw)
+                    .collect();
+                paths.sort_unstable();
+                paths.dedup();
+                let targets = paths
+                    .into_iter()
+                    .map(|r| (r.clone(), target_of(r, &claimants, page, law_page)))
+                    .collect();
+                Settled {
+                    key,
+                    clashes,
+                    raw,
+                    targets,
+                }
+            })
+            .collect();
+        let mut out = Vec::new();
+        for s in settled {
+            for (r, target) in s.targets {
+                if index.paths.get(r.as_str()) != target.as_ref() {
+                    dirty.insert(Fact::LinkPath(sym(&r)));
+                    dirty.insert(Fact::LinkIds(sym(&r)));
                     match target {
-                        Some(t) => index.paths.insert(r.clone(), t),
+                        Some(t) => index.paths.insert(r, t),
                         None => index.paths.remove(r.as_str()),
                     };
                 }
             }
+            if s.raw.is_empty() {
+                self.raw.remove(&s.key);
+            } else {
+                self.raw.insert(s.key.clone(), s.raw);
+            }
+            let clashed = self.clashing.remove(&s.key);
+            if !s.clashes.is_empty() {
+                self.clashing.insert(s.key.clone());
+            }
+            if clashed || !s.clashes.is_empty() {
+                out.push((s.key, s.clashes));
+            }
         }
-        self.raw.retain(|_, v| !v.is_empty());
         out
     }
+}
+
+/// A page by id, for messages.
+pub(super) type PageOf<'a> = dyn Fn(PageId) -> Option<Arc<Page>> + Sync + 'a;
+/// The index of the statute page at a site path.
+pub(super) type LawPageOf<'a> = dyn Fn(&str) -> Option<usize> + Sync + 'a;
+
+/// One key looked at again: its clashes, its claimants' site paths, and what each site path
+/// it had or has now leads to.
+struct Settled {
+    key: String,
+    clashes: Vec<Diagnostic>,
+    raw: Vec<String>,
+    targets: Vec<(String, Option<Target>)>,
 }
 
 /// What site path `raw` leads to: the last page (in source order) written there, else the
@@ -134,8 +197,8 @@ impl Claims {
 fn target_of(
     raw: &str,
     claimants: &[&Claimant],
-    page: &dyn Fn(PageId) -> Option<Arc<Page>>,
-    law_page: &dyn Fn(&str) -> Option<usize>,
+    page: &PageOf<'_>,
+    law_page: &LawPageOf<'_>,
 ) -> Option<Target> {
     let pages = claimants.iter().rev().find_map(|c| match c {
         Claimant::Page(_, id, p) if p == raw => page(*id),
@@ -151,7 +214,7 @@ fn target_of(
 }
 
 /// An error for every claimant after the first of one output path.
-fn clashes(claimants: &[&Claimant], page: &dyn Fn(PageId) -> Option<Arc<Page>>) -> Vec<Diagnostic> {
+fn clashes(claimants: &[&Claimant], page: &PageOf<'_>) -> Vec<Diagnostic> {
     let Some((first, rest)) = claimants.split_first() else {
         return Vec::new();
     };
@@ -173,7 +236,7 @@ fn describe(c: &Claimant) -> String {
 }
 
 /// The error for `new`, which wants the path `old` has.
-fn clash(old: &Claimant, new: &Claimant, page: &dyn Fn(PageId) -> Option<Arc<Page>>) -> Diagnostic {
+fn clash(old: &Claimant, new: &Claimant, page: &PageOf<'_>) -> Diagnostic {
     let shown = format!("/{}", new.site_path());
     let page_of = |c: &Claimant| match c {
         Claimant::Page(_, id, _) => page(*id),

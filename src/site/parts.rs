@@ -42,7 +42,7 @@ pub(super) enum Part {
     /// A lesson: series folder, order, the series name it gives, its date.
     Series(String, i64, Option<String>, Option<Timestamp>),
     /// A statute article it cites, with the page's title (the "cited by" order).
-    Cited((usize, ArticleNo), String),
+    Cited((usize, ArticleNo), Arc<str>),
 }
 
 /// Everything a page in `state` puts into the graph, sorted.
@@ -112,10 +112,12 @@ fn published_parts(p: &Page, src: &Arc<str>, id: PageId, v: &mut Vec<Part>) {
             date,
         ));
     }
+    // One shared copy of the title for all the articles it cites.
+    let title: Arc<str> = Arc::from(p.title.as_str());
     v.extend(
         p.citations
             .iter()
-            .map(|c| Part::Cited((c.law, c.article), p.title.clone())),
+            .map(|c| Part::Cited((c.law, c.article), title.clone())),
     );
     let folder = super::links::folder_of(&p.source);
     v.extend(relative_targets(p).map(|t| {
@@ -148,13 +150,14 @@ impl Site {
             Part::Broken => toggle_failed(self, src, insert),
             Part::Withdrawn(why, path) => self.apply_withdrawn(path, src, why, insert),
             Part::Use(target, u) => {
-                let uses = self.files_state.uses.entry(target.clone()).or_default();
-                if insert {
-                    uses.insert(src.clone(), u.clone());
-                } else {
-                    uses.remove(src);
+                if let Some(uses) = entry(&mut self.files_state.uses, target) {
+                    if insert {
+                        uses.insert(src.clone(), u.clone());
+                    } else {
+                        uses.remove(src);
+                    }
                 }
-                self.files_state.dirty.insert(target.clone());
+                note(&mut self.files_state.dirty, target);
             }
             Part::Bundle(b) => {
                 toggle(&mut self.files_state.bundles, b.clone(), insert);
@@ -190,12 +193,13 @@ impl Site {
             }
             Part::Tag(slug, key, spellings) => {
                 self.apply_tag(slug, key, spellings, insert);
-                work.tags.insert(slug.clone());
+                note(&mut work.tags, slug);
             }
             Part::Series(dir, order, _, _) => {
-                let set = self.series_members.entry(dir.clone()).or_default();
-                toggle(set, (*order, src.clone(), id), insert);
-                work.series.insert(dir.clone());
+                if let Some(set) = entry(&mut self.series_members, dir) {
+                    toggle(set, (*order, src.clone(), id), insert);
+                }
+                note(&mut work.series, dir);
             }
             Part::Cited(k, title) => {
                 let set = self.cited_members.entry(*k).or_default();
@@ -207,11 +211,16 @@ impl Site {
 
     /// A page's place among a tag's pages, and the spellings of the tag it uses.
     fn apply_tag(&mut self, slug: &str, key: &DateKey, spellings: &[String], insert: bool) {
-        let members = self.tag_members.entry(slug.to_string()).or_default();
-        toggle(members, key.clone(), insert);
-        let counts = self.tag_spellings.entry(slug.to_string()).or_default();
+        if let Some(members) = entry(&mut self.tag_members, slug) {
+            toggle(members, key.clone(), insert);
+        }
+        let Some(counts) = entry(&mut self.tag_spellings, slug) else {
+            return;
+        };
         for t in spellings {
-            let n = counts.entry(t.clone()).or_default();
+            let Some(n) = entry(counts, t) else {
+                continue;
+            };
             if insert {
                 *n += 1;
             } else {
@@ -240,6 +249,21 @@ impl Site {
                 }
             }
         }
+    }
+}
+
+/// The value at `key`, made (default) if there is none: the key is copied only then.
+fn entry<'a, V: Default>(map: &'a mut BTreeMap<String, V>, key: &str) -> Option<&'a mut V> {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key)
+}
+
+/// Note `key` in `set` (copied only when new).
+fn note(set: &mut BTreeSet<String>, key: &str) {
+    if !set.contains(key) {
+        set.insert(key.to_string());
     }
 }
 

@@ -142,8 +142,11 @@ impl Site {
                 }
             }
             // A one-off build needs the body with tokens no more.
+            // A one-off build needs neither the body with tokens nor the file's text (only
+            // messages quote it, and the page's are made) any more.
             if !keep && let Some(p) = Arc::get_mut(&mut slot.page) {
                 p.body.html = String::new();
+                p.text = Arc::from("");
             }
             let f = Finished {
                 html: String::new(),

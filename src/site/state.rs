@@ -49,7 +49,7 @@ pub(super) struct Slot {
 pub(super) type DateKey = (Reverse<Option<Timestamp>>, Arc<str>, PageId);
 
 /// A title-ordered key: by title, ties by source path.
-pub(super) type TitleKey = (String, Arc<str>, PageId);
+pub(super) type TitleKey = (Arc<str>, Arc<str>, PageId);
 
 /// What reads the link index (a page's links, a section's intro, the menu).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -18,7 +18,7 @@ use jiff::ZonedDateTime;
 
 use super::collections::Orders;
 use super::lists::Families;
-use super::parts::parts;
+use super::parts::{Part, parts};
 use super::settle::{DEFAULT_SECTIONS, note_section};
 use super::state::{LinkReader, PageState, Site, Slot};
 use crate::config::Config;
@@ -28,6 +28,7 @@ use crate::fingerprint::FastSet;
 use crate::reads::{Fact, PageId, sym};
 use crate::statute::LawLibrary;
 use crate::statute::numerals::ArticleNo;
+use rayon::prelude::*;
 
 /// What a content file (Markdown, not the statute library) is, as the link step sees it.
 #[derive(Debug, Clone)]
@@ -152,17 +153,17 @@ impl Site {
         }
         self.claims.set_others(input.other_paths);
         clock.done("  settings");
-        for source in &changed {
-            if first {
-                self.replace_file(source, &mut work);
-                if !self.keep {
-                    // A one-off graph is never updated: the page's slot is its only home.
-                    self.files.remove(source);
-                }
-                continue;
-            }
-            let before = self.link_entry(source);
-            self.replace_file(source, &mut work);
+        let changed: Vec<String> = changed.into_iter().collect();
+        let before: Vec<LinkEntry> = match first {
+            true => Vec::new(),
+            false => changed.iter().map(|s| self.link_entry(s)).collect(),
+        };
+        self.replace_files(&changed, &mut work);
+        if first && !self.keep {
+            // A one-off graph is never updated: the pages' slots are their only home.
+            self.files = std::collections::BTreeMap::new();
+        }
+        for (source, before) in changed.iter().zip(before) {
             self.mark_link_entry(source, before);
         }
         clock.done("  place pages");
@@ -253,60 +254,89 @@ impl Site {
         }
     }
 
-    /// Bring what the file at `source` puts into the graph up to date: take out the parts
-    /// it no longer has, put in the new ones.
-    fn replace_file(&mut self, source: &str, work: &mut Work) {
-        if let Some(sec) = self.section_files_by_source.remove(source) {
-            self.section_files.remove(&sec);
-            note_section(work, &sec);
-        }
-        self.index.failed.remove(source);
-        let old = self
-            .ids
-            .get(source)
-            .and_then(|id| self.slots.get_mut(*id as usize)?.take());
-        let new = self.new_slot(source, old.as_ref(), work);
-        let id = self.ids.get(source).copied().unwrap_or(PageId::MAX);
-        let old_parts = old
-            .as_ref()
-            .map_or_else(Vec::new, |s| parts(&s.page, s.state, &s.source, id));
-        let new_parts = new
-            .as_ref()
-            .map_or_else(Vec::new, |s| parts(&s.page, s.state, &s.source, id));
-        let src: Arc<str> = Arc::from(source);
-        for part in old_parts
-            .iter()
-            .filter(|x| new_parts.binary_search(x).is_err())
-        {
-            self.apply(part, &src, id, false, work);
-        }
-        for part in new_parts
-            .iter()
-            .filter(|x| old_parts.binary_search(x).is_err())
-        {
-            self.apply(part, &src, id, true, work);
-        }
-        if old.is_some() && new.is_none() {
-            self.dirty.extend(page_facts(id));
-            work.problems
-                .push(((PAGE_PROBLEMS, source.to_string()), Vec::new()));
-            self.link_deps.remove(LinkReader::Page(id));
-        }
-        if let Some(slot) = new {
-            let event = slot.page.event.is_some() && slot.state == PageState::Published;
-            if slot.state == PageState::Withdrawn("草稿")
-                || slot.state == PageState::Withdrawn("已过期")
+    /// Bring what the files at `sources` put into the graph up to date: take out the parts
+    /// they no longer have, put in the new ones. The parts are worked out in parallel; the
+    /// graph is changed in source order.
+    fn replace_files(&mut self, sources: &[String], work: &mut Work) {
+        // A chunk at a time, so the parts of a big site are not all held at once.
+        for chunk in sources.chunks(2048) {
+            let mut jobs: Vec<(PageId, Option<Slot>, Option<Slot>)> =
+                Vec::with_capacity(chunk.len());
+            for source in chunk {
+                if let Some(sec) = self.section_files_by_source.remove(source) {
+                    self.section_files.remove(&sec);
+                    note_section(work, &sec);
+                }
+                self.index.failed.remove(source);
+                let old = self
+                    .ids
+                    .get(source)
+                    .and_then(|id| self.slots.get_mut(*id as usize)?.take());
+                let new = self.new_slot(source, old.as_ref(), work);
+                let id = self.ids.get(source).copied().unwrap_or(PageId::MAX);
+                jobs.push((id, old, new));
+            }
+            let of = |s: &Option<Slot>, id| {
+                s.as_ref()
+                    .map_or_else(Vec::new, |s| parts(&s.page, s.state, &s.source, id))
+            };
+            let parts: Vec<(Vec<Part>, Vec<Part>)> = jobs
+                .par_iter()
+                .map(|(id, old, new)| (of(old, *id), of(new, *id)))
+                .collect();
+            for ((source, (id, old, new)), (old_parts, new_parts)) in
+                chunk.iter().zip(jobs).zip(parts)
             {
+                let src: Arc<str> = match new.as_ref().or(old.as_ref()) {
+                    Some(s) => s.source.clone(),
+                    None => Arc::from(source.as_str()),
+                };
+                for part in old_parts
+                    .iter()
+                    .filter(|x| new_parts.binary_search(x).is_err())
+                {
+                    self.apply(part, &src, id, false, work);
+                }
+                for part in new_parts
+                    .iter()
+                    .filter(|x| old_parts.binary_search(x).is_err())
+                {
+                    self.apply(part, &src, id, true, work);
+                }
+                self.keep_slot(source, id, old.is_some(), new, work);
+            }
+        }
+    }
+
+    /// Put a file's new slot in place (none: it is no page now) and note what follows.
+    fn keep_slot(
+        &mut self,
+        source: &str,
+        id: PageId,
+        had: bool,
+        new: Option<Slot>,
+        work: &mut Work,
+    ) {
+        let Some(slot) = new else {
+            if had {
+                self.dirty.extend(page_facts(id));
                 work.problems
                     .push(((PAGE_PROBLEMS, source.to_string()), Vec::new()));
                 self.link_deps.remove(LinkReader::Page(id));
-            } else {
-                work.finish.insert(id);
             }
-            self.slots[id as usize] = Some(slot);
-            if event && self.settle_status(id) {
-                work.orders.events = true;
-            }
+            return;
+        };
+        let event = slot.page.event.is_some() && slot.state == PageState::Published;
+        if matches!(slot.state, PageState::Withdrawn(_)) {
+            work.problems
+                .push(((PAGE_PROBLEMS, source.to_string()), Vec::new()));
+            self.link_deps.remove(LinkReader::Page(id));
+        } else {
+            work.finish.insert(id);
+        }
+        self.slots[id as usize] = Some(slot);
+        if event && self.settle_status(id) {
+            work.orders.events = true;
         }
     }
 
