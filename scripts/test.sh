@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The test command of README.md: installs what the tests need when it is missing (Debian
+# packages: chromium for the browser tests, poppler-utils for pdfinfo, python3 with
+# python3-icalendar for the calendar files, a CJK font so Chinese text is measured and printed
+# with real glyphs, GNU time for the benchmarks), then runs every test with `cargo test`.
+# Arguments are passed to `cargo test` (e.g. `scripts/test.sh --test serve`).
+# PUFA_NO_INSTALL=1 only reports what is missing and runs the tests anyway.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
+# The calendar test reads .ics files back with Python's icalendar (Debian's package is for
+# Debian's python3; the test also looks for it there when another python3 comes first).
+if ! python3 -c 'import icalendar' >/dev/null 2>&1 \
+  && ! /usr/bin/python3 -c 'import icalendar' >/dev/null 2>&1; then
+  need+=(python3-icalendar)
+fi
+[ -x /usr/bin/time ] || need+=(time)
+fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || need+=(fonts-wqy-microhei)
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ -n "${PUFA_NO_INSTALL:-}" ]; then
+    echo "scripts/test.sh: missing ${need[*]} (PUFA_NO_INSTALL is set: not installing)" >&2
+  else
+    echo "scripts/test.sh: installing ${need[*]}" >&2
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+fi
+
+cargo test "$@"
