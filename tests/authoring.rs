@@ -21,8 +21,7 @@ fn init(dir: &Path) {
             "--now",
             "2026-11-20 10:00",
         ])
-        .output()
-        .unwrap();
+        .output_within(60, "pufa init");
     assert!(o.status.success(), "init failed:\n{}", stderr(&o));
     assert!(stdout(&o).contains("创建新站点"), "{}", stdout(&o));
 }
@@ -80,8 +79,7 @@ fn init_never_writes_into_a_folder_with_files() {
     let before = tree(tmp.path());
     let o = pufa()
         .args(["init", tmp.path().to_str().unwrap()])
-        .output()
-        .unwrap();
+        .output_within(60, "pufa init");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("已经有文件"), "{}", stderr(&o));
     assert_eq!(tree(tmp.path()), before);

@@ -6,7 +6,9 @@ mod common;
 use common::*;
 
 fn out(args: &[&str]) -> (Option<i32>, String, String) {
-    let o = pufa().args(args).output().unwrap();
+    let o = pufa()
+        .args(args)
+        .output_within(60, &format!("pufa {}", args.join(" ")));
     (
         o.status.code(),
         String::from_utf8_lossy(&o.stdout).into_owned(),

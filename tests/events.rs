@@ -21,7 +21,7 @@ fn python_with_icalendar() -> String {
     for py in ["python3", "/usr/bin/python3", "python"] {
         let ok = Command::new(py)
             .args(["-c", "import icalendar"])
-            .output()
+            .try_output_within(30, "python's import of icalendar")
             .is_ok_and(|o| o.status.success());
         if ok {
             return py.to_string();
@@ -38,8 +38,7 @@ fn parse_ics(out: &Path) -> BTreeMap<String, Vec<Value>> {
     let o = Command::new(python_with_icalendar())
         .arg(repo().join("tests/ics_check.py"))
         .arg(out)
-        .output()
-        .unwrap();
+        .output_within(120, "tests/ics_check.py");
     assert!(
         o.status.success(),
         "icalendar could not parse the calendar files:\n{}",

@@ -184,7 +184,10 @@ fn usage_problems_exit_with_2() {
     assert!(stderr(&o).contains("site.yaml"));
     let o = run(&repo(), &["build", "--now", "明天"]);
     assert_eq!(o.status.code(), Some(2));
-    let o = pufa().arg("build").arg("--no-such-flag").output().unwrap();
+    let o = pufa()
+        .arg("build")
+        .arg("--no-such-flag")
+        .output_within(60, "pufa build --no-such-flag");
     assert_eq!(o.status.code(), Some(2));
 }
 

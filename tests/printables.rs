@@ -99,17 +99,16 @@ fn print_to_pdf(url: &str, pdf: &Path) -> (u32, String) {
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(url)
-        .output()
-        .unwrap();
+        .output_within(90, &format!("chromium --print-to-pdf {url}"));
     assert!(
         pdf.exists(),
         "chromium wrote no PDF for {url}:\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let info = Command::new("pdfinfo")
-        .arg(pdf)
-        .output()
-        .expect("pdfinfo (Debian's poppler-utils, which .ci/run installs) is needed for this test");
+    let info = Command::new("pdfinfo").arg(pdf).output_within(
+        30,
+        "pdfinfo (Debian's poppler-utils, which scripts/test.sh installs)",
+    );
     let info = String::from_utf8_lossy(&info.stdout).into_owned();
     let field = |name: &str| {
         info.lines()
@@ -163,8 +162,8 @@ fn posters_print_on_one_a4_page_and_handouts_on_at_most_two() {
         .args(["-png", "-r", "40", "-singlefile"])
         .arg(dir.path().join("0.pdf"))
         .arg(&png)
-        .status()
-        .unwrap();
+        .output_within(60, "pdftoppm")
+        .status;
     assert!(ok.success());
     assert!(std::fs::metadata(png.with_extension("png")).unwrap().len() > 1000);
 }

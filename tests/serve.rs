@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -132,30 +130,15 @@ fn a_template_edit_re_renders_every_page_and_css_only_swaps_stylesheets() {
     let s = serve(&site, &[]);
     let p = s.port;
 
-    // Listen to the reload events like a page does.
-    let mut sse = TcpStream::connect(("127.0.0.1", p)).unwrap();
-    write!(sse, "GET /__pufa/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
-    sse.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
-    let mut events = BufReader::new(sse);
-    let mut next_event = || -> String {
-        let mut line = String::new();
-        loop {
-            line.clear();
-            events.read_line(&mut line).unwrap();
-            if let Some(name) = line.trim().strip_prefix("event: ")
-                && name != "hello"
-            {
-                return name.to_string();
-            }
-        }
-    };
+    // Listen to the reload events like a page does (subscribed before anything changes).
+    let mut events = Events::subscribe(p);
 
     let css = theme.join("static/css/site.css");
     let mut text = std::fs::read_to_string(&css).unwrap();
     text.push_str("\n.css-edit-marker { color: red; }\n");
     atomic_write(&css, &text);
     assert_eq!(
-        next_event(),
+        events.next(30, "the event for the stylesheet edit"),
         "css",
         "a stylesheet change swaps stylesheets only"
     );
@@ -172,7 +155,7 @@ fn a_template_edit_re_renders_every_page_and_css_only_swaps_stylesheets() {
             "<p class=\"tpl-marker\">TEMPLATE-EDIT</p><main id=",
         ),
     );
-    assert_eq!(next_event(), "reload");
+    assert_eq!(events.next(30, "the event for the template edit"), "reload");
     let paths = [
         "/",
         "/articles/",

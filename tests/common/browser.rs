@@ -8,6 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+use super::RunWithin;
 use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
 
 /// How every test starts Chromium: headless, and quiet on the network.
@@ -43,7 +45,7 @@ pub fn chromium() -> Option<String> {
     for c in ["chromium", "chromium-browser", "google-chrome"] {
         if Command::new("which")
             .arg(c)
-            .output()
+            .try_output_within(10, "which")
             .is_ok_and(|o| o.status.success())
         {
             return Some(c.to_string());
@@ -73,20 +75,28 @@ impl Browser {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start chromium");
+        // Chromium's stderr is read (and drained, so it never blocks) on a thread of its own,
+        // so that waiting for its DevTools port keeps a deadline.
         let err = child.stderr.take().unwrap();
-        let mut lines = BufReader::new(err).lines();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines() {
+                let Ok(line) = line else { break };
+                let _ = tx.send(line);
+            }
+        });
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut port = None;
-        while Instant::now() < deadline {
-            let Some(Ok(line)) = lines.next() else { break };
+        while port.is_none() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Ok(line) = rx.recv_timeout(left) else {
+                break;
+            };
             if let Some(rest) = line.split("ws://127.0.0.1:").nth(1) {
                 port = rest.split('/').next().and_then(|p| p.parse::<u16>().ok());
-                break;
             }
         }
-        // Keep draining Chromium's stderr so it never blocks.
-        std::thread::spawn(move || for _ in lines {});
-        let port = port.expect("chromium did not report its DevTools port");
+        let port = port.expect("timed out after 30 s waiting for chromium's DevTools port");
         // The first page target.
         let mut ws_url = None;
         while Instant::now() < deadline && ws_url.is_none() {
@@ -101,10 +111,10 @@ impl Browser {
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
-        let ws_url = ws_url.expect("no page target in chromium");
+        let ws_url = ws_url.expect("timed out after 30 s waiting for a page target in chromium");
         let (ws, _) = tungstenite::connect(ws_url).expect("connect to chromium");
         if let MaybeTlsStream::Plain(s) = ws.get_ref() {
-            s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
         }
         let mut b = Browser {
             child,
@@ -117,14 +127,31 @@ impl Browser {
         Some(b)
     }
 
-    /// Send a DevTools command and wait for its result.
+    /// Send a DevTools command and wait for its result (at most 60 s, however many other
+    /// messages Chromium sends meanwhile).
     pub fn call(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         let msg = json!({"id": id, "method": method, "params": params});
         self.ws.send(Message::text(msg.to_string())).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            let m = self.ws.read().expect("read from chromium");
+            assert!(
+                Instant::now() < deadline,
+                "timed out after 60 s waiting for chromium's answer to {method}"
+            );
+            let m = match self.ws.read() {
+                Ok(m) => m,
+                Err(tungstenite::Error::Io(e))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    continue;
+                }
+                Err(e) => panic!("reading chromium's answer to {method}: {e}"),
+            };
             if let Message::Text(t) = m {
                 let v: Value = serde_json::from_str(&t).unwrap();
                 if v["id"] == id {

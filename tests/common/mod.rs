@@ -21,14 +21,75 @@ pub fn pufa() -> Command {
     Command::new(env!("CARGO_BIN_EXE_pufa"))
 }
 
-/// Run `pufa --root ROOT ARGS…`.
+/// Run `pufa --root ROOT ARGS…` (within two minutes).
 pub fn run(root: &Path, args: &[&str]) -> Output {
     pufa()
         .arg("--root")
         .arg(root)
         .args(args)
-        .output()
-        .expect("run pufa")
+        .output_within(120, &format!("pufa {}", args.join(" ")))
+}
+
+/// Running a child process to its end, with a deadline: a test never waits for ever.
+pub trait RunWithin {
+    /// Run to the end within `secs` seconds and give its output (stdin empty, stdout and
+    /// stderr collected); when it takes longer it is killed and the test fails, saying
+    /// `what` it waited for.
+    fn output_within(&mut self, secs: u64, what: &str) -> Output {
+        self.try_output_within(secs, what)
+            .unwrap_or_else(|e| panic!("could not start {what}: {e}"))
+    }
+
+    /// [`RunWithin::output_within`], or the error when the program cannot be started.
+    fn try_output_within(&mut self, secs: u64, what: &str) -> std::io::Result<Output>;
+}
+
+impl RunWithin for Command {
+    fn try_output_within(&mut self, secs: u64, what: &str) -> std::io::Result<Output> {
+        use std::process::Stdio;
+        let mut child = self
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let stdout = collect(child.stdout.take());
+        let stderr = collect(child.stderr.take());
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5))
+                }
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("timed out after {secs} s waiting for {what} to finish (killed it)");
+                }
+            }
+        };
+        // A process it started may still hold the pipes open: take what came by then.
+        let rest =
+            |rx: Receiver<Vec<u8>>| rx.recv_timeout(Duration::from_secs(5)).unwrap_or_default();
+        Ok(Output {
+            status,
+            stdout: rest(stdout),
+            stderr: rest(stderr),
+        })
+    }
+}
+
+/// Read `pipe` to its end on a thread of its own; the bytes come through the channel.
+fn collect(pipe: Option<impl Read + Send + 'static>) -> Receiver<Vec<u8>> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(mut p) = pipe {
+            let _ = p.read_to_end(&mut buf);
+        }
+        let _ = tx.send(buf);
+    });
+    rx
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -364,6 +425,70 @@ pub fn wait_until(secs: u64, what: &str, mut check: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(20));
     }
     panic!("timed out waiting for: {what}");
+}
+
+/// The reload events of a running `pufa serve`, read as a page reads them.
+pub struct Events {
+    reader: BufReader<TcpStream>,
+    /// A line read in part when a read timed out.
+    line: String,
+}
+
+impl Events {
+    /// Subscribe to `/__pufa/events` and wait for the server's `hello`: every change made
+    /// after this returns is announced on this stream.
+    pub fn subscribe(port: u16) -> Events {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(s, "GET /__pufa/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        // Short reads, so that the deadlines below are kept however often the server sends
+        // its keep-alive comments.
+        s.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let mut events = Events {
+            reader: BufReader::new(s),
+            line: String::new(),
+        };
+        let first = events.next_any(20, "the event stream's hello");
+        assert_eq!(first, "hello", "the first event of the stream");
+        events
+    }
+
+    /// The name of the next event other than `hello`, waited for at most `secs` seconds.
+    pub fn next(&mut self, secs: u64, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let name = self.next_any(left.as_secs().max(1), what);
+            if name != "hello" {
+                return name;
+            }
+        }
+    }
+
+    /// The name of the next event, waited for at most `secs` seconds.
+    fn next_any(&mut self, secs: u64, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            match self.reader.read_line(&mut self.line) {
+                Ok(0) => panic!("the event stream closed while waiting for {what}"),
+                Ok(_) => {
+                    let line = std::mem::take(&mut self.line);
+                    if let Some(name) = line.trim().strip_prefix("event: ") {
+                        return name.to_string();
+                    }
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => panic!("reading the event stream while waiting for {what}: {e}"),
+            }
+            if Instant::now() >= deadline {
+                panic!("timed out after {secs} s waiting for {what} on the event stream");
+            }
+        }
+    }
 }
 
 /// The server's status (`/__pufa/status`).
