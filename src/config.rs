@@ -179,7 +179,7 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Config, Vec<Dia
             .in_file(CONFIG_FILE)
             .at(line, col)
             .with_source_line(text, 0)
-            .with_hint(hint)
+            .with_hint(hint.to_string())
     };
 
     let title = raw.title.clone().unwrap_or_default().trim().to_string();

@@ -6,6 +6,7 @@
 //! ([`Diagnostic::at`], [`Diagnostic::with_source_line`]); they are rendered for the terminal
 //! here and for the browser overlay by `serve`.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
@@ -37,7 +38,8 @@ pub struct DiagnosticData {
     pub source_line: Option<String>,
     /// Width of the underline under the offending text, in characters.
     pub span_len: usize,
-    pub hint: Option<String>,
+    /// A hint in plain words (most are fixed texts, shared rather than copied).
+    pub hint: Option<Cow<'static, str>>,
 }
 
 impl Diagnostic {
@@ -89,10 +91,15 @@ impl Diagnostic {
 
     /// Attach the offending line of text, taken from the whole file `text` at `self.line`,
     /// and underline `span_len` characters from the column.
-    pub fn with_source_line(mut self, text: &str, span_len: usize) -> Self {
-        if let Some(line) = self.line
-            && let Some(l) = text.lines().nth(line - 1)
-        {
+    pub fn with_source_line(self, text: &str, span_len: usize) -> Self {
+        let line = self.line.and_then(|n| text.lines().nth(n - 1));
+        self.quoting(line, span_len)
+    }
+
+    /// Attach `line`, the text of the offending line (`self.line`) when it is known, and
+    /// underline `span_len` characters from the column.
+    pub fn quoting(mut self, line: Option<&str>, span_len: usize) -> Self {
+        if let (Some(_), Some(l)) = (self.line, line) {
             let d = self.data_mut();
             d.source_line = Some(l.trim_end_matches('\r').to_string());
             d.span_len = span_len;
@@ -100,7 +107,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn with_hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
         self.data_mut().hint = Some(hint.into());
         self
     }

@@ -21,7 +21,12 @@ impl Checker<'_> {
         key_position(self.yaml, self.yaml_line, key).unwrap_or((self.yaml_line - 1, 0))
     }
 
-    pub fn error_at(&mut self, key: &str, msg: impl Into<String>, hint: impl Into<String>) {
+    pub fn error_at(
+        &mut self,
+        key: &str,
+        msg: impl Into<String>,
+        hint: impl Into<std::borrow::Cow<'static, str>>,
+    ) {
         let (line, col) = self.at_key(key);
         self.diags.push(
             Diagnostic::error(msg)
@@ -32,7 +37,12 @@ impl Checker<'_> {
         );
     }
 
-    pub fn error_at_pos(&mut self, pos: (usize, usize), msg: impl Into<String>, hint: &str) {
+    pub fn error_at_pos(
+        &mut self,
+        pos: (usize, usize),
+        msg: impl Into<String>,
+        hint: impl Into<std::borrow::Cow<'static, str>>,
+    ) {
         self.diags.push(
             Diagnostic::error(msg)
                 .in_file(self.file)

@@ -132,7 +132,7 @@ fn check_quiz(c: &mut Checker<'_>, i: usize, q: RawQuiz) -> Option<Quiz> {
             c.error_at_pos(
                 p,
                 format!("第 {n} 道自测题的答案 “{a}” 不是任何一个选项（共 {count} 个选项）"),
-                &format!(
+                format!(
                     "answer 写正确选项的序号（1 到 {count}），或写字母 A 到 {}。",
                     letters.chars().nth(count - 1).unwrap_or('Z')
                 ),

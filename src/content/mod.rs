@@ -10,6 +10,7 @@ pub mod meta;
 pub mod page;
 pub mod parse;
 mod place;
+pub mod quotes;
 pub mod source;
 
 /// The kinds of content, decided by the folder a file is in.

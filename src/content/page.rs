@@ -7,6 +7,7 @@ use std::sync::Arc;
 use jiff::ZonedDateTime;
 
 use super::Kind;
+use super::quotes::Quotes;
 use crate::markdown::{LinkRef, Rendered};
 use crate::statute::cite::Citation;
 
@@ -17,7 +18,8 @@ pub const SUMMARY_CHARS: usize = 120;
 pub struct Page {
     /// Path relative to the site root: `content/articles/a.md`.
     pub source: String,
-    pub text: Arc<str>,
+    /// The lines of the file that the link step's messages may quote.
+    pub quotes: Quotes,
     pub kind: Kind,
     /// Site path of the page, decoded, no leading slash: `articles/a/`.
     pub path: String,
@@ -150,7 +152,8 @@ pub struct Quiz {
 #[derive(Debug, Clone)]
 pub struct SectionIndex {
     pub source: String,
-    pub text: Arc<str>,
+    /// The lines of the file that the link step's messages may quote.
+    pub quotes: Quotes,
     /// Fingerprint of the file.
     pub fp: u64,
     /// Folder under `content/`, `/`-separated: `""` (home), `articles`, `lessons/minfadian`.

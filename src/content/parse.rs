@@ -11,6 +11,7 @@ use super::lesson::parse_lesson;
 use super::meta::{ALL_KEYS, RawMeta, allowed};
 use super::page::{CitedArticle, LessonInfo, Page, Parsed, SUMMARY_CHARS, SectionIndex};
 use super::place::{Place, place_of};
+use super::quotes::Quotes;
 use crate::config::Config;
 use crate::dates::has_time;
 use crate::diag::Diagnostic;
@@ -65,9 +66,23 @@ pub fn parse_file(
 
     let title = title_of(&mut c, &raw);
     let cover = cover_of(&mut c, &raw);
+    let body_offset = text.len() - split.body.len();
+    let quotes = Quotes::new(text, body_offset, body.links.iter().map(|l| l.line));
+
+    let fp = crate::fingerprint::combine(&[
+        crate::fingerprint::of(rel),
+        crate::fingerprint::of(&**text),
+    ]);
 
     let Some(kind) = place.kind else {
-        return section_index(c, text, &place, title, &raw, cover, body);
+        let parts = SectionParts {
+            title,
+            cover,
+            quotes,
+            fp,
+            body,
+        };
+        return section_index(c, &place, &raw, parts);
     };
 
     let tz = &config.timezone;
@@ -112,7 +127,7 @@ pub fn parse_file(
 
     let page = Page {
         source: rel.to_string(),
-        text: text.clone(),
+        quotes,
         kind,
         path,
         slug,
@@ -136,10 +151,7 @@ pub fn parse_file(
         lesson,
         body,
         citations,
-        fp: crate::fingerprint::combine(&[
-            crate::fingerprint::of(rel),
-            crate::fingerprint::of(&**text),
-        ]),
+        fp,
         meta_fp: 0,
     };
     let mut page = page;
@@ -265,32 +277,34 @@ fn cover_of(c: &mut Checker<'_>, raw: &RawMeta) -> Option<LinkRef> {
     cover
 }
 
+/// What a section's `_index.md` has in common with a page, worked out before its kind is.
+struct SectionParts {
+    title: String,
+    cover: Option<LinkRef>,
+    quotes: Quotes,
+    fp: u64,
+    body: markdown::Rendered,
+}
+
 /// A section's `_index.md`: title, description and intro of a list page.
 fn section_index(
     c: Checker<'_>,
-    text: &Arc<str>,
     place: &Place,
-    title: String,
     raw: &RawMeta,
-    cover: Option<LinkRef>,
-    body: markdown::Rendered,
+    parts: SectionParts,
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
-    let rel = c.file;
     let section = SectionIndex {
-        source: rel.to_string(),
-        text: text.clone(),
-        fp: crate::fingerprint::combine(&[
-            crate::fingerprint::of(rel),
-            crate::fingerprint::of(&**text),
-        ]),
+        source: c.file.to_string(),
+        quotes: parts.quotes,
+        fp: parts.fp,
         dir: place.dir_slug.clone(),
-        title,
+        title: parts.title,
         description: raw.description.clone(),
         order: raw.order,
-        cover,
+        cover: parts.cover,
         cover_alt: raw.cover_alt.clone().unwrap_or_default(),
         extra: raw.extra.clone().unwrap_or(serde_json::Value::Null),
-        intro: body,
+        intro: parts.body,
     };
     (Some(Parsed::Section(Arc::new(section))), c.diags)
 }

@@ -12,7 +12,7 @@ use super::diags::{DiagStore, Origin};
 use crate::config::{Config, Overrides, parse_config};
 use crate::content::page::Parsed;
 use crate::content::parse::{is_statute_file, parse_file};
-use crate::content::source::SiteSources;
+use crate::content::source::{SiteSources, TextFile};
 use crate::diag::Diagnostic;
 use crate::fingerprint::{self, FastSet};
 use crate::reads::{Fact, sym};
@@ -76,9 +76,7 @@ fn parse_one(
     rel: &str,
     sources: &SiteSources,
     cached: Option<&ParsedEntry>,
-    context: u64,
-    config: &Config,
-    library: &LawLibrary,
+    ctx: &ParseContext<'_>,
 ) -> Option<Fresh> {
     let Some(f) = sources.markdown_file(rel) else {
         // Not readable (its problem is the reading's): links to it say nothing more.
@@ -87,18 +85,36 @@ fn parse_one(
     };
     if let Some(e) = cached
         && Arc::ptr_eq(&e.text, &f.text)
-        && e.context == context
+        && e.context == ctx.fp
     {
         return Some((e.text.clone(), e.input.clone(), None));
     }
-    let (parsed, d) = parse_file(rel, &f.text, config, Some(library));
+    Some(parse_text(f, ctx))
+}
+
+/// Is `rel` a Markdown file of `content/` outside the statute library?
+fn is_content_page(rel: &str) -> bool {
+    rel.starts_with("content/") && rel.ends_with(".md") && !is_statute_file(rel)
+}
+
+/// What parsing a content file depends on besides the file.
+struct ParseContext<'a> {
+    /// Fingerprint of the configuration and the library.
+    fp: u64,
+    config: &'a Config,
+    library: &'a LawLibrary,
+}
+
+/// Parse the content file `f`.
+fn parse_text(f: &TextFile, ctx: &ParseContext<'_>) -> Fresh {
+    let (parsed, d) = parse_file(&f.rel, &f.text, ctx.config, Some(ctx.library));
     let ok = !d.iter().any(Diagnostic::is_error);
     let input = match parsed {
         Some(Parsed::Page(p)) => FileInput::Page(p, ok),
         Some(Parsed::Section(s)) => FileInput::Section(s),
         None => FileInput::Broken,
     };
-    Some((f.text.clone(), input, Some(d)))
+    (f.text.clone(), input, Some(d))
 }
 
 /// The caches of the stages before the link step.
@@ -223,10 +239,11 @@ impl Inputs {
     }
 
     /// Parse the content files that changed (all of them when the parsing context did):
-    /// what the link step is to be told, with each file's problems in `diags`.
+    /// what the link step is to be told, with each file's problems in `diags`. A build
+    /// that owns the sources takes their Markdown files.
     pub fn pages(
         &mut self,
-        sources: &SiteSources,
+        src: &mut super::Src<'_>,
         config: &Config,
         config_fp: u64,
         keep: bool,
@@ -239,16 +256,36 @@ impl Inputs {
         let context = fingerprint::combine(&[config_fp, laws.fp]);
         let everything = changes.all || context != self.context;
         self.context = context;
-        let rels = self.files_to_parse(sources, changes, everything);
         let library = laws.library.clone();
+        // A build that owns the sources takes the files: each text goes once it is parsed.
+        let owned = src.take_markdown();
+        let sources = src.get();
+        let ctx = ParseContext {
+            fp: context,
+            config,
+            library: &library,
+        };
         let cache = &self.parsed;
-        let fresh: Vec<(String, Option<Fresh>)> = rels
-            .into_par_iter()
-            .map(|rel| {
-                let f = parse_one(&rel, sources, cache.get(&rel), context, config, &library);
-                (rel, f)
-            })
-            .collect();
+        let fresh: Vec<(String, Option<Fresh>)> = match owned {
+            // A one-off build: every file is parsed, and its text let go at once (a page
+            // keeps only the lines its messages may quote).
+            Some(files) if cache.is_empty() => files
+                .into_par_iter()
+                .filter(|f| is_content_page(&f.rel))
+                .map(|f| {
+                    let (_, input, d) = parse_text(&f, &ctx);
+                    (f.rel, Some((Arc::from(""), input, d)))
+                })
+                .collect(),
+            _ => self
+                .files_to_parse(sources, changes, everything)
+                .into_par_iter()
+                .map(|rel| {
+                    let f = parse_one(&rel, sources, cache.get(&rel), &ctx);
+                    (rel, f)
+                })
+                .collect(),
+        };
         let mut out = Vec::with_capacity(fresh.len());
         let mut problems = Vec::new();
         for (rel, entry) in fresh {
@@ -305,7 +342,7 @@ impl Inputs {
                 );
             }
         }
-        rels.retain(|r| r.starts_with("content/") && r.ends_with(".md") && !is_statute_file(r));
+        rels.retain(|r| is_content_page(r));
         rels
     }
 

@@ -59,7 +59,7 @@ use std::sync::Arc;
 use jiff::{Timestamp, ZonedDateTime};
 
 use crate::config::{Config, Overrides};
-use crate::content::source::SiteSources;
+use crate::content::source::{SiteSources, TextFile};
 use crate::dates::parse_datetime;
 use crate::diag::Diagnostic;
 use crate::fingerprint::FastSet;
@@ -197,8 +197,8 @@ pub fn build(sources: &SiteSources, settings: &Settings, sink: &dyn Sink) -> Bui
     run(&mut Memo::default(), Src::Borrowed(sources), settings, sink)
 }
 
-/// A one-off [`build`] that takes the sources: the text of each file is freed as soon as
-/// nothing needs it any more (after the link step), rather than kept to the end.
+/// A one-off [`build`] that takes the sources: the text of each Markdown file is freed as
+/// soon as it is parsed, rather than kept to the end.
 pub fn build_owned(sources: SiteSources, settings: &Settings, sink: &dyn Sink) -> Build {
     run(
         &mut Memo::default(),
@@ -222,10 +222,12 @@ impl Src<'_> {
         }
     }
 
-    /// Let go of the files' text (only a build that owns the sources can).
-    fn release(&mut self) {
-        if let Src::Owned(s) = self {
-            s.markdown = Vec::new();
+    /// The Markdown files, for a build that owns the sources: it parses them and lets go of
+    /// each file's text at once.
+    fn take_markdown(&mut self) -> Option<Vec<TextFile>> {
+        match self {
+            Src::Owned(s) => Some(std::mem::take(&mut s.markdown)),
+            Src::Borrowed(_) => None,
         }
     }
 }
@@ -398,10 +400,9 @@ fn before_link(
     );
     clock.done("config, theme, laws");
     let diags = &mut memo.diags;
-    let files = inputs.pages(sources, &config, config_fp, memo.keep, &changes, diags);
-    let assets = asset_changes(memo, sources, &changes);
+    let files = inputs.pages(src, &config, config_fp, memo.keep, &changes, diags);
+    let assets = asset_changes(memo, src.get(), &changes);
     memo.seen = Some(seen);
-    src.release();
     clock.done("parse");
     Ok(Ready {
         config,

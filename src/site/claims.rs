@@ -223,7 +223,7 @@ fn clashes(claimants: &[&Claimant], page: &PageOf<'_>) -> Vec<Diagnostic> {
 
 /// Where a page's URL comes from: its `slug:` line, or the file name (line 1).
 fn slug_line(p: &Page) -> Option<(usize, usize)> {
-    crate::yaml::key_position(&p.text, 1, "slug")
+    crate::yaml::key_position(p.quotes.head(), 1, "slug")
 }
 
 fn describe(c: &Claimant) -> String {
@@ -267,7 +267,7 @@ fn clash(old: &Claimant, new: &Claimant, page: &PageOf<'_>) -> Diagnostic {
             Diagnostic::error(msg)
                 .in_file(&p.source)
                 .at(line, col)
-                .with_source_line(&p.text, 0)
+                .quoting(p.quotes.line(line), 0)
         }
         (None, Some(f)) => {
             Diagnostic::error(format!("文件会写到 {shown}，但那里已经有{}", describe(old)))

@@ -49,7 +49,7 @@ pub(super) fn series_of(
                         ))
                         .in_file(&b.source)
                         .at(lb.order_line, 0)
-                        .with_source_line(&b.text, 0)
+                        .quoting(b.quotes.line(lb.order_line), 0)
                         .with_hint(format!(
                             "另一课是 {}（第 {} 行）。每课的 order 要各不相同，按上课顺序写 1、2、3……",
                             a.source, la.order_line
@@ -170,7 +170,7 @@ pub(super) fn tags_of(pages: &[Arc<Page>], diags: &mut Vec<Diagnostic>) -> Vec<T
                 continue;
             };
             if entry.name != *t {
-                let line = crate::yaml::key_position(&pages[i].text, 1, "tags").map_or(1, |p| p.0);
+                let line = crate::yaml::key_position(pages[i].quotes.head(), 1, "tags").map_or(1, |p| p.0);
                 diags.push(
                     Diagnostic::warning(format!(
                         "标签 “{t}” 和 “{}” 的网址相同，已合并为一个标签",

@@ -196,7 +196,7 @@ pub(super) fn date_key(p: &Page, source: &Arc<str>, id: PageId) -> DateKey {
 }
 
 fn spelling_warning(p: &Page, spelling: &str, name: &str) -> Diagnostic {
-    let line = crate::yaml::key_position(&p.text, 1, "tags").map_or(1, |p| p.0);
+    let line = crate::yaml::key_position(p.quotes.head(), 1, "tags").map_or(1, |p| p.0);
     Diagnostic::warning(format!(
         "标签 “{spelling}” 和 “{name}” 的网址相同，已合并为一个标签"
     ))
@@ -214,7 +214,7 @@ fn order_clash(a: &Page, b: &Page) -> Diagnostic {
     Diagnostic::error(format!("同一个系列里有两课的序号都是 order: {order}"))
         .in_file(&b.source)
         .at(line_b, 0)
-        .with_source_line(&b.text, 0)
+        .quoting(b.quotes.line(line_b), 0)
         .with_hint(format!(
             "另一课是 {}（第 {line_a} 行）。每课的 order 要各不相同，按上课顺序写 1、2、3……",
             a.source

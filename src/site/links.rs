@@ -12,6 +12,7 @@ use crate::fingerprint::{FastMap, FastSet};
 use std::sync::Arc;
 
 use crate::content::page::Page;
+use crate::content::quotes::Quotes;
 use crate::diag::Diagnostic;
 use crate::markdown::{LinkRef, Rendered, TOKEN_CLOSE, TOKEN_OPEN, TokenKind, is_external};
 use crate::reads::{Fact, read, sym};
@@ -303,9 +304,9 @@ impl LinkIndex {
         &self,
         doc: &Doc<'_>,
         body: &Rendered,
-        file_text: &str,
+        quotes: &Quotes,
     ) -> (String, Vec<Diagnostic>) {
-        let (resolved, diags) = self.resolve_all(doc, body, file_text);
+        let (resolved, diags) = self.resolve_all(doc, body, quotes);
         (substitute(body, &resolved), diags)
     }
 
@@ -314,7 +315,7 @@ impl LinkIndex {
         &self,
         doc: &Doc<'_>,
         body: &Rendered,
-        file_text: &str,
+        quotes: &Quotes,
     ) -> (Vec<Resolved>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let resolved: Vec<Resolved> = body
@@ -323,7 +324,7 @@ impl LinkIndex {
             .map(|l| match self.resolve(doc, l) {
                 Ok(r) => {
                     if r == Resolved::Withdrawn {
-                        diags.push(withdrawn_warning(doc, l, file_text));
+                        diags.push(withdrawn_warning(doc, l, quotes));
                     }
                     r
                 }
@@ -331,7 +332,7 @@ impl LinkIndex {
                     diags.push(
                         d.in_file(doc.source)
                             .at(l.line, l.col)
-                            .with_source_line(file_text, 1),
+                            .quoting(quotes.line(l.line), 1),
                     );
                     Resolved::Withdrawn
                 }
@@ -359,14 +360,14 @@ fn same_page(
     Ok(Resolved::Href(format!("#{}", fragment.unwrap_or(""))))
 }
 
-fn withdrawn_warning(doc: &Doc<'_>, l: &LinkRef, file_text: &str) -> Diagnostic {
+fn withdrawn_warning(doc: &Doc<'_>, l: &LinkRef, quotes: &Quotes) -> Diagnostic {
     Diagnostic::warning(format!(
         "链接的页面 {} 是草稿或已过期，不会发布，这里只显示文字",
         l.dest
     ))
     .in_file(doc.source)
     .at(l.line, l.col)
-    .with_source_line(file_text, 1)
+    .quoting(quotes.line(l.line), 1)
     .with_hint("页面发布后链接会自动恢复；如果它已经撤下，请删掉这个链接。")
 }
 

@@ -142,11 +142,8 @@ impl Site {
                 }
             }
             // A one-off build needs the body with tokens no more.
-            // A one-off build needs neither the body with tokens nor the file's text (only
-            // messages quote it, and the page's are made) any more.
             if !keep && let Some(p) = Arc::get_mut(&mut slot.page) {
                 p.body.html = String::new();
-                p.text = Arc::from("");
             }
             let f = Finished {
                 html: String::new(),
@@ -210,7 +207,7 @@ impl Site {
                         path: &path,
                         own_ids: &s.intro.ids,
                     };
-                    let (html, d) = self.index.finish(&doc, &s.intro, &s.text);
+                    let (html, d) = self.index.finish(&doc, &s.intro, &s.quotes);
                     diags.extend(d);
                     if !listed {
                         diags.push(no_list_page(&s.source));
@@ -328,7 +325,6 @@ impl Site {
         for slot in self.slots.iter_mut().flatten() {
             if let Some(p) = Arc::get_mut(&mut slot.page) {
                 p.body.html = String::new();
-                p.text = Arc::from("");
             }
         }
     }
@@ -386,7 +382,7 @@ fn finish_page(index: &super::links::LinkIndex, slot: &Slot) -> Finished {
         path: &p.path,
         own_ids: &p.body.ids,
     };
-    let (resolved, mut diags) = index.resolve_all(&doc, &p.body, &p.text);
+    let (resolved, mut diags) = index.resolve_all(&doc, &p.body, &p.quotes);
     let html = if slot.state == PageState::Published {
         super::links::substitute(&p.body, &resolved)
     } else {
@@ -399,7 +395,7 @@ fn finish_page(index: &super::links::LinkIndex, slot: &Slot) -> Finished {
             diags.push(
                 e.in_file(&p.source)
                     .at(c.line, c.col)
-                    .with_source_line(&p.text, 0),
+                    .quoting(p.quotes.line(c.line), 0),
             );
             None
         }
