@@ -171,115 +171,18 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Config, Vec<Dia
         keys: KEYS,
     };
     let raw: RawConfig = parse_yaml(&src).map_err(|d| vec![d])?;
-    let mut errors = Vec::new();
-    let at = |key: &str| key_position(text, 1, key).unwrap_or((1, 0));
-    let err = |key: &str, msg: String, hint: &str| {
-        let (line, col) = at(key);
-        Diagnostic::error(msg)
-            .in_file(CONFIG_FILE)
-            .at(line, col)
-            .with_source_line(text, 0)
-            .with_hint(hint.to_string())
+    let mut problems = Problems {
+        text,
+        errors: Vec::new(),
     };
-
-    let title = raw.title.clone().unwrap_or_default().trim().to_string();
-    if title.is_empty() {
-        errors.push(
-            Diagnostic::error("site.yaml 缺少网站名称 title")
-                .in_file(CONFIG_FILE)
-                .at(1, 0)
-                .with_hint("加一行，例如：title: 皇宫镇普法网"),
-        );
-    }
-
-    let base_raw = overrides.base_url.clone().or(raw.base_url.clone());
-    let (base_url, base_path, domain) = match base_raw.as_deref().map(str::trim) {
-        None | Some("") => {
-            errors.push(
-                Diagnostic::error("site.yaml 缺少网站地址 base_url")
-                    .in_file(CONFIG_FILE)
-                    .at(1, 0)
-                    .with_hint(
-                        "加一行网站的完整地址，例如：base_url: https://example.gov.cn/hgz/（订阅、网站地图和二维码都要用到它）",
-                    ),
-            );
-            (String::new(), "/".to_string(), String::new())
-        }
-        Some(u) => match split_base_url(u) {
-            Some(parts) => parts,
-            None => {
-                let mut d = err(
-                    "base_url",
-                    format!("网站地址 base_url 写得不对：“{u}”"),
-                    "要写完整地址，以 http:// 或 https:// 开头，例如 https://example.gov.cn/hgz/",
-                );
-                if overrides.base_url.is_some() {
-                    d = Diagnostic::error(format!("命令行参数 --base-url 写得不对：“{u}”"))
-                        .with_hint("以 http:// 或 https:// 开头，例如 https://example.gov.cn/hgz/");
-                }
-                errors.push(d);
-                (String::new(), "/".to_string(), String::new())
-            }
-        },
-    };
-
-    let timezone_name = raw
-        .timezone
-        .clone()
-        .unwrap_or_else(|| "Asia/Shanghai".into());
-    let timezone = match time_zone(&timezone_name) {
-        Some(tz) => tz,
-        None => {
-            errors.push(err(
-                "timezone",
-                format!("不认识的时区 “{timezone_name}”"),
-                "中国大陆写 Asia/Shanghai（这也是默认值，可以不写）。",
-            ));
-            TimeZone::UTC
-        }
-    };
-
-    let page_size = match raw.page_size {
-        None => 10,
-        Some(n) if (1..=1000).contains(&n) => n as usize,
-        Some(n) => {
-            errors.push(err(
-                "page_size",
-                format!("每页条数 page_size 必须在 1 到 1000 之间，现在是 {n}"),
-                "一般写 10 或 20。",
-            ));
-            10
-        }
-    };
-
-    let theme = raw.theme.clone().unwrap_or_else(|| "default".into());
-    if theme.contains(['/', '\\']) || theme.starts_with('.') || theme.trim().is_empty() {
-        errors.push(err(
-            "theme",
-            format!("主题名称 “{theme}” 不能包含 / 或以 . 开头"),
-            "写 themes/ 文件夹下的主题文件夹名，例如 theme: default",
-        ));
-    }
-
-    let menu = raw.menu.clone().unwrap_or_else(default_menu);
-    for item in &menu {
-        if item.name.trim().is_empty() || item.url.trim().is_empty() {
-            errors.push(err(
-                "menu",
-                "菜单项的 name 和 url 都不能为空".into(),
-                "例如：- name: 普法动态\n    url: /articles/",
-            ));
-        }
-    }
-
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut key_lines = BTreeMap::new();
-    for k in KEYS {
-        if let Some((l, _)) = key_position(text, 1, k) {
-            key_lines.insert((*k).to_string(), l);
-        }
+    let title = check_title(&raw, &mut problems);
+    let (base_url, base_path, domain) = check_base_url(&raw, overrides, &mut problems);
+    let (timezone_name, timezone) = check_timezone(&raw, &mut problems);
+    let page_size = check_page_size(&raw, &mut problems);
+    let theme = check_theme(&raw, &mut problems);
+    let menu = check_menu(&raw, &mut problems);
+    if !problems.errors.is_empty() {
+        return Err(problems.errors);
     }
     Ok(Config {
         content_source: raw.content_source.unwrap_or_else(|| title.clone()),
@@ -303,9 +206,161 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Config, Vec<Dia
         extra: raw
             .extra
             .unwrap_or(serde_json::Value::Object(Default::default())),
-        key_lines,
+        key_lines: key_lines(text),
         source_text: text.to_string(),
     })
+}
+
+/// The value problems of a `site.yaml`, collected in the order they are found.
+struct Problems<'a> {
+    /// The text of site.yaml, to locate keys and show their lines.
+    text: &'a str,
+    errors: Vec<Diagnostic>,
+}
+
+impl Problems<'_> {
+    /// Record an error about the value of top-level `key`, shown at its line.
+    fn at_key(&mut self, key: &str, msg: String, hint: impl Into<std::borrow::Cow<'static, str>>) {
+        let (line, col) = key_position(self.text, 1, key).unwrap_or((1, 0));
+        self.errors.push(
+            Diagnostic::error(msg)
+                .in_file(CONFIG_FILE)
+                .at(line, col)
+                .with_source_line(self.text, 0)
+                .with_hint(hint),
+        );
+    }
+}
+
+/// `title`: required, trimmed.
+fn check_title(raw: &RawConfig, problems: &mut Problems<'_>) -> String {
+    let title = raw.title.clone().unwrap_or_default().trim().to_string();
+    if title.is_empty() {
+        problems.errors.push(
+            Diagnostic::error("site.yaml 缺少网站名称 title")
+                .in_file(CONFIG_FILE)
+                .at(1, 0)
+                .with_hint("加一行，例如：title: 皇宫镇普法网"),
+        );
+    }
+    title
+}
+
+/// `base_url` (or `--base-url`, which wins): required, split into (URL, path, host).
+fn check_base_url(
+    raw: &RawConfig,
+    overrides: &Overrides,
+    problems: &mut Problems<'_>,
+) -> (String, String, String) {
+    let base_raw = overrides.base_url.clone().or(raw.base_url.clone());
+    match base_raw.as_deref().map(str::trim) {
+        None | Some("") => {
+            problems.errors.push(
+                Diagnostic::error("site.yaml 缺少网站地址 base_url")
+                    .in_file(CONFIG_FILE)
+                    .at(1, 0)
+                    .with_hint(
+                        "加一行网站的完整地址，例如：base_url: https://example.gov.cn/hgz/（订阅、网站地图和二维码都要用到它）",
+                    ),
+            );
+            (String::new(), "/".to_string(), String::new())
+        }
+        Some(u) => match split_base_url(u) {
+            Some(parts) => parts,
+            None => {
+                if overrides.base_url.is_some() {
+                    problems.errors.push(
+                        Diagnostic::error(format!("命令行参数 --base-url 写得不对：“{u}”"))
+                            .with_hint(
+                                "以 http:// 或 https:// 开头，例如 https://example.gov.cn/hgz/",
+                            ),
+                    );
+                } else {
+                    problems.at_key(
+                        "base_url",
+                        format!("网站地址 base_url 写得不对：“{u}”"),
+                        "要写完整地址，以 http:// 或 https:// 开头，例如 https://example.gov.cn/hgz/",
+                    );
+                }
+                (String::new(), "/".to_string(), String::new())
+            }
+        },
+    }
+}
+
+/// `timezone`: its name (default `Asia/Shanghai`) and the zone (UTC when unknown).
+fn check_timezone(raw: &RawConfig, problems: &mut Problems<'_>) -> (String, TimeZone) {
+    let timezone_name = raw
+        .timezone
+        .clone()
+        .unwrap_or_else(|| "Asia/Shanghai".into());
+    let timezone = match time_zone(&timezone_name) {
+        Some(tz) => tz,
+        None => {
+            problems.at_key(
+                "timezone",
+                format!("不认识的时区 “{timezone_name}”"),
+                "中国大陆写 Asia/Shanghai（这也是默认值，可以不写）。",
+            );
+            TimeZone::UTC
+        }
+    };
+    (timezone_name, timezone)
+}
+
+/// `page_size`: 1 to 1000, 10 by default.
+fn check_page_size(raw: &RawConfig, problems: &mut Problems<'_>) -> usize {
+    match raw.page_size {
+        None => 10,
+        Some(n) if (1..=1000).contains(&n) => n as usize,
+        Some(n) => {
+            problems.at_key(
+                "page_size",
+                format!("每页条数 page_size 必须在 1 到 1000 之间，现在是 {n}"),
+                "一般写 10 或 20。",
+            );
+            10
+        }
+    }
+}
+
+/// `theme`: a folder name under `themes/`, `default` by default.
+fn check_theme(raw: &RawConfig, problems: &mut Problems<'_>) -> String {
+    let theme = raw.theme.clone().unwrap_or_else(|| "default".into());
+    if theme.contains(['/', '\\']) || theme.starts_with('.') || theme.trim().is_empty() {
+        problems.at_key(
+            "theme",
+            format!("主题名称 “{theme}” 不能包含 / 或以 . 开头"),
+            "写 themes/ 文件夹下的主题文件夹名，例如 theme: default",
+        );
+    }
+    theme
+}
+
+/// `menu`: every item with a name and a URL; the default menu when absent.
+fn check_menu(raw: &RawConfig, problems: &mut Problems<'_>) -> Vec<MenuItem> {
+    let menu = raw.menu.clone().unwrap_or_else(default_menu);
+    for item in &menu {
+        if item.name.trim().is_empty() || item.url.trim().is_empty() {
+            problems.at_key(
+                "menu",
+                "菜单项的 name 和 url 都不能为空".into(),
+                "例如：- name: 普法动态\n    url: /articles/",
+            );
+        }
+    }
+    menu
+}
+
+/// Line of each top-level key written in site.yaml.
+fn key_lines(text: &str) -> BTreeMap<String, usize> {
+    let mut key_lines = BTreeMap::new();
+    for k in KEYS {
+        if let Some((l, _)) = key_position(text, 1, k) {
+            key_lines.insert((*k).to_string(), l);
+        }
+    }
+    key_lines
 }
 
 /// Split `https://host/path` into (normalised URL ending in `/`, path `/path/`, host).

@@ -22,13 +22,7 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
         }
     };
     let root = absolute_root(root);
-    // A relative --output is taken from the site folder, like every other path of a site.
-    let dest = match &args.output {
-        Some(o) if o.is_relative() => root.join(o),
-        Some(o) => o.clone(),
-        None => root.join("public"),
-    };
-    let dest = match safe_destination(&root, &dest) {
+    let dest = match safe_destination(&root, &output_folder(&root, args)) {
         Ok(d) => d,
         Err(m) => {
             eprintln!("错误: {m}");
@@ -36,16 +30,12 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
         }
     };
     // With --watch, watch first, then read: nothing changed in between is lost.
-    let watcher = if args.watch && root.join(crate::config::CONFIG_FILE).is_file() {
-        match Watcher::new(&root, args.poll) {
-            Ok(w) => Some(w),
-            Err(e) => {
-                eprintln!("错误: 无法监视文件的变化：{e}");
-                return EXIT_USAGE;
-            }
+    let watcher = match start_watching(&root, args) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("错误: 无法监视文件的变化：{e}");
+            return EXIT_USAGE;
         }
-    } else {
-        None
     };
     let mut clock = crate::timings::Phase::start();
     let mut sources = match read_site(&root) {
@@ -95,6 +85,25 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
             eprintln!("错误: 无法监视文件的变化：{e}");
             EXIT_USAGE
         }
+    }
+}
+
+/// The output folder as given: `--output` (a relative one is taken from the site folder,
+/// like every other path of a site), or `public/`.
+fn output_folder(root: &Path, args: &BuildArgs) -> PathBuf {
+    match &args.output {
+        Some(o) if o.is_relative() => root.join(o),
+        Some(o) => o.clone(),
+        None => root.join("public"),
+    }
+}
+
+/// With `--watch` (and a site to watch), a watcher of the site's folders; none otherwise.
+fn start_watching(root: &Path, args: &BuildArgs) -> Result<Option<Watcher>, String> {
+    if args.watch && root.join(crate::config::CONFIG_FILE).is_file() {
+        Watcher::new(root, args.poll).map(Some)
+    } else {
+        Ok(None)
     }
 }
 

@@ -48,18 +48,7 @@ fn create(root: &Path, args: &NewArgs) -> Result<Vec<String>, Failure> {
     if title.is_empty() {
         return Err(usage("标题不能是空的。"));
     }
-    let config_text = std::fs::read_to_string(root.join("site.yaml")).map_err(|_| {
-        (
-            EXIT_SITE_ERRORS,
-            format!(
-                "{} 不是 pufa 站点（找不到 site.yaml）。\n提示: 在站点文件夹里运行，或用 --root 指定它；还没有站点就先运行 pufa init。",
-                root.display()
-            ),
-        )
-    })?;
-    let tz = parse_config(&config_text, &Overrides::default())
-        .map(|c| c.timezone)
-        .unwrap_or_else(|_| TimeZone::get("Asia/Shanghai").unwrap_or(TimeZone::UTC));
+    let tz = site_time_zone(root)?;
     let now: ZonedDateTime = match &args.now {
         Some(s) => parse_datetime(s, &tz).map_err(|why| {
             usage(format!(
@@ -68,75 +57,20 @@ fn create(root: &Path, args: &NewArgs) -> Result<Vec<String>, Failure> {
         })?,
         None => jiff::Timestamp::now().to_zoned_datetime(tz.clone()),
     };
-    let stem = match &args.slug {
-        Some(s) => check_slug(s)?,
-        None => {
-            let s = scaffold::stem_from_title(title);
-            if s.is_empty() {
-                return Err(usage(
-                    "无法从标题生成文件名（标题里没有文字或数字）。\n提示: 用 --slug 指定文件名，例如 --slug xianfa-ri",
-                ));
-            }
-            s
-        }
+    let draft = Draft {
+        title,
+        stem: file_stem(title, args.slug.as_deref())?,
+        now,
     };
     let mut notes = Vec::new();
     let (rel, text) = match kind {
         NewKind::Article => (
-            format!("content/articles/{stem}.md"),
-            scaffold::article(title, &now),
+            format!("content/articles/{}.md", draft.stem),
+            scaffold::article(title, &draft.now),
         ),
-        NewKind::Page => (format!("content/{stem}.md"), scaffold::page(title)),
-        NewKind::Event => {
-            let example = "--start \"2026-12-04 09:00\" --location \"镇文化广场\"";
-            let start = args.start.as_deref().map(str::trim).unwrap_or("");
-            let location = args.location.as_deref().map(str::trim).unwrap_or("");
-            if start.is_empty() || location.is_empty() {
-                return Err(usage(format!(
-                    "活动需要开始时间和地点。\n提示: 加上 {example}"
-                )));
-            }
-            parse_datetime(start, &tz).map_err(|why| {
-                usage(format!(
-                    "--start 的值写得不对：{why}\n提示: 写法：{DATE_FORMS}"
-                ))
-            })?;
-            (
-                format!("content/events/{stem}.md"),
-                scaffold::event(title, &now, start, location),
-            )
-        }
-        NewKind::Lesson => {
-            let series = match args.series.as_deref().map(str::trim) {
-                Some(s) if !s.is_empty() => check_slug(s)?,
-                _ => {
-                    return Err(usage(format!(
-                        "课程要放进一个系列（content/lessons/ 下的一个文件夹）。\n提示: 加上 --series 文件夹名{}",
-                        existing_series(root)
-                    )));
-                }
-            };
-            let dir = root.join("content/lessons").join(&series);
-            if !dir.is_dir() {
-                let index = format!("content/lessons/{series}/_index.md");
-                write_new(
-                    root,
-                    &index,
-                    &format!(
-                        "---\ntitle: {}\n---\n\n在这里写这个系列的介绍。\n",
-                        scaffold::yaml_string(&series)
-                    ),
-                )?;
-                notes.push(format!(
-                    "新系列：已创建 {index}（系列的标题和介绍写在这里）"
-                ));
-            }
-            let order = next_order(&dir)?;
-            (
-                format!("content/lessons/{series}/{order:02}-{stem}.md"),
-                scaffold::lesson(title, &now, order),
-            )
-        }
+        NewKind::Page => (format!("content/{}.md", draft.stem), scaffold::page(title)),
+        NewKind::Event => event_file(&draft, args, &tz)?,
+        NewKind::Lesson => lesson_file(&draft, root, args, &mut notes)?,
     };
     write_new(root, &rel, &text)?;
     let mut lines = vec![format!("已创建 {rel}")];
@@ -148,6 +82,111 @@ fn create(root: &Path, args: &NewArgs) -> Result<Vec<String>, Failure> {
         );
     }
     Ok(lines)
+}
+
+/// What every new file is made from: its title, the stem of its file name and the time it
+/// is written at.
+struct Draft<'a> {
+    title: &'a str,
+    stem: String,
+    now: ZonedDateTime,
+}
+
+/// The site's time zone, to read dates in (Asia/Shanghai when site.yaml has errors); a
+/// folder without site.yaml is no site.
+fn site_time_zone(root: &Path) -> Result<TimeZone, Failure> {
+    let config_text = std::fs::read_to_string(root.join("site.yaml")).map_err(|_| {
+        (
+            EXIT_SITE_ERRORS,
+            format!(
+                "{} 不是 pufa 站点（找不到 site.yaml）。\n提示: 在站点文件夹里运行，或用 --root 指定它；还没有站点就先运行 pufa init。",
+                root.display()
+            ),
+        )
+    })?;
+    Ok(parse_config(&config_text, &Overrides::default())
+        .map(|c| c.timezone)
+        .unwrap_or_else(|_| TimeZone::get("Asia/Shanghai").unwrap_or(TimeZone::UTC)))
+}
+
+/// The file name stem: `--slug` if given, else made from the title.
+fn file_stem(title: &str, slug: Option<&str>) -> Result<String, Failure> {
+    match slug {
+        Some(s) => check_slug(s),
+        None => {
+            let s = scaffold::stem_from_title(title);
+            if s.is_empty() {
+                return Err(usage(
+                    "无法从标题生成文件名（标题里没有文字或数字）。\n提示: 用 --slug 指定文件名，例如 --slug xianfa-ri",
+                ));
+            }
+            Ok(s)
+        }
+    }
+}
+
+/// An event's path and text; it needs `--start` (a valid date) and `--location`.
+fn event_file(
+    draft: &Draft<'_>,
+    args: &NewArgs,
+    tz: &TimeZone,
+) -> Result<(String, String), Failure> {
+    let example = "--start \"2026-12-04 09:00\" --location \"镇文化广场\"";
+    let start = args.start.as_deref().map(str::trim).unwrap_or("");
+    let location = args.location.as_deref().map(str::trim).unwrap_or("");
+    if start.is_empty() || location.is_empty() {
+        return Err(usage(format!(
+            "活动需要开始时间和地点。\n提示: 加上 {example}"
+        )));
+    }
+    parse_datetime(start, tz).map_err(|why| {
+        usage(format!(
+            "--start 的值写得不对：{why}\n提示: 写法：{DATE_FORMS}"
+        ))
+    })?;
+    Ok((
+        format!("content/events/{}.md", draft.stem),
+        scaffold::event(draft.title, &draft.now, start, location),
+    ))
+}
+
+/// A lesson's path and text, numbered after the last lesson of its `--series`; a new series
+/// folder gets its `_index.md` first (noted in `notes`).
+fn lesson_file(
+    draft: &Draft<'_>,
+    root: &Path,
+    args: &NewArgs,
+    notes: &mut Vec<String>,
+) -> Result<(String, String), Failure> {
+    let series = match args.series.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => check_slug(s)?,
+        _ => {
+            return Err(usage(format!(
+                "课程要放进一个系列（content/lessons/ 下的一个文件夹）。\n提示: 加上 --series 文件夹名{}",
+                existing_series(root)
+            )));
+        }
+    };
+    let dir = root.join("content/lessons").join(&series);
+    if !dir.is_dir() {
+        let index = format!("content/lessons/{series}/_index.md");
+        write_new(
+            root,
+            &index,
+            &format!(
+                "---\ntitle: {}\n---\n\n在这里写这个系列的介绍。\n",
+                scaffold::yaml_string(&series)
+            ),
+        )?;
+        notes.push(format!(
+            "新系列：已创建 {index}（系列的标题和介绍写在这里）"
+        ));
+    }
+    let order = next_order(&dir)?;
+    Ok((
+        format!("content/lessons/{series}/{order:02}-{}.md", draft.stem),
+        scaffold::lesson(draft.title, &draft.now, order),
+    ))
 }
 
 /// A file name given with `--slug` (or a series folder): one path segment, not hidden, not

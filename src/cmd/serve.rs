@@ -37,18 +37,7 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
         eprintln!("错误: {}", ReadError::NoSite(root.clone()));
         return EXIT_USAGE;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("错误: 无法启动服务器：{e}");
-            return EXIT_USAGE;
-        }
-    };
-    let (listener, port) = match runtime.block_on(bind(ip, args.port)) {
+    let (runtime, listener, port) = match listen(ip, args.port) {
         Ok(x) => x,
         Err(m) => {
             eprintln!("错误: {m}");
@@ -58,17 +47,7 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
     if port != args.port && args.port != 0 {
         eprintln!("端口 {} 已被占用，改用 {port}。", args.port);
     }
-    let host = if ip.is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        ip.to_string()
-    };
-    let host = if host.contains(':') {
-        format!("[{host}]")
-    } else {
-        host
-    };
-    let url = format!("http://{host}:{port}/");
+    let url = preview_url(ip, port);
     settings.overrides.base_url = Some(url.clone());
 
     // Watch first, then read: nothing changed in between is lost.
@@ -79,7 +58,7 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let mut sources = match read_site(&root) {
+    let sources = match read_site(&root) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("错误: {e}");
@@ -87,17 +66,91 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
         }
     };
     let state = AppState::new();
-    let mut session = Session::new();
-    rebuild(
-        &sources,
-        &settings,
+    let mut preview = Preview {
+        settings,
         fixed_now,
-        &state,
-        &[],
-        args.common.verbose,
-        &mut session,
-    );
+        state: state.clone(),
+        verbose: args.common.verbose,
+        session: Session::new(),
+    };
+    preview.rebuild(&sources, &[]);
+    announce(&url, ip, port, args.open);
 
+    rebuild_on_changes(watcher, sources, preview);
+
+    if let Err(e) = serve(&runtime, listener, &state) {
+        eprintln!("错误: 服务器出错：{e}");
+        return EXIT_USAGE;
+    }
+    eprintln!("已停止预览。");
+    EXIT_OK
+}
+
+/// In a thread of its own, rebuild the preview after every change until watching fails.
+fn rebuild_on_changes(watcher: Watcher, mut sources: SiteSources, mut preview: Preview) {
+    std::thread::spawn(move || {
+        let result = watch_loop(
+            watcher,
+            &mut sources,
+            |sources: &SiteSources, changed: &[String]| preview.rebuild(sources, changed),
+        );
+        if let Err(e) = result {
+            eprintln!("错误: 无法监视文件的变化：{e}");
+        }
+    });
+}
+
+/// Serve the pages of `state` until Ctrl+C.
+fn serve(
+    runtime: &tokio::runtime::Runtime,
+    listener: tokio::net::TcpListener,
+    state: &Arc<AppState>,
+) -> std::io::Result<()> {
+    let app_state = state.clone();
+    let app = axum::Router::new().fallback(move |req| handle(app_state.clone(), req));
+    runtime.block_on(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    })
+}
+
+/// The server's runtime and its listener on `ip:port` (or the next free port), with the port
+/// it got.
+fn listen(
+    ip: IpAddr,
+    port: u16,
+) -> Result<(tokio::runtime::Runtime, tokio::net::TcpListener, u16), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("无法启动服务器：{e}"))?;
+    let (listener, port) = runtime.block_on(bind(ip, port))?;
+    Ok((runtime, listener, port))
+}
+
+/// The address pages are previewed at: `http://127.0.0.1:1313/` (IPv6 hosts in brackets;
+/// an unspecified address is previewed on this machine).
+fn preview_url(ip: IpAddr, port: u16) -> String {
+    let host = if ip.is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        ip.to_string()
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    format!("http://{host}:{port}/")
+}
+
+/// Tell where the preview is (and how phones on the network reach it), and open it in a
+/// browser with `--open`.
+fn announce(url: &str, ip: IpAddr, port: u16, open: bool) {
     eprintln!("本地预览：{url}");
     if ip.is_unspecified() {
         match lan_address() {
@@ -106,103 +159,69 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
         }
     }
     eprintln!("正在监视 content/、themes/、static/ 和 site.yaml，按 Ctrl+C 停止。");
-    if args.open {
-        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+    if open {
+        let _ = std::process::Command::new("xdg-open").arg(url).spawn();
     }
-
-    let watch_state = state.clone();
-    let verbose = args.common.verbose;
-    std::thread::spawn(move || {
-        let result = watch_loop(
-            watcher,
-            &mut sources,
-            |sources: &SiteSources, changed: &[String]| {
-                rebuild(
-                    sources,
-                    &settings,
-                    fixed_now,
-                    &watch_state,
-                    changed,
-                    verbose,
-                    &mut session,
-                );
-            },
-        );
-        if let Err(e) = result {
-            eprintln!("错误: 无法监视文件的变化：{e}");
-        }
-    });
-
-    let app_state = state.clone();
-    let app = axum::Router::new().fallback(move |req| handle(app_state.clone(), req));
-    let served = runtime.block_on(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-    });
-    if let Err(e) = served {
-        eprintln!("错误: 服务器出错：{e}");
-        return EXIT_USAGE;
-    }
-    eprintln!("已停止预览。");
-    EXIT_OK
 }
 
-/// Build into memory and put the result (or the errors) in place.
-fn rebuild(
-    sources: &SiteSources,
-    settings: &Settings,
+/// What every rebuild of a preview uses: the settings, the served state and the session
+/// that keeps results from one build to the next.
+struct Preview {
+    settings: Settings,
+    /// `--now` was given: every build uses it, rather than the time of the build.
     fixed_now: bool,
-    state: &Arc<AppState>,
-    changed: &[String],
+    state: Arc<AppState>,
     verbose: bool,
-    session: &mut Session,
-) {
-    let started = Instant::now();
-    let mut settings = settings.clone();
-    if !fixed_now {
-        settings.now = Now::At(jiff::Timestamp::now());
-    }
-    let build = session.build(sources, &settings);
-    let ms = started.elapsed().as_secs_f64() * 1000.0;
-    let what = if changed.is_empty() {
-        String::new()
-    } else {
-        format!("（{}）", changed.join("，"))
-    };
-    // The pages first, the report after: nobody waits for the terminal.
-    let css_edit = !changed.is_empty() && changed.iter().all(|c| c.ends_with(".css"));
-    let ok = build.succeeded();
-    let errors: Vec<_> = build
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    if ok {
-        state.publish(Some(build.delta), Vec::new(), css_edit);
-    } else {
-        state.publish(None, errors.clone(), false);
-    }
-    if changed.is_empty() || verbose {
-        report(&build.diagnostics, verbose);
-    } else {
-        // On rebuilds, errors in full and the warnings as a count (they were shown at start).
-        report(&errors, false);
-        let warnings = build.diagnostics.len() - errors.len();
-        if warnings > 0 {
-            eprintln!("（另有 {warnings} 个警告，启动时已显示；加 --verbose 每次都显示）");
+    session: Session,
+}
+
+impl Preview {
+    /// Build into memory and put the result (or the errors) in place.
+    fn rebuild(&mut self, sources: &SiteSources, changed: &[String]) {
+        let started = Instant::now();
+        let mut settings = self.settings.clone();
+        if !self.fixed_now {
+            settings.now = Now::At(jiff::Timestamp::now());
         }
-    }
-    if ok {
-        eprintln!(
-            "已生成 {} 个页面，用时 {ms:.0} 毫秒{what}",
-            build.stats.pages
-        );
-    } else {
-        eprintln!("有错误，浏览器里仍显示上一次成功生成的页面，并提示错误{what}");
+        let build = self.session.build(sources, &settings);
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let what = if changed.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", changed.join("，"))
+        };
+        // The pages first, the report after: nobody waits for the terminal.
+        let css_edit = !changed.is_empty() && changed.iter().all(|c| c.ends_with(".css"));
+        let ok = build.succeeded();
+        let errors: Vec<_> = build
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
+        if ok {
+            self.state.publish(Some(build.delta), Vec::new(), css_edit);
+        } else {
+            self.state.publish(None, errors.clone(), false);
+        }
+        if changed.is_empty() || self.verbose {
+            report(&build.diagnostics, self.verbose);
+        } else {
+            // On rebuilds, errors in full and the warnings as a count (they were shown at start).
+            report(&errors, false);
+            let warnings = build.diagnostics.len() - errors.len();
+            if warnings > 0 {
+                eprintln!("（另有 {warnings} 个警告，启动时已显示；加 --verbose 每次都显示）");
+            }
+        }
+        if ok {
+            eprintln!(
+                "已生成 {} 个页面，用时 {ms:.0} 毫秒{what}",
+                build.stats.pages
+            );
+        } else {
+            eprintln!("有错误，浏览器里仍显示上一次成功生成的页面，并提示错误{what}");
+        }
     }
 }
 

@@ -13,56 +13,15 @@ pub(super) fn parse_lesson(
     raw: &RawMeta,
     place: &Place,
 ) -> Option<LessonInfo> {
-    let series_dir = place
-        .dir_slug
-        .strip_prefix("lessons/")
-        .and_then(|d| d.split('/').next())
-        .unwrap_or("")
-        .to_string();
-    if series_dir.is_empty() {
-        c.diags.push(
-            Diagnostic::error("课程文件必须放在一个系列文件夹里")
-                .in_file(c.file)
-                .with_hint(
-                    "例如 content/lessons/minfadian/01-hunyin.md：文件夹 minfadian 就是一个系列，可以在里面放 _index.md 写系列名称。",
-                ),
-        );
-    }
-    let order = match raw.order {
-        Some(o) if o >= 1 => Some(o),
-        Some(o) => {
-            c.error_at(
-                "order",
-                format!("课程序号 order 必须是正整数，现在是 {o}"),
-                "第一课写 order: 1，第二课写 order: 2，依此类推。",
-            );
-            None
-        }
-        None => {
-            c.missing("order", "课程在系列里的序号", "order: 1");
-            None
-        }
-    };
+    let series_dir = series_dir(c, place);
+    let order = check_order(c, raw);
     let mut quiz = Vec::new();
     for (i, q) in raw.quiz.clone().unwrap_or_default().into_iter().enumerate() {
         if let Some(q) = check_quiz(c, i, q) {
             quiz.push(q);
         }
     }
-    let laws = raw
-        .laws
-        .clone()
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let line = item_position(c.yaml, c.yaml_line, "laws", i, None)
-                .map(|p| p.0)
-                .unwrap_or(1);
-            (l.trim().to_string(), line)
-        })
-        .filter(|(l, _)| !l.is_empty())
-        .collect();
+    let laws = cited_laws(c, raw);
     let order_line = c.at_key("order").0;
     Some(LessonInfo {
         series_dir,
@@ -89,6 +48,63 @@ pub(super) fn parse_lesson(
             .collect(),
         quiz,
     })
+}
+
+/// The series folder a lesson is in (`lessons/minfadian/…` → `minfadian`); a lesson outside
+/// any series is an error.
+fn series_dir(c: &mut Checker<'_>, place: &Place) -> String {
+    let series_dir = place
+        .dir_slug
+        .strip_prefix("lessons/")
+        .and_then(|d| d.split('/').next())
+        .unwrap_or("")
+        .to_string();
+    if series_dir.is_empty() {
+        c.diags.push(
+            Diagnostic::error("课程文件必须放在一个系列文件夹里")
+                .in_file(c.file)
+                .with_hint(
+                    "例如 content/lessons/minfadian/01-hunyin.md：文件夹 minfadian 就是一个系列，可以在里面放 _index.md 写系列名称。",
+                ),
+        );
+    }
+    series_dir
+}
+
+/// `order:`, required and positive.
+fn check_order(c: &mut Checker<'_>, raw: &RawMeta) -> Option<i64> {
+    match raw.order {
+        Some(o) if o >= 1 => Some(o),
+        Some(o) => {
+            c.error_at(
+                "order",
+                format!("课程序号 order 必须是正整数，现在是 {o}"),
+                "第一课写 order: 1，第二课写 order: 2，依此类推。",
+            );
+            None
+        }
+        None => {
+            c.missing("order", "课程在系列里的序号", "order: 1");
+            None
+        }
+    }
+}
+
+/// The non-empty entries of `laws:`, trimmed, each with its line in the file.
+fn cited_laws(c: &Checker<'_>, raw: &RawMeta) -> Vec<(String, usize)> {
+    raw.laws
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let line = item_position(c.yaml, c.yaml_line, "laws", i, None)
+                .map(|p| p.0)
+                .unwrap_or(1);
+            (l.trim().to_string(), line)
+        })
+        .filter(|(l, _)| !l.is_empty())
+        .collect()
 }
 
 fn check_quiz(c: &mut Checker<'_>, i: usize, q: RawQuiz) -> Option<Quiz> {

@@ -8,9 +8,10 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 use super::context::LinkVm;
-use crate::site::Site;
+use crate::config::Config;
+use crate::site::{PageId, Site};
 use crate::statute::LawLibrary;
-use crate::statute::parse::Block;
+use crate::statute::parse::{Block, StatuteArticle};
 
 #[derive(Debug, Serialize)]
 struct TocVm {
@@ -267,7 +268,7 @@ fn law_body_html(lib: &LawLibrary, site: &Site, li: usize, fi: usize) -> String 
     let c = site.config();
     // Escaped straight into the page: a law file is hundreds of articles, each with its
     // paragraphs and the pages that cite it.
-    use crate::text::{escape_html as e, push_escaped as esc};
+    use crate::text::push_escaped as esc;
     let mut out = String::with_capacity(lib.files[fi].blocks.len() * 400);
     for b in &lib.files[fi].blocks {
         match b {
@@ -283,75 +284,94 @@ fn law_body_html(lib: &LawLibrary, site: &Site, li: usize, fi: usize) -> String 
                 esc(&mut out, t);
                 out.push_str("</p>\n");
             }
-            Block::Article(a) => {
-                // Written piece by piece, without the formatting machinery: a law page has
-                // hundreds of articles.
-                let id = a.no.anchor();
-                let label = e(&a.no.label());
-                out.push_str("<section class=\"pf-statute\" id=\"");
-                out.push_str(&id);
-                out.push_str("\" aria-labelledby=\"");
-                out.push_str(&id);
-                out.push_str("-label\">\n");
-                let strong = |out: &mut String| {
-                    out.push_str("<strong class=\"pf-statute-label\" id=\"");
-                    out.push_str(&id);
-                    out.push_str("-label\">");
-                    out.push_str(&label);
-                    out.push_str("</strong>");
-                };
-                if a.paragraphs.is_empty() {
-                    out.push_str("<p class=\"pf-clause\">");
-                    strong(&mut out);
-                    out.push_str("</p>\n");
-                }
-                for (k, p) in a.paragraphs.iter().enumerate() {
-                    let n = k as u32 + 1;
-                    out.push_str("<p");
-                    if !lib.paragraph_clashes(li, a.no, n) {
-                        out.push_str(" id=\"");
-                        out.push_str(&id);
-                        out.push('-');
-                        crate::statute::numerals::push_decimal(&mut out, n);
-                        out.push('"');
-                    }
-                    out.push_str(" class=\"pf-clause\">");
-                    if k == 0 {
-                        strong(&mut out);
-                        out.push(' ');
-                    }
-                    esc(&mut out, &p.text);
-                    out.push_str("</p>\n");
-                    if !p.items.is_empty() {
-                        out.push_str("<ul class=\"pf-items\">");
-                        for it in &p.items {
-                            out.push_str("<li>");
-                            esc(&mut out, it);
-                            out.push_str("</li>");
-                        }
-                        out.push_str("</ul>\n");
-                    }
-                }
-                out.push_str("<p class=\"pf-statute-tools\"><a class=\"pf-artlink\" href=\"#");
-                out.push_str(&id);
-                out.push_str("\" aria-label=\"本条链接：");
-                out.push_str(&label);
-                out.push_str("\">链接到本条</a></p>\n");
-                let pages = site.cited_by(li, a.no);
-                if !pages.is_empty() {
-                    out.push_str("<div class=\"pf-cited-by\">\n<p class=\"pf-cited-by-title\">引用本条的课程与文章：</p>\n<ul>");
-                    for &pi in pages {
-                        out.push_str("<li><a href=\"");
-                        esc(&mut out, &c.link(site.path(pi)));
-                        out.push_str("\">");
-                        esc(&mut out, site.title(pi));
-                        out.push_str("</a></li>");
-                    }
-                    out.push_str("</ul>\n</div>\n");
-                }
-                out.push_str("</section>\n");
-            }
+            Block::Article(a) => push_article(&mut out, lib, site, c, li, a),
         }
     }
     out
+}
+
+/// Append article `a` of law `li` as its `<section>`: the label, the numbered paragraphs
+/// with their items, a link to itself, and the pages that cite it.
+#[inline]
+fn push_article(
+    out: &mut String,
+    lib: &LawLibrary,
+    site: &Site,
+    c: &Config,
+    li: usize,
+    a: &StatuteArticle,
+) {
+    use crate::text::{escape_html as e, push_escaped as esc};
+    // Written piece by piece, without the formatting machinery: a law page has
+    // hundreds of articles.
+    let id = a.no.anchor();
+    let label = e(&a.no.label());
+    out.push_str("<section class=\"pf-statute\" id=\"");
+    out.push_str(&id);
+    out.push_str("\" aria-labelledby=\"");
+    out.push_str(&id);
+    out.push_str("-label\">\n");
+    let strong = |out: &mut String| {
+        out.push_str("<strong class=\"pf-statute-label\" id=\"");
+        out.push_str(&id);
+        out.push_str("-label\">");
+        out.push_str(&label);
+        out.push_str("</strong>");
+    };
+    if a.paragraphs.is_empty() {
+        out.push_str("<p class=\"pf-clause\">");
+        strong(out);
+        out.push_str("</p>\n");
+    }
+    for (k, p) in a.paragraphs.iter().enumerate() {
+        let n = k as u32 + 1;
+        out.push_str("<p");
+        if !lib.paragraph_clashes(li, a.no, n) {
+            out.push_str(" id=\"");
+            out.push_str(&id);
+            out.push('-');
+            crate::statute::numerals::push_decimal(out, n);
+            out.push('"');
+        }
+        out.push_str(" class=\"pf-clause\">");
+        if k == 0 {
+            strong(out);
+            out.push(' ');
+        }
+        esc(out, &p.text);
+        out.push_str("</p>\n");
+        if !p.items.is_empty() {
+            out.push_str("<ul class=\"pf-items\">");
+            for it in &p.items {
+                out.push_str("<li>");
+                esc(out, it);
+                out.push_str("</li>");
+            }
+            out.push_str("</ul>\n");
+        }
+    }
+    out.push_str("<p class=\"pf-statute-tools\"><a class=\"pf-artlink\" href=\"#");
+    out.push_str(&id);
+    out.push_str("\" aria-label=\"本条链接：");
+    out.push_str(&label);
+    out.push_str("\">链接到本条</a></p>\n");
+    push_cited_by(out, site, c, site.cited_by(li, a.no));
+    out.push_str("</section>\n");
+}
+
+/// Append the list of the pages that cite an article (nothing when none does).
+#[inline]
+fn push_cited_by(out: &mut String, site: &Site, c: &Config, pages: &[PageId]) {
+    use crate::text::push_escaped as esc;
+    if !pages.is_empty() {
+        out.push_str("<div class=\"pf-cited-by\">\n<p class=\"pf-cited-by-title\">引用本条的课程与文章：</p>\n<ul>");
+        for &pi in pages {
+            out.push_str("<li><a href=\"");
+            esc(out, &c.link(site.path(pi)));
+            out.push_str("\">");
+            esc(out, site.title(pi));
+            out.push_str("</a></li>");
+        }
+        out.push_str("</ul>\n</div>\n");
+    }
 }

@@ -66,6 +66,13 @@ struct ThemeYaml {
 
 /// Work out the theme chain and merge its files.
 pub fn resolve_theme(sources: &SiteSources, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+    let chain = theme_chain(sources, config)?;
+    Ok(merge_files(sources, &chain))
+}
+
+/// The theme names from the site's (`theme:` in site.yaml) through each `extends:` down to
+/// `default`; a theme that is not there, or a loop of `extends:`, is an error.
+fn theme_chain(sources: &SiteSources, config: &Config) -> Result<Vec<String>, Vec<Diagnostic>> {
     let mut chain: Vec<String> = Vec::new();
     let mut name = config.theme.clone();
     let on_disk = |n: &str| {
@@ -125,9 +132,14 @@ pub fn resolve_theme(sources: &SiteSources, config: &Config) -> Result<Theme, Ve
             None => name = "default".into(),
         }
     }
+    Ok(chain)
+}
 
+/// The templates and static files of the themes of `chain`, the nearest definition winning
+/// (the built-in theme's lowest, the site's own `static/` highest), with their hashes.
+fn merge_files(sources: &SiteSources, chain: &[String]) -> Theme {
     let mut theme = Theme {
-        chain: chain.clone(),
+        chain: chain.to_vec(),
         ..Default::default()
     };
     // Lowest priority first, so nearer themes overwrite.
@@ -174,5 +186,5 @@ pub fn resolve_theme(sources: &SiteSources, config: &Config) -> Result<Theme, Ve
         .iter()
         .map(|(p, b)| (p.clone(), crate::fingerprint::of(&b[..])))
         .collect();
-    Ok(theme)
+    theme
 }

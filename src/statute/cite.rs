@@ -256,13 +256,16 @@ impl<'a> CiteHook<'a> {
         text: &str,
         line: usize,
         col: usize,
-        mut collect: Option<&mut Vec<Resolved>>,
+        collect: Option<&mut Vec<Resolved>>,
     ) -> Option<String> {
         let mut st = self.state.borrow_mut();
-        let mut out = String::with_capacity(text.len() + 512);
-        let mut changed = false;
+        let mut out = Written {
+            html: String::with_capacity(text.len() + 512),
+            changed: false,
+            collect,
+        };
+        let at = Spot { text, line, col };
         let mut i = 0;
-        let col_at = |byte: usize| col + text[..byte].chars().count();
         // Copy plain text in runs up to the next 《 or 第 (the only places a citation starts).
         let mut plain_from = 0;
         while i < text.len() {
@@ -271,25 +274,12 @@ impl<'a> CiteHook<'a> {
             };
             i += off;
             let rest = &text[i..];
-            let before = i;
-            let flush_plain = |out: &mut String| {
-                esc(out, &text[plain_from..before]);
-            };
             if let Some(after) = rest.strip_prefix('《')
                 && let Some(end) = after.find('》')
             {
                 let name = &after[..end];
                 if !name.is_empty() && !name.contains('《') {
-                    st.law = Some(match self.lib.find(name) {
-                        Some(l) => LawCtx::Known(l),
-                        None => LawCtx::Unknown(match st.unknown.iter().position(|n| n == name) {
-                            Some(k) => k,
-                            None => {
-                                st.unknown.push(name.to_string());
-                                st.unknown.len() - 1
-                            }
-                        }),
-                    });
+                    st.law = Some(self.law_named(name, &mut st.unknown));
                     i += '《'.len_utf8() + end + '》'.len_utf8();
                     continue;
                 }
@@ -304,64 +294,14 @@ impl<'a> CiteHook<'a> {
             if rest.starts_with('第')
                 && let Some(r) = parse_article_ref(rest)
             {
-                // Columns are counted only when a message needs them.
-                let c = || col_at(i);
                 let known = match &st.law {
                     Some(LawCtx::Known(law)) => Some(*law),
                     _ => None,
                 };
                 match known {
                     Some(law) => {
-                        flush_plain(&mut out);
-                        let first = self.check(law, r, line, &c, &mut st);
-                        let mut consumed = r.len;
-                        let mut second: Option<(ArticleRef, usize, Option<Linked>)> = None;
-                        let tail = &rest[r.len..];
-                        for m in RANGE_MARKS {
-                            if let Some(t2) = tail.strip_prefix(m) {
-                                if let Some(r2) = parse_article_ref(t2) {
-                                    let c2 = || col_at(i + r.len + m.len());
-                                    let res2 = self.check(law, r2, line, &c2, &mut st);
-                                    second = Some((r2, m.len(), res2));
-                                }
-                                break;
-                            }
-                        }
-                        let shown = &rest[..r.len];
-                        match &first {
-                            Some(t) => {
-                                self.link(&mut out, t, shown);
-                                st.found.push(Citation { law, article: r.no });
-                                if let Some(c) = collect.as_deref_mut() {
-                                    c.push(t.0.clone());
-                                }
-                                changed = true;
-                            }
-                            None => esc(&mut out, shown),
-                        }
-                        if let Some((r2, mark_len, res2)) = second {
-                            esc(&mut out, &rest[r.len..r.len + mark_len]);
-                            let shown2 = &rest[r.len + mark_len..r.len + mark_len + r2.len];
-                            match &res2 {
-                                Some(t) => {
-                                    self.link(&mut out, t, shown2);
-                                    changed = true;
-                                    if let Some(c) = collect.as_deref_mut() {
-                                        c.push(t.0.clone());
-                                    }
-                                }
-                                None => esc(&mut out, shown2),
-                            }
-                            // Every article inside the range is cited too.
-                            if first.is_some() && res2.is_some() && r.no <= r2.no {
-                                let l = &self.lib.laws[law];
-                                for (no, _) in l.articles.range(r.no..=r2.no).take(200) {
-                                    st.found.push(Citation { law, article: *no });
-                                }
-                            }
-                            consumed += mark_len + r2.len;
-                        }
-                        i += consumed;
+                        esc(&mut out.html, &text[plain_from..i]);
+                        i += self.cite(law, r, at, i, &mut st, &mut out);
                         plain_from = i;
                         continue;
                     }
@@ -370,6 +310,8 @@ impl<'a> CiteHook<'a> {
                             && !st.warned.contains(st.unknown[k].as_str())
                         {
                             let name = st.unknown[k].clone();
+                            // Columns are counted only when a message needs them.
+                            let c = || at.col_at(i);
                             self.warn_unknown(&name, line, &c, &mut st);
                         }
                     }
@@ -379,12 +321,119 @@ impl<'a> CiteHook<'a> {
             }
             i += rest.chars().next().map_or(1, char::len_utf8);
         }
-        if !changed {
+        if !out.changed {
             return None;
         }
-        esc(&mut out, &text[plain_from..]);
-        Some(out)
+        esc(&mut out.html, &text[plain_from..]);
+        Some(out.html)
     }
+
+    /// The law a `《name》` refers to: one of the library, or one not in it (noted once in
+    /// `unknown`).
+    #[inline]
+    fn law_named(&self, name: &str, unknown: &mut Vec<String>) -> LawCtx {
+        match self.lib.find(name) {
+            Some(l) => LawCtx::Known(l),
+            None => LawCtx::Unknown(match unknown.iter().position(|n| n == name) {
+                Some(k) => k,
+                None => {
+                    unknown.push(name.to_string());
+                    unknown.len() - 1
+                }
+            }),
+        }
+    }
+
+    /// Write the citation `r` of law `law` at byte `i` of the text (and the other end of a
+    /// range after it) as links, noting what it cites; returns the bytes it takes.
+    #[inline]
+    fn cite(
+        &self,
+        law: usize,
+        r: ArticleRef,
+        at: Spot<'_>,
+        i: usize,
+        st: &mut State,
+        out: &mut Written<'_>,
+    ) -> usize {
+        let rest = &at.text[i..];
+        let line = at.line;
+        // Columns are counted only when a message needs them.
+        let c = || at.col_at(i);
+        let first = self.check(law, r, line, &c, st);
+        let mut consumed = r.len;
+        let mut second: Option<(ArticleRef, usize, Option<Linked>)> = None;
+        let tail = &rest[r.len..];
+        for m in RANGE_MARKS {
+            if let Some(t2) = tail.strip_prefix(m) {
+                if let Some(r2) = parse_article_ref(t2) {
+                    let c2 = || at.col_at(i + r.len + m.len());
+                    let res2 = self.check(law, r2, line, &c2, st);
+                    second = Some((r2, m.len(), res2));
+                }
+                break;
+            }
+        }
+        let shown = &rest[..r.len];
+        match &first {
+            Some(t) => {
+                self.link(&mut out.html, t, shown);
+                st.found.push(Citation { law, article: r.no });
+                if let Some(c) = out.collect.as_deref_mut() {
+                    c.push(t.0.clone());
+                }
+                out.changed = true;
+            }
+            None => esc(&mut out.html, shown),
+        }
+        if let Some((r2, mark_len, res2)) = second {
+            esc(&mut out.html, &rest[r.len..r.len + mark_len]);
+            let shown2 = &rest[r.len + mark_len..r.len + mark_len + r2.len];
+            match &res2 {
+                Some(t) => {
+                    self.link(&mut out.html, t, shown2);
+                    out.changed = true;
+                    if let Some(c) = out.collect.as_deref_mut() {
+                        c.push(t.0.clone());
+                    }
+                }
+                None => esc(&mut out.html, shown2),
+            }
+            // Every article inside the range is cited too.
+            if first.is_some() && res2.is_some() && r.no <= r2.no {
+                let l = &self.lib.laws[law];
+                for (no, _) in l.articles.range(r.no..=r2.no).take(200) {
+                    st.found.push(Citation { law, article: *no });
+                }
+            }
+            consumed += mark_len + r2.len;
+        }
+        consumed
+    }
+}
+
+/// The text a scan reads and where it starts in its file.
+#[derive(Clone, Copy)]
+struct Spot<'t> {
+    text: &'t str,
+    line: usize,
+    col: usize,
+}
+
+impl Spot<'_> {
+    /// The column of byte `byte` of the text (counted only when a message needs it).
+    #[inline]
+    fn col_at(&self, byte: usize) -> usize {
+        self.col + self.text[..byte].chars().count()
+    }
+}
+
+/// What a scan writes: the HTML so far, whether anything was linked, and (for a lesson's
+/// `laws:`) the targets resolved.
+struct Written<'c> {
+    html: String,
+    changed: bool,
+    collect: Option<&'c mut Vec<Resolved>>,
 }
 
 /// Byte offset of the first 《, 第 or 本 in `s`: the characters a citation or a reference

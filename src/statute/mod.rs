@@ -68,6 +68,119 @@ impl Law {
     }
 }
 
+/// The files of each law, keyed by (folder of its first file, full title): a law's files
+/// may sit in several folders, and stay one law.
+fn group_by_title(files: &[LawFile]) -> BTreeMap<(String, String), Vec<usize>> {
+    let mut by_title: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    let mut first_folder: HashMap<String, String> = HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        let folder = first_folder
+            .entry(f.title.clone())
+            .or_insert_with(|| f.folder.clone())
+            .clone();
+        by_title
+            .entry((folder, f.title.clone()))
+            .or_default()
+            .push(i);
+    }
+    by_title
+}
+
+/// Article → (file index, block index) over the files `idxs` of the law `short`; an article
+/// number found in two of its files is an error (the first one is kept).
+fn index_articles(
+    files: &[LawFile],
+    idxs: &[usize],
+    short: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<ArticleNo, (usize, usize)> {
+    let mut articles: BTreeMap<ArticleNo, (usize, usize)> = BTreeMap::new();
+    for &fi in idxs {
+        for (bi, b) in files[fi].blocks.iter().enumerate() {
+            if let Block::Article(a) = b {
+                if let Some((pf, pb)) = articles.get(&a.no) {
+                    if *pf != fi {
+                        let prev_line = match &files[*pf].blocks[*pb] {
+                            Block::Article(p) => p.line,
+                            _ => 0,
+                        };
+                        diags.push(
+                            Diagnostic::error(format!(
+                                "《{short}》的{}在两个文件里都出现了",
+                                a.no.label()
+                            ))
+                            .in_file(&files[fi].source)
+                            .at(a.line, 1)
+                            .with_hint(format!(
+                                "另一处在 {} 第 {prev_line} 行。同一部法律分成几个文件时，条文编号不能重复。",
+                                files[*pf].source
+                            )),
+                        );
+                    }
+                    continue;
+                }
+                articles.insert(a.no, (fi, bi));
+            }
+        }
+    }
+    articles
+}
+
+/// Each law's full title and short name, and the aliases of site.yaml, → law index; an
+/// alias of a law not in the library is a warning.
+fn law_names(
+    laws: &[Law],
+    aliases: &BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) -> crate::fingerprint::FastMap<String, usize> {
+    let mut names = crate::fingerprint::FastMap::default();
+    for (i, l) in laws.iter().enumerate() {
+        names.insert(l.title.clone(), i);
+        names.insert(l.short.clone(), i);
+    }
+    for (alias, target) in aliases {
+        let t = target.trim();
+        let found = names
+            .get(t)
+            .or_else(|| names.get(t.strip_prefix(PRC).unwrap_or(t)))
+            .copied();
+        match found {
+            Some(i) => {
+                names.insert(alias.trim().to_string(), i);
+            }
+            None => diags.push(
+                Diagnostic::warning(format!(
+                    "法律简称 “{alias}” 指向的 “{target}” 不在法律法规库里"
+                ))
+                .in_file(crate::config::CONFIG_FILE)
+                .with_hint(
+                    "laws.aliases 的写法：简称: 法律全称，例如 民法典: 中华人民共和国民法典",
+                ),
+            ),
+        }
+    }
+    names
+}
+
+/// Site path of each file's page: the law's path, or for a law split over several files,
+/// a folder of it per part.
+fn file_paths(files: &[LawFile], laws: &[Law]) -> Vec<String> {
+    let mut file_paths = vec![String::new(); files.len()];
+    for l in laws {
+        for &fi in &l.files {
+            file_paths[fi] = if l.is_split() {
+                let f = &files[fi];
+                let part = f.part.clone().unwrap_or_else(|| f.stem.clone());
+                let seg = make_slug(&part).unwrap_or_else(|_| format!("part-{fi}"));
+                format!("{}{seg}/", l.path())
+            } else {
+                l.path()
+            };
+        }
+    }
+    file_paths
+}
+
 impl LawLibrary {
     /// Group parsed files into laws, register names and aliases, and check that each law's
     /// articles are numbered once.
@@ -77,20 +190,8 @@ impl LawLibrary {
     ) -> (Self, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         files.sort_by(|a, b| a.source.cmp(&b.source));
-        let mut by_title: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-        let mut first_folder: HashMap<String, String> = HashMap::new();
-        for (i, f) in files.iter().enumerate() {
-            let folder = first_folder
-                .entry(f.title.clone())
-                .or_insert_with(|| f.folder.clone())
-                .clone();
-            by_title
-                .entry((folder, f.title.clone()))
-                .or_default()
-                .push(i);
-        }
         let mut laws = Vec::new();
-        for ((folder, title), mut idxs) in by_title {
+        for ((folder, title), mut idxs) in group_by_title(&files) {
             let first_article = |i: &usize| {
                 files[*i].blocks.iter().find_map(|b| match b {
                     Block::Article(a) => Some(a.no),
@@ -100,35 +201,7 @@ impl LawLibrary {
             idxs.sort_by_key(|i| (first_article(i).is_none(), first_article(i)));
             let short = title.strip_prefix(PRC).unwrap_or(&title).to_string();
             let slug = make_slug(&short).unwrap_or_else(|_| format!("law-{}", laws.len() + 1));
-            let mut articles: BTreeMap<ArticleNo, (usize, usize)> = BTreeMap::new();
-            for &fi in &idxs {
-                for (bi, b) in files[fi].blocks.iter().enumerate() {
-                    if let Block::Article(a) = b {
-                        if let Some((pf, pb)) = articles.get(&a.no) {
-                            if *pf != fi {
-                                let prev_line = match &files[*pf].blocks[*pb] {
-                                    Block::Article(p) => p.line,
-                                    _ => 0,
-                                };
-                                diags.push(
-                                    Diagnostic::error(format!(
-                                        "《{short}》的{}在两个文件里都出现了",
-                                        a.no.label()
-                                    ))
-                                    .in_file(&files[fi].source)
-                                    .at(a.line, 1)
-                                    .with_hint(format!(
-                                        "另一处在 {} 第 {prev_line} 行。同一部法律分成几个文件时，条文编号不能重复。",
-                                        files[*pf].source
-                                    )),
-                                );
-                            }
-                            continue;
-                        }
-                        articles.insert(a.no, (fi, bi));
-                    }
-                }
-            }
+            let articles = index_articles(&files, &idxs, &short, &mut diags);
             laws.push(Law {
                 title,
                 short,
@@ -138,45 +211,8 @@ impl LawLibrary {
                 articles,
             });
         }
-        let mut names = crate::fingerprint::FastMap::default();
-        for (i, l) in laws.iter().enumerate() {
-            names.insert(l.title.clone(), i);
-            names.insert(l.short.clone(), i);
-        }
-        for (alias, target) in aliases {
-            let t = target.trim();
-            let found = names
-                .get(t)
-                .or_else(|| names.get(t.strip_prefix(PRC).unwrap_or(t)))
-                .copied();
-            match found {
-                Some(i) => {
-                    names.insert(alias.trim().to_string(), i);
-                }
-                None => diags.push(
-                    Diagnostic::warning(format!(
-                        "法律简称 “{alias}” 指向的 “{target}” 不在法律法规库里"
-                    ))
-                    .in_file(crate::config::CONFIG_FILE)
-                    .with_hint(
-                        "laws.aliases 的写法：简称: 法律全称，例如 民法典: 中华人民共和国民法典",
-                    ),
-                ),
-            }
-        }
-        let mut file_paths = vec![String::new(); files.len()];
-        for l in &laws {
-            for &fi in &l.files {
-                file_paths[fi] = if l.is_split() {
-                    let f = &files[fi];
-                    let part = f.part.clone().unwrap_or_else(|| f.stem.clone());
-                    let seg = make_slug(&part).unwrap_or_else(|_| format!("part-{fi}"));
-                    format!("{}{seg}/", l.path())
-                } else {
-                    l.path()
-                };
-            }
-        }
+        let names = law_names(&laws, aliases, &mut diags);
+        let file_paths = file_paths(&files, &laws);
         let encoded_paths = file_paths
             .iter()
             .map(|p| crate::text::encode_path(p))

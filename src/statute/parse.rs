@@ -192,118 +192,13 @@ fn is_item(p: &str) -> bool {
 /// Parse a statute file. Problems (no title, repeated article numbers) are located.
 pub fn parse_law_file(rel: &str, text: &str) -> (Option<LawFile>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let inner = rel.strip_prefix("content/laws/").unwrap_or(rel);
-    let (folder, file) = match inner.rfind('/') {
-        Some(i) => (&inner[..i], &inner[i + 1..]),
-        None => ("", inner),
-    };
-    let stem_full = file.strip_suffix(".md").unwrap_or(file);
-    let (stem, version_date) = match (stem_full.rfind('('), stem_full.ends_with(')')) {
-        (Some(i), true) => (
-            stem_full[..i].trim().to_string(),
-            Some(stem_full[i + 1..stem_full.len() - 1].to_string()),
-        ),
-        _ => (stem_full.to_string(), None),
-    };
-
-    let mut titles: Vec<String> = Vec::new();
-    let mut history = Vec::new();
-    let mut blocks: Vec<Block> = Vec::new();
-    let mut in_header = text.contains("<!-- INFO END -->");
-    let mut used_ids = std::collections::HashSet::new();
-    let mut current: Option<StatuteArticle> = None;
-
-    let flush = |current: &mut Option<StatuteArticle>, blocks: &mut Vec<Block>| {
-        if let Some(a) = current.take() {
-            blocks.push(Block::Article(a));
-        }
-    };
-
-    for (i, raw) in text.lines().enumerate() {
-        let line_no = i + 1;
-        let line = raw.trim();
-        if line.is_empty() {
-            continue;
-        }
-        if line.starts_with("<!--") {
-            if line.contains("INFO END") {
-                in_header = false;
-            }
-            continue;
-        }
-        if in_header {
-            if let Some(t) = line.strip_prefix("# ") {
-                titles.push(tidy_heading(t));
-            } else if !line.starts_with('#') {
-                history.push(line.to_string());
-            }
-            continue;
-        }
-        if line.starts_with('#') {
-            let level = line.chars().take_while(|&c| c == '#').count();
-            let t = tidy_heading(line.trim_start_matches('#'));
-            if level == 1 {
-                if blocks.is_empty() && current.is_none() {
-                    titles.push(t);
-                }
-                continue;
-            }
-            if t.is_empty() {
-                continue;
-            }
-            flush(&mut current, &mut blocks);
-            let base = heading_id(&t);
-            let mut id = base.clone();
-            let mut n = 1;
-            while !used_ids.insert(id.clone()) {
-                id = format!("{base}-{n}");
-                n += 1;
-            }
-            blocks.push(Block::Heading {
-                level: level.min(6) as u8,
-                text: t,
-                id,
-            });
-            continue;
-        }
-        if let Some((no, rest)) = split_article_start(line) {
-            flush(&mut current, &mut blocks);
-            current = Some(StatuteArticle {
-                no,
-                line: line_no,
-                paragraphs: if rest.is_empty() {
-                    vec![]
-                } else {
-                    vec![Clause {
-                        text: rest.to_string(),
-                        items: vec![],
-                    }]
-                },
-                tooltip: Tooltip::default(),
-            });
-            continue;
-        }
-        match &mut current {
-            Some(a) => {
-                if is_item(line) {
-                    match a.paragraphs.last_mut() {
-                        Some(p) => p.items.push(line.to_string()),
-                        None => a.paragraphs.push(Clause {
-                            text: line.to_string(),
-                            items: vec![],
-                        }),
-                    }
-                } else {
-                    a.paragraphs.push(Clause {
-                        text: line.to_string(),
-                        items: vec![],
-                    });
-                }
-            }
-            None => blocks.push(Block::Text(line.to_string())),
-        }
-    }
-    flush(&mut current, &mut blocks);
+    let (folder, stem, version_date) = path_parts(rel);
+    let LawLines {
+        titles,
+        history,
+        blocks,
+        ..
+    } = read_lines(text);
 
     let Some(title) = titles.first().cloned() else {
         diags.push(
@@ -315,22 +210,7 @@ pub fn parse_law_file(rel: &str, text: &str) -> (Option<LawFile>, Vec<Diagnostic
         return (None, diags);
     };
     let part = titles.get(1).cloned();
-
-    // Article numbers must not repeat within a file.
-    let mut seen: std::collections::HashMap<ArticleNo, usize> = Default::default();
-    for b in &blocks {
-        if let Block::Article(a) = b
-            && let Some(prev) = seen.insert(a.no, a.line)
-        {
-            diags.push(
-                Diagnostic::error(format!("{} 出现了两次", a.no.label()))
-                    .in_file(rel)
-                    .at(a.line, 1)
-                    .with_source_line(text, a.no.label().chars().count())
-                    .with_hint(format!("第一次出现在第 {prev} 行；检查条文编号。")),
-            );
-        }
-    }
+    check_article_numbers(rel, text, &blocks, &mut diags);
     // Without a date in the file name, the latest date in the history lines (the last
     // adoption or amendment the text records) is the version.
     let version_date =
@@ -348,6 +228,175 @@ pub fn parse_law_file(rel: &str, text: &str) -> (Option<LawFile>, Vec<Diagnostic
         }),
         diags,
     )
+}
+
+/// The folder under `content/laws/`, the stem and the version date written in the name of
+/// a statute file: `content/laws/民法典/婚姻家庭编(2020-05-28).md` → (`民法典`, `婚姻家庭编`,
+/// `2020-05-28`).
+fn path_parts(rel: &str) -> (&str, String, Option<String>) {
+    let inner = rel.strip_prefix("content/laws/").unwrap_or(rel);
+    let (folder, file) = match inner.rfind('/') {
+        Some(i) => (&inner[..i], &inner[i + 1..]),
+        None => ("", inner),
+    };
+    let stem_full = file.strip_suffix(".md").unwrap_or(file);
+    let (stem, version_date) = match (stem_full.rfind('('), stem_full.ends_with(')')) {
+        (Some(i), true) => (
+            stem_full[..i].trim().to_string(),
+            Some(stem_full[i + 1..stem_full.len() - 1].to_string()),
+        ),
+        _ => (stem_full.to_string(), None),
+    };
+    (folder, stem, version_date)
+}
+
+/// What the lines of a statute file add up to, read one after another.
+#[derive(Default)]
+struct LawLines {
+    /// `#` titles: the law's, then the part's.
+    titles: Vec<String>,
+    history: Vec<String>,
+    blocks: Vec<Block>,
+    /// Heading ids given so far (each heading gets its own).
+    used_ids: std::collections::HashSet<String>,
+    /// The article being read: the lines that follow are its paragraphs and items.
+    current: Option<StatuteArticle>,
+}
+
+/// Read the lines of a statute file: the header (up to `<!-- INFO END -->`, when there is
+/// one) gives titles and history lines, the rest headings, preamble text and articles.
+fn read_lines(text: &str) -> LawLines {
+    let mut r = LawLines::default();
+    let mut in_header = text.contains("<!-- INFO END -->");
+    for (i, raw) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with("<!--") {
+            if line.contains("INFO END") {
+                in_header = false;
+            }
+            continue;
+        }
+        if in_header {
+            if let Some(t) = line.strip_prefix("# ") {
+                r.titles.push(tidy_heading(t));
+            } else if !line.starts_with('#') {
+                r.history.push(line.to_string());
+            }
+            continue;
+        }
+        if line.starts_with('#') {
+            r.heading(line);
+            continue;
+        }
+        if let Some((no, rest)) = split_article_start(line) {
+            r.start_article(no, rest, line_no);
+            continue;
+        }
+        r.paragraph(line);
+    }
+    r.flush();
+    r
+}
+
+impl LawLines {
+    /// Put the article being read, if any, after the blocks.
+    fn flush(&mut self) {
+        if let Some(a) = self.current.take() {
+            self.blocks.push(Block::Article(a));
+        }
+    }
+
+    /// A `#` line of the body: a title before anything else, or a heading with an id of
+    /// its own.
+    fn heading(&mut self, line: &str) {
+        let level = line.chars().take_while(|&c| c == '#').count();
+        let t = tidy_heading(line.trim_start_matches('#'));
+        if level == 1 {
+            if self.blocks.is_empty() && self.current.is_none() {
+                self.titles.push(t);
+            }
+            return;
+        }
+        if t.is_empty() {
+            return;
+        }
+        self.flush();
+        let base = heading_id(&t);
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.used_ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.blocks.push(Block::Heading {
+            level: level.min(6) as u8,
+            text: t,
+            id,
+        });
+    }
+
+    /// `第…条 …`: a new article, its first paragraph written on the same line.
+    fn start_article(&mut self, no: ArticleNo, rest: &str, line_no: usize) {
+        self.flush();
+        self.current = Some(StatuteArticle {
+            no,
+            line: line_no,
+            paragraphs: if rest.is_empty() {
+                vec![]
+            } else {
+                vec![Clause {
+                    text: rest.to_string(),
+                    items: vec![],
+                }]
+            },
+            tooltip: Tooltip::default(),
+        });
+    }
+
+    /// Any other line: a paragraph or item of the article being read, or preamble text.
+    fn paragraph(&mut self, line: &str) {
+        match &mut self.current {
+            Some(a) => {
+                if is_item(line) {
+                    match a.paragraphs.last_mut() {
+                        Some(p) => p.items.push(line.to_string()),
+                        None => a.paragraphs.push(Clause {
+                            text: line.to_string(),
+                            items: vec![],
+                        }),
+                    }
+                } else {
+                    a.paragraphs.push(Clause {
+                        text: line.to_string(),
+                        items: vec![],
+                    });
+                }
+            }
+            None => self.blocks.push(Block::Text(line.to_string())),
+        }
+    }
+}
+
+/// Article numbers must not repeat within a file: each repeat is an error.
+fn check_article_numbers(rel: &str, text: &str, blocks: &[Block], diags: &mut Vec<Diagnostic>) {
+    let mut seen: std::collections::HashMap<ArticleNo, usize> = Default::default();
+    for b in blocks {
+        if let Block::Article(a) = b
+            && let Some(prev) = seen.insert(a.no, a.line)
+        {
+            diags.push(
+                Diagnostic::error(format!("{} 出现了两次", a.no.label()))
+                    .in_file(rel)
+                    .at(a.line, 1)
+                    .with_source_line(text, a.no.label().chars().count())
+                    .with_hint(format!("第一次出现在第 {prev} 行；检查条文编号。")),
+            );
+        }
+    }
 }
 
 /// The date a history line starts with (`2018年3月11日 第十三届…`) as `2018-03-11`.

@@ -45,8 +45,60 @@ pub fn parse_value(src: &YamlSource<'_>) -> Result<serde_json::Value, Diagnostic
     parse_yaml(src)
 }
 
+/// A YAML error in plain words, located in the file, with a hint.
 fn explain(src: &YamlSource<'_>, err: &serde_yaml::Error) -> Diagnostic {
     let full = err.to_string();
+    let (line, col, file_line) = error_location(src, err, &full);
+    let msg = full.split(" at line ").next().unwrap_or(&full).to_string();
+    // serde_yaml prefixes the path of the failing value: `quiz[0].answer: invalid type ...`.
+    let (path, detail) = match msg.split_once(": ") {
+        Some((p, d)) if !p.contains(' ') && !p.is_empty() => (Some(p.to_string()), d.to_string()),
+        _ => (None, msg.clone()),
+    };
+    let base = Diagnostic::error("").in_file(src.file).at(file_line, col);
+    let d = if let Some(field) = between(&detail, "unknown field `", "`") {
+        base.with_message(format!("不认识的字段 “{field}”{}", path_note(&path)))
+            .with_source_line(src.file_text, field.chars().count())
+            .with_hint(unknown_field_hint(src, field, &path, &detail))
+    } else if let Some(field) = between(&detail, "missing field `", "`") {
+        let at_line = if line > 0 { file_line } else { 1 };
+        base.with_message(format!("缺少必填字段 “{field}”{}", path_note(&path)))
+            .at(at_line, 0)
+            .with_hint(format!(
+                "在元数据里加一行 {field}: …（冒号后面有一个空格）。"
+            ))
+    } else if let Some(rest) = detail.strip_prefix("invalid type: ") {
+        wrong_value(base, src.file_text, &path, rest, "值类型不对")
+    } else if let Some(rest) = detail.strip_prefix("invalid value: ") {
+        wrong_value(base, src.file_text, &path, rest, "值不对")
+    } else if detail.starts_with("duplicate field") || detail.contains("duplicate entry") {
+        let field = between(&detail, "`", "`")
+            .or_else(|| between(&detail, "key ", " ").map(|s| s.trim_matches('"')))
+            .unwrap_or("");
+        base.with_message(format!("字段 “{field}” 写了两次"))
+            .with_source_line(src.file_text, field.chars().count())
+            .with_hint("每个字段只能写一次，请删掉多余的一行。")
+    } else {
+        base.with_message(format!("元数据（YAML）格式有误：{}", yaml_problem(&detail)))
+        .with_source_line(src.file_text, 1)
+        .with_hint(
+            "检查这一行和上一行：冒号后面要有一个空格；文字里有冒号、# 号、[ 或 { 时，请用英文双引号把整段文字括起来；缩进只能用空格，不能用 Tab。",
+        )
+    };
+    if d.line.is_none() {
+        d.at(src.first_line, 0)
+    } else {
+        d
+    }
+}
+
+/// Where a YAML error is: its line in the YAML (0 when unknown), its column, and its line
+/// in the file.
+fn error_location(
+    src: &YamlSource<'_>,
+    err: &serde_yaml::Error,
+    full: &str,
+) -> (usize, usize, usize) {
     let (line, col) = err
         .location()
         .map(|l| (l.line(), l.column()))
@@ -71,82 +123,56 @@ fn explain(src: &YamlSource<'_>, err: &serde_yaml::Error) -> Diagnostic {
     } else {
         src.first_line.saturating_sub(1).max(1)
     };
-    let msg = full.split(" at line ").next().unwrap_or(&full).to_string();
-    // serde_yaml prefixes the path of the failing value: `quiz[0].answer: invalid type ...`.
-    let (path, detail) = match msg.split_once(": ") {
-        Some((p, d)) if !p.contains(' ') && !p.is_empty() => (Some(p.to_string()), d.to_string()),
-        _ => (None, msg.clone()),
-    };
-    let base = Diagnostic::error("").in_file(src.file).at(file_line, col);
-    let d = if let Some(field) = between(&detail, "unknown field `", "`") {
-        let hint = match did_you_mean(field, src.keys) {
-            Some(k) if path.is_none() => {
-                format!("是不是想写 “{k}”？自定义的数据请写在 extra: 下面。")
+    (line, col, file_line)
+}
+
+/// The hint for an unknown `field`: the allowed key it is closest to, or the keys allowed
+/// (at the top level, from `src.keys`; inside `path`, from serde's list in `detail`).
+fn unknown_field_hint(
+    src: &YamlSource<'_>,
+    field: &str,
+    path: &Option<String>,
+    detail: &str,
+) -> String {
+    match did_you_mean(field, src.keys) {
+        Some(k) if path.is_none() => {
+            format!("是不是想写 “{k}”？自定义的数据请写在 extra: 下面。")
+        }
+        _ if path.is_none() => format!(
+            "这里可以用的字段有：{}。自定义的数据请写在 extra: 下面。",
+            src.keys.join("、")
+        ),
+        _ => {
+            let expected = expected_list(detail);
+            match did_you_mean(
+                field,
+                &expected.iter().map(String::as_str).collect::<Vec<_>>(),
+            ) {
+                Some(k) => format!("是不是想写 “{k}”？"),
+                None => format!("这里可以用的字段有：{}。", expected.join("、")),
             }
-            _ if path.is_none() => format!(
-                "这里可以用的字段有：{}。自定义的数据请写在 extra: 下面。",
-                src.keys.join("、")
-            ),
-            _ => {
-                let expected = expected_list(&detail);
-                match did_you_mean(
-                    field,
-                    &expected.iter().map(String::as_str).collect::<Vec<_>>(),
-                ) {
-                    Some(k) => format!("是不是想写 “{k}”？"),
-                    None => format!("这里可以用的字段有：{}。", expected.join("、")),
-                }
-            }
-        };
-        base.with_message(format!("不认识的字段 “{field}”{}", path_note(&path)))
-            .with_source_line(src.file_text, field.chars().count())
-            .with_hint(hint)
-    } else if let Some(field) = between(&detail, "missing field `", "`") {
-        let at_line = if line > 0 { file_line } else { 1 };
-        base.with_message(format!("缺少必填字段 “{field}”{}", path_note(&path)))
-            .at(at_line, 0)
-            .with_hint(format!(
-                "在元数据里加一行 {field}: …（冒号后面有一个空格）。"
-            ))
-    } else if let Some(rest) = detail.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
-        let field = path.clone().unwrap_or_default();
-        base.with_message(format!(
-            "字段 “{field}” 的值类型不对：这里需要{}，写的却是{}",
-            describe_expected(expected),
-            describe_found(found)
-        ))
-        .with_source_line(src.file_text, 0)
-        .with_hint(type_hint(expected))
-    } else if let Some(rest) = detail.strip_prefix("invalid value: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
-        let field = path.clone().unwrap_or_default();
-        base.with_message(format!(
-            "字段 “{field}” 的值不对：这里需要{}，写的却是{}",
-            describe_expected(expected),
-            describe_found(found)
-        ))
-        .with_source_line(src.file_text, 0)
-        .with_hint(type_hint(expected))
-    } else if detail.starts_with("duplicate field") || detail.contains("duplicate entry") {
-        let field = between(&detail, "`", "`")
-            .or_else(|| between(&detail, "key ", " ").map(|s| s.trim_matches('"')))
-            .unwrap_or("");
-        base.with_message(format!("字段 “{field}” 写了两次"))
-            .with_source_line(src.file_text, field.chars().count())
-            .with_hint("每个字段只能写一次，请删掉多余的一行。")
-    } else {
-        base.with_message(format!("元数据（YAML）格式有误：{}", yaml_problem(&detail)))
-        .with_source_line(src.file_text, 1)
-        .with_hint(
-            "检查这一行和上一行：冒号后面要有一个空格；文字里有冒号、# 号、[ 或 { 时，请用英文双引号把整段文字括起来；缩进只能用空格，不能用 Tab。",
-        )
-    };
-    if d.line.is_none() {
-        d.at(src.first_line, 0)
-    } else {
-        d
+        }
     }
+}
+
+/// A value of the wrong type or form (`problem`), with what the field needs and what was
+/// written (`rest`: serde's "found, expected …").
+fn wrong_value(
+    base: Diagnostic,
+    file_text: &str,
+    path: &Option<String>,
+    rest: &str,
+    problem: &str,
+) -> Diagnostic {
+    let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+    let field = path.clone().unwrap_or_default();
+    base.with_message(format!(
+        "字段 “{field}” 的{problem}：这里需要{}，写的却是{}",
+        describe_expected(expected),
+        describe_found(found)
+    ))
+    .with_source_line(file_text, 0)
+    .with_hint(type_hint(expected))
 }
 
 fn path_note(path: &Option<String>) -> String {

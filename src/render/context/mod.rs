@@ -1,16 +1,27 @@
 //! Render step: view models. Templates see these plain, serialisable structs — never the
 //! internal types — so the theme contract is written down here in one place.
+//!
+//! What only one kind of page has is in a module of its own: `event`, `lesson`, and the
+//! structured data of `jsonld`.
+
+mod event;
+mod jsonld;
+mod lesson;
 
 use minijinja::Value;
 use minijinja::value::Serde;
 use serde::Serialize;
 
+pub use self::event::EventVm;
+use self::event::event_vm;
+use self::jsonld::jsonld;
+use self::lesson::lesson_vm;
+pub use self::lesson::{CitedVm, LessonVm, OptionVm, QuizVm};
 use crate::config::{Config, Contact};
 use crate::content::Kind;
-use crate::content::page::{EventState, Page};
-use crate::dates::{format_date_zh, format_time, iso_date, rfc3339, weekday_zh};
+use crate::dates::{format_date_zh, iso_date, rfc3339};
 use crate::markdown::TocEntry;
-use crate::site::{EventStatus, PageId, Site};
+use crate::site::{PageId, Site};
 use crate::text::{push_escaped, reading_minutes};
 
 /// `site` in every template.
@@ -66,74 +77,6 @@ pub struct CoverVm {
     pub alt: String,
     /// A bitmap (JPEG, PNG, WebP, GIF): WeChat and most apps show no SVG in a share card.
     pub raster: bool,
-}
-
-/// What an event card and page show about time and place.
-#[derive(Debug, Clone, Serialize)]
-pub struct EventVm {
-    pub start: String,
-    pub end: Option<String>,
-    /// `2026年12月4日 星期五 09:00`
-    pub start_display: String,
-    /// `2026年12月4日 09:00 至 11:30` / `2026年12月1日 至 12月7日`
-    pub when: String,
-    pub start_date: String,
-    pub month_day: String,
-    pub location: String,
-    pub organizer: Option<String>,
-    pub audience: Option<String>,
-    pub contact: Option<String>,
-    pub registration: Option<String>,
-    pub status: EventStatus,
-    /// What a badge says: 即将开始 / 正在进行 / 已结束, or 已取消 / 已延期.
-    pub status_label: &'static str,
-    /// `scheduled`, `cancelled` or `postponed` (from `status:` in the front matter).
-    pub state: EventState,
-}
-
-/// A lesson's place in its series and its learning material.
-#[derive(Debug, Clone, Serialize)]
-pub struct LessonVm {
-    pub series: LinkVm,
-    pub order: i64,
-    /// 1-based position in the series, and the number of lessons.
-    pub number: usize,
-    pub total: usize,
-    pub duration: Option<String>,
-    pub key_points: Vec<String>,
-    /// `laws:` as written.
-    pub laws: Vec<String>,
-    /// The cited articles with their full text and a link.
-    pub cited: Vec<CitedVm>,
-    pub quiz: Vec<QuizVm>,
-    pub prev: Option<LinkVm>,
-    pub next: Option<LinkVm>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CitedVm {
-    pub written: String,
-    pub law: String,
-    pub label: String,
-    pub url: String,
-    pub paragraphs: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct QuizVm {
-    pub number: usize,
-    pub question: String,
-    pub options: Vec<OptionVm>,
-    pub answer_letter: String,
-    pub answer_text: String,
-    pub explanation: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OptionVm {
-    pub letter: String,
-    pub text: String,
-    pub correct: bool,
 }
 
 /// A page as a list shows it.
@@ -277,137 +220,6 @@ pub fn site_vm(site: &Site) -> SiteVm {
     }
 }
 
-fn event_vm(site: &Site, i: PageId, p: &Page) -> Option<EventVm> {
-    let ev = p.event.as_ref()?;
-    let status = site.status(i);
-    let start_date = format_date_zh(&ev.start);
-    let start_time = ev.start_has_time.then(|| format_time(&ev.start));
-    let mut start_display = format!("{start_date} {}", weekday_zh(&ev.start));
-    if let Some(t) = &start_time {
-        start_display.push(' ');
-        start_display.push_str(t);
-    }
-    let when = match &ev.end {
-        None => start_display.clone(),
-        Some(e) if e.date() == ev.start.date() => match (&start_time, ev.end_has_time) {
-            (Some(t), true) => format!(
-                "{start_date} {} {t}–{}",
-                weekday_zh(&ev.start),
-                format_time(e)
-            ),
-            _ => start_display.clone(),
-        },
-        Some(e) => {
-            let end_date = if e.year() == ev.start.year() {
-                format!("{}月{}日", e.month(), e.day())
-            } else {
-                format_date_zh(e)
-            };
-            let end_t = if ev.end_has_time {
-                format!(" {}", format_time(e))
-            } else {
-                String::new()
-            };
-            format!(
-                "{start_date}{} 至 {end_date}{end_t}",
-                start_time
-                    .as_ref()
-                    .map(|t| format!(" {t}"))
-                    .unwrap_or_default()
-            )
-        }
-    };
-    Some(EventVm {
-        start: rfc3339(&ev.start),
-        end: ev.end.as_ref().map(rfc3339),
-        start_display,
-        when,
-        start_date,
-        month_day: format!("{}月{}日", ev.start.month(), ev.start.day()),
-        location: ev.location.clone(),
-        organizer: ev.organizer.clone(),
-        audience: ev.audience.clone(),
-        contact: ev.contact.clone(),
-        registration: ev.registration.clone(),
-        status,
-        status_label: ev.state.label().unwrap_or(status.label()),
-        state: ev.state,
-    })
-}
-
-const LETTERS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-
-fn letter(i: usize) -> String {
-    LETTERS
-        .chars()
-        .nth(i)
-        .map_or_else(|| (i + 1).to_string(), String::from)
-}
-
-fn lesson_vm(site: &Site, i: PageId, p: &Page) -> Option<LessonVm> {
-    let l = p.lesson.as_ref()?;
-    let place = site.lesson(i)?;
-    let (s, pos) = (place.series, place.pos);
-    let c = site.config();
-    let nav = |j: Option<&PageId>| {
-        j.map(|&j| LinkVm {
-            title: site.title(j).to_string(),
-            url: c.link(site.path(j)),
-        })
-    };
-    Some(LessonVm {
-        series: LinkVm {
-            title: s.title.clone(),
-            url: c.link(&s.path),
-        },
-        order: l.order,
-        number: pos + 1,
-        total: s.lessons.len(),
-        duration: l.duration.clone(),
-        key_points: l.key_points.clone(),
-        laws: l.laws.iter().map(|(t, _)| t.clone()).collect(),
-        cited: l
-            .cited
-            .iter()
-            .map(|a| CitedVm {
-                written: a.written.clone(),
-                law: a.law_short.clone(),
-                label: a.label.clone(),
-                url: format!("{}#{}", c.link(&a.path), a.anchor),
-                paragraphs: a.paragraphs.clone(),
-            })
-            .collect(),
-        quiz: l
-            .quiz
-            .iter()
-            .enumerate()
-            .map(|(n, q)| QuizVm {
-                number: n + 1,
-                question: q.question.clone(),
-                options: q
-                    .options
-                    .iter()
-                    .enumerate()
-                    .map(|(k, o)| OptionVm {
-                        letter: letter(k),
-                        text: o.clone(),
-                        correct: k == q.answer,
-                    })
-                    .collect(),
-                answer_letter: letter(q.answer),
-                answer_text: q.options.get(q.answer).cloned().unwrap_or_default(),
-                explanation: q.explanation.clone(),
-            })
-            .collect(),
-        prev: if pos > 0 {
-            nav(s.lessons.get(pos - 1))
-        } else {
-            None
-        },
-        next: nav(s.lessons.get(pos + 1)),
-    })
-}
-
 /// The card of page `i`.
 pub fn card_vm(site: &Site, i: PageId) -> CardVm {
     let p = site.page(i);
@@ -527,142 +339,6 @@ pub fn ics_path(page_path: &str) -> String {
         .next()
         .unwrap_or("event");
     format!("{page_path}{name}.ics")
-}
-
-/// schema.org `Event` for events, `Article` for articles, as JSON safe inside `<script>`.
-fn jsonld(site: &Site, i: PageId) -> Option<String> {
-    // Fields in the order serde_json writes a map's keys (sorted), as the JSON-LD has
-    // always been written.
-    #[derive(Serialize)]
-    struct Named<'a> {
-        #[serde(rename = "@type")]
-        kind: &'a str,
-        name: &'a str,
-    }
-    #[derive(Serialize)]
-    struct Place<'a> {
-        #[serde(rename = "@type")]
-        kind: &'a str,
-        address: &'a str,
-        name: &'a str,
-    }
-    #[derive(Serialize)]
-    struct Organizer<'a> {
-        #[serde(rename = "@type")]
-        kind: &'a str,
-        name: &'a str,
-        url: &'a str,
-    }
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Event<'a> {
-        #[serde(rename = "@context")]
-        context: &'a str,
-        #[serde(rename = "@type")]
-        kind: &'a str,
-        description: &'a str,
-        end_date: String,
-        event_attendance_mode: &'a str,
-        event_status: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        image: Option<String>,
-        location: Place<'a>,
-        name: &'a str,
-        organizer: Organizer<'a>,
-        start_date: String,
-        url: String,
-    }
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Article<'a> {
-        #[serde(rename = "@context")]
-        context: &'a str,
-        #[serde(rename = "@type")]
-        kind: &'a str,
-        author: Named<'a>,
-        date_modified: Option<String>,
-        date_published: Option<String>,
-        description: &'a str,
-        headline: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        image: Option<String>,
-        in_language: &'a str,
-        main_entity_of_page: String,
-        publisher: Named<'a>,
-    }
-    let p = site.page(i);
-    let c = site.config();
-    // What the card shows (see `card_vm`).
-    let image = site.cover(i).map(|u| format!("{}{u}", c.origin()));
-    let permalink = c.permalink(&p.path);
-    let json = match (&p.kind, &p.event) {
-        (Kind::Event, Some(ev)) => {
-            // Whole-day events are given as dates; schema.org wants an end, and an event
-            // without one ends when it starts.
-            let start = if ev.start_has_time {
-                rfc3339(&ev.start)
-            } else {
-                iso_date(&ev.start)
-            };
-            let end = match &ev.end {
-                Some(e) if ev.end_has_time => rfc3339(e),
-                Some(e) => iso_date(e),
-                None => start.clone(),
-            };
-            serde_json::to_string(&Event {
-                context: "https://schema.org",
-                kind: "Event",
-                description: &p.summary,
-                end_date: end,
-                event_attendance_mode: "https://schema.org/OfflineEventAttendanceMode",
-                event_status: match ev.state {
-                    EventState::Scheduled => "https://schema.org/EventScheduled",
-                    EventState::Cancelled => "https://schema.org/EventCancelled",
-                    EventState::Postponed => "https://schema.org/EventPostponed",
-                },
-                image,
-                location: Place {
-                    kind: "Place",
-                    address: &ev.location,
-                    name: &ev.location,
-                },
-                name: &p.title,
-                organizer: Organizer {
-                    kind: "Organization",
-                    name: ev.organizer.as_deref().unwrap_or(&c.content_source),
-                    url: &c.base_url,
-                },
-                start_date: start,
-                url: permalink,
-            })
-        }
-        (Kind::Article, _) => {
-            let date = p.date.as_ref().map(rfc3339);
-            let updated = p.updated.as_ref().map(rfc3339);
-            serde_json::to_string(&Article {
-                context: "https://schema.org",
-                kind: "Article",
-                author: Named {
-                    kind: "Organization",
-                    name: p.author.as_deref().unwrap_or(&c.content_source),
-                },
-                date_modified: updated.or_else(|| date.clone()),
-                date_published: date,
-                description: &p.summary,
-                headline: &p.title,
-                image,
-                in_language: &c.language,
-                main_entity_of_page: permalink,
-                publisher: Named {
-                    kind: "Organization",
-                    name: &c.content_source,
-                },
-            })
-        }
-        _ => return None,
-    };
-    // `<` never appears raw, so the JSON cannot end the script element early.
-    Some(json.ok()?.replace('<', "\\u003c"))
 }
 
 /// The paginator of a list page.
