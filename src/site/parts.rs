@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use super::claims::Claimant;
+use super::claims::{Claimant, Claims};
 use super::files::Use;
 use super::groups::date_key;
 use super::links::relative_targets;
@@ -44,6 +44,10 @@ pub(super) enum Part {
     /// A statute article it cites, with the page's title (the "cited by" order).
     Cited((usize, ArticleNo), Arc<str>),
 }
+
+/// What one file takes out of the graph (`false`) and puts in (`true`): its source path,
+/// its page's id and the parts.
+pub(super) type Diff<'a> = (Arc<str>, PageId, Vec<(&'a Part, bool)>);
 
 /// Everything a page in `state` puts into the graph, sorted.
 pub(super) fn parts(p: &Page, state: PageState, src: &Arc<str>, id: PageId) -> Vec<Part> {
@@ -163,15 +167,13 @@ impl Site {
                 toggle(&mut self.files_state.bundles, b.clone(), insert);
                 self.files_state.touch_folder(b);
             }
+            // Its claim on the output path is put in by `claim_paths`.
             Part::Published(path, _) => {
                 toggle_map(&mut self.published_set, src.clone(), id, insert);
                 work.orders.published = true;
-                let claim = Claimant::Page(src.clone(), id, path.clone());
                 if insert {
-                    self.claims.add(claim);
                     self.index.sources.insert(src.to_string(), path.clone());
                 } else {
-                    self.claims.remove(&claim);
                     self.index.sources.remove(&**src);
                 }
             }
@@ -246,6 +248,23 @@ impl Site {
                 *n -= 1;
                 if *n == 0 {
                     self.index.withdrawn_paths.remove(path);
+                }
+            }
+        }
+    }
+}
+
+/// Put in or take out the claims on output paths that `diffs` (what each file takes out
+/// and puts in, in source order) make: a published page claims its site path.
+pub(super) fn claim_paths(claims: &mut Claims, diffs: &[Diff<'_>]) {
+    for (src, id, ops) in diffs {
+        for (part, insert) in ops {
+            if let Part::Published(path, _) = part {
+                let claim = Claimant::Page(src.clone(), *id, path.clone());
+                if *insert {
+                    claims.add(claim);
+                } else {
+                    claims.remove(&claim);
                 }
             }
         }

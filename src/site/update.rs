@@ -284,25 +284,42 @@ impl Site {
                 .par_iter()
                 .map(|(id, old, new)| (of(old, *id), of(new, *id)))
                 .collect();
-            for ((source, (id, old, new)), (old_parts, new_parts)) in
-                chunk.iter().zip(jobs).zip(parts)
-            {
-                let src: Arc<str> = match new.as_ref().or(old.as_ref()) {
-                    Some(s) => s.source.clone(),
-                    None => Arc::from(source.as_str()),
-                };
-                for part in old_parts
-                    .iter()
-                    .filter(|x| new_parts.binary_search(x).is_err())
-                {
-                    self.apply(part, &src, id, false, work);
-                }
-                for part in new_parts
-                    .iter()
-                    .filter(|x| old_parts.binary_search(x).is_err())
-                {
-                    self.apply(part, &src, id, true, work);
-                }
+            // What each file takes out (false) and puts in (true), in source order.
+            let diffs: Vec<super::parts::Diff<'_>> = chunk
+                .iter()
+                .zip(&jobs)
+                .zip(&parts)
+                .map(|((source, (id, old, new)), (old_parts, new_parts))| {
+                    let src: Arc<str> = match new.as_ref().or(old.as_ref()) {
+                        Some(s) => s.source.clone(),
+                        None => Arc::from(source.as_str()),
+                    };
+                    let gone = old_parts
+                        .iter()
+                        .filter(|x| new_parts.binary_search(x).is_err())
+                        .map(|p| (p, false));
+                    let came = new_parts
+                        .iter()
+                        .filter(|x| old_parts.binary_search(x).is_err())
+                        .map(|p| (p, true));
+                    (src, *id, gone.chain(came).collect())
+                })
+                .collect();
+            // Output paths are claimed on one core while the rest of the graph is brought up
+            // to date on the other: they share nothing.
+            let mut claims = std::mem::take(&mut self.claims);
+            rayon::join(
+                || super::parts::claim_paths(&mut claims, &diffs),
+                || {
+                    for (src, id, ops) in &diffs {
+                        for (part, insert) in ops {
+                            self.apply(part, src, *id, *insert, work);
+                        }
+                    }
+                },
+            );
+            self.claims = claims;
+            for (source, (id, old, new)) in chunk.iter().zip(jobs) {
                 self.keep_slot(source, id, old.is_some(), new, work);
             }
         }
