@@ -52,6 +52,7 @@ run_group() {
   local args=()
   for f in "${files[@]}"; do args+=(--file "$f"); done
   echo "== $name: ${files[*]}"
+  mkdir -p "$out/$name"
   cargo mutants --no-shuffle -j "$jobs" --copy-target true "${args[@]}" "${filter[@]}" \
     --output "$out/$name" -- "${tests[@]}" || true
 }
