@@ -33,22 +33,7 @@ pub fn parse_file(
     laws: Option<&LawLibrary>,
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
     let place = place_of(rel);
-    let split = match split(text, rel) {
-        Ok(s) => s,
-        Err(d) => return (None, vec![d]),
-    };
-    let keys: Vec<&str> = match place.kind {
-        None => super::meta::SECTION_KEYS.to_vec(),
-        Some(_) => ALL_KEYS.to_vec(),
-    };
-    let ysrc = YamlSource {
-        file: rel,
-        file_text: text,
-        yaml: split.yaml,
-        first_line: split.yaml_line,
-        keys: &keys,
-    };
-    let raw: RawMeta = match parse_yaml(&ysrc) {
+    let (split, raw) = match front_matter(rel, text, &place) {
         Ok(r) => r,
         Err(d) => return (None, vec![d]),
     };
@@ -63,75 +48,118 @@ pub fn parse_file(
 
     let hook = laws.map(|lib| CiteHook::new(lib, config, rel, text));
     let body = body_of(&mut c, split.body, config, hook.as_ref());
-
-    let title = title_of(&mut c, &raw);
-    let cover = cover_of(&mut c, &raw);
-    let body_offset = text.len() - split.body.len();
-    let quotes = Quotes::new(text, body_offset, body.links.iter().map(|l| l.line));
-
-    let fp = crate::fingerprint::combine(&[
-        crate::fingerprint::of(rel),
-        crate::fingerprint::of(&**text),
-    ]);
-
+    let parts = FileParts {
+        title: title_of(&mut c, &raw),
+        cover: cover_of(&mut c, &raw),
+        quotes: Quotes::new(
+            text,
+            text.len() - split.body.len(),
+            body.links.iter().map(|l| l.line),
+        ),
+        fp: crate::fingerprint::combine(&[
+            crate::fingerprint::of(rel),
+            crate::fingerprint::of(&**text),
+        ]),
+        body,
+    };
     let Some(kind) = place.kind else {
-        let parts = SectionParts {
-            title,
-            cover,
-            quotes,
-            fp,
-            body,
-        };
         return section_index(c, &place, &raw, parts);
     };
+    let input = PageInput {
+        kind,
+        place: &place,
+        raw: &raw,
+        yaml: split.yaml,
+        config,
+        laws,
+    };
+    let page = page_of(&mut c, &input, parts, hook);
+    // A page with errors of its own still goes on: the link step checks its links too, so
+    // one build reports all of a file's problems (the build fails all the same).
+    (Some(Parsed::Page(Arc::new(page))), c.diags)
+}
 
-    let tz = &config.timezone;
+/// The file split at its front matter, and the front matter read (the keys of its kind).
+fn front_matter<'t>(
+    rel: &str,
+    text: &'t str,
+    place: &Place,
+) -> Result<(super::front_matter::Split<'t>, RawMeta), Diagnostic> {
+    let split = split(text, rel)?;
+    let keys: Vec<&str> = match place.kind {
+        None => super::meta::SECTION_KEYS.to_vec(),
+        Some(_) => ALL_KEYS.to_vec(),
+    };
+    let ysrc = YamlSource {
+        file: rel,
+        file_text: text,
+        yaml: split.yaml,
+        first_line: split.yaml_line,
+        keys: &keys,
+    };
+    let raw: RawMeta = parse_yaml(&ysrc)?;
+    Ok((split, raw))
+}
+
+/// What a page and a section's `_index.md` both have, worked out before the kind matters.
+struct FileParts {
+    title: String,
+    cover: Option<LinkRef>,
+    quotes: Quotes,
+    fp: u64,
+    body: markdown::Rendered,
+}
+
+/// What makes a page of a file besides its common parts.
+struct PageInput<'a> {
+    kind: Kind,
+    place: &'a Place,
+    raw: &'a RawMeta,
+    /// The front matter's text.
+    yaml: &'a str,
+    config: &'a Config,
+    laws: Option<&'a LawLibrary>,
+}
+
+/// The page a file of kind `input.kind` makes.
+fn page_of(
+    c: &mut Checker<'_>,
+    input: &PageInput<'_>,
+    parts: FileParts,
+    hook: Option<CiteHook<'_>>,
+) -> Page {
+    let (raw, kind) = (input.raw, input.kind);
+    let tz = &input.config.timezone;
     let date = c.date("date", &raw.date, tz);
     if raw.date.is_none() && kind != Kind::Page {
         c.missing("date", "发布日期", "date: 2024-12-04");
     }
     let updated = c.date("updated", &raw.updated, tz);
     let expires = c.date("expires", &raw.expires, tz);
-
-    let slug = slug_of(&mut c, &raw, &place);
-
-    let mut path = String::new();
-    if !place.url_dir.is_empty() {
-        path.push_str(&place.url_dir);
-        path.push('/');
-    }
-    path.push_str(&slug);
-    path.push('/');
-
+    let slug = slug_of(c, raw, input.place);
+    let path = path_of(input.place, &slug);
     let summary = match raw.summary.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => crate::text::squash_whitespace(s),
-        _ => truncate_summary(&body.first_paragraph, SUMMARY_CHARS),
+        _ => truncate_summary(&parts.body.first_paragraph, SUMMARY_CHARS),
     };
-
-    let tags = tags_of(&raw);
-
-    let event = if kind == Kind::Event {
-        parse_event(&mut c, &raw, tz)
-    } else {
-        None
-    };
-    let mut lesson = if kind == Kind::Lesson {
-        parse_lesson(&mut c, &raw, &place)
-    } else {
-        None
-    };
-    if let (Some(l), Some(h), Some(lib)) = (&mut lesson, &hook, laws) {
+    let tags = tags_of(raw);
+    let event = (kind == Kind::Event)
+        .then(|| parse_event(c, raw, tz))
+        .flatten();
+    let mut lesson = (kind == Kind::Lesson)
+        .then(|| parse_lesson(c, raw, input.place))
+        .flatten();
+    if let (Some(l), Some(h), Some(lib)) = (&mut lesson, &hook, input.laws) {
         cite_lesson_laws(l, h, lib);
     }
-    let citations = citations_of(&mut c, hook, lesson.as_ref());
-
-    let page = Page {
-        source: rel.to_string(),
-        quotes,
+    let citations = citations_of(c, hook, lesson.as_ref());
+    let mut page = Page {
+        source: c.file.to_string(),
+        quotes: parts.quotes,
         kind,
         path,
         slug,
-        title,
+        title: parts.title,
         date_has_time: raw.date.as_deref().is_some_and(has_time),
         date,
         updated,
@@ -139,7 +167,7 @@ pub fn parse_file(
         tag_slugs: tags.iter().map(|t| crate::text::tag_slug(t)).collect(),
         tags,
         draft: raw.draft.unwrap_or(false),
-        cover,
+        cover: parts.cover,
         cover_alt: raw.cover_alt.clone().unwrap_or_default(),
         author: raw.author.clone(),
         extra: raw
@@ -149,22 +177,31 @@ pub fn parse_file(
         expires,
         event,
         lesson,
-        body,
+        body: parts.body,
         citations,
-        fp,
+        fp: parts.fp,
         meta_fp: 0,
     };
-    let mut page = page;
     page.meta_fp = crate::fingerprint::of(&(
-        rel,
-        split.yaml,
+        c.file,
+        input.yaml,
         &page.body.links,
         &page.body.ids,
         &page.citations,
     ));
-    // A page with errors of its own still goes on: the link step checks its links too, so
-    // one build reports all of a file's problems (the build fails all the same).
-    (Some(Parsed::Page(Arc::new(page))), c.diags)
+    page
+}
+
+/// The site path of a page in `place` with `slug`: `articles/<slug>/`.
+fn path_of(place: &Place, slug: &str) -> String {
+    let mut path = String::new();
+    if !place.url_dir.is_empty() {
+        path.push_str(&place.url_dir);
+        path.push('/');
+    }
+    path.push_str(slug);
+    path.push('/');
+    path
 }
 
 /// A folder name that cannot be part of a URL, and keys this kind of file does not take.
@@ -277,21 +314,12 @@ fn cover_of(c: &mut Checker<'_>, raw: &RawMeta) -> Option<LinkRef> {
     cover
 }
 
-/// What a section's `_index.md` has in common with a page, worked out before its kind is.
-struct SectionParts {
-    title: String,
-    cover: Option<LinkRef>,
-    quotes: Quotes,
-    fp: u64,
-    body: markdown::Rendered,
-}
-
 /// A section's `_index.md`: title, description and intro of a list page.
 fn section_index(
     c: Checker<'_>,
     place: &Place,
     raw: &RawMeta,
-    parts: SectionParts,
+    parts: FileParts,
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
     let section = SectionIndex {
         source: c.file.to_string(),

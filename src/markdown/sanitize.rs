@@ -1,0 +1,40 @@
+//! Parse step, Markdown: the sanitiser for raw HTML in bodies (ammonia).
+
+/// Clean author HTML: no scripts, no event handlers, no `javascript:` URLs, no embedded
+/// frames or forms. Classes, ids, and the markup our own pass produces are kept.
+pub fn sanitize(html: &str) -> String {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes([
+        "class",
+        "id",
+        "title",
+        "lang",
+        "dir",
+        "aria-label",
+        "aria-hidden",
+        "role",
+    ])
+    .add_tag_attributes("input", ["type", "checked", "disabled"])
+    .add_tag_attributes("ol", ["start"])
+    .add_tag_attributes("details", ["open"])
+    .add_tag_attributes("td", ["align", "style"])
+    .add_tag_attributes("th", ["align", "style"])
+    .add_tags([
+        "input",
+        "details",
+        "summary",
+        "figure",
+        "figcaption",
+        "mark",
+        "section",
+    ])
+    .url_schemes(
+        ["http", "https", "mailto", "tel", "sms", "data"]
+            .into_iter()
+            .collect(),
+    )
+    .link_rel(None)
+    .id_prefix(None)
+    .strip_comments(true);
+    b.clean(html).to_string()
+}
