@@ -3,7 +3,7 @@
 //! The pipeline (see DESIGN.md): **read** (`content::source`) → **parse**
 //! (`content::page`, `markdown`, `config`) → **link** (`site`) → **render** (`render`) →
 //! **write** (`output`). Only the first and last steps touch the disk; `build`, `check` and
-//! `serve` are sinks of the one [`site::build`] function.
+//! `serve` are sinks of the one pipeline ([`pipeline::build`], [`pipeline::Session`]).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 // `Diagnostic` is the error type of every layer on purpose (one shape for users).
 #![allow(clippy::result_large_err)]

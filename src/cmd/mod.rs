@@ -1,4 +1,4 @@
-//! Commands: each a short function from options to `site::build` to a sink to a report.
+//! Commands: each a short function from options to `pipeline::build` (or a `pipeline::Session`) to a sink to a report.
 //! This layer owns the clock and the terminal.
 
 pub mod build;

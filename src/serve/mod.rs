@@ -1,5 +1,5 @@
 //! `serve` and `build --watch`: the watcher, the rebuild loop and the preview server. Both
-//! run the one pipeline (`site::build`); serve keeps the result in memory, `build --watch`
+//! run the one pipeline (`pipeline::Session`); serve keeps the result in memory, `build --watch`
 //! writes it to the output folder by staging + rename after every good rebuild.
 
 pub mod reload;
