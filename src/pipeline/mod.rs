@@ -44,6 +44,12 @@
 //! 11. **Problems** (`diags`): by origin (a file, a page's links, a tag…), replaced when
 //!     that origin is looked at again.
 //!
+//! Values made lazily and kept for the life of what holds them: each statute article's
+//! citation tooltip (inside the library of cache 4, so made again with it), the QR codes'
+//! mask tables (per QR version, a pure function of it, process-wide), and the sorted list
+//! of problems handed out (in cache 11, dropped whenever a problem changes). A one-off
+//! build keeps nothing: the memo of [`build`] is empty and dropped at the end.
+//!
 //! Facts dirtied by a build that stopped before rendering (the site has errors) are kept
 //! (`pending`) and handled by the next build that renders. `tests/rebuild_equivalence.rs`
 //! checks after hundreds of random changes of every kind that a session's output equals a
