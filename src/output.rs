@@ -672,6 +672,73 @@ mod tests {
         assert!(dest.join(OUTPUT_MARK).is_file());
         // Nothing is left beside the output folder.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // Built again with a page gone: its folder goes, the folders above pages that stay
+        // (`e/` above `e/new/`) stay.
+        let before = tree(&dest);
+        build(
+            &dest,
+            &[
+                ("index.html", "home"),
+                ("b/index.html", "b"),
+                ("c/index.html", "c is a folder"),
+                ("d", "d is a file"),
+                ("e/new/index.html", "new"),
+            ],
+        );
+        let without_a: Vec<(String, String)> = before
+            .into_iter()
+            .filter(|(p, _)| p != "a" && !p.starts_with("a/"))
+            .collect();
+        assert_eq!(tree(&dest), without_a);
+    }
+
+    #[test]
+    fn staging_folders_of_killed_runs_are_removed_and_no_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("public");
+        // No process has a number above the kernel's largest (2^22).
+        let dead = 4_194_305;
+        let made = |name: String| {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.join("articles")).unwrap();
+            std::fs::write(p.join("articles/index.html"), "x").unwrap();
+            p
+        };
+        let stale = made(format!(".public.staging-{dead}"));
+        let old = made(format!(".public.old-{dead}"));
+        let running = made(format!(".public.staging-{}", std::process::id()));
+        let other_site = made(format!(".www.staging-{dead}"));
+        let not_ours = made(".public.staging-notes".to_string());
+        remove_stale_staging(&dest);
+        assert!(!stale.exists() && !old.exists(), "left by a killed run");
+        assert!(running.exists(), "a run still going");
+        assert!(
+            other_site.exists() && not_ours.exists(),
+            "not this output's"
+        );
+    }
+
+    #[test]
+    fn a_fifo_where_a_file_goes_is_replaced_without_waiting_on_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("public");
+        // An empty file, so that the FIFO standing in its place has the same size (0).
+        build(&dest, &[("index.html", "home"), ("empty.txt", "")]);
+        std::fs::remove_file(dest.join("empty.txt")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(dest.join("empty.txt"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let d = dest.clone();
+        std::thread::spawn(move || {
+            build(&d, &[("index.html", "home"), ("empty.txt", "")]);
+            let _ = tx.send(());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(20))
+            .expect("timed out after 20 s waiting for a build over a FIFO (it opened the FIFO?)");
+        assert!(std::fs::metadata(dest.join("empty.txt")).unwrap().is_file());
     }
 
     #[test]

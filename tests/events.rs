@@ -149,6 +149,42 @@ fn every_ics_parses_with_icalendar_and_times_are_in_the_site_zone() {
 }
 
 #[test]
+fn the_site_calendar_keeps_the_events_of_the_past_year() {
+    // Built as of 2026-01-01: two of the demo's past events started within the year before
+    // (a third has expired by then), one (2024-06-20) before that.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = run(
+        &repo(),
+        &[
+            "build",
+            "--now",
+            "2026-01-01T00:00:00+08:00",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = parse_ics(&out);
+    let site: Vec<&str> = files["events/calendar.ics"]
+        .iter()
+        .map(|e| e["uid"].as_str().unwrap())
+        .collect();
+    let want: Vec<String> = [
+        "changlang-xiaoketang-2025-04",
+        "minfadian-xiangban-2025",
+        "xianfa-xuanchuanzhou-2026",
+        "xianfa-ri-2026",
+        "fazhi-jiangzuo-2026-12",
+        "changlang-xiaoketang-2027-01",
+    ]
+    .iter()
+    .map(|s| format!("https://example.gov.cn/hgz/events/{s}/"))
+    .collect();
+    assert_eq!(site, want, "past-year events first, in time order");
+}
+
+#[test]
 fn ics_text_is_escaped_and_folded_and_other_zones_use_utc() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");

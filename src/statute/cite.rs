@@ -572,6 +572,93 @@ mod tests {
         assert!(d[0].message.contains("只有 2 款"), "{}", d[0].message);
     }
 
+    fn numbers(cites: &[Citation]) -> Vec<u32> {
+        cites.iter().map(|c| c.article.main).collect()
+    }
+
+    #[test]
+    fn items_and_what_follows_a_paragraph_are_measured_exactly() {
+        let r = parse_article_ref("第五条第二款第三项规定").unwrap();
+        assert_eq!((r.no.main, r.paragraph), (5, Some(2)));
+        assert_eq!(r.len, "第五条第二款第三项".len());
+        // 第三人 is no item: the citation ends with the paragraph.
+        let r = parse_article_ref("第五条第二款第三人的权利").unwrap();
+        assert_eq!(r.len, "第五条第二款".len());
+    }
+
+    #[test]
+    fn a_missing_article_inside_the_law_names_its_neighbours() {
+        let (_, _, d) = run("《民法典》第一千零四十四条");
+        let hint = d[0].hint.as_deref().unwrap();
+        assert!(
+            hint.contains("最接近的是第一千零四十三条和第一千零四十五条"),
+            "{hint}"
+        );
+    }
+
+    #[test]
+    fn references_to_this_law_and_empty_titles_are_never_guessed() {
+        // 本法, 本条 refer to a law named elsewhere: never linked to the paragraph's law.
+        let (html, cites, d) =
+            run("依照《民法典》第一千零四十三条和本法第一千零四十二条，本条第二款。");
+        let html = html.unwrap();
+        assert_eq!(html.matches("class=\"pf-cite\"").count(), 1, "{html}");
+        assert!(
+            html.ends_with("和本法第一千零四十二条，本条第二款。"),
+            "{html}"
+        );
+        assert_eq!(numbers(&cites), [1043]);
+        assert!(d.is_empty(), "{d:?}");
+        // 《》 names no law.
+        let (html, _, d) = run("见《》第十条");
+        assert!(html.is_none());
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn each_unknown_law_is_named_in_its_own_warning() {
+        let (_, _, d) = run("《劳动法》第十条，《工会法》第二条，《劳动法》第十一条");
+        let mut named: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        named.sort();
+        assert_eq!(named.len(), 2, "{named:?}");
+        assert!(named[0].starts_with("《劳动法》"), "{named:?}");
+        assert!(named[1].starts_with("《工会法》"), "{named:?}");
+    }
+
+    #[test]
+    fn a_range_with_a_missing_end_is_reported_there_and_spans_nothing() {
+        let (_, cites, d) = run("《民法典》第一千零四十二条至第九千条");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].col,
+            Some(1 + "《民法典》第一千零四十二条至".chars().count())
+        );
+        assert_eq!(numbers(&cites), [1042]);
+    }
+
+    /// A body through the Markdown pass with the citation hook, as a page's is.
+    fn render_body(body: &str) -> String {
+        let (lib, cfg) = (lib(), cfg());
+        let hook = CiteHook::new(&lib, &cfg, "content/a.md", body);
+        let src = crate::markdown::BodySource {
+            file: "content/a.md",
+            file_text: body,
+            body,
+            body_offset: 0,
+        };
+        crate::markdown::render(&src, Default::default(), Some(&hook))
+            .0
+            .html
+    }
+
+    #[test]
+    fn a_paragraph_s_law_reaches_across_emphasis_but_not_into_the_next_paragraph() {
+        let html =
+            render_body("依照**《民法典》**第一千零四十三条。\n\n第一千零四十二条另有规定。\n");
+        assert_eq!(html.matches("class=\"pf-cite\"").count(), 1, "{html}");
+        assert!(html.contains("#art-1043\""), "{html}");
+    }
+
     #[test]
     fn unknown_law_warns_once() {
         let (html, _, d) = run("《劳动法》第十条和《劳动法》第十一条");
