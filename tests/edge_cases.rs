@@ -375,3 +375,61 @@ fn file_names_that_are_not_utf8_are_errors_not_left_out() {
     assert!(err.contains("文件名不是 UTF-8"), "{err}");
     assert!(err.contains("content/articles/"), "{err}");
 }
+
+#[test]
+fn links_to_a_place_in_another_page_or_law_are_checked() {
+    let law = std::fs::read_to_string(
+        repo().join("tests/fixtures/rebuild_site/content/laws/示例法律/示例法(2020-05-01).md"),
+    )
+    .unwrap();
+    let b = "---\ntitle: 乙\ndate: 2024-12-04\n---\n\n## Rules {#rules}\n\n正文。\n";
+    let a = |links: &str| format!("---\ntitle: 甲\ndate: 2024-12-04\n---\n\n{links}\n");
+    let good = a("[规则](b.md#rules)、[第一条](/laws/示例法/#art-1)、[清单](/articles/#pf-main)");
+    let site = site_with(&[
+        ("content/laws/示例法(2020-05-01).md", &law),
+        ("content/articles/b.md", b),
+        ("content/articles/a.md", &good),
+    ]);
+    let (code, err) = build(site.path());
+    assert_eq!(code, 0, "{err}");
+    let page = read_html(&site.path().join("public/articles/a/index.html"));
+    let hrefs: Vec<String> = page
+        .select(&sel(".pf-body a"))
+        .map(|e| e.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "/hgz/articles/b/#rules",
+            "/hgz/laws/%E7%A4%BA%E4%BE%8B%E6%B3%95/#art-1",
+            "/hgz/articles/#pf-main",
+        ]
+    );
+    // A heading that page does not have, and an article that law does not have.
+    let bad = a(
+        "[规则](b.md#no-such-rule)\n\n[第九十九条](/laws/示例法/#art-99)\n\n\
+                 ## 第一节 {#s1}\n\n[本页](#s2) [乙](c/b.md)",
+    );
+    write(&site.path().join("content/articles/a.md"), &bad);
+    let (code, err) = build(site.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("链接的页面 /articles/b/ 里没有 “#no-such-rule” 这个位置"),
+        "{err}"
+    );
+    assert!(
+        err.contains("链接的页面 /laws/示例法/ 里没有 “#art-99” 这个位置"),
+        "{err}"
+    );
+    assert!(err.contains("content/articles/a.md:6:"), "{err}");
+    assert!(err.contains("content/articles/a.md:8:"), "{err}");
+    // A place in the page itself: the hint lists the places it has; a file not where the
+    // link says: the hint says where a file of that name is.
+    assert!(err.contains("本页没有 “#s2” 这个位置"), "{err}");
+    assert!(err.contains("本页的位置有：#s1"), "{err}");
+    assert!(
+        err.contains("链接的文件 content/articles/c/b.md 不存在"),
+        "{err}"
+    );
+    assert!(err.contains("同名文件在 content/articles/b.md。"), "{err}");
+}
