@@ -1,7 +1,8 @@
 //! Promises no other test guarded (issue 11): breaking each of them on purpose must fail a
 //! test here. A build that fails while writing leaves `public/` as it was; a page whose
 //! `expires` is "now" is withdrawn; a multi-day event given by dates is ongoing on its last
-//! day; a feed follows a change in a page's final HTML in a session (as `serve` runs it).
+//! day; a feed follows a change in a page's final HTML in a session (as `serve` runs it);
+//! a page follows what the fragments it includes with `include_cached` read.
 
 mod common;
 
@@ -181,4 +182,63 @@ fn a_feed_follows_a_change_in_a_page_s_final_html() {
     assert!(session.build(&sources, &settings).succeeded());
     let content = entry_of_a(&session);
     assert!(content.contains("href=\"/lianxi/\""), "{content}");
+}
+
+#[test]
+fn a_page_follows_what_its_cached_fragments_read() {
+    let (_d, root) = site();
+    write(
+        &root,
+        "site.yaml",
+        "title: 承诺测试站\nbase_url: https://example.org/\ntheme: t\n",
+    );
+    write(&root, "themes/t/theme.yaml", "extends: default\n");
+    // The header, rendered once for all pages by include_cached, is the only template that
+    // links this stylesheet: a page reads it only through the fragment.
+    write(
+        &root,
+        "themes/t/templates/header.html",
+        "<header><link rel=\"stylesheet\" href=\"{{ asset('css/extra.css') }}\"></header>\n",
+    );
+    write(
+        &root,
+        "themes/t/static/css/extra.css",
+        "p { color: navy; }\n",
+    );
+    let settings = Settings {
+        drafts: false,
+        now: Now::Written(NOW.into()),
+        overrides: Overrides::default(),
+    };
+    let mut sources = read_site(&root).unwrap();
+    let mut session = Session::new();
+    assert!(session.build(&sources, &settings).succeeded());
+    let link = |output: &pufa::output::OutputSet| -> String {
+        let html =
+            String::from_utf8_lossy(output.get("articles/a/index.html").unwrap()).into_owned();
+        let doc = scraper::Html::parse_document(&html);
+        doc.select(&sel("header link"))
+            .next()
+            .and_then(|l| l.value().attr("href"))
+            .expect("the header's stylesheet link")
+            .to_string()
+    };
+    let before = link(session.output());
+    write(
+        &root,
+        "themes/t/static/css/extra.css",
+        "p { color: teal; }\n",
+    );
+    sources
+        .apply_changes(&[root.join("themes/t/static/css/extra.css")])
+        .unwrap();
+    assert!(session.build(&sources, &settings).succeeded());
+    let after = link(session.output());
+    assert_ne!(
+        before, after,
+        "the stylesheet's address follows its content"
+    );
+    let fresh = pufa::output::MemorySink::default();
+    assert!(pufa::pipeline::build(&sources, &settings, &fresh).succeeded());
+    assert_eq!(after, link(&fresh.into_output()), "as a fresh build has it");
 }
