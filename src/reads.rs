@@ -304,11 +304,6 @@ impl<R: Copy + Eq + Hash> Deps<R> {
         }
     }
 
-    /// The facts `reader` read.
-    pub fn facts_of(&self, reader: R) -> Option<&[Fact]> {
-        self.of.get(&reader).map(Vec::as_slice)
-    }
-
     /// Every reader that read any of `dirty`.
     pub fn readers_of<'a>(&self, dirty: impl IntoIterator<Item = &'a Fact>) -> FastSet<R> {
         let mut out = FastSet::default();
@@ -326,15 +321,6 @@ impl<R: Copy + Eq + Hash> Deps<R> {
         out
     }
 
-    /// Number of readers.
-    pub fn len(&self) -> usize {
-        self.of.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.of.is_empty()
-    }
-
     /// Clean up once stale edges outnumber live ones (so each costs O(1) over time).
     fn clean_up_if_due(&mut self) {
         if self.stale > 100_000 && self.stale * 2 > self.edges {
@@ -345,12 +331,15 @@ impl<R: Copy + Eq + Hash> Deps<R> {
     /// Drop the edges of facts their readers no longer read.
     fn compact(&mut self) {
         let of = &self.of;
+        let mut seen: FastSet<R> = FastSet::default();
         self.readers.retain(|f, rs| {
+            // A reader that dropped a fact and read it again has two edges to it.
+            seen.clear();
             rs.retain(|r| {
                 of.get(r)
                     .is_some_and(|facts| facts.binary_search(f).is_ok())
+                    && seen.insert(*r)
             });
-            rs.dedup();
             !rs.is_empty()
         });
         self.edges = self.readers.values().map(Vec::len).sum();
@@ -393,5 +382,90 @@ mod tests {
         assert!(d.readers_of(&[Fact::Page(1)]).is_empty());
         d.compact();
         assert_eq!(d.readers_of(&[Fact::Config]).len(), 1);
+    }
+
+    impl Deps<u32> {
+        /// The bookkeeping that decides when to clean up: every edge counted, the stale
+        /// ones being exactly those no reader reads now.
+        fn check(&self, when: &str) {
+            let edges: usize = self.readers.values().map(Vec::len).sum();
+            let live: usize = self.of.values().map(Vec::len).sum();
+            assert_eq!(self.edges, edges, "{when}: edges counted");
+            assert_eq!(self.edges - self.stale, live, "{when}: stale edges counted");
+        }
+    }
+
+    #[test]
+    fn edges_and_stale_edges_are_counted_exactly() {
+        let mut d: Deps<u32> = Deps::default();
+        // A fixed pseudo-random walk of sets and removals over 12 readers and 40 facts.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        for step in 0..2000 {
+            let reader = next(12) as u32;
+            if next(5) == 0 {
+                d.remove(reader);
+            } else {
+                let mut facts: Vec<Fact> =
+                    (0..next(8)).map(|_| Fact::Page(next(40) as u32)).collect();
+                facts.sort_unstable();
+                facts.dedup();
+                d.set(reader, facts);
+            }
+            d.check(&format!("step {step}"));
+            for f in 0..40 {
+                let fact = Fact::Page(f);
+                let want: FastSet<u32> =
+                    d.of.iter()
+                        .filter(|(_, fs)| fs.contains(&fact))
+                        .map(|(r, _)| *r)
+                        .collect();
+                assert_eq!(
+                    d.readers_of(&[fact]),
+                    want,
+                    "step {step}: readers of {fact:?}"
+                );
+            }
+        }
+        d.compact();
+        d.check("compacted");
+        assert_eq!(d.stale, 0);
+    }
+
+    #[test]
+    fn stale_edges_are_cleared_once_they_outnumber_live_ones() {
+        let facts = |r: std::ops::Range<u32>| r.map(Fact::Page).collect::<Vec<_>>();
+        let mut d: Deps<u32> = Deps::default();
+        d.set(1, facts(0..100_000));
+        d.remove(1);
+        // 100,000 stale edges and no live one: not yet more than 100,000.
+        assert_eq!((d.stale, d.edges), (100_000, 100_000));
+        d.set(2, facts(0..1));
+        d.remove(2);
+        assert_eq!((d.stale, d.edges), (0, 0), "cleared past 100,000");
+        d.set(1, facts(0..150_000));
+        d.set(1, facts(0..49_999));
+        // 100,001 stale of 150,000: more than half.
+        assert_eq!((d.stale, d.edges), (0, 49_999));
+        // Over the floor, but not more than half of all edges: kept.
+        d.set(2, facts(1_000_000..1_300_000));
+        d.set(1, facts(200_000..250_000));
+        d.set(1, facts(300_000..350_000));
+        d.set(1, facts(400_000..400_002));
+        assert_eq!((d.stale, d.edges), (149_999, 450_001));
+        d.check("over the floor");
+        let mut e: Deps<u32> = Deps::default();
+        e.set(1, facts(0..150_000));
+        e.set(1, facts(150_000..300_000));
+        // Exactly half: kept.
+        assert_eq!((e.stale, e.edges), (150_000, 300_000));
+        e.set(1, facts(500_000..500_001));
+        assert_eq!((e.stale, e.edges), (0, 1));
+        assert_eq!(e.readers_of(&[Fact::Page(500_000)]).len(), 1);
     }
 }

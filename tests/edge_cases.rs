@@ -433,3 +433,51 @@ fn links_to_a_place_in_another_page_or_law_are_checked() {
     );
     assert!(err.contains("同名文件在 content/articles/b.md。"), "{err}");
 }
+
+#[test]
+fn a_template_error_is_reported_once_with_the_number_of_pages_it_broke() {
+    let page = |t: &str| format!("---\ntitle: {t}\ndate: 2024-12-04\n---\n\n正文。\n");
+    let (a, b, c) = (page("甲"), page("乙"), page("丙"));
+    let dir = site_with(&[
+        ("themes/t/theme.yaml", "extends: default\n"),
+        (
+            "themes/t/templates/article.html",
+            "<h1>{{ page.title }}</h1>\n{{ no_such_function() }}\n",
+        ),
+        ("content/articles/a.md", &a),
+        ("content/articles/b.md", &b),
+        ("content/articles/c.md", &c),
+    ]);
+    let yaml = dir.path().join("site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap() + "theme: t\n";
+    write(&yaml, &text);
+    let (code, err) = build(dir.path());
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("错误") && l.contains("no_such_function"))
+        .collect();
+    assert_eq!(lines.len(), 1, "one message for the three pages:\n{err}");
+    assert!(lines[0].contains("（共 3 个页面）"), "{err}");
+}
+
+#[test]
+fn the_summary_counts_the_files_written() {
+    // A static file big enough for the megabytes to show.
+    let pad = "法".repeat(100_000);
+    let dir = site_with(&[("content/articles/a.md", OK), ("static/pad.txt", &pad)]);
+    let (code, err) = build(dir.path());
+    assert_eq!(code, 0, "{err}");
+    let files = tree(&dir.path().join("public"));
+    let bytes: usize = files.values().map(Vec::len).sum();
+    let summary = err.lines().find(|l| l.starts_with("已生成")).expect(&err);
+    assert!(
+        summary.contains(&format!(
+            "共 {} 个文件（{:.1} MB）",
+            files.len(),
+            bytes as f64 / 1_048_576.0
+        )),
+        "{summary}: {} files, {bytes} bytes",
+        files.len()
+    );
+}

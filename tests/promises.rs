@@ -242,3 +242,156 @@ fn a_page_follows_what_its_cached_fragments_read() {
     assert!(pufa::pipeline::build(&sources, &settings, &fresh).succeeded());
     assert_eq!(after, link(&fresh.into_output()), "as a fresh build has it");
 }
+
+fn settings() -> Settings {
+    Settings {
+        drafts: false,
+        now: Now::Written(NOW.into()),
+        overrides: Overrides::default(),
+    }
+}
+
+/// The session's output equals a fresh build of the same sources, file for file.
+fn assert_as_fresh(session: &Session, sources: &pufa::content::source::SiteSources, what: &str) {
+    let fresh = pufa::output::MemorySink::default();
+    assert!(pufa::pipeline::build(sources, &settings(), &fresh).succeeded());
+    let fresh = fresh.into_output();
+    let paths = |o: &pufa::output::OutputSet| o.paths().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        paths(session.output()),
+        paths(&fresh),
+        "{what}: the same files"
+    );
+    for (p, b) in fresh.iter() {
+        assert!(
+            session.output().get(p) == Some(b),
+            "{what}: {p} differs from a fresh build"
+        );
+    }
+}
+
+fn h1(output: &pufa::output::OutputSet, path: &str) -> String {
+    let html = String::from_utf8_lossy(output.get(path).expect(path)).into_owned();
+    text_of(&scraper::Html::parse_document(&html), "main h1")
+}
+
+#[test]
+fn two_pages_that_swap_addresses_each_show_their_own() {
+    let (_d, root) = site();
+    let page = |title: &str, slug: &str| {
+        format!("---\ntitle: {title}\ndate: 2026-11-01\nslug: {slug}\n---\n\n{title}的正文。\n")
+    };
+    write(&root, "content/articles/a.md", &page("文章甲", "one"));
+    write(&root, "content/articles/b.md", &page("文章乙", "two"));
+    let mut sources = read_site(&root).unwrap();
+    let mut session = Session::new();
+    assert!(session.build(&sources, &settings()).succeeded());
+    assert_eq!(h1(session.output(), "articles/one/index.html"), "文章甲");
+    // One change: each takes the other's address.
+    write(&root, "content/articles/a.md", &page("文章甲", "two"));
+    write(&root, "content/articles/b.md", &page("文章乙", "one"));
+    sources
+        .apply_changes(&[
+            root.join("content/articles/a.md"),
+            root.join("content/articles/b.md"),
+        ])
+        .unwrap();
+    assert!(session.build(&sources, &settings()).succeeded());
+    assert_eq!(h1(session.output(), "articles/one/index.html"), "文章乙");
+    assert_eq!(h1(session.output(), "articles/two/index.html"), "文章甲");
+    assert_as_fresh(&session, &sources, "after the swap");
+}
+
+#[test]
+fn a_law_added_in_a_session_gets_its_pages_and_loses_them_when_removed() {
+    let (_d, root) = site();
+    let law = "content/laws/示例法律/示例法(2020-05-01).md";
+    let text =
+        std::fs::read_to_string(repo().join("tests/fixtures/rebuild_site").join(law)).unwrap();
+    let mut sources = read_site(&root).unwrap();
+    let mut session = Session::new();
+    assert!(session.build(&sources, &settings()).succeeded());
+    let law_pages = |s: &Session| {
+        s.output()
+            .paths()
+            .filter(|p| p.starts_with("laws/") && p.ends_with(".html"))
+            .count()
+    };
+    let before = law_pages(&session);
+    write(&root, law, &text);
+    sources.apply_changes(&[root.join(law)]).unwrap();
+    assert!(session.build(&sources, &settings()).succeeded());
+    assert!(
+        law_pages(&session) > before,
+        "the new law has pages: {:?}",
+        session.output().paths().collect::<Vec<_>>()
+    );
+    assert_as_fresh(&session, &sources, "after adding a law");
+    std::fs::remove_file(root.join(law)).unwrap();
+    sources.apply_changes(&[root.join(law)]).unwrap();
+    assert!(session.build(&sources, &settings()).succeeded());
+    assert_eq!(law_pages(&session), before);
+    assert_as_fresh(&session, &sources, "after removing it");
+}
+
+#[test]
+fn a_rescan_after_lost_file_events_brings_every_change() {
+    let (_d, root) = site();
+    let mut sources = read_site(&root).unwrap();
+    let mut session = Session::new();
+    assert!(session.build(&sources, &settings()).succeeded());
+    // The watcher lost track (an overflow): the files are read again, all of them.
+    write(
+        &root,
+        "content/articles/a.md",
+        "---\ntitle: 文章甲（修订）\ndate: 2026-11-01\n---\n\n正文。\n",
+    );
+    pufa::serve::apply_batch(&mut sources, &pufa::serve::watch::Batch::Rescan).unwrap();
+    assert!(session.build(&sources, &settings()).succeeded());
+    assert_eq!(
+        h1(session.output(), "articles/a/index.html"),
+        "文章甲（修订）"
+    );
+    assert_as_fresh(&session, &sources, "after a rescan");
+}
+
+#[test]
+fn a_rebuild_hands_on_only_the_files_that_changed() {
+    let (_d, root) = site();
+    write(
+        &root,
+        "content/contact.md",
+        "---\ntitle: 联系我们\n---\n\n电话。\n",
+    );
+    let mut sources = read_site(&root).unwrap();
+    let mut session = Session::new();
+    let first = session.build(&sources, &settings());
+    assert!(first.succeeded());
+    assert!(first.delta.iter().any(|(p, _)| p == "contact/index.html"));
+    // Nothing changed: nothing to hand on (live reload reloads nothing).
+    let again = session.build(&sources, &settings());
+    assert!(again.delta.is_empty(), "{:?}", again.delta);
+    write(
+        &root,
+        "content/articles/a.md",
+        "---\ntitle: 文章甲\ndate: 2026-11-01\n---\n\n正文，补充一句。\n",
+    );
+    sources
+        .apply_changes(&[root.join("content/articles/a.md")])
+        .unwrap();
+    let b = session.build(&sources, &settings());
+    assert!(b.succeeded());
+    let paths: Vec<&str> = b.delta.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(paths.contains(&"articles/a/index.html"), "{paths:?}");
+    for p in &paths {
+        let bytes = session.output().get(p);
+        let given = b.delta.iter().find(|(q, _)| q == p).unwrap().1.as_ref();
+        assert_eq!(given, bytes, "{p}: the delta holds the new bytes");
+    }
+    for untouched in ["contact/index.html", "css/style.css", "robots.txt"] {
+        assert!(
+            !paths.iter().any(|p| p.starts_with(untouched)),
+            "{untouched} did not change: {paths:?}"
+        );
+    }
+}

@@ -254,5 +254,100 @@ mod tests {
             (Origin::Render, vec![]),
         ]);
         assert!(s.upto(Stage::Render).is_empty());
+        assert!(s.sorted.is_empty(), "nothing kept of problems that went");
+    }
+
+    /// 1,500 origins of every stage; some problems reported by several origins, some by
+    /// origins of two stages; errors and warnings.
+    fn batch(round: usize) -> Vec<(Origin, Vec<Diagnostic>)> {
+        (0..1500)
+            .map(|i| {
+                let origin = match i % 5 {
+                    0 => Origin::Parse(format!("p{i}")),
+                    1 => Origin::Link(1, format!("l{i}")),
+                    2 => Origin::Read(format!("r{i}")),
+                    3 => Origin::Render,
+                    _ => Origin::Laws,
+                };
+                let shared = i % 7;
+                let mut ds = vec![
+                    Diagnostic::warning(format!("共有的提醒 {shared}")).in_file("s.md"),
+                    Diagnostic::error(format!("错误 {}", i / 3))
+                        .in_file(format!("f{}.md", i % 11))
+                        .at(i, 1),
+                ];
+                if (i + round).is_multiple_of(4) {
+                    ds.pop();
+                }
+                if (i + round).is_multiple_of(9) {
+                    ds.clear();
+                }
+                (origin, ds)
+            })
+            .collect()
+    }
+
+    const STAGES: [Stage; 6] = [
+        Stage::Read,
+        Stage::Config,
+        Stage::Theme,
+        Stage::Parse,
+        Stage::Link,
+        Stage::Render,
+    ];
+
+    fn assert_same(a: &DiagStore, b: &DiagStore, when: &str) {
+        for stage in STAGES {
+            assert_eq!(
+                a.has_errors(stage),
+                b.has_errors(stage),
+                "{when}: errors up to {stage:?}"
+            );
+            assert_eq!(a.errors, b.errors, "{when}: errors per stage");
+            let (x, y) = (a.upto(stage), b.upto(stage));
+            assert_eq!(x.len(), y.len(), "{when}: problems up to {stage:?}");
+            assert!(
+                x.iter().zip(y.iter()).all(|(d, e)| d == e),
+                "{when}: {stage:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_batch_set_at_once_equals_one_origin_at_a_time() {
+        let (mut bulk, mut one) = (DiagStore::default(), DiagStore::default());
+        for round in 0..3 {
+            bulk.set_all(batch(round));
+            for (o, d) in batch(round) {
+                one.set(o, d);
+            }
+            assert_same(&bulk, &one, &format!("round {round}"));
+        }
+        let parse_only: Vec<_> = batch(0)
+            .into_iter()
+            .filter(|(o, _)| matches!(o, Origin::Parse(_)))
+            .map(|(o, _)| (o, Vec::new()))
+            .collect();
+        bulk.set_all(parse_only.clone());
+        for (o, d) in parse_only {
+            one.set(o, d);
+        }
+        assert_same(&bulk, &one, "parse problems gone");
+        assert!(bulk.has_errors(Stage::Read) && !bulk.upto(Stage::Read).is_empty());
+        // Errors of the last stage only: none up to the one before.
+        let mut late = DiagStore::default();
+        late.set_all(
+            (0..1200)
+                .map(|i| {
+                    (
+                        Origin::Link(0, i.to_string()),
+                        vec![Diagnostic::error("链接错误").in_file("a.md")],
+                    )
+                })
+                .collect(),
+        );
+        assert!(!late.has_errors(Stage::Parse) && late.has_errors(Stage::Link));
+        assert_eq!(late.errors[Stage::Link as usize], 1);
+        assert_eq!(late.upto(Stage::Link).len(), 1);
     }
 }
