@@ -369,11 +369,15 @@ fn build_watch_replaces_public_after_good_builds_only() {
     };
     let public = site.join("public");
     let a1_html = public.join("articles/a1/index.html");
-    wait_until(60, "first build", || a1_html.is_file());
+    // Each build prints its summary once its files are all in place (in place: one
+    // rename per file), so the tree is read only when a build is over.
+    wait_for_line(&_guard.log, 60, "已生成", "the first build");
+    assert!(a1_html.is_file());
     let a1 = site.join("content/articles/a1.md");
     let good = std::fs::read_to_string(&a1).unwrap();
     atomic_write(&a1, &good.replace("第一篇文章的正文", "WATCH-1"));
-    wait_until(10, "public updated", || read(&a1_html).contains("WATCH-1"));
+    wait_for_line(&_guard.log, 30, "已生成", "the rebuild after an edit");
+    assert!(read(&a1_html).contains("WATCH-1"), "public updated");
     assert!(
         !read(&a1_html).contains("pufa-live-reload"),
         "build output has no reload script"
@@ -381,17 +385,16 @@ fn build_watch_replaces_public_after_good_builds_only() {
 
     let before = tree(&public);
     atomic_write(&a1, &good.replace("date: 2024-12-01", "date: 2024-13-01"));
-    std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(
-        tree(&public),
-        before,
-        "a failed rebuild leaves public/ as it was"
+    wait_for_line(&_guard.log, 30, "构建失败", "the failed rebuild");
+    let diff = tree_diff(&tree(&public), &before);
+    assert!(
+        diff.is_empty(),
+        "a failed rebuild leaves public/ as it was; changed: {diff:?}"
     );
 
     atomic_write(&a1, &good.replace("第一篇文章的正文", "WATCH-2"));
-    wait_until(10, "public updated again", || {
-        read(&a1_html).contains("WATCH-2")
-    });
+    wait_for_line(&_guard.log, 30, "已生成", "the rebuild after the fix");
+    assert!(read(&a1_html).contains("WATCH-2"), "public updated again");
 }
 
 fn read(p: &Path) -> String {

@@ -342,6 +342,36 @@ pub fn spawn(root: &Path, args: &[&str]) -> (std::process::Child, Receiver<Strin
     (child, rx)
 }
 
+/// Wait up to `secs` for a line of `log` containing `needle`; the lines before it are
+/// skipped. Fails naming what it waited for and the lines seen.
+pub fn wait_for_line(log: &Receiver<String>, secs: u64, needle: &str, what: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let mut seen = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match log.recv_timeout(left.min(Duration::from_millis(200))) {
+            Ok(line) if line.contains(needle) => return line,
+            Ok(line) => seen.push(line),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+    }
+    panic!(
+        "waited {secs} s for {what} (a line with {needle:?}); saw:\n{}",
+        seen.join("\n")
+    );
+}
+
+/// The paths where two output trees differ (missing on either side or other bytes).
+pub fn tree_diff(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut out: Vec<String> = a
+        .iter()
+        .filter(|(p, bytes)| b.get(*p) != Some(*bytes))
+        .map(|(p, _)| p.clone())
+        .collect();
+    out.extend(b.keys().filter(|p| !a.contains_key(*p)).cloned());
+    out
+}
+
 /// Start `pufa serve` on an ephemeral loopback port and wait until it serves.
 pub fn serve(root: &Path, extra: &[&str]) -> Served {
     let mut args = vec!["serve", "--port", "0", "--now", NOW];
