@@ -168,8 +168,8 @@ fn strip(text: &str) -> String {
         let word_before = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
         if rest.starts_with("//") {
             i += rest.find('\n').unwrap_or(rest.len());
-        } else if rest.starts_with("/*") {
-            let end = rest[2..].find("*/").map_or(b.len(), |j| i + 2 + j + 2);
+        } else if let Some(inner) = rest.strip_prefix("/*") {
+            let end = inner.find("*/").map_or(b.len(), |j| i + 2 + j + 2);
             breaks(&mut out, i, end);
             i = end;
         } else if !word_before
