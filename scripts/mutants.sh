@@ -7,7 +7,8 @@
 #
 # Environment: JOBS (mutants built and tested at once, default 2), OUT (where the reports
 # go, default target/mutants), PASS (1: only each group's own tests; 2: only the second pass,
-# the first pass's survivors against every fast test; default both). Browser tests are skipped (PUFA_SKIP_BROWSER=1) and the
+# the first pass's survivors against every fast test; 0: only the summary of the reports
+# there are; default both). Browser tests are skipped (PUFA_SKIP_BROWSER=1) and the
 # rebuild-equivalence test runs 60 random changes (PUFA_EQUIV_CHANGES=60) rather than 500.
 # About an hour and a half on a 2-core machine for all groups.
 set -euo pipefail
@@ -54,6 +55,9 @@ define_group() {
   esac
   args=()
   for f in "${files[@]}"; do args+=(--file "$f"); done
+  # cargo-mutants also lists some "delete field" mutants of other files whatever the
+  # filters say: only the group's own files count.
+  own="^($(printf '%s|' "${files[@]}" | sed 's/[.]/\\./g; s/|$//')):"
 }
 
 run_group() {
@@ -65,21 +69,46 @@ run_group() {
     --output "$out/$name" -- "${tests[@]}" || true
 }
 
-# Second pass: the mutants a group's own tests missed, against every fast test (a mutant
-# of the output folder may be caught by a serve test). They are named exactly.
 broad=(--lib --test build --test invalid --test edge_cases --test authoring --test statutes
   --test events --test promises --test planted_stale_key --test serve --test rebuild_equivalence
   --test cli)
+# What is left of group $1 after its later passes (survivors.txt): the mutants of the last
+# pass's input that it did not catch (all of them when it was stopped early), or, before
+# any, the first pass's missed ones.
+survivors() {
+  python3 - "$out/$1/mutants.out" "$out/$1-all" "$own" <<'PY'
+import os, re, sys
+first, second, own = sys.argv[1], sys.argv[2], re.compile(sys.argv[3])
+def lines(p):
+    try:
+        return [l.rstrip("\n") for l in open(p, encoding="utf-8") if l.strip()]
+    except FileNotFoundError:
+        return []
+if os.path.exists(second + "/input.txt"):
+    done = set(lines(second + "/mutants.out/caught.txt") + lines(second + "/mutants.out/timeout.txt"))
+    left = [m for m in lines(second + "/input.txt") if m not in done]
+elif not os.path.exists(second + "/survivors.txt"):
+    left = lines(first + "/missed.txt")
+else:
+    left = lines(second + "/survivors.txt")
+os.makedirs(second, exist_ok=True)
+open(second + "/survivors.txt", "w", encoding="utf-8").write("".join(m + "\n" for m in left if own.match(m)))
+PY
+}
+
+# Second pass: the survivors, against every fast test (a mutant of the output folder may be
+# caught by a serve test), named exactly. Run again, it takes what the last one left.
 second_pass() {
-  local name=$1 first=$out/$1/mutants.out
-  [[ -s $first/missed.txt ]] || return 0
+  local name=$1
+  [[ -d $out/$name/mutants.out ]] || return 0
   define_group "$name"
-  mkdir -p "$out/$name-all"
-  # The code may have moved since the first pass: each missed mutant is found again in
-  # today's list by file, function and change (its line may differ); those whose code is
-  # gone are counted apart (gone.txt) and no longer viable.
+  survivors "$name"
+  [[ -s $out/$name-all/survivors.txt ]] || return 0
+  # The code may have moved since: each survivor is found again in today's list by file,
+  # function and change (its line may differ); those whose code is gone are listed apart
+  # (gone.txt) and no longer viable.
   cargo mutants --list "${args[@]}" "${filter[@]}" >"$out/$name-all/now.txt"
-  python3 - "$first" "$out/$name-all" <<'PY'
+  python3 - "$out/$name/mutants.out" "$out/$name-all" <<'PY'
 import re, sys
 first, second = sys.argv[1], sys.argv[2]
 def lines(p):
@@ -92,8 +121,9 @@ now = lines(second + "/now.txt")
 tested = set()
 for kind in ("caught", "missed", "timeout", "unviable"):
     tested.update(lines(f"{first}/{kind}.txt"))
-mapped, gone, taken = [], [], set()
-for m in lines(first + "/missed.txt"):
+mapped, taken = [], set()
+gone = lines(second + "/gone.txt")
+for m in lines(second + "/survivors.txt"):
     if m in now:
         found = m
     else:
@@ -104,22 +134,24 @@ for m in lines(first + "/missed.txt"):
         taken.add(found)
         mapped.append(found)
 open(second + "/input.txt", "w", encoding="utf-8").write("".join(l + "\n" for l in mapped))
-open(second + "/gone.txt", "w", encoding="utf-8").write("".join(l + "\n" for l in gone))
+open(second + "/gone.txt", "w", encoding="utf-8").write("".join(l + "\n" for l in dict.fromkeys(gone)))
 PY
   local -a res=()
   while IFS= read -r m; do
     res+=(--re "^$(printf '%s' "$m" | sed 's#[][\\.^$*+?(){}|]#\\&#g')\$")
   done <"$out/$name-all/input.txt"
-  echo "== $name, second pass: ${#res[@]} missed mutants against every fast test" \
+  echo "== $name, second pass: $((${#res[@]} / 2)) surviving mutants against every fast test" \
     "($(grep -c . "$out/$name-all/gone.txt") gone with their code)"
-  ((${#res[@]} > 0)) || return 0
-  cargo mutants --no-shuffle -j "$jobs" --copy-target true "${res[@]}" \
-    --output "$out/$name-all" -- "${broad[@]}" || true
+  if ((${#res[@]} > 0)); then
+    cargo mutants --no-shuffle -j "$jobs" --copy-target true "${res[@]}" \
+      --output "$out/$name-all" -- "${broad[@]}" || true
+  fi
+  survivors "$name"
 }
 
 for g in "${groups[@]}"; do
-  [[ ${PASS:-} == 2 ]] || run_group "$g"
-  [[ ${PASS:-} == 1 ]] || second_pass "$g"
+  [[ ${PASS:-} == 2 || ${PASS:-} == 0 ]] || run_group "$g"
+  [[ ${PASS:-} == 1 || ${PASS:-} == 0 ]] || second_pass "$g"
 done
 
 # The share caught, per group and in all: caught (or timed out: the tests did not let the
@@ -129,22 +161,24 @@ total_viable=0
 for g in "${groups[@]}"; do
   dir=$out/$g/mutants.out
   [[ -d $dir ]] || continue
+  define_group "$g"
+  [[ -d $out/$g-all ]] && survivors "$g"
   count() {
     local n=0
-    [[ -f $1/$2.txt ]] && n=$(grep -c . "$1/$2.txt")
+    [[ -f $1/$2.txt ]] && n=$(grep -cE "$own" "$1/$2.txt")
     echo "$n"
   }
   caught=$(count "$dir" caught)
   missed=$(count "$dir" missed)
   timeout=$(count "$dir" timeout)
   unviable=$(count "$dir" unviable)
-  # Those the second pass caught were missed by the first.
-  all=$out/$g-all/mutants.out
-  if [[ -d $all ]]; then
-    late=$(($(count "$all" caught) + $(count "$all" timeout)))
+  # The later passes caught what the first missed, but for the survivors; mutants whose
+  # code has gone since are no longer viable.
+  if [[ -f $out/$g-all/survivors.txt ]]; then
     gone=$(count "$out/$g-all" gone)
-    caught=$((caught + late))
-    missed=$((missed - late - gone))
+    left=$(count "$out/$g-all" survivors)
+    caught=$((caught + missed - gone - left))
+    missed=$left
   fi
   viable=$((caught + missed + timeout))
   total_caught=$((total_caught + caught + timeout))
@@ -154,4 +188,4 @@ for g in "${groups[@]}"; do
 done
 printf 'all        %d of %d viable mutants caught: %s %%\n' "$total_caught" "$total_viable" \
   "$(awk -v c=$total_caught -v v=$total_viable 'BEGIN {printf "%.1f", v ? 100 * c / v : 0}')"
-echo "still missed: $out/<group>-all/mutants.out/missed.txt (or <group>/… when the first pass missed none)"
+echo "still missed: $out/<group>-all/survivors.txt (or <group>/mutants.out/missed.txt before a second pass)"
