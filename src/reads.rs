@@ -406,17 +406,29 @@ mod tests {
             x ^= x << 17;
             x % n
         };
+        // What the counts must be: an edge for each fact a reader starts to read, a stale
+        // one for each it stops reading; a fact read again adds nothing.
+        let (mut edges, mut stale) = (0, 0);
+        let mut model: std::collections::HashMap<u32, std::collections::BTreeSet<Fact>> =
+            Default::default();
         for step in 0..2000 {
             let reader = next(12) as u32;
+            let old = model.remove(&reader).unwrap_or_default();
             if next(5) == 0 {
+                stale += old.len();
                 d.remove(reader);
             } else {
                 let mut facts: Vec<Fact> =
                     (0..next(8)).map(|_| Fact::Page(next(40) as u32)).collect();
                 facts.sort_unstable();
                 facts.dedup();
+                let new: std::collections::BTreeSet<Fact> = facts.iter().copied().collect();
+                edges += new.difference(&old).count();
+                stale += old.difference(&new).count();
+                model.insert(reader, new);
                 d.set(reader, facts);
             }
+            assert_eq!((d.edges, d.stale), (edges, stale), "step {step}");
             d.check(&format!("step {step}"));
             for f in 0..40 {
                 let fact = Fact::Page(f);

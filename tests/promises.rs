@@ -394,4 +394,26 @@ fn a_rebuild_hands_on_only_the_files_that_changed() {
             "{untouched} did not change: {paths:?}"
         );
     }
+    // A change of the file that changes no output (a blank line more): its page is made
+    // again, with the same bytes, and nothing is handed on.
+    write(
+        &root,
+        "content/articles/a.md",
+        "---\ntitle: 文章甲\ndate: 2026-11-01\n---\n\n正文，补充一句。\n\n\n",
+    );
+    sources
+        .apply_changes(&[root.join("content/articles/a.md")])
+        .unwrap();
+    let same = session.build(&sources, &settings());
+    assert!(same.succeeded());
+    assert!(same.delta.is_empty(), "{:?}", same.delta);
+    // A new static file: only it is handed on, not the files copied before.
+    write(&root, "static/notice.txt", "通知\n");
+    sources
+        .apply_changes(&[root.join("static/notice.txt")])
+        .unwrap();
+    let added = session.build(&sources, &settings());
+    assert!(added.succeeded());
+    let paths: Vec<&str> = added.delta.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths, ["notice.txt"]);
 }
