@@ -481,3 +481,38 @@ fn the_summary_counts_the_files_written() {
         files.len()
     );
 }
+
+#[test]
+fn links_to_missing_withdrawn_and_unreadable_pages_are_told_apart() {
+    let dir = site_with(&[
+        (
+            "content/articles/a.md",
+            "---\ntitle: 甲\ndate: 2024-12-04\n---\n\n见[没有的页面](/articles/nope/)、[草稿](draft.md)和[坏文件](bad.md)。\n",
+        ),
+        (
+            "content/articles/draft.md",
+            "---\ntitle: 草稿\ndate: 2024-12-04\ndraft: true\n---\n\n正文。\n",
+        ),
+        (
+            "content/articles/bad.md",
+            "---\ntitle: 坏文件\ndate: 2024-13-04\n---\n\n正文。\n",
+        ),
+    ]);
+    let (code, err) = build(dir.path());
+    assert_eq!(code, 1, "{err}");
+    // A page that does not exist at all: an error.
+    assert!(
+        err.contains("链接指向的页面 /articles/nope/ 不存在"),
+        "{err}"
+    );
+    // A draft: the link waits for it, with a warning naming it.
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("警告")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0].contains("链接的页面 draft.md 是草稿或已过期"),
+        "{err}"
+    );
+    // A file that could not be read: its own error says it all, the link adds nothing.
+    assert!(!warnings[0].contains("bad.md"), "{err}");
+    assert!(err.contains("content/articles/bad.md:3"), "{err}");
+}

@@ -417,3 +417,45 @@ fn a_rebuild_hands_on_only_the_files_that_changed() {
     let paths: Vec<&str> = added.delta.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(paths, ["notice.txt"]);
 }
+
+#[test]
+fn a_link_to_a_heading_follows_the_heading_in_a_session() {
+    let (_d, root) = site();
+    let a = |heading: &str| {
+        format!("---\ntitle: 文章甲\ndate: 2026-11-01\n---\n\n## {heading}\n\n正文。\n")
+    };
+    write(&root, "content/articles/a.md", &a("办理流程"));
+    write(
+        &root,
+        "content/articles/b.md",
+        "---\ntitle: 文章乙\ndate: 2026-11-02\n---\n\n见[流程](a.md#办理流程)。\n",
+    );
+    let mut sources = read_site(&root).unwrap();
+    let mut session = Session::new();
+    let first = session.build(&sources, &settings());
+    assert!(first.succeeded(), "{:?}", first.diagnostics);
+    let messages = |b: &pufa::pipeline::Build| -> Vec<String> {
+        b.diagnostics.iter().map(|d| d.message.clone()).collect()
+    };
+    // Only a.md changes: b.md's link now leads to a place a.md no longer has.
+    for (heading, ok) in [("办事流程", false), ("办理流程", true)] {
+        write(&root, "content/articles/a.md", &a(heading));
+        sources
+            .apply_changes(&[root.join("content/articles/a.md")])
+            .unwrap();
+        let b = session.build(&sources, &settings());
+        let fresh = pufa::pipeline::build(&sources, &settings(), &pufa::output::NullSink);
+        assert_eq!(messages(&b), messages(&fresh), "as a fresh build finds");
+        assert_eq!(b.succeeded(), ok, "{:?}", messages(&b));
+        if !ok {
+            assert!(
+                messages(&b)
+                    .iter()
+                    .any(|m| m.contains("没有 “#办理流程” 这个位置")),
+                "{:?}",
+                messages(&b)
+            );
+        }
+    }
+    assert_as_fresh(&session, &sources, "after the heading came back");
+}
