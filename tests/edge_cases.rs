@@ -516,3 +516,85 @@ fn links_to_missing_withdrawn_and_unreadable_pages_are_told_apart() {
     assert!(!warnings[0].contains("bad.md"), "{err}");
     assert!(err.contains("content/articles/bad.md:3"), "{err}");
 }
+
+#[test]
+fn a_page_with_many_places_lists_eight_in_the_hint() {
+    let headings = |n: usize| -> String {
+        (1..=n)
+            .map(|i| format!("## 第{i}节 {{#s{i}}}\n\n正文。\n\n"))
+            .collect()
+    };
+    for (n, more) in [(8, false), (9, true)] {
+        let page = format!(
+            "---\ntitle: 甲\ndate: 2024-12-04\n---\n\n{}[别处](#nowhere)\n",
+            headings(n)
+        );
+        let site = site_with(&[("content/articles/a.md", &page)]);
+        let (code, err) = build(site.path());
+        assert_eq!(code, 1, "{err}");
+        let hint = err
+            .lines()
+            .find(|l| l.contains("本页的位置有："))
+            .expect(&err);
+        assert!(hint.contains("#s1、#s2") && hint.contains("#s8"), "{hint}");
+        assert!(!hint.contains("#s9"), "eight at most: {hint}");
+        assert_eq!(hint.contains('…'), more, "{n} places: {hint}");
+    }
+}
+
+#[test]
+fn titles_of_links_and_images_are_kept_and_only_when_given() {
+    let site = site_with(&[
+        ("content/articles/b.md", OK),
+        ("static/img/p.png", "not really a png"),
+        (
+            "content/articles/a.md",
+            "---\ntitle: 甲\ndate: 2024-12-04\n---\n\n[有说明](b.md \"去看乙\") [无说明](b.md)\n\n![图](/img/p.png \"图注\") ![图二](/img/p.png)\n",
+        ),
+    ]);
+    let (code, err) = build(site.path());
+    assert_eq!(code, 0, "{err}");
+    let page = read_html(&site.path().join("public/articles/a/index.html"));
+    let titles = |css: &str| -> Vec<Option<String>> {
+        page.select(&sel(css))
+            .map(|e| e.value().attr("title").map(str::to_string))
+            .collect()
+    };
+    assert_eq!(titles(".pf-body a"), [Some("去看乙".to_string()), None]);
+    assert_eq!(titles(".pf-body img"), [Some("图注".to_string()), None]);
+}
+
+#[test]
+fn links_in_a_series_introduction_are_resolved_and_checked() {
+    let intro =
+        |link: &str| format!("---\ntitle: 系列\ndescription: 说明。\n---\n\n先读{link}再上课。\n");
+    let lesson = "---\ntitle: 第一课\ndate: 2024-12-04\norder: 1\n---\n\n正文。\n";
+    let site = site_with(&[
+        ("content/articles/b.md", OK),
+        (
+            "content/lessons/xilie/_index.md",
+            &intro("[这篇文章](../../articles/b.md)"),
+        ),
+        ("content/lessons/xilie/one.md", lesson),
+    ]);
+    let (code, err) = build(site.path());
+    assert_eq!(code, 0, "{err}");
+    let page = read_html(&site.path().join("public/lessons/xilie/index.html"));
+    let hrefs: Vec<&str> = page
+        .select(&sel("main a"))
+        .filter_map(|e| e.value().attr("href"))
+        .collect();
+    assert!(hrefs.contains(&"/hgz/articles/b/"), "{hrefs:?}");
+    assert!(text_of(&page, "main").contains("先读这篇文章再上课"));
+    write(
+        &site.path().join("content/lessons/xilie/_index.md"),
+        &intro("[这篇文章](../../articles/meiyou.md)"),
+    );
+    let (code, err) = build(site.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("链接的文件 content/articles/meiyou.md 不存在")
+            && err.contains("content/lessons/xilie/_index.md:6:"),
+        "{err}"
+    );
+}
