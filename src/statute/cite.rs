@@ -599,12 +599,13 @@ mod tests {
     #[test]
     fn references_to_this_law_and_empty_titles_are_never_guessed() {
         // 本法, 本条 refer to a law named elsewhere: never linked to the paragraph's law.
-        let (html, cites, d) =
-            run("依照《民法典》第一千零四十三条和本法第一千零四十二条，本条第二款。");
+        let (html, cites, d) = run(
+            "依照《民法典》第一千零四十三条和本法第一千零四十二条，本条第二款，本编第一千零四十五条。",
+        );
         let html = html.unwrap();
         assert_eq!(html.matches("class=\"pf-cite\"").count(), 1, "{html}");
         assert!(
-            html.ends_with("和本法第一千零四十二条，本条第二款。"),
+            html.ends_with("和本法第一千零四十二条，本条第二款，本编第一千零四十五条。"),
             "{html}"
         );
         assert_eq!(numbers(&cites), [1043]);
@@ -653,8 +654,10 @@ mod tests {
 
     #[test]
     fn a_paragraph_s_law_reaches_across_emphasis_but_not_into_the_next_paragraph() {
+        // The law in one text event, the article in the next (inside <strong>).
         let html =
-            render_body("依照**《民法典》**第一千零四十三条。\n\n第一千零四十二条另有规定。\n");
+            render_body("依照《民法典》的**第一千零四十三条**。\n\n第一千零四十二条另有规定。\n");
+        assert!(html.contains("<strong>"), "{html}");
         assert_eq!(html.matches("class=\"pf-cite\"").count(), 1, "{html}");
         assert!(html.contains("#art-1043\""), "{html}");
     }
