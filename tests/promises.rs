@@ -459,3 +459,56 @@ fn a_link_to_a_heading_follows_the_heading_in_a_session() {
     }
     assert_as_fresh(&session, &sources, "after the heading came back");
 }
+
+#[test]
+fn a_session_follows_the_clock_with_no_file_changed() {
+    let (_d, root) = site();
+    write(
+        &root,
+        "content/events/days.md",
+        "---\ntitle: 宪法宣传周\ndate: 2026-11-20\nstart: 2026-11-29\nend: 2026-12-01\nlocation: 镇政府\n---\n\n一连三天。\n",
+    );
+    write(
+        &root,
+        "content/articles/notice.md",
+        "---\ntitle: 限时通知\ndate: 2026-11-20\nexpires: 2026-12-01T12:00:00+08:00\n---\n\n通知。\n",
+    );
+    let sources = read_site(&root).unwrap();
+    let mut session = Session::new();
+    let at = |now: &str| Settings {
+        now: Now::Written(now.into()),
+        ..settings()
+    };
+    let status_in = |session: &Session| -> String {
+        let html = String::from_utf8_lossy(session.output().get("events/days/index.html").unwrap())
+            .into_owned();
+        text_of(&scraper::Html::parse_document(&html), ".pf-status")
+    };
+    assert!(
+        session
+            .build(&sources, &at("2026-11-28T12:00:00+08:00"))
+            .succeeded()
+    );
+    assert_eq!(status_in(&session), "即将开始");
+    assert!(session.output().get("articles/notice/index.html").is_some());
+    // Only the clock moves, forwards and then back: the event starts, the notice expires,
+    // the event ends; then both come back.
+    for now in [
+        "2026-11-30T12:00:00+08:00",
+        "2026-12-01T18:00:00+08:00",
+        "2026-12-03T12:00:00+08:00",
+        "2026-11-28T12:00:00+08:00",
+    ] {
+        let settings = at(now);
+        assert!(session.build(&sources, &settings).succeeded());
+        let fresh = pufa::output::MemorySink::default();
+        assert!(pufa::pipeline::build(&sources, &settings, &fresh).succeeded());
+        let fresh = fresh.into_output();
+        let paths = |o: &pufa::output::OutputSet| o.paths().cloned().collect::<Vec<_>>();
+        assert_eq!(paths(session.output()), paths(&fresh), "at {now}");
+        for (p, b) in fresh.iter() {
+            assert!(session.output().get(p) == Some(b), "at {now}: {p} differs");
+        }
+    }
+    assert_eq!(status_in(&session), "即将开始");
+}
