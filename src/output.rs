@@ -68,11 +68,6 @@ impl OutputSet {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
-
-    /// Total size in bytes.
-    pub fn total_bytes(&self) -> usize {
-        self.files.values().map(|b| b.len()).sum()
-    }
 }
 
 /// Keeps the output in memory.
@@ -540,6 +535,19 @@ pub fn write_output(set: &OutputSet, dest: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_output_set_counts_its_files() {
+        let mut set = OutputSet::default();
+        assert!(set.is_empty());
+        assert_eq!(set.len(), 0);
+        set.insert("a.html".into(), Arc::from(&b"a"[..]));
+        set.insert("b.html".into(), Arc::from(&b"b"[..]));
+        assert!(!set.is_empty());
+        assert_eq!(set.len(), 2);
+        set.remove("a.html");
+        assert_eq!(set.len(), 1);
+    }
 
     #[test]
     fn replaces_the_whole_tree() {
