@@ -10,7 +10,8 @@
 # the first pass's survivors against every fast test; 0: only the summary of the reports
 # there are; default both). Browser tests are skipped (PUFA_SKIP_BROWSER=1) and the
 # rebuild-equivalence test runs 60 random changes (PUFA_EQUIV_CHANGES=60) rather than 500.
-# About an hour and a half on a 2-core machine for all groups.
+# About an hour and a half on a 2-core machine for the first pass of all groups, and an hour
+# for the second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo-mutants >/dev/null || {
