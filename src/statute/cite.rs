@@ -610,6 +610,9 @@ mod tests {
         );
         assert_eq!(numbers(&cites), [1043]);
         assert!(d.is_empty(), "{d:?}");
+        // Only the reference itself is passed over: what follows is read.
+        let (_, cites, _) = run("依照本法第二条所称，见《民法典》第一千零四十三条。");
+        assert_eq!(numbers(&cites), [1043]);
         // 《》 names no law.
         let (html, _, d) = run("见《》第十条");
         assert!(html.is_none());
