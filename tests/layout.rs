@@ -23,15 +23,12 @@ fn top_modules(src: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect()
 }
 
 /// The modules named by `crate::NAME` paths in `code`, including those inside a grouped
@@ -60,8 +57,7 @@ fn crate_paths(code: &str) -> BTreeSet<String> {
 /// Which top-level module each file's code (test modules removed) imports from.
 fn imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let tops = top_modules(src);
-    let mut files = Vec::new();
-    rust_files(src, &mut files);
+    let files = rust_files(src);
     let mut deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for f in files {
         let rel = f.strip_prefix(src).unwrap();
@@ -224,8 +220,7 @@ fn char_literal_len(rest: &str) -> usize {
 /// Files over 600 code lines and functions over 80 lines (from `fn` to the closing brace),
 /// test modules left out.
 fn oversized(src: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    rust_files(src, &mut files);
+    let files = rust_files(src);
     let mut bad = Vec::new();
     for f in files {
         let rel = f.strip_prefix(src).unwrap().display().to_string();

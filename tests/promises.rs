@@ -10,7 +10,7 @@ use std::path::Path;
 
 use common::*;
 use pufa::config::Overrides;
-use pufa::content::source::read_site;
+use pufa::content::source::{SiteSources, read_site};
 use pufa::pipeline::{Now, Session, Settings};
 
 fn write(root: &Path, rel: &str, text: &str) {
@@ -144,11 +144,7 @@ fn a_feed_follows_a_change_in_a_page_s_final_html() {
         "content/contact.md",
         "---\ntitle: 联系我们\n---\n\n电话。\n",
     );
-    let settings = Settings {
-        drafts: false,
-        now: Now::Written(NOW.into()),
-        overrides: Overrides::default(),
-    };
+    let settings = settings();
     let mut sources = read_site(&root).unwrap();
     let mut session = Session::new();
     assert!(session.build(&sources, &settings).succeeded());
@@ -171,14 +167,12 @@ fn a_feed_follows_a_change_in_a_page_s_final_html() {
     };
     assert!(entry_of_a(&session).contains("href=\"/contact/\""));
     // Only contact.md changes: 文章甲's final HTML (where its link leads) changes with it.
-    write(
+    change(
         &root,
+        &mut sources,
         "content/contact.md",
         "---\ntitle: 联系我们\nslug: lianxi\n---\n\n电话。\n",
     );
-    sources
-        .apply_changes(&[root.join("content/contact.md")])
-        .unwrap();
     assert!(session.build(&sources, &settings).succeeded());
     let content = entry_of_a(&session);
     assert!(content.contains("href=\"/lianxi/\""), "{content}");
@@ -205,11 +199,7 @@ fn a_page_follows_what_its_cached_fragments_read() {
         "themes/t/static/css/extra.css",
         "p { color: navy; }\n",
     );
-    let settings = Settings {
-        drafts: false,
-        now: Now::Written(NOW.into()),
-        overrides: Overrides::default(),
-    };
+    let settings = settings();
     let mut sources = read_site(&root).unwrap();
     let mut session = Session::new();
     assert!(session.build(&sources, &settings).succeeded());
@@ -224,14 +214,12 @@ fn a_page_follows_what_its_cached_fragments_read() {
             .to_string()
     };
     let before = link(session.output());
-    write(
+    change(
         &root,
+        &mut sources,
         "themes/t/static/css/extra.css",
         "p { color: teal; }\n",
     );
-    sources
-        .apply_changes(&[root.join("themes/t/static/css/extra.css")])
-        .unwrap();
     assert!(session.build(&sources, &settings).succeeded());
     let after = link(session.output());
     assert_ne!(
@@ -243,6 +231,12 @@ fn a_page_follows_what_its_cached_fragments_read() {
     assert_eq!(after, link(&fresh.into_output()), "as a fresh build has it");
 }
 
+/// Write `text` to `rel` and tell `sources`, as the watcher would.
+fn change(root: &Path, sources: &mut SiteSources, rel: &str, text: &str) {
+    write(root, rel, text);
+    sources.apply_changes(&[root.join(rel)]).unwrap();
+}
+
 fn settings() -> Settings {
     Settings {
         drafts: false,
@@ -252,9 +246,13 @@ fn settings() -> Settings {
 }
 
 /// The session's output equals a fresh build of the same sources, file for file.
-fn assert_as_fresh(session: &Session, sources: &pufa::content::source::SiteSources, what: &str) {
+fn assert_as_fresh(session: &Session, sources: &SiteSources, what: &str) {
+    assert_as_fresh_at(session, sources, &settings(), what);
+}
+
+fn assert_as_fresh_at(session: &Session, sources: &SiteSources, settings: &Settings, what: &str) {
     let fresh = pufa::output::MemorySink::default();
-    assert!(pufa::pipeline::build(sources, &settings(), &fresh).succeeded());
+    assert!(pufa::pipeline::build(sources, settings, &fresh).succeeded());
     let fresh = fresh.into_output();
     let paths = |o: &pufa::output::OutputSet| o.paths().cloned().collect::<Vec<_>>();
     assert_eq!(
@@ -318,8 +316,7 @@ fn a_law_added_in_a_session_gets_its_pages_and_loses_them_when_removed() {
             .count()
     };
     let before = law_pages(&session);
-    write(&root, law, &text);
-    sources.apply_changes(&[root.join(law)]).unwrap();
+    change(&root, &mut sources, law, &text);
     assert!(session.build(&sources, &settings()).succeeded());
     assert!(
         law_pages(&session) > before,
@@ -371,14 +368,12 @@ fn a_rebuild_hands_on_only_the_files_that_changed() {
     // Nothing changed: nothing to hand on (live reload reloads nothing).
     let again = session.build(&sources, &settings());
     assert!(again.delta.is_empty(), "{:?}", again.delta);
-    write(
+    change(
         &root,
+        &mut sources,
         "content/articles/a.md",
         "---\ntitle: 文章甲\ndate: 2026-11-01\n---\n\n正文，补充一句。\n",
     );
-    sources
-        .apply_changes(&[root.join("content/articles/a.md")])
-        .unwrap();
     let b = session.build(&sources, &settings());
     assert!(b.succeeded());
     let paths: Vec<&str> = b.delta.iter().map(|(p, _)| p.as_str()).collect();
@@ -388,30 +383,29 @@ fn a_rebuild_hands_on_only_the_files_that_changed() {
         let given = b.delta.iter().find(|(q, _)| q == p).unwrap().1.as_ref();
         assert_eq!(given, bytes, "{p}: the delta holds the new bytes");
     }
-    for untouched in ["contact/index.html", "css/style.css", "robots.txt"] {
+    for untouched in ["contact/index.html", "css/site.css", "robots.txt"] {
         assert!(
-            !paths.iter().any(|p| p.starts_with(untouched)),
+            session.output().get(untouched).is_some(),
+            "{untouched} is made"
+        );
+        assert!(
+            !paths.contains(&untouched),
             "{untouched} did not change: {paths:?}"
         );
     }
     // A change of the file that changes no output (a blank line more): its page is made
     // again, with the same bytes, and nothing is handed on.
-    write(
+    change(
         &root,
+        &mut sources,
         "content/articles/a.md",
         "---\ntitle: 文章甲\ndate: 2026-11-01\n---\n\n正文，补充一句。\n\n\n",
     );
-    sources
-        .apply_changes(&[root.join("content/articles/a.md")])
-        .unwrap();
     let same = session.build(&sources, &settings());
     assert!(same.succeeded());
     assert!(same.delta.is_empty(), "{:?}", same.delta);
     // A new static file: only it is handed on, not the files copied before.
-    write(&root, "static/notice.txt", "通知\n");
-    sources
-        .apply_changes(&[root.join("static/notice.txt")])
-        .unwrap();
+    change(&root, &mut sources, "static/notice.txt", "通知\n");
     let added = session.build(&sources, &settings());
     assert!(added.succeeded());
     let paths: Vec<&str> = added.delta.iter().map(|(p, _)| p.as_str()).collect();
@@ -439,10 +433,7 @@ fn a_link_to_a_heading_follows_the_heading_in_a_session() {
     };
     // Only a.md changes: b.md's link now leads to a place a.md no longer has.
     for (heading, ok) in [("办事流程", false), ("办理流程", true)] {
-        write(&root, "content/articles/a.md", &a(heading));
-        sources
-            .apply_changes(&[root.join("content/articles/a.md")])
-            .unwrap();
+        change(&root, &mut sources, "content/articles/a.md", &a(heading));
         let b = session.build(&sources, &settings());
         let fresh = pufa::pipeline::build(&sources, &settings(), &pufa::output::NullSink);
         assert_eq!(messages(&b), messages(&fresh), "as a fresh build finds");
@@ -501,14 +492,7 @@ fn a_session_follows_the_clock_with_no_file_changed() {
     ] {
         let settings = at(now);
         assert!(session.build(&sources, &settings).succeeded());
-        let fresh = pufa::output::MemorySink::default();
-        assert!(pufa::pipeline::build(&sources, &settings, &fresh).succeeded());
-        let fresh = fresh.into_output();
-        let paths = |o: &pufa::output::OutputSet| o.paths().cloned().collect::<Vec<_>>();
-        assert_eq!(paths(session.output()), paths(&fresh), "at {now}");
-        for (p, b) in fresh.iter() {
-            assert!(session.output().get(p) == Some(b), "at {now}: {p} differs");
-        }
+        assert_as_fresh_at(&session, &sources, &settings, &format!("at {now}"));
     }
     assert_eq!(status_in(&session), "即将开始");
 }
