@@ -19,6 +19,7 @@ if ! python3 -c 'import icalendar' >/dev/null 2>&1 \
   need+=(python3-icalendar)
 fi
 [ -x /usr/bin/time ] || need+=(time)
+command -v exiftool >/dev/null 2>&1 || need+=(libimage-exiftool-perl)
 fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || need+=(fonts-wqy-microhei)
 
 if [ ${#need[@]} -gt 0 ]; then

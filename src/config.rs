@@ -27,6 +27,7 @@ const KEYS: &[&str] = &[
     "contact",
     "footer",
     "markdown",
+    "images",
     "laws",
     "extra",
 ];
@@ -47,6 +48,7 @@ struct RawConfig {
     contact: Option<Contact>,
     footer: Option<String>,
     markdown: Option<MarkdownConfig>,
+    images: Option<crate::images::ImageSettings>,
     laws: Option<LawsConfig>,
     extra: Option<serde_json::Value>,
 }
@@ -130,6 +132,7 @@ pub struct Config {
     pub contact: Contact,
     pub footer: Option<String>,
     pub markdown: MarkdownConfig,
+    pub images: crate::images::ImageSettings,
     pub laws: LawsConfig,
     pub extra: serde_json::Value,
     /// Line of each top-level key in site.yaml, to locate later errors (menu links…).
@@ -181,6 +184,7 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Config, Vec<Dia
     let page_size = check_page_size(&raw, &mut problems);
     let theme = check_theme(&raw, &mut problems);
     let menu = check_menu(&raw, &mut problems);
+    let images = check_images(&raw, &mut problems);
     if !problems.errors.is_empty() {
         return Err(problems.errors);
     }
@@ -202,6 +206,7 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Config, Vec<Dia
         contact: raw.contact.unwrap_or_default(),
         footer: raw.footer,
         markdown: raw.markdown.unwrap_or_default(),
+        images,
         laws: raw.laws.unwrap_or_default(),
         extra: raw
             .extra
@@ -209,6 +214,34 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Config, Vec<Dia
         key_lines: key_lines(text),
         source_text: text.to_string(),
     })
+}
+
+/// `images:`: widths between 16 and 8000 pixels, qualities from 1 to 100.
+fn check_images(raw: &RawConfig, problems: &mut Problems<'_>) -> crate::images::ImageSettings {
+    let s = raw.images.clone().unwrap_or_default();
+    let widths_ok = !s.widths.is_empty()
+        && s.widths
+            .iter()
+            .chain([&s.thumb_width, &s.share_width])
+            .all(|w| (16..=8000).contains(w));
+    let quality_ok = [s.jpeg_quality, s.webp_quality]
+        .iter()
+        .all(|q| (1..=100).contains(q));
+    if !widths_ok {
+        problems.at_key(
+            "images",
+            "images 里的宽度不对：widths 至少写一个，每个宽度在 16 到 8000 像素之间".into(),
+            "例如 widths: [480, 800, 1200, 1600]，thumb_width: 360，share_width: 1200",
+        );
+    }
+    if !quality_ok {
+        problems.at_key(
+            "images",
+            "images 里的质量要在 1 到 100 之间".into(),
+            "例如 jpeg_quality: 78，webp_quality: 75；数字越大图片越清晰、文件越大",
+        );
+    }
+    s
 }
 
 /// The value problems of a `site.yaml`, collected in the order they are found.

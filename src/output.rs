@@ -17,10 +17,62 @@ use std::sync::{Arc, Mutex};
 /// The bytes of one output file (shared, so static files are not copied per build).
 pub type Blob = Arc<[u8]>;
 
+/// A file of the output that already sits on disk (a processed image in the image cache):
+/// written by a hard link where the file system allows, never read into memory by a build.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DiskFile {
+    pub path: PathBuf,
+    pub len: u64,
+}
+
+/// A file copied into the output as it is.
+#[derive(Debug, Clone)]
+pub enum Copied {
+    Bytes(Blob),
+    Disk(Arc<DiskFile>),
+}
+
+impl Copied {
+    pub fn len(&self) -> usize {
+        match self {
+            Copied::Bytes(b) => b.len(),
+            Copied::Disk(d) => d.len as usize,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The same file (the same bytes shared, or the same cache file — whose name carries
+    /// its content's fingerprint).
+    pub fn same(&self, other: &Copied) -> bool {
+        match (self, other) {
+            (Copied::Bytes(a), Copied::Bytes(b)) => Arc::ptr_eq(a, b) || **a == **b,
+            (Copied::Disk(a), Copied::Disk(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// The bytes (read from disk for a [`DiskFile`]).
+    pub fn bytes(&self) -> io::Result<Blob> {
+        match self {
+            Copied::Bytes(b) => Ok(b.clone()),
+            Copied::Disk(d) => Ok(Arc::from(std::fs::read(&d.path)?)),
+        }
+    }
+}
+
 /// Where rendered files go. Called from many threads at once.
 pub trait Sink: Sync {
     /// Store the file at `path` (relative to the output root, `/`-separated).
     fn put(&self, path: &str, bytes: Blob) -> io::Result<()>;
+
+    /// Store a copied file: bytes as [`Sink::put`]; a file on disk read into memory unless
+    /// the sink can link it.
+    fn put_copy(&self, path: &str, file: &Copied) -> io::Result<()> {
+        self.put(path, file.bytes()?)
+    }
 
     /// [`Sink::put`] for bytes nobody keeps: a sink that writes them out needs no shared
     /// copy (the rendered pages of a build are over 100 MiB).
@@ -95,6 +147,10 @@ pub struct NullSink;
 
 impl Sink for NullSink {
     fn put(&self, _path: &str, _bytes: Blob) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn put_copy(&self, _path: &str, _file: &Copied) -> io::Result<()> {
         Ok(())
     }
 
@@ -271,6 +327,21 @@ fn same_file(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
+/// Are `a` and `b` the same file (one inode, both plain files)?
+#[cfg(unix)]
+fn same_inode(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::symlink_metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.is_file() && x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_inode(_: &Path, _: &Path) -> bool {
+    false
+}
+
 /// The files and folders of the previous build in `dest`, if it can be updated in place:
 /// it carries the pufa mark, holds no symbolic link (a build never makes one, and one
 /// could lead outside the folder), and its file system tells upper from lower case (where
@@ -440,12 +511,21 @@ impl Sink for Staging {
     fn put_bytes(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         self.write(path, &bytes)
     }
+
+    fn put_copy(&self, path: &str, file: &Copied) -> io::Result<()> {
+        match file {
+            Copied::Bytes(b) => self.write(path, b),
+            Copied::Disk(d) => self.link(path, d),
+        }
+    }
 }
 
 impl Staging {
-    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+    /// A file on disk: a hard link to it (a copy where links cannot be made). When the
+    /// output already holds that very file (the same inode), nothing is written or read.
+    fn link(&self, path: &str, file: &DiskFile) -> io::Result<()> {
         if self.existing.is_some() {
-            let unchanged = same_file(&self.dest.join(path), bytes);
+            let unchanged = same_inode(&self.dest.join(path), &file.path);
             let mut made = lock(&self.made)?;
             made.all.insert(path.to_string());
             if unchanged {
@@ -454,6 +534,14 @@ impl Staging {
             made.staged.push(path.to_string());
         }
         let full = self.dir.join(path);
+        self.make_parent(&full)?;
+        if std::fs::hard_link(&file.path, &full).is_err() {
+            std::fs::copy(&file.path, &full)?;
+        }
+        Ok(())
+    }
+
+    fn make_parent(&self, full: &Path) -> io::Result<()> {
         if let Some(parent) = full.parent() {
             // Each page is a folder of its own: remember the folders made, rather than
             // asking the file system again for every file.
@@ -465,6 +553,21 @@ impl Staging {
                 }
             }
         }
+        Ok(())
+    }
+
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        if self.existing.is_some() {
+            let unchanged = same_file(&self.dest.join(path), bytes);
+            let mut made = lock(&self.made)?;
+            made.all.insert(path.to_string());
+            if unchanged {
+                return Ok(());
+            }
+            made.staged.push(path.to_string());
+        }
+        let full = self.dir.join(path);
+        self.make_parent(&full)?;
         std::fs::write(full, bytes)
     }
 }

@@ -319,7 +319,7 @@ fn share_cards_use_bitmap_covers_only() {
         &site.join("content/articles/photo.md"),
         "---\ntitle: 有照片\ndate: 2026-11-01\ncover: photo.jpg\ncover_alt: 村民听讲座\n---\n\n正文。\n",
     );
-    write(&site.join("content/articles/photo.jpg"), "jpg");
+    std::fs::write(site.join("content/articles/photo.jpg"), tiny_jpeg(64, 48)).unwrap();
     let out = dir.path().join("out");
     build_into(&site, &out, &[]);
     let doc = read_html(&out.join("articles/photo/index.html"));
@@ -329,7 +329,11 @@ fn share_cards_use_bitmap_covers_only() {
         .and_then(|m| m.value().attr("content"))
         .unwrap()
         .to_string();
-    assert!(og.ends_with("/articles/photo/photo.jpg"), "{og}");
+    // The share image is a JPEG made from the photo (no original is published).
+    assert!(
+        og.contains("/articles/photo/photo-64.") && og.ends_with(".jpg"),
+        "{og}"
+    );
 }
 
 #[test]

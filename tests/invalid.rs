@@ -39,6 +39,11 @@ const CASES: &[(&str, &str)] = &[
     ),
     ("unknown_statute_article", "content/articles/cite.md:8"),
     ("errors_of_every_phase", "content/articles/three.md:6"),
+    ("corrupt_image", "content/articles/broken.jpg"),
+    ("heic_photo", "content/articles/IMG_0001.HEIC"),
+    ("image_too_many_pixels", "content/articles/quanjing.png"),
+    ("image_extension_lies", "content/articles/biaozhi.jpg"),
+    ("image_missing_alt", "content/articles/photo.md:8:1"),
 ];
 
 fn fixture(case: &str) -> std::path::PathBuf {

@@ -688,14 +688,13 @@ fn revert(undo: &[(PathBuf, Option<Vec<u8>>)]) -> Edit {
     edit
 }
 
-/// A 1×1 PNG.
-const PNG: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
-    0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x68, 0x60, 0x38, 0x03,
-    0x00, 0x02, 0x84, 0x01, 0x41, 0x97, 0x32, 0x4f, 0x6a, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
-    0x44, 0xae, 0x42, 0x60, 0x82,
-];
+/// A small PNG (real: content images are decoded and processed).
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(8, 6, |x, y| image::Rgb([x as u8 * 30, y as u8 * 40, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
 
 fn svg_image(step: usize) -> String {
     format!(
@@ -1809,7 +1808,7 @@ fn cover_edit(h: &mut Harness, rel: &str, edit: &mut Edit) -> Option<String> {
         let bytes = if svg {
             svg_image(h.step).into_bytes()
         } else {
-            PNG.to_vec()
+            png()
         };
         edit.write(&h.abs(&format!("{dir}/{name}")), bytes);
         doc.set("cover", &name);
@@ -2438,7 +2437,7 @@ fn static_file_change(h: &mut Harness) -> Option<Change> {
         }
         _ => {
             let rel = format!("static/added/img/s{step}.png");
-            edit.write(&h.abs(&rel), PNG);
+            edit.write(&h.abs(&rel), png());
             format!("{rel} added")
         }
     };

@@ -20,6 +20,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "author",
     "extra",
     "expires",
+    "personal_data",
 ];
 /// Keys only events accept.
 pub const EVENT_KEYS: &[&str] = &[
@@ -144,6 +145,8 @@ pub struct RawMeta {
     pub author: Option<String>,
     pub extra: Option<serde_json::Value>,
     pub expires: Option<String>,
+    /// Kinds of personal data this page may show (`[mobile]`): no warning for them.
+    pub personal_data: Option<Vec<String>>,
     // events
     pub start: Option<String>,
     pub end: Option<String>,
@@ -180,6 +183,7 @@ impl RawMeta {
             ("author", self.author.is_some()),
             ("extra", self.extra.is_some()),
             ("expires", self.expires.is_some()),
+            ("personal_data", self.personal_data.is_some()),
             ("start", self.start.is_some()),
             ("end", self.end.is_some()),
             ("location", self.location.is_some()),

@@ -9,6 +9,7 @@ mod lesson;
 pub mod meta;
 pub mod page;
 pub mod parse;
+mod personal;
 mod place;
 pub mod quotes;
 pub mod source;

@@ -45,6 +45,9 @@ pub fn parse_file(
         diags: Vec::new(),
     };
     check_place_and_keys(&mut c, &place, &raw);
+    let allowed = raw.personal_data.as_deref().unwrap_or_default();
+    c.diags
+        .extend(super::personal::warnings(rel, text, config, allowed));
 
     let hook = laws.map(|lib| CiteHook::new(lib, config, rel, text));
     let body = body_of(&mut c, split.body, config, hook.as_ref());

@@ -21,11 +21,14 @@ pub struct TextFile {
     pub text: Arc<str>,
 }
 
-/// Any other file, kept as bytes.
+/// Any other file, kept as bytes — but for a content image, which the image step reads
+/// when (and only if) it has to process it: its `bytes` are then empty.
 #[derive(Debug, Clone)]
 pub struct BinaryFile {
     pub rel: String,
     pub bytes: Arc<[u8]>,
+    /// A content image left on disk (see [`crate::images`]).
+    pub on_disk: bool,
 }
 
 /// Everything the build needs from disk.
@@ -407,6 +410,18 @@ fn load(root: &Path, rels: Vec<String>) -> Result<Vec<(String, Loaded)>, ReadErr
             let Some(slot) = slot_of(&rel) else {
                 return Ok(None);
             };
+            if slot == Slot::Asset && crate::images::sniff::is_image_name(&rel) {
+                // Photos are read by the image step, and only when not in its cache.
+                if !root.join(&rel).is_file() {
+                    return Ok(None);
+                }
+                let file = BinaryFile {
+                    rel: rel.clone(),
+                    bytes: Arc::from(&[][..]),
+                    on_disk: true,
+                };
+                return Ok(Some((rel, Loaded::Binary(file))));
+            }
             let bytes = match std::fs::read(root.join(&rel)) {
                 Ok(b) => b,
                 // A name that is not UTF-8 was listed with � in its place, so it cannot
@@ -430,6 +445,7 @@ fn load(root: &Path, rels: Vec<String>) -> Result<Vec<(String, Loaded)>, ReadErr
                 Loaded::Binary(BinaryFile {
                     rel: rel.clone(),
                     bytes: bytes.into(),
+                    on_disk: false,
                 })
             };
             Ok(Some((rel, l)))

@@ -326,11 +326,11 @@ mod tests {
     }
 
     #[test]
-    fn outside_images_are_errors_and_missing_alt_warns() {
+    fn outside_images_and_missing_alt_are_errors() {
         let (_, d) = md("![](https://cdn.example.com/a.png)\n\n![](local.png)\n");
         assert_eq!(d.len(), 2, "{d:?}");
-        assert!(d.iter().any(|d| d.is_error()));
-        assert!(d.iter().any(|d| !d.is_error()));
+        assert!(d.iter().all(|d| d.is_error()));
+        assert!(d[1].message.contains("alt"), "{d:?}");
     }
 
     #[test]

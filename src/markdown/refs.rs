@@ -217,12 +217,12 @@ impl<'a> Pass<'_, 'a> {
             let l = &self.out.links[link];
             let (line, col) = (l.line, l.col);
             self.diags.push(
-                Diagnostic::warning("图片缺少说明文字（alt）")
+                Diagnostic::error("图片缺少说明文字（alt）")
                     .in_file(self.src.file)
                     .at(line, col)
                     .with_source_line(self.src.file_text, 2)
                     .with_hint(
-                        "在 ![ ] 的方括号里写一句图片的内容，例如 ![村民在法治长廊前听讲解](photo.jpg)，视障读者靠它了解图片。",
+                        "在 ![ ] 的方括号里写一句图片的内容，例如 ![村民在法治长廊前听讲解](photo.jpg)，视障读者靠它了解图片。只起装饰作用的图片请写成 <img src=\"花边.png\" alt=\"\">。",
                     ),
             );
         }

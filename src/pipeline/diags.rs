@@ -24,6 +24,8 @@ pub enum Origin {
     Laws,
     /// Parsing a content file.
     Parse(String),
+    /// Processing an image (content), or looking at one (`static/`).
+    Image(String),
     /// The link step (kind, key; see `site/update.rs`).
     Link(u8, String),
     /// Compiling the templates.
@@ -40,7 +42,7 @@ impl Origin {
             Origin::Read(_) => Stage::Read,
             Origin::Config | Origin::Now => Stage::Config,
             Origin::Theme => Stage::Theme,
-            Origin::Laws | Origin::Parse(_) => Stage::Parse,
+            Origin::Laws | Origin::Parse(_) | Origin::Image(_) => Stage::Parse,
             Origin::Link(..) => Stage::Link,
             Origin::Templates | Origin::Render => Stage::Render,
         }

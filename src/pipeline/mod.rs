@@ -56,6 +56,7 @@
 //! fresh build's, byte for byte.
 
 mod diags;
+mod images;
 mod inputs;
 mod outputs;
 
@@ -65,7 +66,7 @@ use std::sync::Arc;
 use jiff::{Timestamp, ZonedDateTime};
 
 use crate::config::{Config, Overrides};
-use crate::content::source::{SiteSources, TextFile};
+use crate::content::source::{BinaryFile, SiteSources, TextFile};
 use crate::dates::parse_datetime;
 use crate::diag::Diagnostic;
 use crate::fingerprint::FastSet;
@@ -75,6 +76,8 @@ use crate::site::{LinkInput, Site};
 use diags::{DiagStore, Origin, Stage};
 use inputs::{Changes, Inputs};
 use outputs::Outputs;
+
+pub use images::decode_count;
 
 /// "Now" for a build: a fixed instant, or a date-time written by the user (read in the
 /// site's time zone when it has no offset).
@@ -151,6 +154,8 @@ pub struct Memo {
     touched: BTreeSet<String>,
     /// Files with problems of their reading.
     read_origins: BTreeSet<String>,
+    /// The image cache (opened by the first build that looks at images).
+    images: Option<images::Images>,
 }
 
 /// A series of builds of one site (`serve`, `build --watch`, tests): each build reuses
@@ -365,7 +370,7 @@ struct Ready {
     now: ZonedDateTime,
     theme: Arc<crate::render::theme::Theme>,
     files: Vec<(String, Option<crate::site::FileInput>)>,
-    assets: Vec<(String, Option<Arc<[u8]>>)>,
+    assets: Vec<(String, Option<crate::site::AssetData>)>,
 }
 
 /// Reading problems, the configuration, "now", the theme, the statute library and the
@@ -407,7 +412,16 @@ fn before_link(
     clock.done("config, theme, laws");
     let diags = &mut memo.diags;
     let files = inputs.pages(src, &config, config_fp, memo.keep, &changes, diags);
-    let assets = asset_changes(memo, src.get(), &changes);
+    let settings_again = memo
+        .images
+        .as_ref()
+        .is_some_and(|i| i.fp() != config.images.fingerprint());
+    let changed = asset_changes(memo, src.get(), &changes, settings_again);
+    let assets = images::prepare(memo, src.get(), &config.images, changed);
+    if changes.under("static") {
+        let statics: Vec<&BinaryFile> = src.get().static_files.iter().collect();
+        images::check_static(memo, &statics);
+    }
     memo.seen = Some(seen);
     clock.done("parse");
     Ok(Ready {
@@ -482,18 +496,19 @@ fn asset_changes(
     memo: &Memo,
     sources: &SiteSources,
     changes: &Changes,
-) -> Vec<(String, Option<Arc<[u8]>>)> {
-    if changes.all || memo.site.is_none() {
+    all: bool,
+) -> Vec<(String, Option<BinaryFile>)> {
+    if all || changes.all || memo.site.is_none() {
         return sources
             .assets
             .iter()
-            .map(|a| (a.rel.clone(), Some(a.bytes.clone())))
+            .map(|a| (a.rel.clone(), Some(a.clone())))
             .collect();
     }
     let mut out = Vec::new();
     for p in changes.paths.iter().filter(|p| p.starts_with("content/")) {
         match sources.asset_file(p) {
-            Some(a) => out.push((p.clone(), Some(a.bytes.clone()))),
+            Some(a) => out.push((p.clone(), Some(a.clone()))),
             None if p.ends_with(".md") => {}
             None => {
                 // Gone, or a folder: what was under it goes, what is under it now comes.
@@ -509,7 +524,7 @@ fn asset_changes(
                     .iter()
                     .take_while(|a| a.rel.starts_with(&folder))
                 {
-                    out.push((a.rel.clone(), Some(a.bytes.clone())));
+                    out.push((a.rel.clone(), Some(a.clone())));
                 }
             }
         }
@@ -525,7 +540,7 @@ fn link_stage(
     now: ZonedDateTime,
     drafts: bool,
     files: Vec<(String, Option<crate::site::FileInput>)>,
-    assets: Vec<(String, Option<Arc<[u8]>>)>,
+    assets: Vec<(String, Option<crate::site::AssetData>)>,
 ) {
     let Some(laws) = &memo.inputs.laws else {
         return;

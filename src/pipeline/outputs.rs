@@ -13,7 +13,7 @@ use super::diags::{DiagStore, Origin};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::fingerprint::{self, FastMap, FastSet};
-use crate::output::{Blob, Sink};
+use crate::output::{Blob, Copied, Sink};
 use crate::reads::{Deps, Fact, ObjId, PageId, record_if};
 use crate::render::objects::Fields;
 use crate::render::theme::Theme;
@@ -49,7 +49,7 @@ pub(super) struct Outputs {
     list_paths: Vec<String>,
     law_paths: Vec<String>,
     /// Files copied as they are (theme and site static files, content files).
-    copies: BTreeMap<String, Blob>,
+    copies: BTreeMap<String, Copied>,
     /// Outputs whose template failed.
     failed: BTreeSet<u32>,
     /// Made at least once.
@@ -395,18 +395,14 @@ impl Outputs {
         if !again {
             return;
         }
-        let copies: BTreeMap<String, Blob> = theme
+        let copies: BTreeMap<String, Copied> = theme
             .static_files
             .iter()
-            .chain(site.assets())
-            .map(|(p, b)| (p.clone(), b.clone()))
+            .map(|(p, b)| (p.clone(), Copied::Bytes(b.clone())))
+            .chain(site.assets().iter().map(|(p, c)| (p.clone(), c.clone())))
             .collect();
         for (p, b) in &copies {
-            if self
-                .copies
-                .get(p)
-                .is_none_or(|old| !Arc::ptr_eq(old, b) && **old != **b)
-            {
+            if self.copies.get(p).is_none_or(|old| !old.same(b)) {
                 touched.insert(p.clone());
             }
         }
@@ -415,11 +411,9 @@ impl Outputs {
                 touched.insert(p.clone());
             }
         }
-        let puts: Vec<(&String, &Blob)> = copies.iter().collect();
-        let results: Vec<std::io::Result<()>> = puts
-            .par_iter()
-            .map(|(p, b)| sink.put(p, (*b).clone()))
-            .collect();
+        let puts: Vec<(&String, &Copied)> = copies.iter().collect();
+        let results: Vec<std::io::Result<()>> =
+            puts.par_iter().map(|(p, b)| sink.put_copy(p, b)).collect();
         for ((_, b), r) in puts.iter().zip(results) {
             count(rendered, b.len(), r);
         }
@@ -432,12 +426,17 @@ impl Outputs {
         let e = self.entries.get(*k as usize)?.as_ref()?;
         Some(e.bytes.clone())
             .filter(|_| e.failed.is_none())
-            .or_else(|| self.copies.get(path).cloned())
+            .or_else(|| self.copied_bytes(path))
     }
 
     /// The bytes of the file at `path`, output or copy.
     pub fn file(&self, path: &str) -> Option<Blob> {
-        self.bytes(path).or_else(|| self.copies.get(path).cloned())
+        self.bytes(path).or_else(|| self.copied_bytes(path))
+    }
+
+    /// The bytes of the copied file at `path` (read from the image cache for a variant).
+    fn copied_bytes(&self, path: &str) -> Option<Blob> {
+        self.copies.get(path).and_then(|c| c.bytes().ok())
     }
 }
 

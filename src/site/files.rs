@@ -8,7 +8,65 @@ use std::sync::Arc;
 
 use super::claims::{Claimant, Claims};
 use super::links::{AssetPlacement, LinkIndex};
+use crate::images::cache::Ready;
+use crate::output::{Copied, DiskFile};
 use crate::reads::{Dirty, Fact, sym};
+
+/// A content file other than Markdown, as the link step gets it.
+#[derive(Debug, Clone)]
+pub enum AssetData {
+    /// Copied as it is.
+    Bytes(Arc<[u8]>),
+    /// A processed image: its variants (in the image cache) are published instead.
+    Image(Arc<Ready>),
+    /// An image that could not be processed (the image step reported why): links to it
+    /// are not reported again, nothing of it is published.
+    Failed,
+}
+
+impl AssetData {
+    /// The files to publish for a copy placed at `main`: (output path, file).
+    fn outputs(&self, main: &str) -> Vec<(String, Copied)> {
+        match self {
+            AssetData::Bytes(b) => vec![(main.to_string(), Copied::Bytes(b.clone()))],
+            AssetData::Image(r) => {
+                let (folder, name) = main.rsplit_once('/').map_or(("", main), |(f, n)| (f, n));
+                let at = |n: String| match folder {
+                    "" => n,
+                    f => format!("{f}/{n}"),
+                };
+                let mut out: Vec<(String, Copied)> = r
+                    .files()
+                    .map(|(v, path)| {
+                        let disk = DiskFile {
+                            path: path.clone(),
+                            len: v.len,
+                        };
+                        (at(r.info.file_name(name, v)), Copied::Disk(Arc::new(disk)))
+                    })
+                    .collect();
+                if let Some((path, len)) = &r.original {
+                    let disk = DiskFile {
+                        path: path.clone(),
+                        len: *len,
+                    };
+                    out.push((main.to_string(), Copied::Disk(Arc::new(disk))));
+                }
+                out
+            }
+            AssetData::Failed => Vec::new(),
+        }
+    }
+
+    /// Size of the source file.
+    fn len(&self) -> u64 {
+        match self {
+            AssetData::Bytes(b) => b.len() as u64,
+            AssetData::Image(r) => r.source_len,
+            AssetData::Failed => 0,
+        }
+    }
+}
 
 /// How a page uses a content file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -23,8 +81,8 @@ pub(super) enum Use {
 /// The content files and who uses them.
 #[derive(Debug, Default)]
 pub(super) struct Files {
-    /// Content file → bytes.
-    pub bytes: BTreeMap<String, Arc<[u8]>>,
+    /// Content file → what it holds.
+    pub bytes: BTreeMap<String, AssetData>,
     /// Link target (a content path, which may not exist) → the pages using it.
     pub uses: BTreeMap<String, BTreeMap<Arc<str>, Use>>,
     /// Folders (`content/articles/x/`) of withdrawn page bundles.
@@ -51,7 +109,7 @@ impl Files {
     /// where links to them lead (`index`).
     pub fn settle(
         &mut self,
-        out: &mut BTreeMap<String, Arc<[u8]>>,
+        out: &mut BTreeMap<String, Copied>,
         claims: &mut Claims,
         index: &mut LinkIndex,
         dirty: &mut Dirty,
@@ -59,30 +117,49 @@ impl Files {
         let files = std::mem::take(&mut self.dirty);
         for rel in files {
             let placement = self.placement(&rel);
-            let bytes = self.bytes.get(&rel).filter(|_| placement.is_some());
-            let mut new_out: Vec<String> = placement
+            let data = self.bytes.get(&rel).filter(|_| placement.is_some());
+            let mut places: Vec<&String> = placement
                 .iter()
                 .flat_map(|pl| pl.beside.values().chain(std::iter::once(&pl.main)))
-                .cloned()
                 .collect();
-            new_out.sort_unstable();
-            new_out.dedup();
+            places.sort_unstable();
+            places.dedup();
+            let mut new_out: Vec<(String, Copied)> = data
+                .iter()
+                .flat_map(|d| places.iter().flat_map(|p| d.outputs(p)))
+                .collect();
+            new_out.sort_by(|a, b| a.0.cmp(&b.0));
+            new_out.dedup_by(|a, b| a.0 == b.0);
             let old_out = self.placed.remove(&rel).unwrap_or_default();
-            let same_bytes =
-                |p: &String| matches!((out.get(p), bytes), (Some(a), Some(b)) if Arc::ptr_eq(a, b));
-            if old_out != new_out || !new_out.iter().all(same_bytes) {
+            let same = old_out.len() == new_out.len()
+                && new_out
+                    .iter()
+                    .zip(&old_out)
+                    .all(|((p, c), o)| p == o && out.get(p).is_some_and(|x| x.same(c)));
+            if !same {
                 dirty.insert(Fact::Assets);
             }
             for p in &old_out {
                 out.remove(p);
                 claims.remove(&Claimant::Asset(p.clone(), rel.clone()));
             }
-            if let Some(bytes) = bytes {
-                for p in &new_out {
-                    out.insert(p.clone(), bytes.clone());
+            if data.is_some() {
+                let mut paths = Vec::new();
+                for (p, c) in new_out {
                     claims.add(Claimant::Asset(p.clone(), rel.clone()));
+                    out.insert(p.clone(), c);
+                    paths.push(p);
                 }
-                self.placed.insert(rel.clone(), new_out);
+                self.placed.insert(rel.clone(), paths);
+            }
+            // (Link targets include pages, whose own failures the update keeps.)
+            let failed = matches!(self.bytes.get(&rel), Some(AssetData::Failed));
+            if !rel.ends_with(".md") && failed != index.failed.contains(&rel) {
+                dirty.insert(Fact::LinkAsset(sym(&rel)));
+                match failed {
+                    true => index.failed.insert(rel.clone()),
+                    false => index.failed.remove(&rel),
+                };
             }
             if index.assets.get(&rel) != placement.as_ref() {
                 dirty.insert(Fact::LinkAsset(sym(&rel)));
@@ -99,7 +176,10 @@ impl Files {
     /// when it does not exist or only withdrawn pages use it (or it sits in a withdrawn
     /// bundle) and no published page does.
     fn placement(&self, rel: &str) -> Option<AssetPlacement> {
-        self.bytes.get(rel)?;
+        let data = self.bytes.get(rel)?;
+        if matches!(data, AssetData::Failed) {
+            return None;
+        }
         let uses = self.uses.get(rel);
         let published = uses.is_some_and(|u| u.values().any(|x| matches!(x, Use::Published(_))));
         let withdrawn = uses.is_some_and(|u| u.values().any(|x| *x == Use::Withdrawn));
@@ -108,7 +188,20 @@ impl Files {
             return None;
         }
         let name = rel.rsplit('/').next().unwrap_or(rel);
-        let mut placement = AssetPlacement::default();
+        let mut placement = AssetPlacement {
+            len: data.len(),
+            image: match data {
+                AssetData::Image(r) => Some(Arc::new(r.info.clone())),
+                _ => None,
+            },
+            size: match data {
+                AssetData::Bytes(b) if rel.to_ascii_lowercase().ends_with(".svg") => {
+                    crate::images::sniff::svg_size(b)
+                }
+                _ => None,
+            },
+            ..Default::default()
+        };
         for u in uses.into_iter().flat_map(|u| u.values()) {
             if let Use::Published(Some(path)) = u {
                 placement

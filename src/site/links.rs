@@ -11,6 +11,8 @@ use crate::fingerprint::{FastMap, FastSet};
 
 use std::sync::Arc;
 
+use crate::images::{Format, ImageInfo};
+
 use crate::content::page::Page;
 use crate::content::quotes::Quotes;
 use crate::diag::Diagnostic;
@@ -61,6 +63,8 @@ pub struct LinkIndex {
     /// Content asset (`content/articles/a.jpg`) → where a link from a given page should
     /// point.
     pub assets: FastMap<String, AssetPlacement>,
+    /// The site publishes images' originals (`images.publish_originals`).
+    pub publish_originals: bool,
 }
 
 /// Where copies of one content asset are written.
@@ -70,6 +74,58 @@ pub struct AssetPlacement {
     pub beside: FastMap<String, String>,
     /// Site path used by everyone else.
     pub main: String,
+    /// Size of the source file.
+    pub len: u64,
+    /// A processed image: its variants sit beside that path instead of the file.
+    pub image: Option<Arc<ImageInfo>>,
+    /// Width and height of an SVG image.
+    pub size: Option<(u32, u32)>,
+}
+
+/// A link to a content file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileLink {
+    /// Its address: for an image, of its largest JPEG or PNG variant (or of the original,
+    /// when the site publishes originals).
+    pub href: String,
+    /// Size of the source file in bytes (0 when not known: a static file).
+    pub len: u64,
+    pub image: Option<ImageLink>,
+    /// Captions of a video: the address of the `.vtt` file of the same name beside it.
+    pub captions: Option<String>,
+    /// Width and height of an image that is not processed (SVG), when it says.
+    pub size: Option<(u32, u32)>,
+}
+
+/// Where the variants of a linked image are.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImageLink {
+    pub info: Arc<ImageInfo>,
+    /// Address of the folder the variants are in (ends in `/`).
+    pub folder: String,
+    /// The source's file name (the variants are named after it).
+    pub name: String,
+}
+
+impl ImageLink {
+    /// Address of one variant.
+    pub fn href(&self, v: &crate::images::Variant) -> String {
+        format!(
+            "{}{}",
+            self.folder,
+            crate::text::encode_path(&self.info.file_name(&self.name, v))
+        )
+    }
+
+    /// The largest variant of `format` (the fallback format when `None`), thumbnails aside.
+    pub fn largest(&self, format: Option<Format>) -> Option<&crate::images::Variant> {
+        let f = format.unwrap_or_else(|| self.info.fallback());
+        self.info
+            .variants
+            .iter()
+            .filter(|v| v.format == f && !v.thumb)
+            .max_by_key(|v| v.width)
+    }
 }
 
 /// The document whose links are being resolved.
@@ -85,6 +141,8 @@ pub struct Doc<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Resolved {
     Href(String),
+    /// A content file (an image, a video, a PDF…).
+    File(Arc<FileLink>),
     Withdrawn,
     /// The target file has errors of its own (already reported): no second message.
     Failed,
@@ -124,6 +182,16 @@ pub fn relative_targets(p: &Page) -> impl Iterator<Item = String> + '_ {
         .filter_map(move |l| {
             let dec = decode_percent(l.dest.trim().split(['#', '?']).next().unwrap_or(""));
             join_relative(folder, &dec)
+        })
+        .flat_map(|t| {
+            // A video's captions go where the video goes.
+            let vtt = match super::media::media_of(&t) {
+                super::media::Media::Video(_) => {
+                    t.rsplit_once('.').map(|(s, _)| format!("{s}.vtt"))
+                }
+                _ => None,
+            };
+            std::iter::once(t).chain(vtt)
         })
 }
 
@@ -210,11 +278,70 @@ impl LinkIndex {
             self.base_path,
             crate::text::encode_path(site_path.trim_start_matches('/'))
         );
+        if !path_dec.starts_with('/')
+            && let Some(joined) = join_relative(folder_of(doc.source), &path_dec)
+            && let Some(place) = self.assets.get(&joined)
+        {
+            let mut file = self.file_link(place, &site_path, href);
+            if let super::media::Media::Video(_) = super::media::media_of(&joined) {
+                file.captions = self.captions(doc, &joined);
+            }
+            return Ok(Resolved::File(Arc::new(file)));
+        }
         if let Some(f) = fragment {
             href.push('#');
             href.push_str(&crate::text::encode_path(&decode_percent(f)));
         }
         Ok(Resolved::Href(href))
+    }
+
+    /// The address of the captions (`a.vtt`) of the video `joined` (`a.mp4`), if any.
+    fn captions(&self, doc: &Doc<'_>, joined: &str) -> Option<String> {
+        let stem = joined.rsplit_once('.').map_or(joined, |(s, _)| s);
+        let vtt = format!("{stem}.vtt");
+        read(Fact::LinkAsset(sym(&vtt)));
+        let place = self.assets.get(&vtt)?;
+        let p = place.beside.get(doc.path).unwrap_or(&place.main);
+        Some(format!(
+            "{}{}",
+            self.base_path,
+            crate::text::encode_path(p.trim_start_matches('/'))
+        ))
+    }
+
+    /// The link to a content file placed at `site_path` (whose address is `href`).
+    fn file_link(&self, place: &AssetPlacement, site_path: &str, href: String) -> FileLink {
+        let Some(info) = &place.image else {
+            return FileLink {
+                href,
+                len: place.len,
+                image: None,
+                captions: None,
+                size: place.size,
+            };
+        };
+        let (folder, name) = site_path.rsplit_once('/').unwrap_or(("", site_path));
+        let folder = match folder {
+            "" => self.base_path.clone(),
+            f => format!("{}{}/", self.base_path, crate::text::encode_path(f)),
+        };
+        let image = ImageLink {
+            info: info.clone(),
+            folder,
+            name: name.to_string(),
+        };
+        let original = place.image.as_ref().is_some() && self.publish_originals;
+        let href = match image.largest(None) {
+            Some(v) if !original => image.href(v),
+            _ => href,
+        };
+        FileLink {
+            href,
+            len: place.len,
+            image: Some(image),
+            captions: None,
+            size: None,
+        }
     }
 
     /// `/articles/a/` style paths (relative to the site root, not the server root).
@@ -271,6 +398,10 @@ impl LinkIndex {
                 .unwrap_or_else(|| place.main.clone());
             return Ok(Some(p));
         }
+        if self.failed.contains(&joined) {
+            // An image the image step could not process (already reported).
+            return Ok(None);
+        }
         // A relative URL written against the page's address (`../about/`).
         if let Some(by_url) = join_relative(doc.path.trim_end_matches('/'), rel) {
             let by_url_dir = format!("{}/", by_url.trim_end_matches('/'));
@@ -307,7 +438,7 @@ impl LinkIndex {
         quotes: &Quotes,
     ) -> (String, Vec<Diagnostic>) {
         let (resolved, diags) = self.resolve_all(doc, body, quotes);
-        (substitute(body, &resolved), diags)
+        (substitute(body, &resolved, true), diags)
     }
 
     /// Resolve every link of `body`; problems come back located in `doc`.
@@ -372,7 +503,8 @@ fn withdrawn_warning(doc: &Doc<'_>, l: &LinkRef, quotes: &Quotes) -> Diagnostic 
 }
 
 /// Swap the tokens of `body` for final markup, given each link's resolution.
-pub fn substitute(body: &Rendered, resolved: &[Resolved]) -> String {
+/// `first_image`: the body's first image is the first of its page (loaded at once).
+pub fn substitute(body: &Rendered, resolved: &[Resolved], mut first_image: bool) -> String {
     if body.tokens.is_empty() {
         return body.html.clone();
     }
@@ -393,7 +525,7 @@ pub fn substitute(body: &Rendered, resolved: &[Resolved]) -> String {
         let n: usize = after[..j].parse().unwrap_or(usize::MAX);
         rest = &after[j + TOKEN_CLOSE.len_utf8()..];
         if let Some(token) = body.tokens.get(n) {
-            push_token(&mut out, body, token, resolved);
+            push_token(&mut out, body, token, resolved, &mut first_image);
         }
     }
     out.push_str(rest);
@@ -401,9 +533,16 @@ pub fn substitute(body: &Rendered, resolved: &[Resolved]) -> String {
 }
 
 /// The markup of one token.
-fn push_token(out: &mut String, body: &Rendered, token: &TokenKind, resolved: &[Resolved]) {
+fn push_token(
+    out: &mut String,
+    body: &Rendered,
+    token: &TokenKind,
+    resolved: &[Resolved],
+    first_image: &mut bool,
+) {
     let href = |link: usize| match &resolved[link] {
         Resolved::Href(h) => Some(h.as_str()),
+        Resolved::File(f) => Some(f.href.as_str()),
         Resolved::Withdrawn | Resolved::Failed => None,
     };
     match token {
@@ -422,23 +561,38 @@ fn push_token(out: &mut String, body: &Rendered, token: &TokenKind, resolved: &[
             }
             None => out.push_str("<span class=\"pf-unlinked\">"),
         },
-        TokenKind::LinkClose { link } => match href(*link) {
-            Some(_) => out.push_str("</a>"),
-            None => out.push_str("</span>"),
+        TokenKind::LinkClose { link } => match &resolved[*link] {
+            Resolved::File(f) => {
+                out.push_str("</a>");
+                if let Some(note) = super::media::file_note(f) {
+                    out.push_str("<span class=\"pf-file-info\">");
+                    out.push_str(&escape_html(&note));
+                    out.push_str("</span>");
+                }
+            }
+            Resolved::Href(_) => out.push_str("</a>"),
+            Resolved::Withdrawn | Resolved::Failed => out.push_str("</span>"),
         },
         TokenKind::Image { link } => {
             let l = &body.links[*link];
-            out.push_str("<img src=\"");
-            out.push_str(&escape_html(href(*link).unwrap_or("")));
-            out.push_str("\" alt=\"");
-            out.push_str(&escape_html(&l.alt));
-            out.push('"');
-            if !l.title.is_empty() {
-                out.push_str(" title=\"");
-                out.push_str(&escape_html(&l.title));
-                out.push('"');
+            let eager = std::mem::take(first_image);
+            match &resolved[*link] {
+                Resolved::File(f) => super::media::embed(f, &l.alt, &l.title, eager, out),
+                other => {
+                    let h = match other {
+                        Resolved::Href(h) => h.as_str(),
+                        _ => "",
+                    };
+                    let f = FileLink {
+                        href: h.to_string(),
+                        len: 0,
+                        image: None,
+                        captions: None,
+                        size: None,
+                    };
+                    super::media::embed(&f, &l.alt, &l.title, eager, out);
+                }
             }
-            out.push_str(" loading=\"lazy\">");
         }
         TokenKind::Url { link } => match href(*link) {
             Some(h) => out.push_str(&escape_html(h)),

@@ -22,6 +22,7 @@ mod files;
 mod groups;
 pub mod links;
 mod lists;
+pub mod media;
 mod menu;
 mod parts;
 mod settle;
@@ -40,6 +41,7 @@ use crate::statute::LawLibrary;
 use crate::statute::numerals::ArticleNo;
 
 pub use crate::reads::PageId;
+pub use files::AssetData;
 pub use state::Site;
 pub use update::{FileInput, LinkInput, Outcome};
 
@@ -242,7 +244,7 @@ impl Site {
     }
 
     /// A page's resolved cover address.
-    pub fn cover(&self, id: PageId) -> Option<&str> {
+    pub fn cover(&self, id: PageId) -> Option<&links::FileLink> {
         read(Fact::Cover(id));
         self.slot(id).cover.as_deref()
     }
@@ -367,7 +369,7 @@ impl Site {
     }
 
     /// Content files to copy: site path → bytes.
-    pub fn assets(&self) -> &BTreeMap<String, Arc<[u8]>> {
+    pub fn assets(&self) -> &BTreeMap<String, crate::output::Copied> {
         read(Fact::Assets);
         &self.out_assets
     }

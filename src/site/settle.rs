@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::groups::{SERIES_PROBLEMS, TAG_PROBLEMS};
-use super::links::{Doc, Resolved};
+use super::links::{Doc, FileLink, Resolved};
 use super::state::{LinkReader, PageState, Site, Slot};
 use super::update::{CLAIM_PROBLEMS, MENU_PROBLEMS, PAGE_PROBLEMS, SECTION_PROBLEMS, Work};
 use super::{SectionInfo, menu};
@@ -367,7 +367,7 @@ fn is_link_fact(f: &Fact) -> bool {
 /// A page's links resolved.
 struct Finished {
     html: String,
-    cover: Option<String>,
+    cover: Option<Arc<FileLink>>,
     diags: Vec<Diagnostic>,
     reads: Vec<Fact>,
     /// Facts that changed with it.
@@ -384,12 +384,19 @@ fn finish_page(index: &super::links::LinkIndex, slot: &Slot) -> Finished {
     };
     let (resolved, mut diags) = index.resolve_all(&doc, &p.body, &p.quotes);
     let html = if slot.state == PageState::Published {
-        super::links::substitute(&p.body, &resolved)
+        super::links::substitute(&p.body, &resolved, p.cover.is_none())
     } else {
         String::new()
     };
     let cover = p.cover.as_ref().and_then(|c| match index.resolve(&doc, c) {
-        Ok(Resolved::Href(h)) => Some(h),
+        Ok(Resolved::Href(h)) => Some(Arc::new(FileLink {
+            href: h,
+            len: 0,
+            image: None,
+            captions: None,
+            size: None,
+        })),
+        Ok(Resolved::File(f)) => Some(f),
         Ok(Resolved::Withdrawn | Resolved::Failed) => None,
         Err(e) => {
             diags.push(

@@ -38,7 +38,7 @@ pub(super) struct Slot {
     pub state: PageState,
     /// Final body HTML (published pages).
     pub html: Arc<str>,
-    pub cover: Option<String>,
+    pub cover: Option<Arc<super::links::FileLink>>,
     /// Events only.
     pub status: Option<EventStatus>,
     /// Lessons only: series folder and place.
@@ -129,7 +129,7 @@ pub struct Site {
     pub(super) list_families: [Vec<String>; 5],
     pub(super) claims: Claims,
     pub(super) files_state: Files,
-    pub(super) out_assets: BTreeMap<String, Arc<[u8]>>,
+    pub(super) out_assets: BTreeMap<String, crate::output::Copied>,
     pub(super) index: LinkIndex,
     pub(super) link_deps: Deps<LinkReader>,
 

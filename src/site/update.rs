@@ -59,7 +59,7 @@ pub struct LinkInput {
     /// Everything, on the first update.
     pub files: Vec<(String, Option<FileInput>)>,
     /// Content files other than Markdown that changed: their bytes (`None`: gone).
-    pub assets: Vec<(String, Option<Arc<[u8]>>)>,
+    pub assets: Vec<(String, Option<super::AssetData>)>,
 }
 
 /// The problems an update found, by where they come from (kind, key); an origin with no
@@ -208,6 +208,7 @@ impl Site {
             .collect();
         self.index.law_ids = law_ids;
         self.index.base_path = config.base_path.clone();
+        self.index.publish_originals = config.images.publish_originals;
     }
 
     /// Sources of the pages whose state or status changes between `old` and now.

@@ -644,3 +644,29 @@ fn serve_static(mut s: TcpStream, root: &Path, base: &str) {
     );
     let _ = s.write_all(&body);
 }
+
+/// A small real JPEG (`w`×`h`, a gradient), for sites that need a photo.
+#[allow(dead_code)]
+pub fn tiny_jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, 120])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+/// A small real PNG (`w`×`h`, two colours).
+#[allow(dead_code)]
+pub fn tiny_png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, _| {
+        if x < w / 2 {
+            image::Rgb([200, 30, 30])
+        } else {
+            image::Rgb([250, 250, 250])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}

@@ -80,7 +80,9 @@ pub(super) fn jsonld(site: &Site, i: PageId) -> Option<String> {
     let p = site.page(i);
     let c = site.config();
     // What the card shows (see `card_vm`).
-    let image = site.cover(i).map(|u| format!("{}{u}", c.origin()));
+    let image = site
+        .cover(i)
+        .map(|u| super::CoverVm::new(u, "", c).permalink);
     let permalink = c.permalink(&p.path);
     let json = match (&p.kind, &p.event) {
         (Kind::Event, Some(ev)) => event_json(c, p, ev, image, permalink),

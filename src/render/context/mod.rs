@@ -4,6 +4,7 @@
 //! What only one kind of page has is in a module of its own: `event`, `lesson`, and the
 //! structured data of `jsonld`.
 
+mod cover;
 mod event;
 mod jsonld;
 mod lesson;
@@ -68,16 +69,7 @@ pub struct TagVm {
     pub url: String,
 }
 
-/// A cover image.
-#[derive(Debug, Clone, Serialize)]
-pub struct CoverVm {
-    pub url: String,
-    /// Absolute URL (for Open Graph).
-    pub permalink: String,
-    pub alt: String,
-    /// A bitmap (JPEG, PNG, WebP, GIF): WeChat and most apps show no SVG in a share card.
-    pub raster: bool,
-}
+pub use cover::CoverVm;
 
 /// A page as a list shows it.
 #[derive(Debug, Clone)]
@@ -251,15 +243,7 @@ pub fn card_vm(site: &Site, i: PageId) -> CardVm {
             })
             .collect(),
         author: p.author.clone(),
-        cover: site.cover(i).map(|u| CoverVm {
-            url: u.to_string(),
-            permalink: format!("{}{u}", c.origin()),
-            alt: p.cover_alt.clone(),
-            raster: {
-                let ext = u.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-                matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "webp" | "gif")
-            },
-        }),
+        cover: site.cover(i).map(|u| CoverVm::new(u, &p.cover_alt, c)),
         reading_minutes: reading_minutes(p.body.char_count),
         char_count: p.body.char_count,
         event: event_vm(site, i, p),

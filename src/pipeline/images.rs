@@ -1,0 +1,148 @@
+//! The pipeline's image step, between parsing and linking: each content image that
+//! changed is taken from the image cache or processed (in parallel), and becomes the
+//! [`AssetData`] the link step places; other content files pass as their bytes. Problems
+//! are kept per image. `static/` images are published as they are, so one that carries
+//! GPS coordinates gets a warning.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::Memo;
+use super::diags::Origin;
+use crate::content::source::{BinaryFile, SiteSources};
+use crate::diag::Diagnostic;
+use crate::images::cache::ImageCache;
+use crate::images::sniff::{self, Kind};
+use crate::images::{ImageSettings, metadata, process};
+use crate::site::AssetData;
+
+/// The image cache of a session, with the settings it was opened for.
+pub(super) struct Images {
+    fp: u64,
+    cache: ImageCache,
+}
+
+impl Images {
+    pub(super) fn fp(&self) -> u64 {
+        self.fp
+    }
+}
+
+/// Turn the changed content files into what the link step gets, processing images.
+/// `all_again`: the settings changed, so every image is looked at again.
+pub(super) fn prepare(
+    memo: &mut Memo,
+    sources: &SiteSources,
+    settings: &ImageSettings,
+    changed: Vec<(String, Option<BinaryFile>)>,
+) -> Vec<(String, Option<AssetData>)> {
+    let fp = settings.fingerprint();
+    if memo.images.as_ref().is_none_or(|i| i.fp != fp) {
+        let cache = ImageCache::open(&sources.root, settings);
+        memo.images = Some(Images { fp, cache });
+    }
+    let Some(images) = memo.images.as_ref() else {
+        return Vec::new();
+    };
+    let root = &sources.root;
+    type Done = ((String, Option<AssetData>), Vec<Diagnostic>);
+    let done: Vec<Done> = changed
+        .into_par_iter()
+        .map(|(rel, file)| match file {
+            None => ((rel, None), Vec::new()),
+            Some(f) if !f.on_disk => ((rel, Some(AssetData::Bytes(f.bytes))), Vec::new()),
+            Some(_) => {
+                let (data, diags) = one(&images.cache, root, &rel, settings);
+                ((rel, Some(data)), diags)
+            }
+        })
+        .collect();
+    let mut out = Vec::with_capacity(done.len());
+    for ((rel, data), diags) in done {
+        memo.diags.set(Origin::Image(rel.clone()), diags);
+        out.push((rel, data));
+    }
+    let keep = |rel: &str| sources.asset_file(rel).is_some_and(|f| f.on_disk);
+    if let Err(e) = images.cache.save(&keep) {
+        let d = Diagnostic::warning(format!("图片缓存没有保存：{e}"))
+            .in_file(crate::images::cache::CACHE_DIR)
+            .with_hint("下次生成时会重新处理这些图片。检查磁盘空间和文件夹权限。");
+        memo.diags.set(Origin::Image(String::new()), vec![d]);
+    }
+    out
+}
+
+/// One content image: from the cache or processed, with its warnings.
+fn one(
+    cache: &ImageCache,
+    root: &std::path::Path,
+    rel: &str,
+    settings: &ImageSettings,
+) -> (AssetData, Vec<Diagnostic>) {
+    let named = sniff::by_name(rel);
+    match cache.get(root, rel, settings) {
+        Ok(ready) => {
+            let mut diags = Vec::new();
+            if ready.kind != named {
+                diags.push(renamed(rel, named, ready.kind));
+            }
+            if ready.source_len > settings.warn_bytes {
+                diags.push(too_big(rel, ready.source_len, settings.warn_bytes));
+            }
+            (AssetData::Image(Arc::new(ready)), diags)
+        }
+        Err(p) => (AssetData::Failed, vec![p.diagnostic(rel)]),
+    }
+}
+
+fn renamed(rel: &str, named: Kind, actual: Kind) -> Diagnostic {
+    Diagnostic::error(format!(
+        "文件名说它是 {} 图片，内容其实是 {} 图片",
+        named.name(),
+        actual.name(),
+    ))
+    .in_file(rel)
+    .with_hint(format!(
+        "把文件的扩展名改成 .{}（链接里的文件名也一起改），以免读者和别的软件打不开它。",
+        match actual {
+            Kind::Jpeg => "jpg",
+            Kind::Png => "png",
+            Kind::Gif => "gif",
+            _ => "webp",
+        }
+    ))
+}
+
+fn too_big(rel: &str, len: u64, limit: u64) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "图片文件有 {}，超过了 {}",
+        crate::site::media::human_size(len),
+        crate::site::media::human_size(limit)
+    ))
+    .in_file(rel)
+    .with_hint("网站会自动生成小尺寸的图片，读者不受影响；但原文件太大会让生成变慢、占用空间。可以先用手机或电脑把它缩小（宽 4000 像素以内）。")
+}
+
+/// Warnings for `static/` images that carry GPS coordinates (they are published as they
+/// are). `changed`: the static files to look at.
+pub(super) fn check_static(memo: &mut Memo, files: &[&BinaryFile]) {
+    let found: Vec<(String, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|f| {
+            let gps = sniff::by_name(&f.rel) != Kind::Other && metadata::found(&f.bytes).gps;
+            let d = Diagnostic::warning("static/ 里的这张图片带有拍摄地点（GPS 坐标），会原样发布")
+                .in_file(&f.rel)
+                .with_hint("static/ 里的文件不经处理直接发布。把照片放到 content/ 里文章的旁边（会自动去掉位置信息），或用软件删除它的位置信息后再放回来。");
+            (f.rel.clone(), if gps { vec![d] } else { Vec::new() })
+        })
+        .collect();
+    for (rel, d) in found {
+        memo.diags.set(Origin::Image(rel), d);
+    }
+}
+
+/// How many images this process decoded (see [`process::decode_count`]).
+pub fn decode_count() -> usize {
+    process::decode_count()
+}

@@ -1,0 +1,157 @@
+//! Link step, the markup of linked files: images as `<picture>` (see
+//! [`crate::images::markup`]), local video and audio as players with a download link and
+//! their size (never an outside player), and links to documents with their type and size
+//! (`PDF，1.2 MB`), so a reader on mobile data knows what a tap costs.
+
+use super::links::FileLink;
+use crate::images::markup;
+use crate::text::escape_html;
+
+/// What a file is to a reader, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    Video(&'static str),
+    Audio(&'static str),
+    /// A document or other download, with the name of its type.
+    Document(&'static str),
+    Other,
+}
+
+/// What the file named `name` is.
+pub fn media_of(name: &str) -> Media {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "mp4" | "m4v" => Media::Video("video/mp4"),
+        "webm" => Media::Video("video/webm"),
+        "mp3" => Media::Audio("audio/mpeg"),
+        "m4a" => Media::Audio("audio/mp4"),
+        "ogg" | "oga" => Media::Audio("audio/ogg"),
+        "wav" => Media::Audio("audio/wav"),
+        "pdf" => Media::Document("PDF"),
+        "doc" | "docx" => Media::Document("Word 文档"),
+        "xls" | "xlsx" => Media::Document("Excel 表格"),
+        "ppt" | "pptx" => Media::Document("PPT 演示文稿"),
+        "wps" => Media::Document("WPS 文档"),
+        "et" => Media::Document("WPS 表格"),
+        "zip" | "rar" | "7z" => Media::Document("压缩包"),
+        "txt" => Media::Document("文本"),
+        "csv" => Media::Document("CSV 表格"),
+        _ => Media::Other,
+    }
+}
+
+/// A size as a reader reads it: `860 KB`, `1.2 MB`.
+pub fn human_size(len: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    if len < MB {
+        format!("{} KB", len.div_ceil(KB).max(1))
+    } else {
+        let tenths = (len * 10 + MB / 2) / MB;
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    }
+}
+
+/// The type and size after a link to a file (`（PDF，1.2 MB）`), if it has a known type.
+pub fn file_note(file: &FileLink) -> Option<String> {
+    let name = file.href.rsplit('/').next().unwrap_or("");
+    let kind = match media_of(name) {
+        Media::Video(_) => "视频",
+        Media::Audio(_) => "音频",
+        Media::Document(d) => d,
+        Media::Other => return None,
+    };
+    match file.len {
+        0 => Some(format!("（{kind}）")),
+        n => Some(format!("（{kind}，{}）", human_size(n))),
+    }
+}
+
+/// The markup of an embedded file (`![说明](file)`): a picture, a player, or an image.
+pub fn embed(file: &FileLink, alt: &str, title: &str, eager: bool, out: &mut String) {
+    if let Some(img) = &file.image {
+        let hrefs: Vec<String> = img.info.variants.iter().map(|v| img.href(v)).collect();
+        let large = img.largest(None).map(|v| img.href(v));
+        let u = markup::Use {
+            info: &img.info,
+            hrefs: &hrefs,
+            alt,
+            title,
+            eager,
+            large: large.as_deref(),
+        };
+        markup::picture(&u, out);
+        return;
+    }
+    let name = file.href.rsplit('/').next().unwrap_or("");
+    let (tag, mime) = match media_of(name) {
+        Media::Video(m) => ("video", m),
+        Media::Audio(m) => ("audio", m),
+        _ => {
+            plain_img(file, alt, title, out);
+            return;
+        }
+    };
+    let href = escape_html(&file.href);
+    out.push_str(&format!(
+        "<span class=\"pf-media\"><{tag} controls preload=\"none\" title=\"{}\"><source src=\"{href}\" type=\"{mime}\">",
+        escape_html(alt)
+    ));
+    if let Some(vtt) = &file.captions {
+        out.push_str(&format!(
+            "<track kind=\"captions\" src=\"{}\" srclang=\"zh\" label=\"中文字幕\" default>",
+            escape_html(vtt)
+        ));
+    }
+    out.push_str(&format!(
+        "</{tag}><a class=\"pf-download\" href=\"{href}\" download>"
+    ));
+    let what = if tag == "video" { "视频" } else { "音频" };
+    out.push_str(&format!("下载{what}：{}", escape_html(alt)));
+    if file.len > 0 {
+        out.push_str(&format!("（{}）", human_size(file.len)));
+    }
+    out.push_str("</a></span>");
+}
+
+fn plain_img(file: &FileLink, alt: &str, title: &str, out: &mut String) {
+    out.push_str("<img src=\"");
+    out.push_str(&escape_html(&file.href));
+    if let Some((w, h)) = file.size {
+        out.push_str(&format!("\" width=\"{w}\" height=\"{h}"));
+    }
+    out.push_str("\" alt=\"");
+    out.push_str(&escape_html(alt));
+    out.push('"');
+    if !title.is_empty() {
+        out.push_str(" title=\"");
+        out.push_str(&escape_html(title));
+        out.push('"');
+    }
+    out.push_str(" loading=\"lazy\">");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_types_read_as_a_reader_reads_them() {
+        assert_eq!(human_size(1), "1 KB");
+        assert_eq!(human_size(880_000), "860 KB");
+        assert_eq!(human_size(1_258_291), "1.2 MB");
+        assert_eq!(media_of("a.PDF"), Media::Document("PDF"));
+        assert_eq!(media_of("a.mp4"), Media::Video("video/mp4"));
+        let f = FileLink {
+            href: "/x/通知.pdf".into(),
+            len: 1_258_291,
+            image: None,
+            captions: None,
+            size: None,
+        };
+        assert_eq!(file_note(&f).as_deref(), Some("（PDF，1.2 MB）"));
+    }
+}

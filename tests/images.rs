@@ -1,0 +1,335 @@
+//! Issue 12: photos. The demo site's published images carry no metadata (read by
+//! `exiftool`, an independent reader), decode, and stand upright; every `<img>` has its
+//! size and alt text, and every `srcset` candidate exists with the width it declares;
+//! video, audio and attachments render as players and links with type and size; warnings
+//! (an oversized photo, personal data in text) are pinned like the errors in `invalid.rs`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+const BASE_PATH: &str = "/hgz/";
+
+fn published_images(out: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| {
+            let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase());
+            matches!(
+                ext.as_deref(),
+                Some("jpg" | "jpeg" | "png" | "webp" | "gif")
+            ) && !p.to_string_lossy().contains("/img/")
+        })
+        .collect()
+}
+
+/// The metadata groups `exiftool` finds in each file (file-system and format groups left
+/// out): EXIF, GPS, XMP, IPTC, maker notes, ICC would all show here.
+fn metadata_groups(files: &[PathBuf]) -> Vec<(String, Vec<String>)> {
+    let out = Command::new("exiftool")
+        .args(["-j", "-G1", "-a", "-u"])
+        .args(files)
+        .output()
+        .expect("exiftool (Debian's libimage-exiftool-perl; scripts/test.sh installs it)");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json.as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let name = f["SourceFile"].as_str().unwrap().to_string();
+            let groups: Vec<String> = f
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter_map(|k| k.split_once(':').map(|(g, _)| g.to_string()))
+                .filter(|g| !matches!(g.as_str(), "System" | "File" | "ExifTool" | "Composite"))
+                .filter(|g| {
+                    !matches!(
+                        g.as_str(),
+                        "JFIF" | "PNG" | "RIFF" | "VP8" | "VP8L" | "VP8X"
+                    )
+                })
+                .collect();
+            (name, groups)
+        })
+        .collect()
+}
+
+#[test]
+fn demo_photos_are_published_without_metadata_decodable_and_upright() {
+    let out = demo_site();
+    let sources: Vec<PathBuf> = ["tiaojie-xianchang.jpg", "guangchang-xuanchuanlan.jpg"]
+        .iter()
+        .map(|n| repo().join("content/articles").join(n))
+        .collect();
+    // The test can fail: the demo's source photos do carry GPS.
+    for (name, groups) in metadata_groups(&sources) {
+        assert!(groups.iter().any(|g| g == "GPS"), "{name}: {groups:?}");
+    }
+    let images = published_images(out);
+    assert!(images.len() >= 24, "only {} images published", images.len());
+    for (name, groups) in metadata_groups(&images) {
+        assert!(groups.is_empty(), "{name} carries {groups:?}");
+    }
+    for p in &images {
+        image::open(p).unwrap_or_else(|e| panic!("{} does not decode: {e}", p.display()));
+    }
+    // No original is published.
+    assert!(
+        !out.join("articles/fengqiao-jingyan/tiaojie-xianchang.jpg")
+            .exists()
+    );
+    assert!(!out.join("articles/tiaojie-xianchang.jpg").exists());
+    // The photo taken on its side (EXIF orientation 6) stands upright: portrait, with the
+    // red block in the top-left corner.
+    let upright: Vec<&PathBuf> = images
+        .iter()
+        .filter(|p| p.to_string_lossy().contains("guangchang-xuanchuanlan-"))
+        .collect();
+    assert!(upright.len() >= 8, "{upright:?}");
+    for p in upright {
+        let img = image::open(p).unwrap().to_rgb8();
+        let (w, h) = img.dimensions();
+        assert!(w < h, "{} is {w}×{h}, not portrait", p.display());
+        let red = |x: u32, y: u32| {
+            let px = img.get_pixel(x, y).0;
+            px[0] > 200 && px[1] < 70 && px[2] < 70
+        };
+        assert!(red(w / 40, h / 40), "{}: top-left is not red", p.display());
+        assert!(
+            !red(w - 1 - w / 40, h / 40),
+            "{}: top-right is red",
+            p.display()
+        );
+        assert!(
+            !red(w / 40, h - 1 - h / 40),
+            "{}: bottom-left is red",
+            p.display()
+        );
+    }
+}
+
+/// The width in pixels of an image file.
+fn width_of(p: &Path) -> u32 {
+    image::image_dimensions(p).unwrap().0
+}
+
+#[test]
+fn every_img_has_size_and_alt_and_every_srcset_candidate_is_what_it_says() {
+    let out = demo_site();
+    let (mut imgs, mut candidates, mut pictures) = (0, 0, 0);
+    for e in walkdir::WalkDir::new(out) {
+        let p = e.unwrap().into_path();
+        if p.extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let doc = read_html(&p);
+        for img in doc.select(&sel("img")) {
+            imgs += 1;
+            for a in ["width", "height", "alt"] {
+                assert!(
+                    img.value().attr(a).is_some(),
+                    "{}: <img> without {a}: {}",
+                    p.display(),
+                    img.html()
+                );
+            }
+        }
+        pictures += doc.select(&sel("picture")).count();
+        for el in doc.select(&sel("img[srcset], source[srcset]")) {
+            for cand in el.value().attr("srcset").unwrap().split(',') {
+                let mut parts = cand.split_whitespace();
+                let (url, w) = (parts.next().unwrap(), parts.next());
+                let file = target_file(out, BASE_PATH, url)
+                    .unwrap_or_else(|| panic!("{}: {url} does not exist", p.display()));
+                if let Some(w) = w {
+                    let declared: u32 = w.trim_end_matches('w').parse().unwrap();
+                    assert_eq!(width_of(&file), declared, "{url} in {}", p.display());
+                }
+                candidates += 1;
+            }
+        }
+    }
+    assert!(
+        imgs >= 8 && pictures >= 5 && candidates >= 30,
+        "{imgs} {pictures} {candidates}"
+    );
+}
+
+#[test]
+fn the_first_image_of_a_page_loads_at_once_and_the_others_lazily() {
+    let doc = read_html(&demo_site().join("articles/fengqiao-jingyan/index.html"));
+    let imgs: Vec<_> = doc.select(&sel("main img")).collect();
+    assert!(imgs.len() >= 2, "{}", imgs.len());
+    assert_eq!(imgs[0].value().attr("loading"), None, "{}", imgs[0].html());
+    for i in &imgs[1..] {
+        assert_eq!(i.value().attr("loading"), Some("lazy"), "{}", i.html());
+        assert_eq!(i.value().attr("decoding"), Some("async"), "{}", i.html());
+    }
+    // The share card is a JPEG at most 1200 pixels wide, the list card a thumbnail.
+    let og = doc
+        .select(&sel("meta[property='og:image']"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("content")
+        .unwrap()
+        .to_string();
+    assert!(og.ends_with(".jpg"), "{og}");
+    let og_file = target_file(
+        demo_site(),
+        BASE_PATH,
+        &og.replace("https://example.gov.cn", ""),
+    )
+    .unwrap();
+    assert_eq!(width_of(&og_file), 1200);
+    let list = read_html(&demo_site().join("articles/index.html"));
+    let card = list
+        .select(&sel(".pf-card-cover"))
+        .next()
+        .expect("a card with a cover");
+    let thumb = target_file(demo_site(), BASE_PATH, card.value().attr("src").unwrap()).unwrap();
+    assert!(width_of(&thumb) <= 360, "{}", thumb.display());
+    // The "查看大图" link leads to the largest size.
+    let zoom = doc.select(&sel("a.pf-zoom")).next().expect("查看大图");
+    let large = target_file(demo_site(), BASE_PATH, zoom.value().attr("href").unwrap()).unwrap();
+    assert_eq!(width_of(&large), 1600);
+}
+
+fn fixture(case: &str) -> PathBuf {
+    repo().join("tests/fixtures/warnings").join(case)
+}
+
+/// A warning fixture builds (exit 0), leaves its messages exactly as pinned.
+fn check_warnings(case: &str, location: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(&fixture(case), &site);
+    let _ = std::fs::remove_file(site.join("expected.txt"));
+    let o = run(&site, &["build", "--now", NOW]);
+    // The time a build took is not part of the message.
+    let err = stderr(&o);
+    let err = match err.rfind("用时 ") {
+        Some(i) => format!(
+            "{}用时 … 秒{}",
+            &err[..i],
+            &err[i..].split_once(" 秒").unwrap().1
+        ),
+        None => err,
+    };
+    assert_eq!(o.status.code(), Some(0), "{case}: exit status\n{err}");
+    assert!(err.contains(&format!("--> {location}")), "{case}: {err}");
+    let expected_file = fixture(case).join("expected.txt");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&expected_file, &err).unwrap();
+    }
+    let expected = std::fs::read_to_string(&expected_file)
+        .unwrap_or_else(|_| panic!("{case}: no expected.txt (run with UPDATE_SNAPSHOTS=1)"));
+    assert_eq!(err, expected, "{case}: message changed");
+    err
+}
+
+#[test]
+fn an_oversized_photo_warns_with_its_size() {
+    let err = check_warnings("image_over_size_limit", "content/articles/xianchang.jpg");
+    assert!(err.contains("KB") && err.contains("1 个警告"), "{err}");
+}
+
+#[test]
+fn personal_data_warns_once_per_number_and_never_for_the_site_s_own_phone() {
+    let err = check_warnings("personal_data", "content/articles/anli.md:6:9");
+    assert!(err.contains("身份证号（110105********002X）"), "{err}");
+    assert!(err.contains("手机号（139****5678）"), "{err}");
+    assert!(err.contains("银行卡号（************7894）"), "{err}");
+    // The number with a wrong check digit, and the site's own phone, are not warned about.
+    assert!(!err.contains("0020"), "{err}");
+    assert!(!err.contains("0001"), "{err}");
+    assert!(err.contains("3 个警告"), "{err}");
+}
+
+#[test]
+fn the_demo_site_has_no_personal_data_warning() {
+    let o = run(&repo(), &["check", "--now", NOW]);
+    let err = stderr(&o);
+    for kind in ["身份证号", "手机号", "银行卡号"] {
+        assert!(!err.contains(&format!("像是一个{kind}")), "{err}");
+    }
+}
+
+#[test]
+fn video_audio_and_attachments_render_as_players_and_links_with_type_and_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    write(
+        &site.join("site.yaml"),
+        "title: 测试站点\nbase_url: https://example.org/s/\n",
+    );
+    let body = "---\ntitle: 普法微视频\ndate: 2026-11-01\n---\n\n\
+        ![普法微视频：防范电信诈骗](fangzha.mp4)\n\n\
+        ![普法广播](guangbo.mp3)\n\n\
+        [下载视频](fangzha.mp4)\n\n\
+        [通知原文](tongzhi.pdf)和[报名表](baoming.docx)\n";
+    write(&site.join("content/articles/shipin.md"), body);
+    let a = site.join("content/articles");
+    std::fs::write(a.join("fangzha.mp4"), vec![0u8; 3 * 1024 * 1024]).unwrap();
+    std::fs::write(
+        a.join("fangzha.vtt"),
+        "WEBVTT\n\n00:00.000 --> 00:02.000\n注意防范\n",
+    )
+    .unwrap();
+    std::fs::write(a.join("guangbo.mp3"), vec![0u8; 500 * 1024]).unwrap();
+    std::fs::write(a.join("tongzhi.pdf"), vec![0u8; 1_258_291]).unwrap();
+    std::fs::write(a.join("baoming.docx"), vec![0u8; 20 * 1024]).unwrap();
+    let out = site.join("public");
+    build_into(site, &out, &[]);
+    let doc = read_html(&out.join("articles/shipin/index.html"));
+    let video = doc.select(&sel("main video")).next().expect("a <video>");
+    assert!(video.value().attr("controls").is_some());
+    assert_eq!(video.value().attr("preload"), Some("none"));
+    let src = doc.select(&sel("main video source")).next().unwrap();
+    assert_eq!(
+        src.value().attr("src"),
+        Some("/s/articles/shipin/fangzha.mp4")
+    );
+    assert_eq!(src.value().attr("type"), Some("video/mp4"));
+    let track = doc
+        .select(&sel("main video track"))
+        .next()
+        .expect("captions");
+    assert_eq!(track.value().attr("kind"), Some("captions"));
+    assert_eq!(
+        track.value().attr("src"),
+        Some("/s/articles/shipin/fangzha.vtt")
+    );
+    assert!(out.join("articles/shipin/fangzha.vtt").is_file());
+    let audio = doc.select(&sel("main audio")).next().expect("an <audio>");
+    assert!(audio.value().attr("controls").is_some());
+    let downloads: Vec<String> = doc
+        .select(&sel("main a.pf-download"))
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(
+        downloads,
+        [
+            "下载视频：普法微视频：防范电信诈骗（3.0 MB）",
+            "下载音频：普法广播（500 KB）"
+        ]
+    );
+    let notes: Vec<String> = doc
+        .select(&sel("main .pf-file-info"))
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "（视频，3.0 MB）",
+            "（PDF，1.2 MB）",
+            "（Word 文档，20 KB）"
+        ]
+    );
+    assert!(doc.select(&sel("iframe")).next().is_none());
+}
