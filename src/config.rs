@@ -238,7 +238,7 @@ fn check_images(raw: &RawConfig, problems: &mut Problems<'_>) -> crate::images::
         problems.at_key(
             "images",
             "images 里的质量要在 1 到 100 之间".into(),
-            "例如 jpeg_quality: 78，webp_quality: 75；数字越大图片越清晰、文件越大",
+            "例如 jpeg_quality: 70，webp_quality: 60；数字越大图片越清晰、文件越大",
         );
     }
     s

@@ -333,3 +333,81 @@ fn video_audio_and_attachments_render_as_players_and_links_with_type_and_size() 
     );
     assert!(doc.select(&sel("iframe")).next().is_none());
 }
+
+/// The width a variant's file name carries (`photo-800.1a2b3c4d.webp` → 800).
+fn width_in_name(url: &str) -> u32 {
+    let name = url.rsplit('/').next().unwrap();
+    let (stem, _) = name.split_once('.').unwrap();
+    stem.rsplit('-').next().unwrap().parse().unwrap_or(0)
+}
+
+/// In headless Chromium at 390 CSS px and device pixel ratio 2, the `sizes` used
+/// (`(max-width: 48rem) calc(100vw - 2rem), 46rem`: 358 px here, so 716 device pixels) make
+/// the browser pick the 800-pixel variant, never a larger one; and the home page with its
+/// photo cards stays within 100 KB, everything it loads counted, after scrolling to the end.
+#[test]
+fn a_phone_loads_small_variants_and_the_home_page_stays_light() {
+    let Some(mut b) = common::browser::Browser::launch() else {
+        return;
+    };
+    let server: &'static StaticServer =
+        Box::leak(Box::new(StaticServer::start(demo_site(), BASE_PATH)));
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true }),
+    );
+    b.open(&server.url("/hgz/articles/fengqiao-jingyan/"));
+    b.eval("window.scrollTo(0, document.body.scrollHeight)");
+    let all_loaded = "[...document.querySelectorAll('main picture img')]\
+        .every(i => i.complete && i.naturalWidth > 0 && i.currentSrc)";
+    b.wait_for(all_loaded, 15);
+    let picked =
+        b.eval("[...document.querySelectorAll('main picture img')].map(i => i.currentSrc)");
+    let picked: Vec<String> = serde_json::from_value(picked).unwrap();
+    assert!(picked.len() >= 2, "{picked:?}");
+    for url in &picked {
+        let w = width_in_name(url);
+        assert!(w > 0 && w <= 800, "picked {url}");
+        assert!(
+            url.ends_with(".webp"),
+            "Chromium takes the WebP source: {url}"
+        );
+    }
+
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": 412, "height": 915, "deviceScaleFactor": 2, "mobile": true }),
+    );
+    b.call("Network.enable", serde_json::json!({}));
+    b.call(
+        "Network.setCacheDisabled",
+        serde_json::json!({ "cacheDisabled": true }),
+    );
+    b.open(&server.url("/hgz/"));
+    b.wait_for(
+        "document.querySelectorAll('.pf-card-cover').length >= 2",
+        10,
+    );
+    b.eval("window.scrollTo(0, document.body.scrollHeight)");
+    b.wait_for(
+        "[...document.images].every(i => i.complete) && document.readyState === 'complete'",
+        15,
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let bytes = b.eval(
+        "(() => { const n = performance.getEntriesByType('navigation')[0]; \
+         return [n, ...performance.getEntriesByType('resource')]\
+           .reduce((s, e) => s + e.transferSize, 0); })()",
+    );
+    let bytes = bytes.as_f64().unwrap();
+    eprintln!(
+        "home page at 412×915, DPR 2: {:.1} KB transferred",
+        bytes / 1024.0
+    );
+    assert!(bytes > 10_000.0, "{bytes}: nothing counted?");
+    assert!(
+        bytes <= 100.0 * 1024.0,
+        "home page transfers {:.1} KB",
+        bytes / 1024.0
+    );
+}
