@@ -13,7 +13,7 @@
 #   with no cover, no image line and no photo files);
 # - a Hugo site with the photos as page bundles (content/posts/photo-NNN/index.md and
 #   photo-NNN.jpg) and one layout that resizes each page's images to the widths 480, 800,
-#   1200 and 1600 (those not above the photo's width) in WebP q80 and JPEG q80, and prints
+#   1200 and 1600 (those not above the photo's width) in WebP q60 and JPEG q70 (pufa's default qualities), and prints
 #   every variant's address in a <picture>, so Hugo cannot skip the work. Originals are not
 #   published (neither does pufa by default). Hugo uses its default resampling filter (box)
 #   unless HUGO_FILTER says otherwise (e.g. lanczos, CatmullRom).
@@ -163,8 +163,8 @@ YAML
 <body><h1>{{ .Title }}</h1>
 {{ range .Resources.ByType "image" }}{{ \$img := . }}{{ \$webp := slice }}{{ \$jpg := slice }}{{ \$src := "" }}
 {{- range slice ${WIDTHS[*]} }}{{ if le . \$img.Width }}
-{{- with \$img.Resize (printf "%dx webp q80" .) }}{{ \$webp = \$webp | append (printf "%s %dw" .RelPermalink .Width) }}{{ end }}
-{{- with \$img.Resize (printf "%dx jpg q80" .) }}{{ \$jpg = \$jpg | append (printf "%s %dw" .RelPermalink .Width) }}{{ \$src = .RelPermalink }}{{ end }}
+{{- with \$img.Resize (printf "%dx webp q60" .) }}{{ \$webp = \$webp | append (printf "%s %dw" .RelPermalink .Width) }}{{ end }}
+{{- with \$img.Resize (printf "%dx jpg q70" .) }}{{ \$jpg = \$jpg | append (printf "%s %dw" .RelPermalink .Width) }}{{ \$src = .RelPermalink }}{{ end }}
 {{- end }}{{ end }}
 <figure><picture><source type="image/webp" srcset="{{ delimit \$webp ", " }}" sizes="(max-width: 50em) 100vw, 50em">
 <img src="{{ \$src }}" srcset="{{ delimit \$jpg ", " }}" sizes="(max-width: 50em) 100vw, 50em" alt="{{ \$.Params.cover_alt }}" loading="lazy"></picture></figure>

@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod privacy;
+pub mod progress;
 pub mod raw_html;
 pub mod reads;
 pub mod render;

@@ -16,8 +16,8 @@ pub struct Attr {
 
 /// Tags the sanitiser removes: they run code or embed other sites.
 pub const STRIPPED_TAGS: &[&str] = &[
-    "script", "iframe", "frame", "object", "embed", "applet", "form", "style", "video", "audio",
-    "link", "meta", "base",
+    "script", "iframe", "frame", "object", "embed", "applet", "form", "style", "link", "meta",
+    "base",
 ];
 
 /// Start tags (lower-case names) and their attributes in `html`.

@@ -78,3 +78,51 @@ fn mistakes_are_explained_in_chinese_with_a_hint() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("用法：pufa"), "{stderr}");
 }
+
+/// Issue 12: a long build shows a progress line (phase, done/total, rate) on a terminal —
+/// `script` gives the build one; the threshold is lowered from two seconds to none — and
+/// never when its output is piped or `CI` is set.
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let pufa = env!("CARGO_BIN_EXE_pufa");
+    let command = format!(
+        "{pufa} --root {} build --now {NOW} --output {}",
+        repo().display(),
+        out.display()
+    );
+    let on_terminal = |ci: bool| {
+        let mut c = std::process::Command::new("script");
+        c.args(["-qec", &command, "/dev/null"])
+            .env("PUFA_PROGRESS_AFTER_MS", "0")
+            .env_remove("CI");
+        if ci {
+            c.env("CI", "true");
+        }
+        let o = c.output_within(120, "a build under script");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let shown = on_terminal(false);
+    assert!(
+        shown.contains("生成页面") && shown.contains("已生成"),
+        "{shown}"
+    );
+    assert!(!on_terminal(true).contains("生成页面"));
+    let mut piped = std::process::Command::new(pufa);
+    piped
+        .args([
+            "--root",
+            repo().to_str().unwrap(),
+            "build",
+            "--now",
+            NOW,
+            "--output",
+        ])
+        .arg(&out)
+        .env("PUFA_PROGRESS_AFTER_MS", "0")
+        .env_remove("CI");
+    let o = piped.output_within(120, "a piped build");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success() && !err.contains("生成页面"), "{err}");
+}

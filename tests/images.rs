@@ -272,7 +272,8 @@ fn video_audio_and_attachments_render_as_players_and_links_with_type_and_size() 
         ![普法微视频：防范电信诈骗](fangzha.mp4)\n\n\
         ![普法广播](guangbo.mp3)\n\n\
         [下载视频](fangzha.mp4)\n\n\
-        [通知原文](tongzhi.pdf)和[报名表](baoming.docx)\n";
+        [通知原文](tongzhi.pdf)和[报名表](baoming.docx)\n\n\
+        <video src=\"fangzha.mp4\" autoplay></video>\n";
     write(&site.join("content/articles/shipin.md"), body);
     let a = site.join("content/articles");
     std::fs::write(a.join("fangzha.mp4"), vec![0u8; 3 * 1024 * 1024]).unwrap();
@@ -287,6 +288,17 @@ fn video_audio_and_attachments_render_as_players_and_links_with_type_and_size() 
     let out = site.join("public");
     build_into(site, &out, &[]);
     let doc = read_html(&out.join("articles/shipin/index.html"));
+    // Raw HTML: a local <video> stays, with controls and nothing loaded before it is played.
+    let raw = doc
+        .select(&sel("main video[src]"))
+        .next()
+        .expect("the raw <video>");
+    assert_eq!(
+        raw.value().attr("src"),
+        Some("/s/articles/shipin/fangzha.mp4")
+    );
+    assert_eq!(raw.value().attr("preload"), Some("none"));
+    assert!(raw.value().attr("controls").is_some() && raw.value().attr("autoplay").is_none());
     let video = doc.select(&sel("main video")).next().expect("a <video>");
     assert!(video.value().attr("controls").is_some());
     assert_eq!(video.value().attr("preload"), Some("none"));
@@ -410,4 +422,50 @@ fn a_phone_loads_small_variants_and_the_home_page_stays_light() {
         "home page transfers {:.1} KB",
         bytes / 1024.0
     );
+}
+
+/// `images.publish_originals: true` publishes the original too, with its metadata segments
+/// removed and its image data untouched (the orientation is kept so it still stands up);
+/// a `static/` photo is copied as it is, with a warning when it carries GPS.
+#[test]
+fn originals_are_published_only_when_asked_and_then_without_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    write(
+        &site.join("site.yaml"),
+        "title: 测试站点\nbase_url: https://example.org/\nimages:\n  publish_originals: true\n",
+    );
+    write(
+        &site.join("content/articles/a.md"),
+        "---\ntitle: 原图\ndate: 2026-11-01\n---\n\n![调解现场](photo.jpg)\n",
+    );
+    let demo = repo().join("content/articles/tiaojie-xianchang.jpg");
+    std::fs::copy(&demo, site.join("content/articles/photo.jpg")).unwrap();
+    std::fs::create_dir_all(site.join("static/img")).unwrap();
+    std::fs::copy(&demo, site.join("static/img/logo-photo.jpg")).unwrap();
+    let out = site.join("public");
+    let o = build_into(site, &out, &[]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("static/img/logo-photo.jpg") && err.contains("GPS"),
+        "a warning for the static photo:\n{err}"
+    );
+    let original = out.join("articles/a/photo.jpg");
+    assert!(original.is_file(), "the original is published");
+    let groups = metadata_groups(&[original.clone(), out.join("img/logo-photo.jpg")]);
+    assert!(groups[0].1.is_empty(), "original carries {:?}", groups[0].1);
+    assert!(
+        groups[1].1.iter().any(|g| g == "GPS"),
+        "static/ is copied as it is"
+    );
+    // The same pixels: the image data is byte for byte the source's.
+    let source = std::fs::read(&demo).unwrap();
+    let published = std::fs::read(&original).unwrap();
+    let scan = |b: &[u8]| b.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+    assert_eq!(&published[scan(&published)..], &source[scan(&source)..]);
+    assert!(published.len() < source.len());
+    // "查看大图" still leads to the largest processed size, links to the file to the original.
+    let doc = read_html(&out.join("articles/a/index.html"));
+    let zoom = doc.select(&sel("a.pf-zoom")).next().unwrap();
+    assert!(zoom.value().attr("href").unwrap().contains("photo-1600."));
 }

@@ -461,3 +461,50 @@ fn lessons_show_their_neighbours_as_they_are_now() {
     assert_eq!(st, 200);
     assert!(body.contains("NEW-1") && !body.contains("OLD-1"), "{body}");
 }
+
+/// Issue 12: a new photo is on the page at once, as it is and from memory (nothing is
+/// written), while a thread of its own processes it; then the page shows the processed
+/// sizes and the browser is told to reload. The text edit did not wait for the photo.
+#[test]
+fn a_new_photo_shows_at_once_and_its_sizes_replace_it_when_ready() {
+    let (_d, site) = site();
+    let s = serve(&site, &[]);
+    let p = s.port;
+    // 24 megapixels: processing takes seconds, a text rebuild milliseconds.
+    let photo = tiny_jpeg(6000, 4000);
+    std::fs::write(site.join("content/articles/big.jpg"), &photo).unwrap();
+    let a1 = site.join("content/articles/a1.md");
+    let text = std::fs::read_to_string(&a1).unwrap();
+    let with_photo = text.replace(
+        "第一篇文章的正文",
+        "![村民在广场上听讲座](big.jpg)\n\n第一篇文章的正文 PHOTO-1",
+    );
+    atomic_write(&a1, &with_photo);
+    wait_until(10, "the edit with the photo served", || {
+        page_has(p, "/articles/a1/", "PHOTO-1")
+    });
+    let mut events = Events::subscribe(p);
+    let (_, html) = get_text(p, "/articles/a1/");
+    assert!(
+        html.contains("src=\"/articles/a1/big.jpg\"") && !html.contains("<picture"),
+        "the photo as it is, until processed:\n{html}"
+    );
+    let (st, _, bytes) = http(p, "GET", "/articles/a1/big.jpg");
+    assert_eq!((st, bytes.len()), (200, photo.len()), "served from memory");
+    assert!(!site.join("public").exists(), "nothing written");
+
+    assert_eq!(
+        events.next(120, "the reload once the photo is processed"),
+        "reload"
+    );
+    wait_until(10, "the processed sizes on the page", || {
+        page_has(p, "/articles/a1/", "<picture")
+    });
+    let (_, html) = get_text(p, "/articles/a1/");
+    assert!(html.contains("big-1600."), "{html}");
+    assert_eq!(
+        get_text(p, "/articles/a1/big.jpg").0,
+        404,
+        "the original is not published"
+    );
+}

@@ -37,6 +37,10 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() {
+        crate::progress::enable();
+    }
     let mut clock = crate::timings::Phase::start();
     let mut sources = match read_site(&root) {
         Ok(s) => s,

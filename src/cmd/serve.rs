@@ -73,6 +73,11 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
         verbose: args.common.verbose,
         session: Session::new(),
     };
+    // A new photo shows as it is until it is processed; then it counts as changed.
+    let injector = watcher.injector();
+    preview
+        .session
+        .images_in_background(Arc::new(move |path| injector.changed(path)));
     preview.rebuild(&sources, &[]);
     announce(&url, ip, port, args.open);
 

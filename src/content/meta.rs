@@ -59,6 +59,7 @@ pub const ALL_KEYS: &[&str] = &[
     "author",
     "extra",
     "expires",
+    "personal_data",
     "start",
     "end",
     "location",

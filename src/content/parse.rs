@@ -46,6 +46,15 @@ pub fn parse_file(
     };
     check_place_and_keys(&mut c, &place, &raw);
     let allowed = raw.personal_data.as_deref().unwrap_or_default();
+    for word in allowed {
+        if !["id_card", "mobile", "bank_card"].contains(&word.as_str()) {
+            c.error_at(
+                "personal_data",
+                format!("personal_data 里的 “{word}” 不认识"),
+                "可以写 id_card（身份证号）、mobile（手机号）、bank_card（银行卡号），例如 personal_data: [mobile]",
+            );
+        }
+    }
     c.diags
         .extend(super::personal::warnings(rel, text, config, allowed));
 

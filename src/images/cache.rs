@@ -83,11 +83,21 @@ pub struct Ready {
     pub source_len: u64,
 }
 
+/// What the cache has of a source file.
+pub enum Lookup {
+    Hit(Ready),
+    /// Not processed yet: the file's bytes.
+    Miss(Vec<u8>),
+}
+
 /// The cache of one site.
 pub struct ImageCache {
     dir: PathBuf,
     manifest: Mutex<Manifest>,
     changed: Mutex<bool>,
+    /// Sources (by content hash) that could not be processed, and why: not tried again
+    /// while the cache is open.
+    failed: Mutex<BTreeMap<String, Problem>>,
 }
 
 impl ImageCache {
@@ -108,12 +118,18 @@ impl ImageCache {
             dir,
             manifest: Mutex::new(manifest),
             changed: Mutex::new(false),
+            failed: Mutex::new(BTreeMap::new()),
         }
     }
 
-    /// The processed image for the source file `path` (site-relative `rel`): from the
-    /// cache when its variants are there and intact, else made now.
-    pub fn get(&self, root: &Path, rel: &str, settings: &ImageSettings) -> Result<Ready, Problem> {
+    /// Look the source file `rel` up: its processed image when the cache has all of it
+    /// intact, else its bytes (read once, for processing or for showing as it is).
+    pub fn lookup(
+        &self,
+        root: &Path,
+        rel: &str,
+        settings: &ImageSettings,
+    ) -> Result<Lookup, Problem> {
         let path = root.join(rel);
         let io = |e: std::io::Error| Problem::Io(e.to_string());
         let stamp = Stamp::of(&path).map_err(io)?;
@@ -137,14 +153,48 @@ impl ImageCache {
         if !source.kind.is_processed() {
             return Err(Problem::Unsupported(source.kind));
         }
+        if let Some(p) = self.lock_failed().get(&source.hash) {
+            return Err(p.clone());
+        }
         if let Some(ready) = self.cached(&source, settings) {
-            return Ok(ready);
+            return Ok(Lookup::Hit(ready));
         }
         let bytes = match bytes {
             Some(b) => b,
             None => std::fs::read(&path).map_err(io)?,
         };
-        self.make(&bytes, &source, stamp.len, settings)
+        Ok(Lookup::Miss(bytes))
+    }
+
+    /// The processed image for the source file `rel`: from the cache when its variants are
+    /// there and intact, else made now.
+    pub fn get(&self, root: &Path, rel: &str, settings: &ImageSettings) -> Result<Ready, Problem> {
+        match self.lookup(root, rel, settings)? {
+            Lookup::Hit(ready) => Ok(ready),
+            Lookup::Miss(bytes) => self.make_missing(rel, &bytes, settings),
+        }
+    }
+
+    /// Process `bytes`, the content of `rel` as [`ImageCache::lookup`] found it missing.
+    pub fn make_missing(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        settings: &ImageSettings,
+    ) -> Result<Ready, Problem> {
+        let source = self.lock().sources.get(rel).cloned();
+        let source = source.ok_or_else(|| Problem::Io(format!("{rel} 没有先查过缓存")))?;
+        let made = self.make(bytes, &source, source.stamp.len, settings);
+        if let Err(p) = &made
+            && !matches!(p, Problem::Io(_))
+        {
+            self.lock_failed().insert(source.hash.clone(), p.clone());
+        }
+        made
+    }
+
+    fn lock_failed(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Problem>> {
+        self.failed.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Manifest> {

@@ -57,11 +57,16 @@ pub fn picture(u: &Use<'_>, out: &mut String) {
         .filter(|v| v.format == fallback && !v.thumb)
         .max_by_key(|v| v.width)
         .unwrap_or(v);
-    out.push_str("<picture class=\"pf-picture\"><source type=\"image/webp\" srcset=\"");
-    out.push_str(&escape_html(&srcset(u.info, u.hrefs, Format::WebP)));
-    out.push_str("\" sizes=\"");
-    out.push_str(BODY_SIZES);
-    out.push_str("\"><img src=\"");
+    out.push_str("<picture class=\"pf-picture\">");
+    let webp = srcset(u.info, u.hrefs, Format::WebP);
+    if !webp.is_empty() {
+        out.push_str("<source type=\"image/webp\" srcset=\"");
+        out.push_str(&escape_html(&webp));
+        out.push_str("\" sizes=\"");
+        out.push_str(BODY_SIZES);
+        out.push_str("\">");
+    }
+    out.push_str("<img src=\"");
     out.push_str(&escape_html(&u.hrefs[k]));
     out.push_str("\" srcset=\"");
     out.push_str(&escape_html(&srcset(u.info, u.hrefs, fallback)));

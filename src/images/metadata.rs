@@ -146,10 +146,17 @@ fn strip_jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
     let scan = scan?;
     let mut out = Vec::with_capacity(bytes.len());
     out.extend_from_slice(&bytes[..2]);
+    let mut orientation = None;
     for s in &segments {
-        if classify(s.marker, s.body) == Keep::Yes {
-            out.extend_from_slice(s.whole);
+        match classify(s.marker, s.body) {
+            Keep::Yes => out.extend_from_slice(s.whole),
+            Keep::Exif => orientation = orientation.or(exif_orientation(&s.body[6..])),
+            _ => {}
         }
+    }
+    // A photo taken on its side stands up by its orientation alone: that one tag stays.
+    if let Some(o) = orientation.filter(|o| *o != 1) {
+        out.extend(orientation_only(o));
     }
     let end = end_of_image(bytes, scan)?;
     out.extend_from_slice(&bytes[scan..end]);
@@ -209,12 +216,37 @@ fn strip_png(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// An APP1 segment with an EXIF block that holds the orientation and nothing else.
+fn orientation_only(o: u16) -> Vec<u8> {
+    let mut t = b"Exif\0\0II*\0\x08\0\0\0\x01\0".to_vec();
+    t.extend_from_slice(&0x0112u16.to_le_bytes());
+    t.extend_from_slice(&3u16.to_le_bytes()); // SHORT
+    t.extend_from_slice(&1u32.to_le_bytes());
+    t.extend_from_slice(&u32::from(o).to_le_bytes());
+    t.extend_from_slice(&0u32.to_le_bytes());
+    let mut seg = vec![0xFF, 0xE1];
+    seg.extend_from_slice(&((t.len() + 2) as u16).to_be_bytes());
+    seg.extend(t);
+    seg
+}
+
+/// The orientation (tag 0x0112 of IFD0) of this EXIF block.
+fn exif_orientation(tiff: &[u8]) -> Option<u16> {
+    ifd0_entry(tiff, 0x0112).map(|(v, _)| v)
+}
+
 /// Does this EXIF block (a TIFF structure) point at GPS data with any entries?
 fn exif_has_gps(tiff: &[u8]) -> bool {
-    let le = match tiff.get(..2) {
-        Some(b"II") => true,
-        Some(b"MM") => false,
-        _ => return false,
+    ifd0_entry(tiff, 0x8825).is_some_and(|(_, has)| has)
+}
+
+/// The value of IFD0's entry `tag` as a SHORT, and, read as an offset, whether the IFD it
+/// points at has entries.
+fn ifd0_entry(tiff: &[u8], tag: u16) -> Option<(u16, bool)> {
+    let le = match tiff.get(..2)? {
+        b"II" => true,
+        b"MM" => false,
+        _ => return None,
     };
     let u16_at = |o: usize| {
         tiff.get(o..o + 2).map(|b| {
@@ -235,20 +267,19 @@ fn exif_has_gps(tiff: &[u8]) -> bool {
             }
         })
     };
-    let Some(ifd0) = u32_at(4).map(|o| o as usize) else {
-        return false;
-    };
-    let Some(n) = u16_at(ifd0) else {
-        return false;
-    };
+    let ifd0 = u32_at(4)? as usize;
+    let n = u16_at(ifd0)?;
     for k in 0..usize::from(n) {
         let e = ifd0 + 2 + 12 * k;
-        if u16_at(e) == Some(0x8825) {
-            let gps = u32_at(e + 8).map(|o| o as usize);
-            return gps.and_then(u16_at).is_some_and(|count| count > 0);
+        if u16_at(e) == Some(tag) {
+            let short = u16_at(e + 8).unwrap_or(0);
+            let pointed = u32_at(e + 8)
+                .and_then(|o| u16_at(o as usize))
+                .is_some_and(|count| count > 0);
+            return Some((short, pointed));
         }
     }
-    false
+    None
 }
 
 #[cfg(test)]
@@ -321,6 +352,27 @@ mod tests {
             stripped,
             jpeg(&[segment(0xE2, b"ICC_PROFILE\0\x01\x01abc")])
         );
+    }
+
+    #[test]
+    fn a_photo_on_its_side_keeps_its_orientation_and_nothing_else() {
+        let mut exif = b"Exif\0\0".to_vec();
+        let mut tiff = exif_with_gps();
+        // A second IFD0 entry: Orientation = 6 (the GPS pointer stays first).
+        tiff[8] = 2;
+        let entry = [0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0];
+        tiff.splice(22..22, entry);
+        tiff[18] += 12; // the GPS IFD moved by one entry
+        exif.extend(tiff);
+        let with = jpeg(&[segment(0xE1, &exif)]);
+        assert!(found(&with).gps);
+        assert_eq!(exif_orientation(&exif[6..]), Some(6));
+        let stripped = strip(&with).unwrap();
+        let f = found(&stripped);
+        assert!(f.exif && !f.gps && !f.xmp && !f.iptc, "{f:?}");
+        let (segments, _) = jpeg_segments(&stripped);
+        let app1 = segments.iter().find(|s| s.marker == 0xE1).unwrap();
+        assert_eq!(exif_orientation(&app1.body[6..]), Some(6));
     }
 
     #[test]

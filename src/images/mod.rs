@@ -5,6 +5,7 @@
 //! in the site's `.pufa-cache/images/`, keyed by the source's bytes and the settings, so a
 //! photo is processed once; [`process`] is the pure work; [`markup`] the HTML.
 
+mod animated;
 pub mod cache;
 pub mod markup;
 pub mod metadata;
@@ -22,6 +23,8 @@ pub enum Format {
     WebP,
     Jpeg,
     Png,
+    /// Animated GIFs stay animated GIFs (resized, re-encoded frame by frame).
+    Gif,
 }
 
 impl Format {
@@ -30,6 +33,7 @@ impl Format {
             Format::WebP => "webp",
             Format::Jpeg => "jpg",
             Format::Png => "png",
+            Format::Gif => "gif",
         }
     }
 
@@ -38,6 +42,7 @@ impl Format {
             Format::WebP => "image/webp",
             Format::Jpeg => "image/jpeg",
             Format::Png => "image/png",
+            Format::Gif => "image/gif",
         }
     }
 }

@@ -39,6 +39,11 @@ struct Pixels {
 
 /// Decode `bytes` (of format `kind`) and make every variant.
 pub fn process(bytes: &[u8], kind: Kind, s: &ImageSettings) -> Result<Made, Problem> {
+    if kind == Kind::Gif
+        && let Some(made) = super::animated::process(bytes, s)?
+    {
+        return Ok(made);
+    }
     let pixels = decode(bytes, kind, s)?;
     let fallback = if pixels.alpha || (kind != Kind::Jpeg && few_colours(&pixels)) {
         Format::Png
@@ -176,6 +181,26 @@ fn few_colours(p: &Pixels) -> bool {
     true
 }
 
+/// Resize RGBA pixels (`w`×`h`) to `width`×`height`.
+pub fn resize_rgba(
+    data: Vec<u8>,
+    (w, h): (u32, u32),
+    (width, height): (u32, u32),
+) -> Result<Vec<u8>, Problem> {
+    let p = Pixels {
+        width: w,
+        height: h,
+        alpha: true,
+        data,
+    };
+    Ok(resize(&p, width, height)?.data)
+}
+
+/// Count a decode (for tests of the cache).
+pub fn count_decode() {
+    DECODES.fetch_add(1, Ordering::Relaxed);
+}
+
 fn resize(p: &Pixels, width: u32, height: u32) -> Result<Pixels, Problem> {
     if width == p.width && height == p.height {
         return Ok(Pixels {
@@ -234,6 +259,8 @@ fn encode(
                 .map_err(|e| fail(&e))?;
             Ok(out)
         }
+        // Animated GIFs are encoded frame by frame (see `animated.rs`).
+        Format::Gif => Err(Problem::Corrupt("a still image is not encoded as GIF".into())),
         Format::Png => {
             use image::ImageEncoder;
             let mut out = Vec::new();
@@ -251,5 +278,105 @@ fn encode(
             .map_err(|e| fail(&e))?;
             Ok(out)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> ImageSettings {
+        ImageSettings {
+            widths: vec![32, 64],
+            thumb_width: 16,
+            ..ImageSettings::default()
+        }
+    }
+
+    fn decoded(bytes: &[u8]) -> image::DynamicImage {
+        image::load_from_memory(bytes).unwrap()
+    }
+
+    #[test]
+    fn a_cmyk_jpeg_becomes_rgb_variants() {
+        // A CMYK JPEG (as print shops send them) of red ink: little cyan and black, much
+        // magenta and yellow.
+        let mut src = Vec::new();
+        let enc = jpeg_encoder::Encoder::new(&mut src, 90);
+        let px: Vec<u8> = (0..80 * 60).flat_map(|_| [10, 230, 220, 0]).collect();
+        enc.encode(&px, 80, 60, jpeg_encoder::ColorType::Cmyk)
+            .unwrap();
+        let made = process(&src, Kind::Jpeg, &settings()).unwrap();
+        assert_eq!((made.width, made.height), (80, 60));
+        let jpeg = made
+            .variants
+            .iter()
+            .find(|(v, _)| v.format == Format::Jpeg)
+            .unwrap();
+        let img = decoded(&jpeg.1).to_rgb8();
+        assert_eq!(img.width(), jpeg.0.width);
+        let [r, g, b] = img.get_pixel(10, 10).0;
+        assert!(r > 150 && g < 120 && b < 120, "{r} {g} {b}");
+    }
+
+    #[test]
+    fn sixteen_bit_and_palette_pngs_are_converted() {
+        let deep = image::ImageBuffer::<image::Rgb<u16>, _>::from_fn(70, 50, |x, _| {
+            image::Rgb([if x < 35 { 65535 } else { 0 }, 30000, 1000])
+        });
+        let mut src = std::io::Cursor::new(Vec::new());
+        deep.write_to(&mut src, image::ImageFormat::Png).unwrap();
+        let made = process(src.get_ref(), Kind::Png, &settings()).unwrap();
+        // Two colours: kept sharp as PNG, next to a lossless WebP.
+        assert!(made.variants.iter().any(|(v, _)| v.format == Format::Png));
+        for (v, bytes) in &made.variants {
+            let img = decoded(bytes);
+            assert_eq!((img.width(), img.height()), (v.width, v.height));
+            assert_eq!(img.color(), image::ColorType::Rgb8, "{v:?}");
+        }
+
+        let mut pal = Vec::new();
+        {
+            let mut e = png::Encoder::new(&mut pal, 40, 40);
+            e.set_color(png::ColorType::Indexed);
+            e.set_depth(png::BitDepth::Eight);
+            e.set_palette(vec![200, 30, 30, 250, 250, 250]);
+            e.set_trns(vec![255, 0]);
+            let mut w = e.write_header().unwrap();
+            let data: Vec<u8> = (0..1600).map(|i| u8::from(i % 40 >= 20)).collect();
+            w.write_image_data(&data).unwrap();
+        }
+        let made = process(&pal, Kind::Png, &settings()).unwrap();
+        let png = made
+            .variants
+            .iter()
+            .find(|(v, _)| v.format == Format::Png)
+            .unwrap();
+        let img = decoded(&png.1).to_rgba8();
+        // The transparent half stays transparent.
+        assert_eq!(img.get_pixel(img.width() - 1, 0).0[3], 0);
+        assert_eq!(img.get_pixel(0, 0).0, [200, 30, 30, 255]);
+    }
+
+    #[test]
+    fn sizes_are_never_larger_than_the_source() {
+        let s = ImageSettings::default();
+        assert_eq!(
+            s.widths_for(4032),
+            [
+                (480, false),
+                (800, false),
+                (1200, false),
+                (1600, false),
+                (360, true)
+            ]
+        );
+        assert_eq!(
+            s.widths_for(1000),
+            [(480, false), (800, false), (1000, false), (360, true)]
+        );
+        assert_eq!(s.widths_for(300), [(300, false)]);
+        assert_eq!(scaled_height(4032, 3024, 800), 600);
+        assert_eq!(scaled_height(3000, 1, 480), 1);
     }
 }

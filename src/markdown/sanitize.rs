@@ -1,7 +1,9 @@
 //! Parse step, Markdown: the sanitiser for raw HTML in bodies (ammonia).
 
 /// Clean author HTML: no scripts, no event handlers, no `javascript:` URLs, no embedded
-/// frames or forms. Classes, ids, and the markup our own pass produces are kept.
+/// frames or forms. Classes, ids, and the markup our own pass produces are kept. Local
+/// `<video>` and `<audio>` stay, always with controls and loading nothing until played
+/// (their addresses are checked like any other: media from other sites are refused).
 pub fn sanitize(html: &str) -> String {
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes([
@@ -27,7 +29,22 @@ pub fn sanitize(html: &str) -> String {
         "figcaption",
         "mark",
         "section",
+        "video",
+        "audio",
+        "source",
+        "track",
     ])
+    .add_tag_attributes(
+        "video",
+        ["src", "poster", "width", "height", "muted", "loop"],
+    )
+    .add_tag_attributes("audio", ["src", "loop"])
+    .add_tag_attributes("source", ["src", "type"])
+    .add_tag_attributes("track", ["src", "kind", "srclang", "label", "default"])
+    .set_tag_attribute_value("video", "controls", "")
+    .set_tag_attribute_value("video", "preload", "none")
+    .set_tag_attribute_value("audio", "controls", "")
+    .set_tag_attribute_value("audio", "preload", "none")
     .url_schemes(
         ["http", "https", "mailto", "tel", "sms", "data"]
             .into_iter()

@@ -4,7 +4,9 @@
 //! are kept per image. `static/` images are published as they are, so one that carries
 //! GPS coordinates gets a warning.
 
-use std::sync::Arc;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -12,15 +14,21 @@ use super::Memo;
 use super::diags::Origin;
 use crate::content::source::{BinaryFile, SiteSources};
 use crate::diag::Diagnostic;
-use crate::images::cache::ImageCache;
+use crate::images::cache::{ImageCache, Lookup};
 use crate::images::sniff::{self, Kind};
 use crate::images::{ImageSettings, metadata, process};
 use crate::site::AssetData;
 
+/// Tells `serve` that an image processed in the background is ready: the absolute path of
+/// its source file (treated as a change of that file).
+pub type ImageDone = Arc<dyn Fn(PathBuf) + Send + Sync>;
+
 /// The image cache of a session, with the settings it was opened for.
 pub(super) struct Images {
     fp: u64,
-    cache: ImageCache,
+    cache: Arc<ImageCache>,
+    /// Images being processed in the background.
+    pending: Arc<Mutex<BTreeSet<String>>>,
 }
 
 impl Images {
@@ -29,8 +37,10 @@ impl Images {
     }
 }
 
-/// Turn the changed content files into what the link step gets, processing images.
-/// `all_again`: the settings changed, so every image is looked at again.
+/// Turn the changed content files into what the link step gets, processing images. With
+/// `background` (serve), an image not in the cache is shown as it is — its bytes from
+/// memory, never written anywhere — while a thread of its own processes it and then
+/// reports it done, so no text edit waits for image work.
 pub(super) fn prepare(
     memo: &mut Memo,
     sources: &SiteSources,
@@ -39,29 +49,50 @@ pub(super) fn prepare(
 ) -> Vec<(String, Option<AssetData>)> {
     let fp = settings.fingerprint();
     if memo.images.as_ref().is_none_or(|i| i.fp != fp) {
-        let cache = ImageCache::open(&sources.root, settings);
-        memo.images = Some(Images { fp, cache });
+        let cache = Arc::new(ImageCache::open(&sources.root, settings));
+        let pending = Arc::default();
+        memo.images = Some(Images { fp, cache, pending });
     }
     let Some(images) = memo.images.as_ref() else {
         return Vec::new();
     };
+    let background = memo.background.clone();
     let root = &sources.root;
-    type Done = ((String, Option<AssetData>), Vec<Diagnostic>);
+    let count = changed
+        .iter()
+        .filter(|(_, f)| f.as_ref().is_some_and(|f| f.on_disk))
+        .count();
+    let progress = crate::progress::Phase::start("处理图片", count);
+    type Done = ((String, Option<AssetData>), Vec<Diagnostic>, bool);
     let done: Vec<Done> = changed
         .into_par_iter()
         .map(|(rel, file)| match file {
-            None => ((rel, None), Vec::new()),
-            Some(f) if !f.on_disk => ((rel, Some(AssetData::Bytes(f.bytes))), Vec::new()),
+            None => ((rel, None), Vec::new(), false),
+            Some(f) if !f.on_disk => ((rel, Some(AssetData::Bytes(f.bytes))), Vec::new(), false),
             Some(_) => {
-                let (data, diags) = one(&images.cache, root, &rel, settings);
-                ((rel, Some(data)), diags)
+                let (data, diags, queued) = match &background {
+                    Some(_) => shown_now(images, root, &rel, settings),
+                    None => {
+                        let (data, diags) = one(&images.cache, root, &rel, settings);
+                        (data, diags, false)
+                    }
+                };
+                progress.inc(1);
+                ((rel, Some(data)), diags, queued)
             }
         })
         .collect();
     let mut out = Vec::with_capacity(done.len());
-    for ((rel, data), diags) in done {
+    let mut queue = Vec::new();
+    for ((rel, data), diags, queued) in done {
         memo.diags.set(Origin::Image(rel.clone()), diags);
+        if queued {
+            queue.push(rel.clone());
+        }
         out.push((rel, data));
+    }
+    if let Some(done) = background.filter(|_| !queue.is_empty()) {
+        process_later(images, root, settings, queue, done);
     }
     let keep = |rel: &str| sources.asset_file(rel).is_some_and(|f| f.on_disk);
     if let Err(e) = images.cache.save(&keep) {
@@ -73,27 +104,81 @@ pub(super) fn prepare(
     out
 }
 
+/// One content image in the background mode: from the cache, or as it is for now (and
+/// queued, unless it already is: `true` when queued).
+fn shown_now(
+    images: &Images,
+    root: &Path,
+    rel: &str,
+    settings: &ImageSettings,
+) -> (AssetData, Vec<Diagnostic>, bool) {
+    match images.cache.lookup(root, rel, settings) {
+        Ok(Lookup::Hit(ready)) => {
+            let diags = warnings(rel, ready.kind, ready.source_len, settings);
+            (AssetData::Image(Arc::new(ready)), diags, false)
+        }
+        Ok(Lookup::Miss(bytes)) => {
+            let diags = warnings(rel, sniff::sniff(&bytes), bytes.len() as u64, settings);
+            let fresh = lock(&images.pending).insert(rel.to_string());
+            (AssetData::Bytes(Arc::from(bytes)), diags, fresh)
+        }
+        Err(p) => (AssetData::Failed, vec![p.diagnostic(rel)], false),
+    }
+}
+
+/// Process the `queue` of images in a thread of its own, one at a time, telling `done`
+/// about each.
+fn process_later(
+    images: &Images,
+    root: &Path,
+    settings: &ImageSettings,
+    queue: Vec<String>,
+    done: ImageDone,
+) {
+    let (cache, pending) = (images.cache.clone(), images.pending.clone());
+    let (root, settings) = (root.to_path_buf(), settings.clone());
+    std::thread::spawn(move || {
+        for rel in queue {
+            // A failure is kept by the cache and reported by the next build.
+            let _ = cache.get(&root, &rel, &settings);
+            let _ = cache.save(&|_| true);
+            lock(&pending).remove(&rel);
+            done(root.join(&rel));
+        }
+    });
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// One content image: from the cache or processed, with its warnings.
 fn one(
     cache: &ImageCache,
-    root: &std::path::Path,
+    root: &Path,
     rel: &str,
     settings: &ImageSettings,
 ) -> (AssetData, Vec<Diagnostic>) {
-    let named = sniff::by_name(rel);
     match cache.get(root, rel, settings) {
         Ok(ready) => {
-            let mut diags = Vec::new();
-            if ready.kind != named {
-                diags.push(renamed(rel, named, ready.kind));
-            }
-            if ready.source_len > settings.warn_bytes {
-                diags.push(too_big(rel, ready.source_len, settings.warn_bytes));
-            }
+            let diags = warnings(rel, ready.kind, ready.source_len, settings);
             (AssetData::Image(Arc::new(ready)), diags)
         }
         Err(p) => (AssetData::Failed, vec![p.diagnostic(rel)]),
     }
+}
+
+/// A name that says another format (an error), a file over the size limit (a warning).
+fn warnings(rel: &str, kind: Kind, len: u64, settings: &ImageSettings) -> Vec<Diagnostic> {
+    let named = sniff::by_name(rel);
+    let mut diags = Vec::new();
+    if kind != named {
+        diags.push(renamed(rel, named, kind));
+    }
+    if len > settings.warn_bytes {
+        diags.push(too_big(rel, len, settings.warn_bytes));
+    }
+    diags
 }
 
 fn renamed(rel: &str, named: Kind, actual: Kind) -> Diagnostic {

@@ -77,7 +77,7 @@ use diags::{DiagStore, Origin, Stage};
 use inputs::{Changes, Inputs};
 use outputs::Outputs;
 
-pub use images::decode_count;
+pub use images::{ImageDone, decode_count};
 
 /// "Now" for a build: a fixed instant, or a date-time written by the user (read in the
 /// site's time zone when it has no offset).
@@ -156,6 +156,8 @@ pub struct Memo {
     read_origins: BTreeSet<String>,
     /// The image cache (opened by the first build that looks at images).
     images: Option<images::Images>,
+    /// Process images not in the cache in the background, telling this when each is done.
+    background: Option<ImageDone>,
 }
 
 /// A series of builds of one site (`serve`, `build --watch`, tests): each build reuses
@@ -175,6 +177,13 @@ impl Session {
             },
             output: OutputSet::default(),
         }
+    }
+
+    /// Process images that are not in the cache in the background (serve): until one is
+    /// done the pages show it as it is, then `done` is called with its path, which the
+    /// caller treats as a change of that file.
+    pub fn images_in_background(&mut self, done: ImageDone) {
+        self.memo.background = Some(done);
     }
 
     /// Build `sources` again, reusing what the previous builds made.

@@ -479,9 +479,11 @@ fn make_all(
     sink: &dyn Sink,
     rendered: &mut Rendered,
 ) -> Vec<MadeOutput> {
+    let progress = crate::progress::Phase::start("生成页面", jobs.len());
     let results: Vec<(MadeOutput, usize, std::io::Result<()>)> = jobs
         .par_iter()
         .map(|(key, e)| {
+            progress.inc(1);
             let started = std::time::Instant::now();
             let (result, reads) = record_if(keep, || render::make(&e.job, templates, site, views));
             if crate::timings::outputs() && jobs.len() < 1000 {

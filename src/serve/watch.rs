@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode};
@@ -40,6 +40,18 @@ enum Msg {
 pub struct Watcher {
     _inner: Box<dyn notify::Watcher + Send>,
     rx: Receiver<Msg>,
+    tx: Sender<Msg>,
+}
+
+/// Reports a change the file system did not: an image processed in the background.
+#[derive(Clone)]
+pub struct Injector(Sender<Msg>);
+
+impl Injector {
+    /// Treat `path` (absolute) as changed.
+    pub fn changed(&self, path: PathBuf) {
+        let _ = self.0.send(Msg::Paths(vec![path]));
+    }
 }
 
 /// Is a change at `path` worth a rebuild? Only the part below the site root is judged (the
@@ -54,6 +66,7 @@ impl Watcher {
     /// Watch `root/site.yaml` and the source folders under `root`.
     pub fn new(root: &Path, poll: bool) -> Result<Self, String> {
         let (tx, rx) = channel::<Msg>();
+        let own_tx = tx.clone();
         let root_owned = root.to_path_buf();
         let handler = move |res: notify::Result<notify::Event>| {
             let msg = match res {
@@ -95,7 +108,16 @@ impl Watcher {
                 inner.watch(&d, RecursiveMode::Recursive).map_err(explain)?;
             }
         }
-        Ok(Watcher { _inner: inner, rx })
+        Ok(Watcher {
+            _inner: inner,
+            rx,
+            tx: own_tx,
+        })
+    }
+
+    /// A handle that reports changes into this watcher's batches.
+    pub fn injector(&self) -> Injector {
+        Injector(self.tx.clone())
     }
 
     /// Block until something changed, let the burst settle, and return it. `None` when the

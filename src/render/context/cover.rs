@@ -77,7 +77,8 @@ impl CoverVm {
             self.height = Some(v.height);
         }
         self.srcset = Some(markup::srcset(info, &hrefs, fallback));
-        self.srcset_webp = Some(markup::srcset(info, &hrefs, Format::WebP));
+        self.srcset_webp =
+            Some(markup::srcset(info, &hrefs, Format::WebP)).filter(|s| !s.is_empty());
         // The share image: the widest JPEG (or PNG) not wider than the share width.
         let share = info
             .variants
