@@ -23,6 +23,23 @@ pub type Blob = Arc<[u8]>;
 pub struct DiskFile {
     pub path: PathBuf,
     pub len: u64,
+    /// Device and inode, when known: a file of the output that is this one needs no
+    /// second look at the cache.
+    pub id: Option<(u64, u64)>,
+}
+
+/// Device and inode of a file (zeros where the platform has none).
+pub fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (m.dev(), m.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        (0, 0)
+    }
 }
 
 /// A file copied into the output as it is.
@@ -328,18 +345,19 @@ fn same_file(path: &Path, bytes: &[u8]) -> bool {
 }
 
 /// Are `a` and `b` the same file (one inode, both plain files)?
-#[cfg(unix)]
-fn same_inode(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::symlink_metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => x.is_file() && x.dev() == y.dev() && x.ino() == y.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn same_inode(_: &Path, _: &Path) -> bool {
-    false
+/// Is the file at `a` the file `b` (one inode)? `b`'s identity is asked only when not known.
+fn same_inode(a: &Path, b: &DiskFile) -> bool {
+    let Ok(x) = std::fs::symlink_metadata(a) else {
+        return false;
+    };
+    let id = match b.id {
+        Some(id) => id,
+        None => match std::fs::metadata(&b.path) {
+            Ok(y) => file_id(&y),
+            Err(_) => return false,
+        },
+    };
+    x.is_file() && file_id(&x) == id && id != (0, 0)
 }
 
 /// The files and folders of the previous build in `dest`, if it can be updated in place:
@@ -525,7 +543,7 @@ impl Staging {
     /// output already holds that very file (the same inode), nothing is written or read.
     fn link(&self, path: &str, file: &DiskFile) -> io::Result<()> {
         if self.existing.is_some() {
-            let unchanged = same_inode(&self.dest.join(path), &file.path);
+            let unchanged = same_inode(&self.dest.join(path), file);
             let mut made = lock(&self.made)?;
             made.all.insert(path.to_string());
             if unchanged {

@@ -18,17 +18,20 @@ use super::metadata;
 use super::process::{self, Made};
 use super::sniff::{Kind, sniff};
 use super::{ImageInfo, ImageSettings, Problem, Variant};
+use crate::output::DiskFile;
 
 /// Where the cache lives, relative to the site root.
 pub const CACHE_DIR: &str = ".pufa-cache/images";
 const MANIFEST: &str = "manifest.json";
-const MANIFEST_VERSION: u32 = 1;
+const MANIFEST_VERSION: u32 = 2;
 
-/// A file's size and modification time, as `stat` gives them.
+/// A file's size, modification time and identity (device and inode), as `stat` gives
+/// them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Stamp {
     pub len: u64,
     pub mtime_ns: u64,
+    pub id: (u64, u64),
 }
 
 impl Stamp {
@@ -42,6 +45,7 @@ impl Stamp {
         Ok(Stamp {
             len: m.len(),
             mtime_ns,
+            id: crate::output::file_id(&m),
         })
     }
 }
@@ -76,9 +80,9 @@ pub struct Ready {
     pub info: ImageInfo,
     pub kind: Kind,
     /// Absolute path of each variant's cache file (same order as `info.variants`).
-    pub files: Vec<PathBuf>,
-    /// The original with its metadata removed, and its size.
-    pub original: Option<(PathBuf, u64)>,
+    pub files: Vec<DiskFile>,
+    /// The original with its metadata removed.
+    pub original: Option<DiskFile>,
     /// Size of the source file.
     pub source_len: u64,
 }
@@ -216,11 +220,8 @@ impl ImageCache {
             return None;
         }
         Some(Ready {
-            files: entry.files.iter().map(|(f, _)| self.dir.join(f)).collect(),
-            original: entry
-                .original
-                .as_ref()
-                .map(|(f, s)| (self.dir.join(f), s.len)),
+            files: entry.files.iter().map(|f| self.disk_file(f)).collect(),
+            original: entry.original.as_ref().map(|f| self.disk_file(f)),
             info: entry.info,
             kind: source.kind,
             source_len: source.stamp.len,
@@ -277,10 +278,18 @@ impl ImageCache {
         Ok(Ready {
             info,
             kind: source.kind,
-            files: files.iter().map(|(f, _)| self.dir.join(f)).collect(),
-            original: original.map(|(f, s)| (self.dir.join(f), s.len)),
+            files: files.iter().map(|f| self.disk_file(f)).collect(),
+            original: original.as_ref().map(|f| self.disk_file(f)),
             source_len,
         })
+    }
+
+    fn disk_file(&self, (name, stamp): &(String, Stamp)) -> DiskFile {
+        DiskFile {
+            path: self.dir.join(name),
+            len: stamp.len,
+            id: Some(stamp.id),
+        }
     }
 
     fn write(&self, name: &str, data: &[u8]) -> std::io::Result<Stamp> {
@@ -350,7 +359,7 @@ fn content_hash(bytes: &[u8]) -> String {
 
 impl Ready {
     /// The variants with their cache files.
-    pub fn files(&self) -> impl Iterator<Item = (&Variant, &PathBuf)> {
+    pub fn files(&self) -> impl Iterator<Item = (&Variant, &DiskFile)> {
         self.info.variants.iter().zip(&self.files)
     }
 }

@@ -260,7 +260,9 @@ fn encode(
             Ok(out)
         }
         // Animated GIFs are encoded frame by frame (see `animated.rs`).
-        Format::Gif => Err(Problem::Corrupt("a still image is not encoded as GIF".into())),
+        Format::Gif => Err(Problem::Corrupt(
+            "a still image is not encoded as GIF".into(),
+        )),
         Format::Png => {
             use image::ImageEncoder;
             let mut out = Vec::new();

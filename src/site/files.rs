@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::claims::{Claimant, Claims};
 use super::links::{AssetPlacement, LinkIndex};
 use crate::images::cache::Ready;
-use crate::output::{Copied, DiskFile};
+use crate::output::Copied;
 use crate::reads::{Dirty, Fact, sym};
 
 /// A content file other than Markdown, as the link step gets it.
@@ -37,20 +37,13 @@ impl AssetData {
                 };
                 let mut out: Vec<(String, Copied)> = r
                     .files()
-                    .map(|(v, path)| {
-                        let disk = DiskFile {
-                            path: path.clone(),
-                            len: v.len,
-                        };
-                        (at(r.info.file_name(name, v)), Copied::Disk(Arc::new(disk)))
+                    .map(|(v, disk)| {
+                        let disk = Arc::new(disk.clone());
+                        (at(r.info.file_name(name, v)), Copied::Disk(disk))
                     })
                     .collect();
-                if let Some((path, len)) = &r.original {
-                    let disk = DiskFile {
-                        path: path.clone(),
-                        len: *len,
-                    };
-                    out.push((main.to_string(), Copied::Disk(Arc::new(disk))));
+                if let Some(disk) = &r.original {
+                    out.push((main.to_string(), Copied::Disk(Arc::new(disk.clone()))));
                 }
                 out
             }
