@@ -19,11 +19,16 @@ pub enum Media {
 
 /// What the file named `name` is.
 pub fn media_of(name: &str) -> Media {
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
+    // Asked for every link of every page: no allocation.
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let mut lower = [0u8; 4];
+    if ext.len() > lower.len() {
+        return Media::Other;
+    }
+    for (l, c) in lower.iter_mut().zip(ext.bytes()) {
+        *l = c.to_ascii_lowercase();
+    }
+    match std::str::from_utf8(&lower[..ext.len()]).unwrap_or("") {
         "mp4" | "m4v" => Media::Video("video/mp4"),
         "webm" => Media::Video("video/webm"),
         "mp3" => Media::Audio("audio/mpeg"),
