@@ -12,6 +12,10 @@ pub struct Attr {
     pub name: String,
     /// Byte range of the value (inside the quotes, if any).
     pub value: std::ops::Range<usize>,
+    /// The quote around the value (`"` or `'`), if any.
+    pub quote: Option<char>,
+    /// Which start tag of the fragment it belongs to (0, 1, …).
+    pub element: usize,
 }
 
 /// Tags the sanitiser removes: they run code or embed other sites.
@@ -68,6 +72,7 @@ pub fn scan(html: &str) -> (Vec<String>, Vec<Attr>) {
             while i < b.len() && b[i].is_ascii_whitespace() {
                 i += 1;
             }
+            let quoted = (i < b.len() && (b[i] == b'"' || b[i] == b'\'')).then(|| b[i] as char);
             let value = if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
                 let quote = b[i];
                 let v = i + 1;
@@ -85,6 +90,8 @@ pub fn scan(html: &str) -> (Vec<String>, Vec<Attr>) {
                 tag: tag.clone(),
                 name,
                 value,
+                quote: quoted,
+                element: tags.len(),
             });
         }
         tags.push(tag);

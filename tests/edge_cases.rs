@@ -240,7 +240,9 @@ fn links_and_images_in_raw_html_are_checked_resolved_and_kept_on_the_site() {
     let good = "---\ntitle: 原始 HTML\ndate: 2024-12-04\ntags: [PUFA, pufa]\n---\n\n\
         <p id=\"duan\">见 <a href=\"ok.md\">正常</a>、<a href=\"/articles/ok/\">绝对</a>、\
         <a href=\"#duan\">本段</a>、<a href=\"https://example.com/?a=1&amp;b=2\">外站</a></p>\n\n\
-        <figure><img src=\"photo.png\" alt=\"照片\"></figure>\n";
+        <figure><img src=\"photo.png\" alt=\"照片\"></figure>\n\n\
+        <p><img src='photo.png' alt='单引号'> <img src=photo.png alt=无引号> \
+        <img src=\"photo.png\" width=\"20\" alt=\"作者定的宽\"></p>\n";
     let dir = site_with(&[
         ("content/articles/ok.md", OK),
         ("content/articles/raw.md", good),
@@ -266,13 +268,29 @@ fn links_and_images_in_raw_html_are_checked_resolved_and_kept_on_the_site() {
             "https://example.com/?a=1&b=2"
         ]
     );
-    let img = doc.select(&sel(".pf-body img")).next().unwrap();
-    // The image is processed: its address is the PNG made of it.
-    let src = img.value().attr("src").unwrap();
-    assert!(
-        src.starts_with("/hgz/articles/raw/photo-40.") && src.ends_with(".png"),
-        "{src}"
-    );
+    // The image is processed: its address is the PNG made of it, with its size and srcset
+    // (whatever quotes the author used); a size the author gave is kept as it is.
+    let imgs: Vec<_> = doc.select(&sel(".pf-body img")).collect();
+    assert_eq!(imgs.len(), 4);
+    for i in &imgs[..3] {
+        let src = i.value().attr("src").unwrap();
+        assert!(
+            src.starts_with("/hgz/articles/raw/photo-40.") && src.ends_with(".png"),
+            "{src}"
+        );
+        assert_eq!(
+            (i.value().attr("width"), i.value().attr("height")),
+            (Some("40"), Some("30"))
+        );
+        let srcset = i.value().attr("srcset").unwrap();
+        assert!(
+            srcset.starts_with(src) && srcset.ends_with(" 40w"),
+            "{srcset}"
+        );
+        assert!(i.value().attr("alt").is_some());
+    }
+    assert_eq!(imgs[3].value().attr("width"), Some("20"));
+    assert_eq!(imgs[3].value().attr("srcset"), None);
     // Two spellings of one tag make one link on the page.
     assert_eq!(doc.select(&sel(".pf-tags a")).count(), 1);
 

@@ -34,6 +34,14 @@ pub enum TokenKind {
     Image { link: usize },
     /// Just the address (an `href` or `src` written in raw HTML).
     Url { link: usize },
+    /// The `src` of an `<img>` written in raw HTML, in its quotes (`"`, `'` or none): the
+    /// address, and for a processed image its `srcset`, `sizes`, `width` and `height` after
+    /// it (`sized`: the author gave a size, which is kept).
+    ImgSrc {
+        link: usize,
+        quote: Option<char>,
+        sized: bool,
+    },
 }
 
 /// A reference from the body that the link step resolves.

@@ -69,31 +69,41 @@ impl<'a> Pass<'_, 'a> {
         true
     }
 
+    /// A warning for each tag of raw HTML that the sanitiser will remove.
+    fn point_out_stripped(&mut self, tags: &[String], offset: usize) {
+        for tag in tags
+            .iter()
+            .filter(|t| crate::raw_html::STRIPPED_TAGS.contains(&t.as_str()))
+        {
+            let (line, col) = self.pos(offset);
+            self.diags.push(
+                Diagnostic::warning(format!("正文里的 <{tag}> 会被去掉"))
+                    .in_file(self.src.file)
+                    .at(line, col)
+                    .with_source_line(self.src.file_text, 1)
+                    .with_hint(
+                        "为了安全，本站不运行正文里的脚本，也不嵌入其他网站的播放器、表单。视频、音频请放在文章旁边，写成 ![视频说明](视频文件名.mp4)。",
+                    ),
+            );
+        }
+    }
+
     /// Raw HTML: its ids count as anchors, its `href`/`src` addresses inside the site are
     /// checked and resolved like Markdown links, resources from other sites are refused,
     /// and tags the sanitiser will remove are pointed out.
     pub(super) fn raw_html(&mut self, h: CowStr<'a>, offset: usize) -> CowStr<'a> {
         let (tags, attrs) = crate::raw_html::scan(&h);
         if !self.unsafe_html {
-            for tag in tags
-                .iter()
-                .filter(|t| crate::raw_html::STRIPPED_TAGS.contains(&t.as_str()))
-            {
-                let (line, col) = self.pos(offset);
-                self.diags.push(
-                    Diagnostic::warning(format!("正文里的 <{tag}> 会被去掉"))
-                        .in_file(self.src.file)
-                        .at(line, col)
-                        .with_source_line(self.src.file_text, 1)
-                        .with_hint(
-                            "为了安全，本站不运行正文里的脚本，也不嵌入其他网站的播放器、表单。视频、音频请下载后放在文章旁边，写成链接：[观看视频](视频文件名.mp4)。",
-                        ),
-                );
-            }
+            self.point_out_stripped(&tags, offset);
         }
         let mut out = String::new();
         let mut copied = 0;
-        for a in attrs {
+        let sized = |e: usize| {
+            attrs
+                .iter()
+                .any(|a| a.element == e && matches!(a.name.as_str(), "width" | "height" | "srcset"))
+        };
+        for a in &attrs {
             if a.name == "id" {
                 let id = crate::raw_html::decode(&h[a.value.clone()]);
                 if !id.is_empty() {
@@ -140,7 +150,16 @@ impl<'a> Pass<'_, 'a> {
                 line,
                 col,
             });
-            let t = self.token(TokenKind::Url { link });
+            let t = self.token(if a.tag == "img" && a.name == "src" {
+                TokenKind::ImgSrc {
+                    link,
+                    // The sanitiser writes every attribute again in double quotes.
+                    quote: if self.unsafe_html { a.quote } else { Some('"') },
+                    sized: sized(a.element),
+                }
+            } else {
+                TokenKind::Url { link }
+            });
             out.push_str(&h[copied..a.value.start]);
             out.push_str(&t);
             copied = a.value.end;

@@ -594,6 +594,10 @@ fn push_token(
                 }
             }
         }
+        TokenKind::ImgSrc { link, quote, sized } => match &resolved[*link] {
+            Resolved::File(f) if !sized => super::media::img_src(f, *quote, out),
+            _ => out.push_str(&escape_html(href(*link).unwrap_or("#"))),
+        },
         TokenKind::Url { link } => match href(*link) {
             Some(h) => out.push_str(&escape_html(h)),
             // The raw element stays; its address leads nowhere rather than astray.

@@ -122,6 +122,37 @@ pub fn embed(file: &FileLink, alt: &str, title: &str, eager: bool, out: &mut Str
     out.push_str("</a></span>");
 }
 
+/// The `src` of an `<img>` in raw HTML, in its `quote`: the address of the size near 800
+/// pixels, then (for a processed image) `srcset`, `sizes`, `width` and `height` in the
+/// fallback format — the raw element cannot become a `<picture>`, so no WebP is offered.
+pub fn img_src(file: &FileLink, quote: Option<char>, out: &mut String) {
+    let Some(img) = &file.image else {
+        out.push_str(&escape_html(&file.href));
+        return;
+    };
+    let hrefs: Vec<String> = img.info.variants.iter().map(|v| img.href(v)).collect();
+    let fallback = img.info.fallback();
+    let (Some((k, _)), Some(large)) = (
+        markup::default_variant(&img.info, fallback),
+        img.largest(None),
+    ) else {
+        out.push_str(&escape_html(&file.href));
+        return;
+    };
+    let srcset = escape_html(&markup::srcset(&img.info, &hrefs, fallback));
+    let (w, h) = (large.width, large.height);
+    out.push_str(&escape_html(&hrefs[k]));
+    let sizes = markup::BODY_SIZES;
+    match quote {
+        Some(q) => out.push_str(&format!(
+            "{q} srcset={q}{srcset}{q} sizes={q}{sizes}{q} width={q}{w}{q} height={q}{h}"
+        )),
+        None => out.push_str(&format!(
+            " srcset=\"{srcset}\" sizes=\"{sizes}\" width=\"{w}\" height={h}"
+        )),
+    }
+}
+
 fn plain_img(file: &FileLink, alt: &str, title: &str, out: &mut String) {
     out.push_str("<img src=\"");
     out.push_str(&escape_html(&file.href));
@@ -158,5 +189,49 @@ mod tests {
             size: None,
         };
         assert_eq!(file_note(&f).as_deref(), Some("（PDF，1.2 MB）"));
+    }
+
+    #[test]
+    fn a_raw_img_src_gets_its_sizes_in_the_author_s_quotes() {
+        use crate::images::{Format, ImageInfo, Variant};
+        let v = |width, format| Variant {
+            width,
+            height: width / 2,
+            format,
+            thumb: false,
+            len: 1,
+        };
+        let info = ImageInfo {
+            hash: "0011223344556677".into(),
+            width: 1200,
+            height: 600,
+            variants: vec![
+                v(800, Format::WebP),
+                v(800, Format::Jpeg),
+                v(1200, Format::Jpeg),
+            ],
+        };
+        let f = FileLink {
+            href: "/a/p-1200.00112233.jpg".into(),
+            len: 9,
+            image: Some(super::super::links::ImageLink {
+                info: std::sync::Arc::new(info),
+                folder: "/a/".into(),
+                name: "p.jpg".into(),
+            }),
+            captions: None,
+            size: None,
+        };
+        let mut out = String::new();
+        img_src(&f, Some('\''), &mut out);
+        assert_eq!(
+            format!("<img src='{out}'>"),
+            "<img src='/a/p-800.00112233.jpg' srcset='/a/p-800.00112233.jpg 800w, \
+             /a/p-1200.00112233.jpg 1200w' sizes='(max-width: 48rem) calc(100vw - 2rem), 46rem' \
+             width='1200' height='600'>"
+        );
+        out.clear();
+        img_src(&f, None, &mut out);
+        assert!(out.ends_with(" width=\"1200\" height=600"), "{out}");
     }
 }
