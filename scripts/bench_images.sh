@@ -320,4 +320,14 @@ if [[ -z $skip_pufa ]]; then
 fi
 echo "photos: $count files, $(bytes_of "$photos")"
 [[ -n $skip_pufa ]] || echo "pufa published images: $(image_stats "$site/public"); cache: $(bytes_of "$site/.pufa-cache")"
+# Privacy: no published image may carry metadata (read by exiftool, when installed).
+if [[ -z $skip_pufa ]] && command -v exiftool >/dev/null; then
+  exiftool -j -G1 -a -r -ext jpg -ext webp -ext png -ext gif "$site/public" 2>/dev/null | python3 -c '
+import json, sys
+files = json.load(sys.stdin)
+plain = {"System", "File", "ExifTool", "Composite", "JFIF", "PNG", "RIFF", "VP8", "VP8L", "VP8X", "GIF"}
+bad = [f["SourceFile"] for f in files if any(k.split(":")[0] not in plain for k in f if ":" in k)]
+print(f"metadata in published images: {len(bad)} of {len(files)} files carry EXIF, GPS, XMP or IPTC", *bad[:5], sep="\n  " if bad else "")
+'
+fi
 [[ -n $skip_hugo ]] || echo "hugo published images: $(image_stats "$hsite/public"); resources/_gen: $(bytes_of "$hsite/resources/_gen")"

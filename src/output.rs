@@ -233,6 +233,10 @@ pub struct Staging {
 struct Existing {
     files: Vec<String>,
     folders: Vec<String>,
+    /// The device of the output folder, and the inode of each image file in it (read with
+    /// the folder listing, so no image needs a `stat` to be recognised as a linked variant).
+    dev: u64,
+    inodes: std::collections::HashMap<String, u64>,
 }
 
 #[derive(Debug, Default)]
@@ -401,6 +405,9 @@ fn existing_output(dest: &Path) -> Option<Existing> {
                 if entry.file_type().is_dir() {
                     part.folders.push(rel);
                 } else if rel != OUTPUT_MARK {
+                    if is_image_path(&rel) {
+                        part.inodes.insert(rel.clone(), inode(&entry));
+                    }
                     part.files.push(rel);
                 }
             }
@@ -411,8 +418,28 @@ fn existing_output(dest: &Path) -> Option<Existing> {
         let part = part?;
         found.files.extend(part.files);
         found.folders.extend(part.folders);
+        found.inodes.extend(part.inodes);
     }
+    found.dev = std::fs::metadata(dest).map(|m| file_id(&m).0).ok()?;
     Some(found)
+}
+
+/// Variants are images: only their inodes are kept from the listing.
+fn is_image_path(rel: &str) -> bool {
+    [".webp", ".jpg", ".jpeg", ".png", ".gif"]
+        .iter()
+        .any(|e| rel.ends_with(e))
+}
+
+#[cfg(unix)]
+fn inode(entry: &walkdir::DirEntry) -> u64 {
+    use walkdir::DirEntryExt;
+    entry.ino()
+}
+
+#[cfg(not(unix))]
+fn inode(_: &walkdir::DirEntry) -> u64 {
+    0
 }
 
 /// Move the staged (new and changed) files into `dest`, one rename each, then remove every
@@ -542,8 +569,14 @@ impl Staging {
     /// A file on disk: a hard link to it (a copy where links cannot be made). When the
     /// output already holds that very file (the same inode), nothing is written or read.
     fn link(&self, path: &str, file: &DiskFile) -> io::Result<()> {
-        if self.existing.is_some() {
-            let unchanged = same_inode(&self.dest.join(path), file);
+        if let Some(existing) = &self.existing {
+            let unchanged = match file.id {
+                // Known from the listing: no `stat` at all.
+                Some((dev, ino)) if dev == existing.dev && ino != 0 => {
+                    existing.inodes.get(path) == Some(&ino)
+                }
+                _ => same_inode(&self.dest.join(path), file),
+            };
             let mut made = lock(&self.made)?;
             made.all.insert(path.to_string());
             if unchanged {
@@ -724,6 +757,60 @@ mod tests {
             staging.put(p, Arc::from(text.as_bytes())).unwrap();
         }
         staging.commit().unwrap();
+    }
+
+    /// A file on disk as the image cache hands it over.
+    fn disk(path: &Path) -> Copied {
+        let m = std::fs::metadata(path).unwrap();
+        Copied::Disk(Arc::new(DiskFile {
+            path: path.to_path_buf(),
+            len: m.len(),
+            id: Some(file_id(&m)),
+        }))
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn files_on_disk_are_linked_and_a_linked_one_is_left_alone() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (cache, dest) = (dir.path().join("cache"), dir.path().join("public"));
+        std::fs::create_dir_all(&cache).unwrap();
+        std::fs::write(cache.join("a-800.webp"), "variant a").unwrap();
+        std::fs::write(cache.join("b-800.webp"), "variant b").unwrap();
+        let put = |file: &str| {
+            let staging = Staging::new(&dest).unwrap();
+            staging
+                .put("index.html", Arc::from(&b"<p>page</p>"[..]))
+                .unwrap();
+            staging
+                .put_copy("p/photo-800.webp", &disk(&cache.join(file)))
+                .unwrap();
+            staging.commit().unwrap();
+        };
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        put("a-800.webp");
+        let published = dest.join("p/photo-800.webp");
+        assert_eq!(
+            ino(&published),
+            ino(&cache.join("a-800.webp")),
+            "a hard link"
+        );
+        let changed = std::fs::metadata(&published).unwrap().ctime_nsec();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        put("a-800.webp");
+        assert_eq!(ino(&published), ino(&cache.join("a-800.webp")));
+        assert_eq!(
+            std::fs::metadata(&published).unwrap().ctime_nsec(),
+            changed,
+            "left alone"
+        );
+        put("b-800.webp");
+        assert_eq!(std::fs::read_to_string(&published).unwrap(), "variant b");
+        assert_eq!(
+            std::fs::read_to_string(cache.join("a-800.webp")).unwrap(),
+            "variant a"
+        );
     }
 
     fn tree(dir: &Path) -> Vec<(String, String)> {
