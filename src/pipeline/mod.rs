@@ -43,6 +43,12 @@
 //!     static files or the content files' placement changed.
 //! 11. **Problems** (`diags`): by origin (a file, a page's links, a tag…), replaced when
 //!     that origin is looked at again.
+//! 12. **Images** (`images`, and on disk `.pufa-cache/images/`): each processed image by
+//!     the fingerprint of its file's bytes, under the fingerprint of the image settings
+//!     (with a version of the processing code) — everything `process` reads; the manifest
+//!     maps a file's size, time and inode to its fingerprint so it is not read again, and
+//!     each variant's size, time and inode prove it intact. A content image is looked at
+//!     again when its path changed, and all of them when the image settings did.
 //!
 //! Values made lazily and kept for the life of what holds them: each statute article's
 //! citation tooltip (inside the library of cache 4, so made again with it), the QR codes'
