@@ -496,3 +496,32 @@ fn a_session_follows_the_clock_with_no_file_changed() {
     }
     assert_eq!(status_in(&session), "即将开始");
 }
+
+/// Issue 12: a `static/` photo with GPS warns in a session, and the warning goes with the
+/// photo.
+#[test]
+fn a_static_photo_s_gps_warning_goes_when_the_photo_goes() {
+    let (_dir, root) = site();
+    let photo = repo().join("content/articles/tiaojie-xianchang.jpg");
+    std::fs::create_dir_all(root.join("static/img")).unwrap();
+    std::fs::copy(&photo, root.join("static/img/p.jpg")).unwrap();
+    let mut sources = read_site(&root).unwrap();
+    let mut session = Session::new();
+    let gps = |b: &pufa::pipeline::Build| {
+        b.diagnostics
+            .iter()
+            .any(|d| d.message.contains("GPS") && d.file.as_deref() == Some("static/img/p.jpg"))
+    };
+    let first = session.build(&sources, &settings());
+    assert!(first.succeeded() && gps(&first), "{:?}", first.diagnostics);
+    std::fs::remove_file(root.join("static/img/p.jpg")).unwrap();
+    sources
+        .apply_changes(&[root.join("static/img/p.jpg")])
+        .unwrap();
+    let second = session.build(&sources, &settings());
+    assert!(
+        second.succeeded() && !gps(&second),
+        "{:?}",
+        second.diagnostics
+    );
+}

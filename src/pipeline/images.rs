@@ -210,8 +210,19 @@ fn too_big(rel: &str, len: u64, limit: u64) -> Diagnostic {
 }
 
 /// Warnings for `static/` images that carry GPS coordinates (they are published as they
-/// are). `changed`: the static files to look at.
+/// are). `files`: every static file now; the warnings of files gone are dropped.
 pub(super) fn check_static(memo: &mut Memo, files: &[&BinaryFile]) {
+    let now: BTreeSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    let gone: Vec<String> = memo
+        .static_gps
+        .iter()
+        .filter(|r| !now.contains(r.as_str()))
+        .cloned()
+        .collect();
+    for rel in gone {
+        memo.static_gps.remove(&rel);
+        memo.diags.set(Origin::Image(rel), Vec::new());
+    }
     let found: Vec<(String, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|f| {
@@ -223,6 +234,11 @@ pub(super) fn check_static(memo: &mut Memo, files: &[&BinaryFile]) {
         })
         .collect();
     for (rel, d) in found {
+        if d.is_empty() {
+            memo.static_gps.remove(&rel);
+        } else {
+            memo.static_gps.insert(rel.clone());
+        }
         memo.diags.set(Origin::Image(rel), d);
     }
 }

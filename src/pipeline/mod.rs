@@ -164,6 +164,8 @@ pub struct Memo {
     images: Option<images::Images>,
     /// Process images not in the cache in the background, telling this when each is done.
     background: Option<ImageDone>,
+    /// `static/` files with a GPS warning.
+    static_gps: BTreeSet<String>,
 }
 
 /// A series of builds of one site (`serve`, `build --watch`, tests): each build reuses
