@@ -577,12 +577,9 @@ impl Staging {
                 }
                 _ => same_inode(&self.dest.join(path), file),
             };
-            let mut made = lock(&self.made)?;
-            made.all.insert(path.to_string());
-            if unchanged {
+            if !self.record(path, unchanged)? {
                 return Ok(());
             }
-            made.staged.push(path.to_string());
         }
         let full = self.dir.join(path);
         self.make_parent(&full)?;
@@ -590,6 +587,17 @@ impl Staging {
             std::fs::copy(&file.path, &full)?;
         }
         Ok(())
+    }
+
+    /// Note `path` as made by this build (updating the output in place); whether it must be
+    /// staged (it is not `unchanged`).
+    fn record(&self, path: &str, unchanged: bool) -> io::Result<bool> {
+        let mut made = lock(&self.made)?;
+        made.all.insert(path.to_string());
+        if !unchanged {
+            made.staged.push(path.to_string());
+        }
+        Ok(!unchanged)
     }
 
     fn make_parent(&self, full: &Path) -> io::Result<()> {
@@ -610,12 +618,9 @@ impl Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         if self.existing.is_some() {
             let unchanged = same_file(&self.dest.join(path), bytes);
-            let mut made = lock(&self.made)?;
-            made.all.insert(path.to_string());
-            if unchanged {
+            if !self.record(path, unchanged)? {
                 return Ok(());
             }
-            made.staged.push(path.to_string());
         }
         let full = self.dir.join(path);
         self.make_parent(&full)?;

@@ -223,13 +223,7 @@ fn check_warnings(case: &str, location: &str) -> String {
     };
     assert_eq!(o.status.code(), Some(0), "{case}: exit status\n{err}");
     assert!(err.contains(&format!("--> {location}")), "{case}: {err}");
-    let expected_file = fixture(case).join("expected.txt");
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&expected_file, &err).unwrap();
-    }
-    let expected = std::fs::read_to_string(&expected_file)
-        .unwrap_or_else(|_| panic!("{case}: no expected.txt (run with UPDATE_SNAPSHOTS=1)"));
-    assert_eq!(err, expected, "{case}: message changed");
+    assert_pinned(&fixture(case).join("expected.txt"), &err, case);
     err
 }
 

@@ -82,13 +82,7 @@ fn check_case(case: &str, location: &str) {
         .collect();
     assert!(leftovers.is_empty(), "{case}: staging folder left behind");
 
-    let expected_file = fixture(case).join("expected.txt");
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&expected_file, &err).unwrap();
-    }
-    let expected = std::fs::read_to_string(&expected_file)
-        .unwrap_or_else(|_| panic!("{case}: no expected.txt (run with UPDATE_SNAPSHOTS=1)"));
-    assert_eq!(err, expected, "{case}: message changed");
+    assert_pinned(&fixture(case).join("expected.txt"), &err, case);
 }
 
 #[test]

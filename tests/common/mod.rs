@@ -670,3 +670,15 @@ pub fn tiny_png(w: u32, h: u32) -> Vec<u8> {
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
 }
+
+/// `actual` must equal the messages pinned in `expected_file` (written anew with
+/// `UPDATE_SNAPSHOTS=1`).
+#[allow(dead_code)]
+pub fn assert_pinned(expected_file: &Path, actual: &str, case: &str) {
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(expected_file, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(expected_file)
+        .unwrap_or_else(|_| panic!("{case}: no expected.txt (run with UPDATE_SNAPSHOTS=1)"));
+    assert_eq!(actual, expected, "{case}: message changed");
+}
