@@ -266,7 +266,7 @@ fn video_audio_and_attachments_render_as_players_and_links_with_type_and_size() 
         ![普法微视频：防范电信诈骗](fangzha.mp4)\n\n\
         ![普法广播](guangbo.mp3)\n\n\
         [下载视频](fangzha.mp4)\n\n\
-        [通知原文](tongzhi.pdf)和[报名表](baoming.docx)\n\n\
+        [通知原文](tongzhi.pdf)和[报名表](baoming.docx)，[第三页](tongzhi.pdf#page=3)\n\n\
         <video src=\"fangzha.mp4\" autoplay></video>\n";
     write(&site.join("content/articles/shipin.md"), body);
     let a = site.join("content/articles");
@@ -334,9 +334,13 @@ fn video_audio_and_attachments_render_as_players_and_links_with_type_and_size() 
         [
             "（视频，3.0 MB）",
             "（PDF，1.2 MB）",
-            "（Word 文档，20 KB）"
+            "（Word 文档，20 KB）",
+            "（PDF，1.2 MB）"
         ]
     );
+    // A fragment stays with a file's address.
+    let page3 = "main a[href='/s/articles/shipin/tongzhi.pdf#page=3']";
+    assert!(doc.select(&sel(page3)).next().is_some(), "{}", doc.html());
     assert!(doc.select(&sel("iframe")).next().is_none());
 }
 

@@ -90,8 +90,16 @@ pub struct Ready {
 /// What the cache has of a source file.
 pub enum Lookup {
     Hit(Ready),
-    /// Not processed yet: the file's bytes.
-    Miss(Vec<u8>),
+    /// Not processed yet: the file's bytes (to process, or to show as they are).
+    Miss(Missing),
+}
+
+/// A source file the cache does not have: its bytes and what they are (the fingerprint is
+/// always of these very bytes, so a file replaced meanwhile cannot be filed under another
+/// version's fingerprint).
+pub struct Missing {
+    pub bytes: Vec<u8>,
+    source: Source,
 }
 
 /// The cache of one site.
@@ -102,6 +110,8 @@ pub struct ImageCache {
     /// Sources (by content hash) that could not be processed, and why: not tried again
     /// while the cache is open.
     failed: Mutex<BTreeMap<String, Problem>>,
+    /// Replaced by a cache for other settings: writes its manifest no more.
+    retired: std::sync::atomic::AtomicBool,
 }
 
 impl ImageCache {
@@ -123,6 +133,7 @@ impl ImageCache {
             manifest: Mutex::new(manifest),
             changed: Mutex::new(false),
             failed: Mutex::new(BTreeMap::new()),
+            retired: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -163,11 +174,20 @@ impl ImageCache {
         if let Some(ready) = self.cached(&source, settings) {
             return Ok(Lookup::Hit(ready));
         }
-        let bytes = match bytes {
-            Some(b) => b,
-            None => std::fs::read(&path).map_err(io)?,
+        let (bytes, source) = match bytes {
+            Some(b) => (b, source),
+            None => {
+                // Read again: fingerprint what was read, not what was known.
+                let b = std::fs::read(&path).map_err(io)?;
+                let s = Source {
+                    hash: content_hash(&b),
+                    kind: sniff(&b),
+                    ..source
+                };
+                (b, s)
+            }
         };
-        Ok(Lookup::Miss(bytes))
+        Ok(Lookup::Miss(Missing { bytes, source }))
     }
 
     /// The processed image for the source file `rel`: from the cache when its variants are
@@ -175,26 +195,37 @@ impl ImageCache {
     pub fn get(&self, root: &Path, rel: &str, settings: &ImageSettings) -> Result<Ready, Problem> {
         match self.lookup(root, rel, settings)? {
             Lookup::Hit(ready) => Ok(ready),
-            Lookup::Miss(bytes) => self.make_missing(rel, &bytes, settings),
+            Lookup::Miss(missing) => self.make_missing(&missing, settings),
         }
     }
 
-    /// Process `bytes`, the content of `rel` as [`ImageCache::lookup`] found it missing.
+    /// Process a file [`ImageCache::lookup`] found missing. A failure is kept for the life
+    /// of the cache (a session): that file is not tried again until it changes, so a
+    /// folder that cannot be written never makes `serve` process a photo over and over.
     pub fn make_missing(
         &self,
-        rel: &str,
-        bytes: &[u8],
+        missing: &Missing,
         settings: &ImageSettings,
     ) -> Result<Ready, Problem> {
-        let source = self.lock().sources.get(rel).cloned();
-        let source = source.ok_or_else(|| Problem::Io(format!("{rel} 没有先查过缓存")))?;
-        let made = self.make(bytes, &source, source.stamp.len, settings);
-        if let Err(p) = &made
-            && !matches!(p, Problem::Io(_))
-        {
+        let source = &missing.source;
+        if !source.kind.is_processed() {
+            return Err(Problem::Unsupported(source.kind));
+        }
+        let made = self.make(&missing.bytes, source, source.stamp.len, settings);
+        if let Err(p) = &made {
             self.lock_failed().insert(source.hash.clone(), p.clone());
         }
         made
+    }
+
+    /// This cache was replaced (the settings changed): its manifest is not saved again.
+    pub fn retire(&self) {
+        self.retired
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn is_retired(&self) -> bool {
+        self.retired.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn lock_failed(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Problem>> {
@@ -303,6 +334,9 @@ impl ImageCache {
     /// Write the manifest if anything changed, forgetting sources not in `keep` and
     /// entries no source uses (their files are removed).
     pub fn save(&self, keep: &dyn Fn(&str) -> bool) -> std::io::Result<()> {
+        if self.is_retired() {
+            return Ok(());
+        }
         let mut changed = *self.changed.lock().unwrap_or_else(|e| e.into_inner());
         let mut m = self.lock();
         let before = m.sources.len();

@@ -181,9 +181,11 @@ fn png_chunks(bytes: &[u8]) -> (Vec<Chunk<'_>>, bool) {
     while let Some(head) = bytes.get(i..i + 8) {
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
         let kind = [head[4], head[5], head[6], head[7]];
-        let Some(data) = bytes.get(i + 8..i + 8 + len) else {
+        // The data and its checksum must all be there.
+        let Some(end) = len.checked_add(i + 12).filter(|e| *e <= bytes.len()) else {
             return (out, false);
         };
+        let data = &bytes[i + 8..end - 4];
         out.push((kind, data));
         i += 12 + len;
         if &kind == b"IEND" {
@@ -204,9 +206,9 @@ fn strip_png(bytes: &[u8]) -> Option<Vec<u8>> {
     while let Some(head) = bytes.get(i..i + 8) {
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
         let kind = &head[4..8];
-        let end = i + 12 + len;
+        let end = len.checked_add(i + 12)?;
         if !matches!(kind, b"eXIf" | b"tEXt" | b"zTXt" | b"iTXt" | b"tIME") {
-            out.extend_from_slice(&bytes[i..end]);
+            out.extend_from_slice(bytes.get(i..end)?);
         }
         i = end;
         if kind == b"IEND" {
@@ -403,5 +405,7 @@ mod tests {
         assert_eq!(found(&s), Found::default());
         assert_eq!(png_chunks(&s).0.len(), 3);
         assert!(strip(&png[..png.len() - 5]).is_none());
+        // Cut inside the last checksum: not whole, and no panic.
+        assert!(strip(&png[..png.len() - 2]).is_none());
     }
 }

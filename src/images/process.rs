@@ -53,8 +53,18 @@ pub fn process(bytes: &[u8], kind: Kind, s: &ImageSettings) -> Result<Made, Prob
     let mut variants = Vec::new();
     for (width, thumb) in s.widths_for(pixels.width) {
         let height = scaled_height(pixels.width, pixels.height, width);
+        // JPEG sizes are 16-bit and WebP's 14-bit: a very tall image (a scrolling screenshot)
+        // gets no WebP where it is too tall for one, and loses a size too tall for JPEG.
+        if height > u32::from(u16::MAX) {
+            continue;
+        }
         let small = resize(&pixels, width, height)?;
-        for format in [Format::WebP, fallback] {
+        let formats: &[Format] = if height > 16_383 {
+            &[fallback]
+        } else {
+            &[Format::WebP, fallback]
+        };
+        for &format in formats {
             // Lossless WebP for images kept as PNG (sharp edges, few colours).
             let bytes = encode(&small, format, fallback == Format::Png, s)?;
             let v = Variant {
@@ -66,6 +76,13 @@ pub fn process(bytes: &[u8], kind: Kind, s: &ImageSettings) -> Result<Made, Prob
             };
             variants.push((v, bytes));
         }
+    }
+    if variants.is_empty() {
+        return Err(Problem::TooManyPixels(
+            pixels.width,
+            pixels.height,
+            s.max_pixels,
+        ));
     }
     Ok(Made {
         width: pixels.width,
@@ -358,6 +375,30 @@ mod tests {
         // The transparent half stays transparent.
         assert_eq!(img.get_pixel(img.width() - 1, 0).0[3], 0);
         assert_eq!(img.get_pixel(0, 0).0, [200, 30, 30, 255]);
+    }
+
+    #[test]
+    fn a_very_tall_image_gets_no_webp_where_webp_cannot_hold_it() {
+        let tall =
+            image::RgbImage::from_fn(150, 20_000, |_, y| image::Rgb([(y % 251) as u8, 9, 9]));
+        let mut src = std::io::Cursor::new(Vec::new());
+        tall.write_to(&mut src, image::ImageFormat::Png).unwrap();
+        let s = ImageSettings {
+            widths: vec![40, 150],
+            thumb_width: 20,
+            ..ImageSettings::default()
+        };
+        let made = process(src.get_ref(), Kind::Png, &s).unwrap();
+        let at = |w: u32| -> Vec<Format> {
+            made.variants
+                .iter()
+                .filter(|(v, _)| v.width == w)
+                .map(|(v, _)| v.format)
+                .collect()
+        };
+        // 20,000 pixels tall: the fallback only (PNG here: few colours), no WebP.
+        assert_eq!(at(150), [Format::Png]);
+        assert_eq!(at(40), [Format::WebP, Format::Png]);
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub(super) fn prepare(
 ) -> Vec<(String, Option<AssetData>)> {
     let fp = settings.fingerprint();
     if memo.images.as_ref().is_none_or(|i| i.fp != fp) {
+        if let Some(old) = memo.images.take() {
+            old.cache.retire();
+        }
         let cache = Arc::new(ImageCache::open(&sources.root, settings));
         let pending = Arc::default();
         memo.images = Some(Images { fp, cache, pending });
@@ -117,10 +120,11 @@ fn shown_now(
             let diags = warnings(rel, ready.kind, ready.source_len, settings);
             (AssetData::Image(Arc::new(ready)), diags, false)
         }
-        Ok(Lookup::Miss(bytes)) => {
-            let diags = warnings(rel, sniff::sniff(&bytes), bytes.len() as u64, settings);
+        Ok(Lookup::Miss(missing)) => {
+            let bytes = &missing.bytes;
+            let diags = warnings(rel, sniff::sniff(bytes), bytes.len() as u64, settings);
             let fresh = lock(&images.pending).insert(rel.to_string());
-            (AssetData::Bytes(Arc::from(bytes)), diags, fresh)
+            (AssetData::Bytes(Arc::from(&bytes[..])), diags, fresh)
         }
         Err(p) => (AssetData::Failed, vec![p.diagnostic(rel)], false),
     }
@@ -139,14 +143,32 @@ fn process_later(
     let (root, settings) = (root.to_path_buf(), settings.clone());
     std::thread::spawn(move || {
         for rel in queue {
-            // A failure is kept by the cache and reported by the next build.
-            let _ = cache.get(&root, &rel, &settings);
-            let _ = cache.save(&|_| true);
+            // Settings changed meanwhile: the new cache has queued it again.
+            if cache.is_retired() {
+                lock(&pending).remove(&rel);
+                continue;
+            }
+            let made = {
+                // One photo at a time, however many queues: memory stays that of one.
+                let _one = lock(&ONE_AT_A_TIME);
+                let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    cache.get(&root, &rel, &settings)
+                }));
+                let _ = cache.save(&|_| true);
+                made
+            };
             lock(&pending).remove(&rel);
-            done(root.join(&rel));
+            // A failure is kept by the cache and reported by the next build; after a panic
+            // nothing is reported, so the photo is tried again only when it changes.
+            if made.is_ok() {
+                done(root.join(&rel));
+            }
         }
     });
 }
+
+/// Serialises background processing across queues.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())

@@ -283,6 +283,12 @@ impl LinkIndex {
             && let Some(place) = self.assets.get(&joined)
         {
             let mut file = self.file_link(place, &site_path, href);
+            // `报告.pdf#page=3` keeps its fragment (a processed image has none to keep).
+            if let (Some(f), None) = (fragment, &file.image) {
+                file.href.push('#');
+                file.href
+                    .push_str(&crate::text::encode_path(&decode_percent(f)));
+            }
             if let super::media::Media::Video(_) = super::media::media_of(&joined) {
                 file.captions = self.captions(doc, &joined);
             }

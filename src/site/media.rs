@@ -48,6 +48,12 @@ pub fn media_of(name: &str) -> Media {
     }
 }
 
+/// The file name in an address, without its `#fragment` or `?query`.
+fn name_of(href: &str) -> &str {
+    let path = href.split(['#', '?']).next().unwrap_or(href);
+    path.rsplit('/').next().unwrap_or(path)
+}
+
 /// A size as a reader reads it: `860 KB`, `1.2 MB`.
 pub fn human_size(len: u64) -> String {
     const KB: u64 = 1024;
@@ -62,7 +68,7 @@ pub fn human_size(len: u64) -> String {
 
 /// The type and size after a link to a file (`（PDF，1.2 MB）`), if it has a known type.
 pub fn file_note(file: &FileLink) -> Option<String> {
-    let name = file.href.rsplit('/').next().unwrap_or("");
+    let name = name_of(&file.href);
     let kind = match media_of(name) {
         Media::Video(_) => "视频",
         Media::Audio(_) => "音频",
@@ -91,7 +97,7 @@ pub fn embed(file: &FileLink, alt: &str, title: &str, eager: bool, out: &mut Str
         markup::picture(&u, out);
         return;
     }
-    let name = file.href.rsplit('/').next().unwrap_or("");
+    let name = name_of(&file.href);
     let (tag, mime) = match media_of(name) {
         Media::Video(m) => ("video", m),
         Media::Audio(m) => ("audio", m),
