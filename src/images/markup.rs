@@ -50,13 +50,7 @@ pub fn picture(u: &Use<'_>, out: &mut String) {
         return;
     };
     // width/height give the aspect ratio; CSS scales the image to its column.
-    let largest = u
-        .info
-        .variants
-        .iter()
-        .filter(|v| v.format == fallback && !v.thumb)
-        .max_by_key(|v| v.width)
-        .unwrap_or(v);
+    let largest = u.info.largest().unwrap_or(v);
     out.push_str("<picture class=\"pf-picture\">");
     let webp = srcset(u.info, u.hrefs, Format::WebP);
     if !webp.is_empty() {

@@ -36,15 +36,6 @@ impl Format {
             Format::Gif => "gif",
         }
     }
-
-    pub fn mime(self) -> &'static str {
-        match self {
-            Format::WebP => "image/webp",
-            Format::Jpeg => "image/jpeg",
-            Format::Png => "image/png",
-            Format::Gif => "image/gif",
-        }
-    }
 }
 
 /// One processed size of an image.
@@ -78,6 +69,16 @@ impl ImageInfo {
         let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
         let short = &self.hash[..self.hash.len().min(8)];
         format!("{stem}-{}.{short}.{}", v.width, v.format.ext())
+    }
+
+    /// The largest page-sized variant in the fallback format (its size is the image's
+    /// `width` and `height` in markup, its address the "查看大图" link).
+    pub fn largest(&self) -> Option<&Variant> {
+        let f = self.fallback();
+        self.variants
+            .iter()
+            .filter(|v| v.format == f && !v.thumb)
+            .max_by_key(|v| v.width)
     }
 
     /// The fallback (JPEG or PNG) format of this image.
@@ -202,5 +203,3 @@ impl Problem {
         d.in_file(file)
     }
 }
-
-pub use process::decode_count;

@@ -97,12 +97,6 @@ pub fn scaled_height(w: u32, h: u32, width: u32) -> u32 {
     scaled.max(1) as u32
 }
 
-/// The header's size, without decoding pixels (as stored, before orientation).
-pub fn dimensions(bytes: &[u8], kind: Kind) -> Result<(u32, u32), Problem> {
-    let decoder = decoder(bytes, kind, u64::MAX)?;
-    Ok(decoder.dimensions())
-}
-
 fn image_format(kind: Kind) -> Option<image::ImageFormat> {
     Some(match kind {
         Kind::Jpeg => image::ImageFormat::Jpeg,

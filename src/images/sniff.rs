@@ -23,11 +23,6 @@ impl Kind {
         matches!(self, Kind::Jpeg | Kind::Png | Kind::Gif | Kind::WebP)
     }
 
-    /// Image formats that cannot be published (no decoder here, or not for the web).
-    pub fn is_unsupported_image(self) -> bool {
-        matches!(self, Kind::Heic | Kind::Avif | Kind::Bmp | Kind::Tiff)
-    }
-
     /// The name a reader knows the format by.
     pub fn name(self) -> &'static str {
         match self {

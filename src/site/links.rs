@@ -11,7 +11,7 @@ use crate::fingerprint::{FastMap, FastSet};
 
 use std::sync::Arc;
 
-use crate::images::{Format, ImageInfo};
+use crate::images::ImageInfo;
 
 use crate::content::page::Page;
 use crate::content::quotes::Quotes;
@@ -117,14 +117,9 @@ impl ImageLink {
         )
     }
 
-    /// The largest variant of `format` (the fallback format when `None`), thumbnails aside.
-    pub fn largest(&self, format: Option<Format>) -> Option<&crate::images::Variant> {
-        let f = format.unwrap_or_else(|| self.info.fallback());
-        self.info
-            .variants
-            .iter()
-            .filter(|v| v.format == f && !v.thumb)
-            .max_by_key(|v| v.width)
+    /// The address of every variant (in the order of `info.variants`).
+    pub fn hrefs(&self) -> Vec<String> {
+        self.info.variants.iter().map(|v| self.href(v)).collect()
     }
 }
 
@@ -336,9 +331,8 @@ impl LinkIndex {
             folder,
             name: name.to_string(),
         };
-        let original = place.image.as_ref().is_some() && self.publish_originals;
-        let href = match image.largest(None) {
-            Some(v) if !original => image.href(v),
+        let href = match image.info.largest() {
+            Some(v) if !self.publish_originals => image.href(v),
             _ => href,
         };
         FileLink {

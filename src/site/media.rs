@@ -84,8 +84,8 @@ pub fn file_note(file: &FileLink) -> Option<String> {
 /// The markup of an embedded file (`![说明](file)`): a picture, a player, or an image.
 pub fn embed(file: &FileLink, alt: &str, title: &str, eager: bool, out: &mut String) {
     if let Some(img) = &file.image {
-        let hrefs: Vec<String> = img.info.variants.iter().map(|v| img.href(v)).collect();
-        let large = img.largest(None).map(|v| img.href(v));
+        let hrefs = img.hrefs();
+        let large = img.info.largest().map(|v| img.href(v));
         let u = markup::Use {
             info: &img.info,
             hrefs: &hrefs,
@@ -136,11 +136,11 @@ pub fn img_src(file: &FileLink, quote: Option<char>, out: &mut String) {
         out.push_str(&escape_html(&file.href));
         return;
     };
-    let hrefs: Vec<String> = img.info.variants.iter().map(|v| img.href(v)).collect();
+    let hrefs = img.hrefs();
     let fallback = img.info.fallback();
     let (Some((k, _)), Some(large)) = (
         markup::default_variant(&img.info, fallback),
-        img.largest(None),
+        img.info.largest(),
     ) else {
         out.push_str(&escape_html(&file.href));
         return;

@@ -67,12 +67,12 @@ impl CoverVm {
 
     fn add_image(&mut self, img: &ImageLink, share_width: &u32, c: &Config) {
         let info: &ImageInfo = &img.info;
-        let hrefs: Vec<String> = info.variants.iter().map(|v| img.href(v)).collect();
+        let hrefs = img.hrefs();
         let fallback = info.fallback();
         if let Some((k, _)) = markup::default_variant(info, fallback) {
             self.url = hrefs[k].clone();
         }
-        if let Some(v) = img.largest(None) {
+        if let Some(v) = img.info.largest() {
             self.width = Some(v.width);
             self.height = Some(v.height);
         }
