@@ -96,6 +96,13 @@ pub trait Sink: Sync {
     fn put_bytes(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         self.put(path, Arc::from(bytes))
     }
+
+    /// Did the output this sink updates already hold the file `id` (device and inode) under
+    /// a name ending in `name_end`, as a link this sink made? A file on disk it holds so
+    /// need not be looked at again (the image cache trusts it).
+    fn holds(&self, _id: (u64, u64), _name_end: &str) -> bool {
+        false
+    }
 }
 
 /// Every file of a built site, by path relative to the output folder (`articles/a/index.html`).
@@ -237,6 +244,8 @@ struct Existing {
     /// the folder listing, so no image needs a `stat` to be recognised as a linked variant).
     dev: u64,
     inodes: std::collections::HashMap<String, u64>,
+    /// The same, by inode (one of the names where a file has several).
+    names: std::collections::HashMap<u64, String>,
 }
 
 #[derive(Debug, Default)]
@@ -380,37 +389,26 @@ fn existing_output(dest: &Path) -> Option<Existing> {
     for top in std::fs::read_dir(dest).ok()? {
         let top = top.ok()?;
         let kind = top.file_type().ok()?;
+        let name = top.file_name().to_string_lossy().into_owned();
         if kind.is_symlink() {
             return None;
         }
         if kind.is_dir() {
-            found.folders.push(relative(dest, &top.path()));
             for item in std::fs::read_dir(top.path()).ok()? {
-                items.push(item.ok()?.path());
+                let item = item.ok()?;
+                let rel = format!("{name}/{}", item.file_name().to_string_lossy());
+                items.push((item.path(), rel, item.file_type().ok()?, entry_inode(&item)));
             }
+            found.folders.push(name);
         } else {
-            items.push(top.path());
+            items.push((top.path(), name, kind, entry_inode(&top)));
         }
     }
     let parts: Vec<Option<Existing>> = items
-        .par_iter()
-        .map(|item| {
+        .into_par_iter()
+        .map(|(path, rel, kind, ino)| {
             let mut part = Existing::default();
-            for entry in walkdir::WalkDir::new(item).follow_root_links(false) {
-                let entry = entry.ok()?;
-                if entry.path_is_symlink() {
-                    return None;
-                }
-                let rel = relative(dest, entry.path());
-                if entry.file_type().is_dir() {
-                    part.folders.push(rel);
-                } else if rel != OUTPUT_MARK {
-                    if is_image_path(&rel) {
-                        part.inodes.insert(rel.clone(), inode(&entry));
-                    }
-                    part.files.push(rel);
-                }
-            }
+            list_into(&path, rel, kind, ino, &mut part)?;
             Some(part)
         })
         .collect();
@@ -419,9 +417,47 @@ fn existing_output(dest: &Path) -> Option<Existing> {
         found.files.extend(part.files);
         found.folders.extend(part.folders);
         found.inodes.extend(part.inodes);
+        found.names.extend(part.names);
     }
     found.dev = std::fs::metadata(dest).map(|m| file_id(&m).0).ok()?;
     Some(found)
+}
+
+/// Add the file or folder at `path` (`rel` in the output; its kind and inode as its folder
+/// listing gave them, so nothing needs a `stat`) to `part`, with everything inside it.
+/// `None` for a symbolic link or an entry that cannot be read.
+fn list_into(
+    path: &Path,
+    rel: String,
+    kind: std::fs::FileType,
+    ino: u64,
+    part: &mut Existing,
+) -> Option<()> {
+    if kind.is_symlink() {
+        return None;
+    }
+    if kind.is_dir() {
+        let entries = std::fs::read_dir(path).ok()?;
+        part.folders.push(rel.clone());
+        for e in entries {
+            let e = e.ok()?;
+            let kind = e.file_type().ok()?;
+            let child = format!("{rel}/{}", e.file_name().to_string_lossy());
+            let path = if kind.is_dir() {
+                e.path()
+            } else {
+                PathBuf::new()
+            };
+            list_into(&path, child, kind, entry_inode(&e), part)?;
+        }
+    } else if rel != OUTPUT_MARK {
+        if is_image_path(&rel) {
+            part.inodes.insert(rel.clone(), ino);
+            part.names.insert(ino, rel.clone());
+        }
+        part.files.push(rel);
+    }
+    Some(())
 }
 
 /// Variants are images: only their inodes are kept from the listing.
@@ -432,13 +468,13 @@ fn is_image_path(rel: &str) -> bool {
 }
 
 #[cfg(unix)]
-fn inode(entry: &walkdir::DirEntry) -> u64 {
-    use walkdir::DirEntryExt;
+fn entry_inode(entry: &std::fs::DirEntry) -> u64 {
+    use std::os::unix::fs::DirEntryExt;
     entry.ino()
 }
 
 #[cfg(not(unix))]
-fn inode(_: &walkdir::DirEntry) -> u64 {
+fn entry_inode(_: &std::fs::DirEntry) -> u64 {
     0
 }
 
@@ -530,16 +566,6 @@ fn make_folder(dest: &Path, dir: &Path) -> io::Result<()> {
     }
 }
 
-/// `path` relative to `root`, `/`-separated.
-fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
@@ -563,6 +589,12 @@ impl Sink for Staging {
             Copied::Disk(d) => self.link(path, d),
         }
     }
+
+    fn holds(&self, (dev, ino): (u64, u64), name_end: &str) -> bool {
+        self.existing.as_ref().is_some_and(|e| {
+            dev == e.dev && ino != 0 && e.names.get(&ino).is_some_and(|n| n.ends_with(name_end))
+        })
+    }
 }
 
 impl Staging {
@@ -583,10 +615,26 @@ impl Staging {
         }
         let full = self.dir.join(path);
         self.make_parent(&full)?;
-        if std::fs::hard_link(&file.path, &full).is_err() {
-            std::fs::copy(&file.path, &full)?;
+        if std::fs::hard_link(&file.path, &full).is_ok() {
+            return Ok(());
         }
-        Ok(())
+        match std::fs::copy(&file.path, &full) {
+            Ok(_) => Ok(()),
+            // The cache lost a file it trusted because the output held it (see
+            // `Sink::holds`): that copy is the same file.
+            Err(e) => match self.held(file) {
+                Some(held) if std::fs::hard_link(&held, &full).is_ok() => Ok(()),
+                _ => Err(e),
+            },
+        }
+    }
+
+    /// Where the output holds the file `file` (the same device and inode), if it does.
+    fn held(&self, file: &DiskFile) -> Option<PathBuf> {
+        let existing = self.existing.as_ref()?;
+        let (dev, ino) = file.id?;
+        let name = existing.names.get(&ino).filter(|_| dev == existing.dev)?;
+        Some(self.dest.join(name))
     }
 
     /// Note `path` as made by this build (updating the output in place); whether it must be
@@ -776,6 +824,45 @@ mod tests {
 
     #[test]
     #[cfg(unix)]
+    fn a_linked_file_is_held_and_serves_when_the_cache_lost_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cache, dest) = (dir.path().join("cache"), dir.path().join("public"));
+        std::fs::create_dir_all(&cache).unwrap();
+        let source = cache.join("a-800.webp");
+        std::fs::write(&source, "variant a").unwrap();
+        let file = disk(&source);
+        let Copied::Disk(d) = &file else {
+            unreachable!()
+        };
+        let id = d.id.unwrap();
+        let staging = Staging::new(&dest).unwrap();
+        assert!(!staging.holds(id, "-800.webp"), "nothing built yet");
+        staging.put_copy("p/photo-800.webp", &file).unwrap();
+        staging.commit().unwrap();
+        let staging = Staging::new(&dest).unwrap();
+        assert!(staging.holds(id, "-800.webp"));
+        assert!(!staging.holds(id, "-1200.webp"), "another variant's name");
+        assert!(
+            !staging.holds((id.0, id.1 + 1), "-800.webp"),
+            "another file"
+        );
+        assert!(
+            !staging.holds((id.0 + 1, id.1), "-800.webp"),
+            "another device"
+        );
+        // The cache lost the file it trusted; the page moved: the published copy serves.
+        std::fs::remove_file(&source).unwrap();
+        staging.put_copy("q/photo-800.webp", &file).unwrap();
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dest.join("q/photo-800.webp")).unwrap(),
+            "variant a"
+        );
+        assert!(!dest.join("p/photo-800.webp").exists());
+    }
+
+    #[test]
+    #[cfg(unix)]
     fn files_on_disk_are_linked_and_a_linked_one_is_left_alone() {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
@@ -816,6 +903,16 @@ mod tests {
             std::fs::read_to_string(cache.join("a-800.webp")).unwrap(),
             "variant a"
         );
+    }
+
+    /// `path` relative to `root`, `/`-separated.
+    fn relative(root: &Path, path: &Path) -> String {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
     }
 
     fn tree(dir: &Path) -> Vec<(String, String)> {

@@ -1,6 +1,7 @@
 //! Issue 12: the processed-image cache. A second build with the cache warm decodes no image
 //! (counted through the library) and writes the same bytes; a change of the image settings
-//! makes every variant again; a damaged cache file is noticed and made again. One test in
+//! makes every variant again; a damaged cache file is noticed and made again, but one the
+//! output folder holds (hard-linked) is trusted as the manifest has it. One test in
 //! its own binary, so no other test's decoding is counted.
 
 mod common;
@@ -106,4 +107,51 @@ fn a_warm_cache_decodes_nothing_settings_remake_everything_damage_is_repaired() 
     );
     let (again, decoded) = built(root);
     assert_eq!((decoded, &again), (0, &other));
+
+    // Built into public/: a variant the output holds (the same file, hard-linked) is trusted
+    // as the manifest has it, so a lost cache file is not noticed while public/ holds it…
+    let dest = root.join("public");
+    let (published, decoded) = built_into(root, &dest);
+    assert_eq!(decoded, 0);
+    let lost = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "jpg"))
+        .unwrap();
+    std::fs::remove_file(&lost).unwrap();
+    let (trusted, decoded) = built_into(root, &dest);
+    assert_eq!(decoded, 0, "the output holds it: no look at the cache file");
+    assert_eq!(trusted, published);
+    // …and is made again once the output no longer holds it.
+    std::fs::remove_dir_all(&dest).unwrap();
+    let (remade, decoded) = built_into(root, &dest);
+    assert_eq!(decoded, 1, "only the image whose file was lost");
+    assert_eq!(remade, published);
+    assert!(lost.is_file());
+}
+
+/// Build the site at `root` into the folder `dest` as `pufa build` does: every file there
+/// (path and bytes), and how many images were decoded.
+fn built_into(root: &Path, dest: &Path) -> (Vec<(String, Vec<u8>)>, usize) {
+    let before = decode_count();
+    let sources = read_site(root).unwrap();
+    let staging = pufa::output::Staging::new(dest).unwrap();
+    let b = build(&sources, &settings(), &staging);
+    assert!(b.succeeded(), "{:?}", b.diagnostics);
+    staging.commit().unwrap();
+    let decoded = decode_count() - before;
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dest)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dest).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    (files, decoded)
 }

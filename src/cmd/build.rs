@@ -179,6 +179,7 @@ fn build_once(
         Ok(p) => format!("{}/", p.display()),
         Err(_) => dest.display().to_string(),
     };
+    let mut clock = crate::timings::Phase::start();
     let staging = match Staging::new(dest) {
         Ok(s) => s,
         Err(e) => {
@@ -186,8 +187,9 @@ fn build_once(
             return EXIT_USAGE;
         }
     };
+    clock.done("list the output folder");
     let build = run(&staging);
-    let mut clock = crate::timings::Phase::start();
+    clock = crate::timings::Phase::start();
     report(&build.diagnostics, verbose);
     clock.done("report");
     if build.has_errors() {

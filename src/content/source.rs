@@ -27,8 +27,9 @@ pub struct TextFile {
 pub struct BinaryFile {
     pub rel: String,
     pub bytes: Arc<[u8]>,
-    /// A content image left on disk (see [`crate::images`]).
-    pub on_disk: bool,
+    /// A content image left on disk (see [`crate::images`]), with its size, modification
+    /// time and inode when it was listed.
+    pub on_disk: Option<crate::images::cache::Stamp>,
 }
 
 /// Everything the build needs from disk.
@@ -412,13 +413,14 @@ fn load(root: &Path, rels: Vec<String>) -> Result<Vec<(String, Loaded)>, ReadErr
             };
             if slot == Slot::Asset && crate::images::sniff::is_image_name(&rel) {
                 // Photos are read by the image step, and only when not in its cache.
-                if !root.join(&rel).is_file() {
-                    return Ok(None);
-                }
+                let stamp = match std::fs::metadata(root.join(&rel)) {
+                    Ok(m) if m.is_file() => crate::images::cache::Stamp::from_metadata(&m),
+                    _ => return Ok(None),
+                };
                 let file = BinaryFile {
                     rel: rel.clone(),
                     bytes: Arc::from(&[][..]),
-                    on_disk: true,
+                    on_disk: Some(stamp),
                 };
                 return Ok(Some((rel, Loaded::Binary(file))));
             }
@@ -445,7 +447,7 @@ fn load(root: &Path, rels: Vec<String>) -> Result<Vec<(String, Loaded)>, ReadErr
                 Loaded::Binary(BinaryFile {
                     rel: rel.clone(),
                     bytes: bytes.into(),
-                    on_disk: false,
+                    on_disk: None,
                 })
             };
             Ok(Some((rel, l)))

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
@@ -23,30 +23,51 @@ use crate::output::DiskFile;
 /// Where the cache lives, relative to the site root.
 pub const CACHE_DIR: &str = ".pufa-cache/images";
 const MANIFEST: &str = "manifest.json";
-const MANIFEST_VERSION: u32 = 2;
+const MANIFEST_VERSION: u32 = 3;
 
 /// A file's size, modification time and identity (device and inode), as `stat` gives
-/// them.
+/// them. Written as a list of four numbers (the manifest holds one per variant, and is
+/// read by every build).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "(u64, u64, u64, u64)", into = "(u64, u64, u64, u64)")]
 pub struct Stamp {
     pub len: u64,
     pub mtime_ns: u64,
     pub id: (u64, u64),
 }
 
+impl From<(u64, u64, u64, u64)> for Stamp {
+    fn from((len, mtime_ns, dev, ino): (u64, u64, u64, u64)) -> Stamp {
+        Stamp {
+            len,
+            mtime_ns,
+            id: (dev, ino),
+        }
+    }
+}
+
+impl From<Stamp> for (u64, u64, u64, u64) {
+    fn from(s: Stamp) -> Self {
+        (s.len, s.mtime_ns, s.id.0, s.id.1)
+    }
+}
+
 impl Stamp {
     pub fn of(path: &Path) -> std::io::Result<Stamp> {
-        let m = std::fs::metadata(path)?;
+        Ok(Stamp::from_metadata(&std::fs::metadata(path)?))
+    }
+
+    pub fn from_metadata(m: &std::fs::Metadata) -> Stamp {
         let mtime_ns = m
             .modified()
             .ok()
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos() as u64);
-        Ok(Stamp {
+        Stamp {
             len: m.len(),
             mtime_ns,
-            id: crate::output::file_id(&m),
-        })
+            id: crate::output::file_id(m),
+        }
     }
 }
 
@@ -60,10 +81,24 @@ struct Source {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
     info: ImageInfo,
-    /// Cache file and its stamp, per variant (same order as `info.variants`).
-    files: Vec<(String, Stamp)>,
-    /// The original with its metadata removed (when the settings publish originals).
-    original: Option<(String, Stamp)>,
+    /// The format of the source (its bytes are those of every source with this hash).
+    kind: Kind,
+    /// The stamp of each variant's cache file (same order as `info.variants`; named by
+    /// [`variant_name`]).
+    files: Vec<Stamp>,
+    /// The original with its metadata removed (when the settings publish originals; named
+    /// by [`original_name`]).
+    original: Option<Stamp>,
+}
+
+/// The cache file of variant `v` of the image with content hash `hash`.
+fn variant_name(hash: &str, v: &Variant) -> String {
+    format!("{hash}-{}.{}", v.width, v.format.ext())
+}
+
+/// The cache file of the original of kind `kind` with content hash `hash`.
+fn original_name(hash: &str, kind: Kind) -> String {
+    format!("{hash}-original.{}", kind.name().to_lowercase())
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -80,9 +115,9 @@ pub struct Ready {
     pub info: ImageInfo,
     pub kind: Kind,
     /// Absolute path of each variant's cache file (same order as `info.variants`).
-    pub files: Vec<DiskFile>,
+    pub files: Vec<Arc<DiskFile>>,
     /// The original with its metadata removed.
-    pub original: Option<DiskFile>,
+    pub original: Option<Arc<DiskFile>>,
     /// Size of the source file.
     pub source_len: u64,
 }
@@ -101,6 +136,20 @@ pub struct Missing {
     pub bytes: Vec<u8>,
     source: Source,
 }
+
+/// What the caller already knows, sparing `stat` calls on a warm build.
+#[derive(Clone, Copy, Default)]
+pub struct Hints<'a> {
+    /// The source file's stamp, taken when the read step listed it.
+    pub stamp: Option<Stamp>,
+    /// Does the output already hold this very file (device and inode) under a name ending
+    /// so? Such a variant is trusted as the manifest has it: this build links nothing new
+    /// from it (see [`ImageCache::cached`]).
+    pub published: Option<&'a Published<'a>>,
+}
+
+/// See [`Hints::published`].
+pub type Published<'a> = dyn Fn((u64, u64), &str) -> bool + Sync + 'a;
 
 /// The cache of one site.
 pub struct ImageCache {
@@ -144,10 +193,14 @@ impl ImageCache {
         root: &Path,
         rel: &str,
         settings: &ImageSettings,
+        hints: Hints<'_>,
     ) -> Result<Lookup, Problem> {
         let path = root.join(rel);
         let io = |e: std::io::Error| Problem::Io(e.to_string());
-        let stamp = Stamp::of(&path).map_err(io)?;
+        let stamp = match hints.stamp {
+            Some(s) => s,
+            None => Stamp::of(&path).map_err(io)?,
+        };
         let known = self.lock().sources.get(rel).cloned();
         let mut bytes = None;
         let source = match known.filter(|s| s.stamp == stamp) {
@@ -171,7 +224,7 @@ impl ImageCache {
         if let Some(p) = self.lock_failed().get(&source.hash) {
             return Err(p.clone());
         }
-        if let Some(ready) = self.cached(&source, settings) {
+        if let Some(ready) = self.cached(&source, settings, hints.published) {
             return Ok(Lookup::Hit(ready));
         }
         let (bytes, source) = match bytes {
@@ -192,8 +245,14 @@ impl ImageCache {
 
     /// The processed image for the source file `rel`: from the cache when its variants are
     /// there and intact, else made now.
-    pub fn get(&self, root: &Path, rel: &str, settings: &ImageSettings) -> Result<Ready, Problem> {
-        match self.lookup(root, rel, settings)? {
+    pub fn get(
+        &self,
+        root: &Path,
+        rel: &str,
+        settings: &ImageSettings,
+        hints: Hints<'_>,
+    ) -> Result<Ready, Problem> {
+        match self.lookup(root, rel, settings, hints)? {
             Lookup::Hit(ready) => Ok(ready),
             Lookup::Miss(missing) => self.make_missing(&missing, settings),
         }
@@ -240,19 +299,49 @@ impl ImageCache {
         *self.changed.lock().unwrap_or_else(|e| e.into_inner()) = true;
     }
 
-    /// The entry of `source` if every file of it is as it was written.
-    fn cached(&self, source: &Source, settings: &ImageSettings) -> Option<Ready> {
+    /// The entry of `source` if every file of it is as it was written: checked with a
+    /// `stat` each, but for a variant the output already holds as that very file
+    /// (`published`), which this build will not link again. The manifest is trusted there,
+    /// as the figures ask (a warm rebuild of a hundred photos would otherwise `stat` a
+    /// thousand files): a published variant edited in place, which is also the cache's
+    /// file, is noticed once the output folder is removed.
+    fn cached(
+        &self,
+        source: &Source,
+        settings: &ImageSettings,
+        published: Option<&Published<'_>>,
+    ) -> Option<Ready> {
         let entry = self.lock().entries.get(&source.hash).cloned()?;
-        let intact = |(f, s): &(String, Stamp)| Stamp::of(&self.dir.join(f)).ok() == Some(*s);
-        if !entry.files.iter().all(intact)
-            || settings.publish_originals != entry.original.is_some()
-            || !entry.original.iter().all(intact)
+        let intact = |name: String, s: &Stamp| Stamp::of(&self.dir.join(name)).ok() == Some(*s);
+        let mut end = String::new();
+        let variant_intact = |(v, stamp): (&Variant, &Stamp)| {
+            let linked = published.is_some_and(|p| {
+                end.clear();
+                entry.info.name_end(v, &mut end);
+                p(stamp.id, &end)
+            });
+            linked || intact(variant_name(&source.hash, v), stamp)
+        };
+        let original = entry
+            .original
+            .map(|s| (original_name(&source.hash, source.kind), s));
+        if entry.files.len() != entry.info.variants.len()
+            || !entry
+                .info
+                .variants
+                .iter()
+                .zip(&entry.files)
+                .all(variant_intact)
+            || settings.publish_originals != original.is_some()
+            || !original.iter().all(|(n, s)| intact(n.clone(), s))
         {
             return None;
         }
         Some(Ready {
-            files: entry.files.iter().map(|f| self.disk_file(f)).collect(),
-            original: entry.original.as_ref().map(|f| self.disk_file(f)),
+            files: (entry.info.variants.iter().zip(&entry.files))
+                .map(|(v, s)| self.disk_file(&variant_name(&source.hash, v), s))
+                .collect(),
+            original: original.as_ref().map(|(n, s)| self.disk_file(n, s)),
             info: entry.info,
             kind: source.kind,
             source_len: source.stamp.len,
@@ -275,21 +364,21 @@ impl ImageCache {
         std::fs::create_dir_all(&self.dir).map_err(io)?;
         let mut files = Vec::new();
         let mut infos = Vec::new();
+        let mut disk = Vec::new();
         for (v, data) in &variants {
-            let name = format!("{}-{}.{}", source.hash, v.width, v.format.ext());
-            files.push((name.clone(), self.write(&name, data).map_err(io)?));
+            let name = variant_name(&source.hash, v);
+            let stamp = self.write(&name, data).map_err(io)?;
+            files.push(stamp);
+            disk.push(self.disk_file(&name, &stamp));
             infos.push(v.clone());
         }
         let original = match settings.publish_originals {
             true => {
                 let stripped = metadata::strip(bytes)
                     .ok_or_else(|| Problem::Corrupt("文件结构不完整".into()))?;
-                let name = format!(
-                    "{}-original.{}",
-                    source.hash,
-                    source.kind.name().to_lowercase()
-                );
-                Some((name.clone(), self.write(&name, &stripped).map_err(io)?))
+                let name = original_name(&source.hash, source.kind);
+                let stamp = self.write(&name, &stripped).map_err(io)?;
+                Some((stamp, self.disk_file(&name, &stamp)))
             }
             false => None,
         };
@@ -301,26 +390,27 @@ impl ImageCache {
         };
         let entry = Entry {
             info: info.clone(),
-            files: files.clone(),
-            original: original.clone(),
+            kind: source.kind,
+            files,
+            original: original.as_ref().map(|(s, _)| *s),
         };
         self.lock().entries.insert(source.hash.clone(), entry);
         self.mark();
         Ok(Ready {
             info,
             kind: source.kind,
-            files: files.iter().map(|f| self.disk_file(f)).collect(),
-            original: original.as_ref().map(|f| self.disk_file(f)),
+            files: disk,
+            original: original.map(|(_, d)| d),
             source_len,
         })
     }
 
-    fn disk_file(&self, (name, stamp): &(String, Stamp)) -> DiskFile {
-        DiskFile {
+    fn disk_file(&self, name: &str, stamp: &Stamp) -> Arc<DiskFile> {
+        Arc::new(DiskFile {
             path: self.dir.join(name),
             len: stamp.len,
             id: Some(stamp.id),
-        }
+        })
     }
 
     fn write(&self, name: &str, data: &[u8]) -> std::io::Result<Stamp> {
@@ -352,8 +442,10 @@ impl ImageCache {
             .collect();
         for k in gone {
             if let Some(e) = m.entries.remove(&k) {
-                for (f, _) in e.files.iter().chain(e.original.iter()) {
-                    let _ = std::fs::remove_file(self.dir.join(f));
+                let names = e.info.variants.iter().map(|v| variant_name(&k, v));
+                let original = e.original.map(|_| original_name(&k, e.kind));
+                for name in names.chain(original) {
+                    let _ = std::fs::remove_file(self.dir.join(name));
                 }
             }
             changed = true;
@@ -393,7 +485,7 @@ fn content_hash(bytes: &[u8]) -> String {
 
 impl Ready {
     /// The variants with their cache files.
-    pub fn files(&self) -> impl Iterator<Item = (&Variant, &DiskFile)> {
+    pub fn files(&self) -> impl Iterator<Item = (&Variant, &Arc<DiskFile>)> {
         self.info.variants.iter().zip(&self.files)
     }
 }

@@ -38,8 +38,12 @@ impl Format {
     }
 }
 
-/// One processed size of an image.
+/// One processed size of an image (in the image cache's manifest, a list of its fields).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(
+    from = "(u32, u32, Format, bool, u64)",
+    into = "(u32, u32, Format, bool, u64)"
+)]
 pub struct Variant {
     pub width: u32,
     pub height: u32,
@@ -47,6 +51,24 @@ pub struct Variant {
     /// The thumbnail size (list cards), not offered in a page's `srcset`.
     pub thumb: bool,
     pub len: u64,
+}
+
+impl From<(u32, u32, Format, bool, u64)> for Variant {
+    fn from((width, height, format, thumb, len): (u32, u32, Format, bool, u64)) -> Variant {
+        Variant {
+            width,
+            height,
+            format,
+            thumb,
+            len,
+        }
+    }
+}
+
+impl From<Variant> for (u32, u32, Format, bool, u64) {
+    fn from(v: Variant) -> Self {
+        (v.width, v.height, v.format, v.thumb, v.len)
+    }
 }
 
 /// What the link and render steps know of a processed image.
@@ -67,8 +89,22 @@ impl ImageInfo {
     /// `photo-800.1a2b3c4d.webp`).
     pub fn file_name(&self, name: &str, v: &Variant) -> String {
         let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        let mut out = String::with_capacity(stem.len() + 24);
+        out.push_str(stem);
+        self.name_end(v, &mut out);
+        out
+    }
+
+    /// The end of every output name of variant `v`, whatever the content file's name
+    /// (`-800.1a2b3c4d.webp`), pushed onto `out`.
+    pub fn name_end(&self, v: &Variant, out: &mut String) {
         let short = &self.hash[..self.hash.len().min(8)];
-        format!("{stem}-{}.{short}.{}", v.width, v.format.ext())
+        out.push('-');
+        crate::text::push_decimal(out, v.width, 1);
+        out.push('.');
+        out.push_str(short);
+        out.push('.');
+        out.push_str(v.format.ext());
     }
 
     /// The largest page-sized variant in the fallback format (its size is the image's

@@ -14,7 +14,7 @@ use super::Memo;
 use super::diags::Origin;
 use crate::content::source::{BinaryFile, SiteSources};
 use crate::diag::Diagnostic;
-use crate::images::cache::{ImageCache, Lookup};
+use crate::images::cache::{Hints, ImageCache, Lookup, Published};
 use crate::images::sniff::{self, Kind};
 use crate::images::{ImageSettings, metadata, process};
 use crate::site::AssetData;
@@ -46,7 +46,9 @@ pub(super) fn prepare(
     sources: &SiteSources,
     settings: &ImageSettings,
     changed: Vec<(String, Option<BinaryFile>)>,
+    published: &Published<'_>,
 ) -> Vec<(String, Option<AssetData>)> {
+    let mut clock = crate::timings::Phase::start();
     let fp = settings.fingerprint();
     if memo.images.as_ref().is_none_or(|i| i.fp != fp) {
         if let Some(old) = memo.images.take() {
@@ -56,6 +58,7 @@ pub(super) fn prepare(
         let pending = Arc::default();
         memo.images = Some(Images { fp, cache, pending });
     }
+    clock.done("    image cache");
     let Some(images) = memo.images.as_ref() else {
         return Vec::new();
     };
@@ -63,7 +66,7 @@ pub(super) fn prepare(
     let root = &sources.root;
     let count = changed
         .iter()
-        .filter(|(_, f)| f.as_ref().is_some_and(|f| f.on_disk))
+        .filter(|(_, f)| f.as_ref().is_some_and(|f| f.on_disk.is_some()))
         .count();
     let progress = crate::progress::Phase::start("处理图片", count);
     type Done = ((String, Option<AssetData>), Vec<Diagnostic>, bool);
@@ -71,12 +74,20 @@ pub(super) fn prepare(
         .into_par_iter()
         .map(|(rel, file)| match file {
             None => ((rel, None), Vec::new(), false),
-            Some(f) if !f.on_disk => ((rel, Some(AssetData::Bytes(f.bytes))), Vec::new(), false),
-            Some(_) => {
+            Some(BinaryFile {
+                on_disk: None,
+                bytes,
+                ..
+            }) => ((rel, Some(AssetData::Bytes(bytes))), Vec::new(), false),
+            Some(BinaryFile { on_disk: stamp, .. }) => {
+                let hints = Hints {
+                    stamp,
+                    published: Some(published),
+                };
                 let (data, diags, queued) = match &background {
-                    Some(_) => shown_now(images, root, &rel, settings),
+                    Some(_) => shown_now(images, root, &rel, settings, hints),
                     None => {
-                        let (data, diags) = one(&images.cache, root, &rel, settings);
+                        let (data, diags) = one(&images.cache, root, &rel, settings, hints);
                         (data, diags, false)
                     }
                 };
@@ -97,7 +108,7 @@ pub(super) fn prepare(
     if let Some(done) = background.filter(|_| !queue.is_empty()) {
         process_later(images, root, settings, queue, done);
     }
-    let keep = |rel: &str| sources.asset_file(rel).is_some_and(|f| f.on_disk);
+    let keep = |rel: &str| sources.asset_file(rel).is_some_and(|f| f.on_disk.is_some());
     if let Err(e) = images.cache.save(&keep) {
         let d = Diagnostic::warning(format!("图片缓存没有保存：{e}"))
             .in_file(crate::images::cache::CACHE_DIR)
@@ -114,8 +125,9 @@ fn shown_now(
     root: &Path,
     rel: &str,
     settings: &ImageSettings,
+    hints: Hints<'_>,
 ) -> (AssetData, Vec<Diagnostic>, bool) {
-    match images.cache.lookup(root, rel, settings) {
+    match images.cache.lookup(root, rel, settings, hints) {
         Ok(Lookup::Hit(ready)) => {
             let diags = warnings(rel, ready.kind, ready.source_len, settings);
             (AssetData::Image(Arc::new(ready)), diags, false)
@@ -152,7 +164,7 @@ fn process_later(
                 // One photo at a time, however many queues: memory stays that of one.
                 let _one = lock(&ONE_AT_A_TIME);
                 let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    cache.get(&root, &rel, &settings)
+                    cache.get(&root, &rel, &settings, Hints::default())
                 }));
                 let _ = cache.save(&|_| true);
                 made
@@ -180,8 +192,9 @@ fn one(
     root: &Path,
     rel: &str,
     settings: &ImageSettings,
+    hints: Hints<'_>,
 ) -> (AssetData, Vec<Diagnostic>) {
-    match cache.get(root, rel, settings) {
+    match cache.get(root, rel, settings, hints) {
         Ok(ready) => {
             let diags = warnings(rel, ready.kind, ready.source_len, settings);
             (AssetData::Image(Arc::new(ready)), diags)

@@ -328,7 +328,7 @@ fn read_problems(memo: &mut Memo, sources: &SiteSources, changes: &Changes) {
 /// The pipeline.
 fn run(memo: &mut Memo, mut src: Src<'_>, settings: &Settings, sink: &dyn Sink) -> Build {
     let mut dirty: FastSet<Fact> = std::mem::take(&mut memo.pending);
-    let ready = match before_link(memo, &mut src, settings, &mut dirty) {
+    let ready = match before_link(memo, &mut src, settings, sink, &mut dirty) {
         Ok(r) => r,
         Err(stage) => return finish(memo, dirty, Build::default(), stage),
     };
@@ -396,6 +396,7 @@ fn before_link(
     memo: &mut Memo,
     src: &mut Src<'_>,
     settings: &Settings,
+    sink: &dyn Sink,
     dirty: &mut FastSet<Fact>,
 ) -> Result<Ready, Stage> {
     let mut clock = crate::timings::Phase::start();
@@ -429,18 +430,20 @@ fn before_link(
     clock.done("config, theme, laws");
     let diags = &mut memo.diags;
     let files = inputs.pages(src, &config, config_fp, memo.keep, &changes, diags);
+    clock.done("  pages");
     let settings_again = memo
         .images
         .as_ref()
         .is_some_and(|i| i.fp() != config.images.fingerprint());
     let changed = asset_changes(memo, src.get(), &changes, settings_again);
-    let assets = images::prepare(memo, src.get(), &config.images, changed);
+    let published = |id: (u64, u64), name_end: &str| sink.holds(id, name_end);
+    let assets = images::prepare(memo, src.get(), &config.images, changed, &published);
     if changes.under("static") {
         let statics: Vec<&BinaryFile> = src.get().static_files.iter().collect();
         images::check_static(memo, &statics);
     }
     memo.seen = Some(seen);
-    clock.done("parse");
+    clock.done("  images");
     Ok(Ready {
         config,
         config_fp,

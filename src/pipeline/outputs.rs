@@ -120,6 +120,7 @@ impl Outputs {
         let problems = self.problems();
         diags.set(Origin::Render, problems);
         self.copy(site, theme, &dirty, sink, touched, &mut rendered);
+        clock.done("  copy files");
         self.started = true;
         Ok(rendered)
     }

@@ -37,13 +37,10 @@ impl AssetData {
                 };
                 let mut out: Vec<(String, Copied)> = r
                     .files()
-                    .map(|(v, disk)| {
-                        let disk = Arc::new(disk.clone());
-                        (at(r.info.file_name(name, v)), Copied::Disk(disk))
-                    })
+                    .map(|(v, disk)| (at(r.info.file_name(name, v)), Copied::Disk(disk.clone())))
                     .collect();
                 if let Some(disk) = &r.original {
-                    out.push((main.to_string(), Copied::Disk(Arc::new(disk.clone()))));
+                    out.push((main.to_string(), Copied::Disk(disk.clone())));
                 }
                 out
             }
