@@ -25,6 +25,7 @@ pub mod raw_html;
 pub mod reads;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod statute;

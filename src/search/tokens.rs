@@ -1,0 +1,175 @@
+//! Search, tokens: the one tokenisation the index (here, in Rust) and the query (the default
+//! theme's `js/search.js`, written to the same steps) both use, so that a query finds a text
+//! exactly when the text contains it. `tests/fixtures/search/tokens.json` pins both.
+//!
+//! 1. **Normalise**: NFKC (full-width letters, digits and punctuation become half-width, the
+//!    ideographic space a space), then lower case.
+//! 2. **Units**: every Han character is a unit of its own; a run of other letters and digits
+//!    (Latin, Cyrillic, kana…) is one unit, a word; a run of anything else (spaces,
+//!    punctuation, symbols) is one separator. Separators at either end are dropped.
+//! 3. **Tokens**: every unit that is not a separator is a *term* (a single character or a
+//!    word, for one-unit queries); every two neighbouring units make a *pair* at the position
+//!    of the first (written `离婚` for two Han characters, else the two joined by a space, a
+//!    separator written as nothing: `条 `, ` 为`, `第 1043`).
+//!
+//! A query of two or more units matches a text where its pairs follow one another at
+//! consecutive positions, which is exactly where the text's units contain the query's units
+//! in a row: substring search on Chinese, whole words on Latin letters and digits (`1043`
+//! does not match `10430`), and a phrase crosses punctuation only where the query has
+//! punctuation too.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// One unit of normalised text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    Han(char),
+    Word(String),
+    Sep,
+}
+
+impl Unit {
+    /// How the unit is written in a token (a separator as nothing).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Unit::Han(c) => c.to_string().into(),
+            Unit::Word(w) => w.as_str().into(),
+            Unit::Sep => "".into(),
+        }
+    }
+}
+
+/// The tokens of a text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tokens {
+    /// Each unit that is not a separator, in order.
+    pub terms: Vec<String>,
+    /// Each pair of neighbouring units with the position of the first.
+    pub pairs: Vec<(String, u32)>,
+}
+
+/// Code point ranges counted as Han (the same table is in `js/search.js`): iteration and
+/// ideographic marks (々 〇 〡–〩 〸–〻), the unified ideographs with extension A, the
+/// compatibility ideographs, and the supplementary ideographic planes (extensions B to I).
+const HAN: [(u32, u32); 8] = [
+    (0x3005, 0x3005),
+    (0x3007, 0x3007),
+    (0x3021, 0x3029),
+    (0x3038, 0x303B),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x323AF),
+];
+
+pub fn is_han(c: char) -> bool {
+    let c = c as u32;
+    HAN.iter().any(|&(a, b)| (a..=b).contains(&c))
+}
+
+/// A letter or digit of a word: Unicode's Alphabetic or Numeric, not Han (`\p{Alphabetic}`
+/// or `\p{N}` in JavaScript).
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() && !is_han(c)
+}
+
+/// Step 1: NFKC, then lower case.
+pub fn normalise(text: &str) -> String {
+    let composed: String = text.nfkc().collect();
+    composed.to_lowercase()
+}
+
+/// Step 2: the units of `text` (normalised here).
+pub fn units(text: &str) -> Vec<Unit> {
+    let text = normalise(text);
+    let mut out: Vec<Unit> = Vec::new();
+    let mut word = String::new();
+    for c in text.chars() {
+        if is_word(c) {
+            word.push(c);
+            continue;
+        }
+        if !word.is_empty() {
+            out.push(Unit::Word(std::mem::take(&mut word)));
+        }
+        if is_han(c) {
+            out.push(Unit::Han(c));
+        } else if !matches!(out.last(), Some(Unit::Sep) | None) {
+            out.push(Unit::Sep);
+        }
+    }
+    if !word.is_empty() {
+        out.push(Unit::Word(word));
+    }
+    if out.last() == Some(&Unit::Sep) {
+        out.pop();
+    }
+    out
+}
+
+/// How two neighbouring units are written as one pair token.
+pub fn pair(a: &Unit, b: &Unit) -> String {
+    match (a, b) {
+        (Unit::Han(x), Unit::Han(y)) => [*x, *y].iter().collect(),
+        _ => format!("{} {}", a.text(), b.text()),
+    }
+}
+
+/// Step 3: the terms and pairs of `text`.
+pub fn tokens(text: &str) -> Tokens {
+    let units = units(text);
+    let terms = units
+        .iter()
+        .filter(|u| **u != Unit::Sep)
+        .map(|u| u.text().into_owned())
+        .collect();
+    let pairs = units
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| (pair(&w[0], &w[1]), i as u32))
+        .collect();
+    Tokens { terms, pairs }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shared vectors: each text with its terms and pairs.
+    #[test]
+    fn the_shared_vectors_hold() {
+        let text = include_str!("../../tests/fixtures/search/tokens.json");
+        let cases: Vec<serde_json::Value> = serde_json::from_str(text).unwrap();
+        assert!(cases.len() >= 30, "{} vectors", cases.len());
+        for case in cases {
+            let input = case["text"].as_str().unwrap();
+            let want_terms: Vec<String> = serde_json::from_value(case["terms"].clone()).unwrap();
+            let want_pairs: Vec<(String, u32)> =
+                serde_json::from_value(case["pairs"].clone()).unwrap();
+            let got = tokens(input);
+            assert_eq!(got.terms, want_terms, "terms of {input:?}");
+            assert_eq!(got.pairs, want_pairs, "pairs of {input:?}");
+        }
+    }
+
+    #[test]
+    fn units_follow_the_rules() {
+        use Unit::*;
+        assert_eq!(
+            units("《民法典》第1043条"),
+            vec![
+                Han('民'),
+                Han('法'),
+                Han('典'),
+                Sep,
+                Han('第'),
+                Word("1043".into()),
+                Han('条')
+            ]
+        );
+        assert_eq!(units("ＡＢＣ１２３"), vec![Word("abc123".into())]);
+        assert_eq!(units("，。  "), vec![]);
+        assert_eq!(units("\u{3000}彩礼\u{3000}"), vec![Han('彩'), Han('礼')]);
+        assert_eq!(units("𠀀𠀁"), vec![Han('𠀀'), Han('𠀁')], "extension B");
+    }
+}
