@@ -1,0 +1,325 @@
+//! Search, what a page gives the index: the text of its `<main>` (the page's header,
+//! footer and menus are outside it), without `<nav>` (breadcrumbs, series menus), scripts,
+//! styles, templates and any element marked `data-noindex` (tools such as 链接到本条, lists of
+//! other pages), cut into sections at each `<h2>` or `<h3>` that has an `id`. pufa wrote the
+//! HTML itself, so a scanner is enough: no parser, no tree.
+
+/// One section of a page: where it starts (the heading's `id`; `None` for the opening part),
+/// its heading, and its text. Block elements and `<br>` end a line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    pub anchor: Option<String>,
+    pub heading: String,
+    pub text: String,
+}
+
+/// The page's title (its `<h1>` in `<main>`) and its sections, in order; empty when the page
+/// has no `<main>`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageText {
+    pub title: String,
+    pub sections: Vec<Section>,
+}
+
+/// Elements left out with everything inside them.
+const SKIPPED: [&str; 5] = ["nav", "script", "style", "template", "noscript"];
+/// Elements that end a line of text.
+const BLOCKS: [&str; 24] = [
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "br",
+];
+
+/// Where the text being read goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Into {
+    Body,
+    Title,
+    Heading,
+}
+
+pub fn page_text(html: &str) -> PageText {
+    let mut out = PageText::default();
+    let Some(start) = html.find("<main") else {
+        return out;
+    };
+    let end = html[start..]
+        .find("</main>")
+        .map_or(html.len(), |e| start + e);
+    let main = &html[start..end];
+    let mut section = Section::default();
+    let mut into = Into::Body;
+    // Depth of a skipped element (its name) being passed over.
+    let mut skipping: Option<(&str, usize)> = None;
+    let mut rest = main;
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            push_text(rest, into, &mut out, &mut section);
+            break;
+        };
+        if skipping.is_none() {
+            push_text(&rest[..lt], into, &mut out, &mut section);
+        }
+        let after = &rest[lt..];
+        let Some(gt) = tag_end(after) else {
+            break;
+        };
+        let tag = &after[1..gt];
+        rest = &after[gt + 1..];
+        if tag.starts_with('!') || tag.starts_with('?') {
+            continue;
+        }
+        let closing = tag.starts_with('/');
+        let name = tag_name(if closing { &tag[1..] } else { tag });
+        if let Some((skipped, depth)) = &mut skipping {
+            if name == *skipped {
+                match closing {
+                    true if *depth == 0 => skipping = None,
+                    true => *depth -= 1,
+                    false if !tag.ends_with('/') => *depth += 1,
+                    false => {}
+                }
+            }
+            continue;
+        }
+        if !closing && (SKIPPED.contains(&name) || has_attribute(tag, "data-noindex")) {
+            if !is_void(name) && !tag.ends_with('/') {
+                skipping = Some((name, 0));
+            }
+            continue;
+        }
+        match (name, closing) {
+            ("h1", false) => into = Into::Title,
+            ("h2" | "h3", false) => {
+                let anchor = attribute(tag, "id");
+                if anchor.is_some() {
+                    finish(&mut out, std::mem::take(&mut section));
+                    section.anchor = anchor;
+                    into = Into::Heading;
+                } else {
+                    end_line(&mut section.text);
+                }
+            }
+            ("h1" | "h2" | "h3", true) => {
+                if into == Into::Body {
+                    end_line(&mut section.text);
+                }
+                into = Into::Body;
+            }
+            ("h4" | "h5" | "h6", _) => end_line(&mut section.text),
+            (n, _) if BLOCKS.contains(&n) && into == Into::Body => end_line(&mut section.text),
+            _ => {}
+        }
+    }
+    finish(&mut out, section);
+    out
+}
+
+fn finish(out: &mut PageText, mut section: Section) {
+    section.text = tidy(&section.text);
+    section.heading = tidy(&section.heading);
+    if section.anchor.is_some() || !section.text.is_empty() {
+        out.sections.push(section);
+    }
+}
+
+fn push_text(raw: &str, into: Into, out: &mut PageText, section: &mut Section) {
+    if raw.is_empty() {
+        return;
+    }
+    let text = decode(raw);
+    match into {
+        Into::Body => section.text.push_str(&text),
+        Into::Title => out.title.push_str(&text),
+        Into::Heading => section.heading.push_str(&text),
+    }
+}
+
+fn end_line(text: &mut String) {
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+}
+
+/// Lines trimmed, runs of spaces made one, empty lines dropped.
+fn tidy(text: &str) -> String {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
+/// The end (`>`) of the tag starting `s` (at `<`), past quoted attribute values.
+fn tag_end(s: &str) -> Option<usize> {
+    let mut quote: Option<u8> = None;
+    for (i, b) in s.bytes().enumerate() {
+        match (quote, b) {
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn tag_name(tag: &str) -> &str {
+    let end = tag
+        .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+        .unwrap_or(tag.len());
+    &tag[..end]
+}
+
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "br" | "img" | "hr" | "input" | "meta" | "link" | "source" | "track" | "wbr" | "col"
+    )
+}
+
+fn has_attribute(tag: &str, name: &str) -> bool {
+    tag.split(|c: char| c.is_ascii_whitespace())
+        .skip(1)
+        .any(|a| a == name || a.starts_with(&format!("{name}=")) || a == format!("{name}/"))
+}
+
+/// The value of attribute `name` (double-quoted, as pufa writes them), decoded.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let at = tag.find(&key)? + key.len();
+    let len = tag[at..].find('"')?;
+    Some(decode(&tag[at..at + len]))
+}
+
+/// Character references decoded: the named ones pufa and Markdown write, and numeric ones.
+pub fn decode(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let semi = rest.bytes().take(12).position(|b| b == b';');
+        let decoded = semi.and_then(|j| reference(&rest[1..j]).map(|c| (c, j)));
+        match decoded {
+            Some((c, j)) => {
+                out.push(c);
+                rest = &rest[j + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn reference(name: &str) -> Option<char> {
+    let numeric = |digits: &str, radix| {
+        u32::from_str_radix(digits, radix)
+            .ok()
+            .and_then(char::from_u32)
+    };
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some('\u{a0}'),
+        n if n.starts_with("#x") || n.starts_with("#X") => numeric(&n[2..], 16),
+        n if n.starts_with('#') => numeric(&n[1..], 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn main_text_without_navigation_and_marked_parts() {
+        let html = r#"<html><body><header>站名 菜单</header>
+<main id="pf-main"><nav class="pf-crumbs"><ol><li><a href="/">首页</a></li></ol></nav>
+<article><h1>彩礼 &amp; 婚约</h1><p class="meta">2026年12月1日</p>
+<p>男女双方<strong>自愿</strong>缔结婚约，<a href="/x/">借婚姻</a>索取财物的&#x2014;禁止。</p>
+<p class="pf-statute-tools" data-noindex><a>链接到本条</a></p>
+<div data-noindex><div><p>嵌套</p></div><p>也不要</p></div>
+<h2 id="s1">一、什么是彩礼</h2><p>彩礼是…<br>第二行</p>
+<h3>没有 id 的小标题</h3><p>仍在第一节。</p>
+<h2 id="s2">二、&lt;返还&gt;</h2><ul><li>甲</li><li>乙</li></ul>
+<script>var x = "<p>不是正文</p>";</script>
+</article></main><footer>版权</footer></body></html>"#;
+        let t = page_text(html);
+        assert_eq!(t.title, "彩礼 & 婚约");
+        let s = &t.sections;
+        assert_eq!(s.len(), 3, "{s:#?}");
+        assert_eq!(s[0].anchor, None);
+        assert_eq!(
+            s[0].text,
+            "2026年12月1日\n男女双方自愿缔结婚约，借婚姻索取财物的—禁止。"
+        );
+        assert_eq!(s[1].anchor.as_deref(), Some("s1"));
+        assert_eq!(s[1].heading, "一、什么是彩礼");
+        assert_eq!(s[1].text, "彩礼是…\n第二行\n没有 id 的小标题\n仍在第一节。");
+        assert_eq!(s[2].heading, "二、<返还>");
+        assert_eq!(s[2].text, "甲\n乙");
+        for x in s {
+            for gone in [
+                "首页",
+                "站名",
+                "版权",
+                "链接到本条",
+                "嵌套",
+                "也不要",
+                "不是正文",
+            ] {
+                assert!(
+                    !x.text.contains(gone) && !x.heading.contains(gone),
+                    "{gone}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_main_no_text() {
+        assert_eq!(page_text("<p>只有段落</p>"), PageText::default());
+    }
+
+    #[test]
+    fn references() {
+        assert_eq!(
+            decode("a&amp;b&#20013;&#x6587;&nbsp;&bogus;&"),
+            "a&b中文\u{a0}&bogus;&"
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! Issue 13: the search index finds exactly what a brute-force scan finds. The demo site is
+//! built, each page's `<main>` text is cut into sections (pufa's extractor), and for every
+//! query of `tests/fixtures/search/queries.txt` the index's documents are compared with those
+//! of `tests/search_scan.py`, a scan written apart from pufa's tokeniser (Python's
+//! `unicodedata`).
+
+mod common;
+
+use std::process::Command;
+
+use common::{RunWithin, demo_site, repo};
+use pufa::search::extract::page_text;
+use pufa::search::index::{build, scan};
+
+fn queries() -> Vec<String> {
+    std::fs::read_to_string(repo().join("tests/fixtures/search/queries.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every section of every built page, as the text the index holds for it: the page's title,
+/// the section's heading, the section's text.
+fn demo_sections() -> Vec<String> {
+    let mut docs = Vec::new();
+    let mut pages: Vec<_> = walkdir::WalkDir::new(demo_site())
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name() == "index.html")
+        .map(|e| e.into_path())
+        .collect();
+    pages.sort();
+    for p in pages {
+        let t = page_text(&std::fs::read_to_string(&p).unwrap());
+        for s in t.sections {
+            docs.push(format!("{}\n{}\n{}", t.title, s.heading, s.text));
+        }
+    }
+    docs
+}
+
+#[test]
+fn the_index_equals_an_independent_scan_on_the_demo_site() {
+    let docs = demo_sections();
+    assert!(docs.len() > 200, "{} sections", docs.len());
+    let queries = queries();
+    assert!(queries.len() >= 60, "{} queries", queries.len());
+
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("scan.json");
+    std::fs::write(
+        &input,
+        serde_json::to_vec(&serde_json::json!({ "docs": docs, "queries": queries })).unwrap(),
+    )
+    .unwrap();
+    let out = Command::new("python3")
+        .arg(repo().join("tests/search_scan.py"))
+        .arg(&input)
+        .output_within(60, "python3 tests/search_scan.py");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let truth: Vec<Vec<u32>> = serde_json::from_slice(&out.stdout).unwrap();
+
+    let texts: Vec<&str> = docs.iter().map(String::as_str).collect();
+    let index = build(&texts, 64);
+    let mut found_any = 0;
+    for (q, want) in queries.iter().zip(&truth) {
+        let got = index.search(q);
+        assert_eq!(&got, want, "query {q:?}: index against the scan");
+        assert_eq!(scan(&texts, q), got, "query {q:?}: pufa's own scan");
+        found_any += usize::from(!got.is_empty());
+    }
+    assert!(found_any >= 50, "{found_any} queries found something");
+    for q in ["离婚冷静期", "高空抛物"] {
+        let i = queries.iter().position(|x| x == q).unwrap();
+        assert!(
+            truth[i].is_empty(),
+            "{q} is in no text (the everyday-words table's job)"
+        );
+    }
+}
