@@ -8,7 +8,8 @@ mod common;
 
 use std::process::Command;
 
-use common::{RunWithin, demo_site, repo};
+use common::browser::Browser;
+use common::{RunWithin, StaticServer, demo_site, repo};
 use pufa::search::extract::page_text;
 use pufa::search::index::{build, scan};
 
@@ -83,4 +84,44 @@ fn the_index_equals_an_independent_scan_on_the_demo_site() {
             "{q} is in no text (the everyday-words table's job)"
         );
     }
+}
+
+#[test]
+fn the_browser_reads_the_index_files_as_pufa_does() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    let docs = demo_sections();
+    let texts: Vec<&str> = docs.iter().map(String::as_str).collect();
+    // Few tokens per shard: many shards, so the reader's hashing is put to the test.
+    let index = build(&texts, 16);
+    assert!(index.shards >= 256, "{} shards", index.shards);
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in index.files() {
+        let at = dir.path().join("search").join(path);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::fs::write(at, bytes).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><meta charset=utf-8><title>搜索</title>",
+    )
+    .unwrap();
+    let server = StaticServer::start(dir.path(), "/");
+    b.open(&server.url("/index.html"));
+    let source =
+        std::fs::read_to_string(repo().join("themes/default/static/js/search.js")).unwrap();
+    b.eval(&source);
+    let queries = queries();
+    let arg = serde_json::to_string(&queries).unwrap();
+    let got = b.eval(&format!(
+        "pufaSearch.Index.open('/search/').then(ix => Promise.all({arg}.map(q => ix.search(q)))).then(r => JSON.stringify(r))"
+    ));
+    let got: Vec<Vec<u32>> =
+        serde_json::from_str(got.as_str().expect("results from the page")).unwrap();
+    assert_eq!(got.len(), queries.len());
+    for (q, g) in queries.iter().zip(&got) {
+        assert_eq!(g, &index.search(q), "query {q:?}: the browser against pufa");
+    }
+    assert!(got.iter().filter(|g| !g.is_empty()).count() >= 50);
 }

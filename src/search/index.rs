@@ -144,6 +144,37 @@ fn push_key(out: &mut Vec<u8>, token: &str, docs: usize) {
     push_varint(out, docs as u64);
 }
 
+impl ShardKind {
+    /// The folder of this kind's shards under the index's folder.
+    pub fn folder(self) -> &'static str {
+        match self {
+            ShardKind::Pairs => "p",
+            ShardKind::Terms => "t",
+        }
+    }
+}
+
+impl Index {
+    /// The index as files under its folder (`search/`): `meta.json` (format version, shard
+    /// count, document count) and each shard gzipped at `p/N.gz` or `t/N.gz`.
+    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+        use std::io::Write;
+        let meta = format!(
+            "{{\"version\":1,\"shards\":{},\"docs\":{}}}",
+            self.shards, self.docs
+        );
+        let mut out = vec![("meta.json".to_string(), meta.into_bytes())];
+        for ((kind, n), data) in &self.files {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            // Writing to memory cannot fail.
+            let _ = gz.write_all(data);
+            let bytes = gz.finish().unwrap_or_default();
+            out.push((format!("{}/{n}.gz", kind.folder()), bytes));
+        }
+        out
+    }
+}
+
 /// Postings of one token: documents, each with its positions (empty for a term).
 type Postings = Vec<(u32, Vec<u32>)>;
 

@@ -74,5 +74,150 @@
     return { terms: terms, pairs: pairs };
   }
 
-  root.pufaSearch = { normalise: normalise, units: units, tokens: tokens };
+  // --- Reading the index (the format of src/search/index.rs) ---
+
+  // FNV-1a (32 bit) over the UTF-16 code units of `token`.
+  function tokenHash(token) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < token.length; i++) {
+      h ^= token.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  }
+
+  function readVarint(data, at) {
+    var n = 0, mul = 1, b;
+    do {
+      if (at.i >= data.length) throw new Error("index shard cut short");
+      b = data[at.i++];
+      n += (b & 0x7f) * mul;
+      mul *= 128;
+    } while (b & 0x80);
+    return n;
+  }
+
+  var utf8 = typeof TextDecoder !== "undefined" ? new TextDecoder() : null;
+
+  // The postings of `token` in a shard: [[doc, [positions]]] (positions only in pair shards).
+  function readPostings(data, pairs, token) {
+    var at = { i: 0 };
+    while (at.i < data.length) {
+      var len = readVarint(data, at);
+      var key = utf8.decode(data.subarray(at.i, at.i + len));
+      at.i += len;
+      var count = readVarint(data, at);
+      var wanted = key === token;
+      var out = [];
+      var doc = 0;
+      for (var k = 0; k < count; k++) {
+        doc += readVarint(data, at);
+        var positions = [];
+        if (pairs) {
+          var n = readVarint(data, at), p = 0;
+          for (var j = 0; j < n; j++) {
+            p += readVarint(data, at);
+            if (wanted) positions.push(p);
+          }
+        }
+        if (wanted) out.push([doc, positions]);
+      }
+      if (wanted) return out;
+    }
+    return [];
+  }
+
+  // An index at `base` (the folder's address, ending in "/"): its meta.json, then shards as
+  // queries need them (each fetched once).
+  function Index(base, meta) {
+    this.base = base;
+    this.meta = meta;
+    this.shards = new Map();
+  }
+
+  Index.open = function (base) {
+    return fetch(base + "meta.json").then(function (r) {
+      if (!r.ok) throw new Error("search index not found: " + r.status);
+      return r.json();
+    }).then(function (meta) { return new Index(base, meta); });
+  };
+
+  Index.prototype.shard = function (folder, n) {
+    var key = folder + n;
+    if (!this.shards.has(key)) {
+      var url = this.base + folder + "/" + n + ".gz";
+      this.shards.set(key, fetch(url).then(function (r) {
+        if (r.status === 404) return new Uint8Array(0);
+        if (!r.ok) throw new Error("search shard " + url + ": " + r.status);
+        var body = r.body.pipeThrough(new DecompressionStream("gzip"));
+        return new Response(body).arrayBuffer();
+      }).then(function (b) { return new Uint8Array(b); }));
+    }
+    return this.shards.get(key);
+  };
+
+  Index.prototype.postings = function (pairs, token) {
+    var n = tokenHash(token) % this.meta.shards;
+    return this.shard(pairs ? "p" : "t", n).then(function (data) {
+      return readPostings(data, pairs, token);
+    });
+  };
+
+  function findDoc(list, doc) {
+    var lo = 0, hi = list.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (list[mid][0] === doc) return list[mid];
+      if (list[mid][0] < doc) lo = mid + 1; else hi = mid - 1;
+    }
+    return null;
+  }
+
+  // Documents where list k's token occurs at p + k for some p, for every k.
+  function consecutive(lists) {
+    var out = [];
+    lists[0].forEach(function (first) {
+      var doc = first[0];
+      var others = [];
+      for (var k = 1; k < lists.length; k++) {
+        var hit = findDoc(lists[k], doc);
+        if (!hit) return;
+        others.push(new Set(hit[1]));
+      }
+      var ok = first[1].some(function (s) {
+        return others.every(function (set, k) { return set.has(s + k + 1); });
+      });
+      if (ok) out.push(doc);
+    });
+    return out;
+  }
+
+  // The documents whose units contain the units `u` in a row.
+  Index.prototype.phrase = function (u) {
+    if (u.length === 1) {
+      return this.postings(false, u[0].text).then(function (l) {
+        return l.map(function (x) { return x[0]; });
+      });
+    }
+    var wanted = [];
+    for (var i = 0; i + 1 < u.length; i++) wanted.push(this.postings(true, pair(u[i], u[i + 1])));
+    return Promise.all(wanted).then(consecutive);
+  };
+
+  // The documents containing every space-separated part of `query`, in order.
+  Index.prototype.search = function (query) {
+    var self = this;
+    var parts = normalise(query).split(/\s+/).map(units).filter(function (u) { return u.length; });
+    if (!parts.length) return Promise.resolve([]);
+    return Promise.all(parts.map(function (u) { return self.phrase(u); })).then(function (lists) {
+      return lists.reduce(function (acc, l) {
+        var keep = new Set(l);
+        return acc.filter(function (d) { return keep.has(d); });
+      });
+    });
+  };
+
+  root.pufaSearch = {
+    normalise: normalise, units: units, tokens: tokens, tokenHash: tokenHash, Index: Index
+  };
 })(typeof window !== "undefined" ? window : globalThis);
