@@ -125,3 +125,85 @@ fn the_browser_reads_the_index_files_as_pufa_does() {
     }
     assert!(got.iter().filter(|g| !g.is_empty()).count() >= 50);
 }
+
+/// The index `pufa build` wrote into the demo's `search/`, read back from its files.
+fn written_index() -> (pufa::search::index::Index, Vec<Vec<String>>) {
+    use pufa::search::index::{Index, ShardKind};
+    use std::io::Read;
+    let dir = demo_site().join("search");
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
+    let mut index = Index {
+        shards: meta["shards"].as_u64().unwrap() as u32,
+        docs: meta["docs"].as_u64().unwrap() as u32,
+        ..Default::default()
+    };
+    for kind in [ShardKind::Pairs, ShardKind::Terms] {
+        for e in std::fs::read_dir(dir.join(kind.folder())).unwrap() {
+            let path = e.unwrap().path();
+            let n: u32 = path.file_stem().unwrap().to_str().unwrap().parse().unwrap();
+            let mut data = Vec::new();
+            flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap())
+                .read_to_end(&mut data)
+                .unwrap();
+            index.files.insert((kind, n), data);
+        }
+    }
+    let mut docs = Vec::new();
+    for k in 0.. {
+        let Ok(bytes) = std::fs::read(dir.join(format!("d/{k}.json"))) else {
+            break;
+        };
+        let rows: Vec<Vec<String>> = serde_json::from_slice(&bytes).unwrap();
+        docs.extend(rows);
+    }
+    assert_eq!(docs.len(), index.docs as usize);
+    (index, docs)
+}
+
+#[test]
+fn the_built_site_carries_an_index_of_its_pages_and_laws() {
+    let (index, docs) = written_index();
+    // Each document's text, from its page as built: title, heading, section text.
+    let texts: Vec<String> = docs
+        .iter()
+        .map(|d| {
+            let (page, anchor) = d[0]
+                .split_once('#')
+                .map_or((&d[0][..], None), |(p, a)| (p, Some(a)));
+            let html = std::fs::read_to_string(demo_site().join(page).join("index.html")).unwrap();
+            let t = page_text(&html);
+            let s = t
+                .sections
+                .iter()
+                .find(|s| s.anchor.as_deref() == anchor)
+                .unwrap_or_else(|| panic!("section {:?} of {page}", anchor));
+            format!("{}\n{}\n{}", t.title, s.heading, s.text)
+        })
+        .collect();
+    let kinds: std::collections::BTreeSet<&str> = docs.iter().map(|d| d[1].as_str()).collect();
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["article", "event", "law", "lesson", "page"]
+    );
+    assert!(
+        !docs
+            .iter()
+            .any(|d| d[0] == "articles/" || d[0].starts_with("tags/")),
+        "list pages are not searched"
+    );
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    for q in queries() {
+        assert_eq!(
+            index.search(&q),
+            scan(&refs, &q),
+            "query {q:?} on the written index"
+        );
+    }
+    let law = index.search("夫妻应当互相忠实");
+    assert!(
+        law.iter()
+            .any(|&d| docs[d as usize][0].starts_with("laws/")),
+        "the statute library is searched"
+    );
+}
