@@ -65,7 +65,6 @@ mod diags;
 mod images;
 mod inputs;
 mod outputs;
-mod search;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::diags::{DiagStore, Origin};
-use super::search::SearchDoc;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::fingerprint::{self, FastMap, FastSet};
@@ -53,8 +52,6 @@ pub(super) struct Outputs {
     copies: BTreeMap<String, Copied>,
     /// Outputs whose template failed.
     failed: BTreeSet<u32>,
-    /// The search index and the sections it was made from.
-    search: super::search::SearchState,
     /// Made at least once.
     started: bool,
 }
@@ -109,7 +106,7 @@ impl Outputs {
             .iter()
             .filter_map(|&k| Some((k, self.entries.get(k as usize)?.as_ref()?)))
             .collect();
-        let mut made = make_all(
+        let made = make_all(
             &jobs,
             (&templates, theme),
             site,
@@ -119,30 +116,7 @@ impl Outputs {
             &mut rendered,
         );
         clock.done("  render");
-        let found: Vec<(String, Vec<SearchDoc>)> = made
-            .iter_mut()
-            .filter_map(|m| {
-                let docs = m.search.take()?;
-                let e = self.entries.get(m.key as usize)?.as_ref()?;
-                Some((e.path.clone(), docs))
-            })
-            .collect();
         self.keep_made(made, keep, touched);
-        let (keys, entries) = (&self.keys, &self.entries);
-        let exists = |p: &str| {
-            let entry = keys.get(p).and_then(|k| entries.get(*k as usize)?.as_ref());
-            entry.is_some_and(|e| super::search::searched(site, &e.job).is_some())
-        };
-        match self.search.update(found, &exists, keep, sink, touched) {
-            Ok((files, bytes)) => {
-                rendered.files += files;
-                rendered.bytes += bytes;
-            }
-            Err(e) => {
-                rendered.io_error.get_or_insert(e);
-            }
-        }
-        clock.done("  search index");
         let problems = self.problems();
         diags.set(Origin::Render, problems);
         self.copy(site, theme, &dirty, sink, touched, &mut rendered);
@@ -456,11 +430,9 @@ impl Outputs {
             .or_else(|| self.copied_bytes(path))
     }
 
-    /// The bytes of the file at `path`, output, copy or search index file.
+    /// The bytes of the file at `path`, output or copy.
     pub fn file(&self, path: &str) -> Option<Blob> {
-        self.bytes(path)
-            .or_else(|| self.copied_bytes(path))
-            .or_else(|| self.search.file(path))
+        self.bytes(path).or_else(|| self.copied_bytes(path))
     }
 
     /// The bytes of the copied file at `path` (read from the image cache for a variant).
@@ -483,8 +455,6 @@ struct MadeOutput {
     key: u32,
     result: Result<Blob, Diagnostic>,
     reads: Vec<Fact>,
-    /// Its sections, for the search index (pages and statute pages).
-    search: Option<Vec<SearchDoc>>,
 }
 
 fn count(rendered: &mut Rendered, len: usize, r: std::io::Result<()>) {
@@ -525,8 +495,6 @@ fn make_all(
                 .map_err(|err| render::template_diag(&err, theme, Some(&format!("/{}", e.path))));
             match result {
                 Ok(text) => {
-                    let search = super::search::searched(site, &e.job)
-                        .map(|kind| super::search::sections(&e.path, kind, &text));
                     let len = text.len();
                     let (blob, written) = if keep {
                         let blob: Blob = Arc::from(text.into_bytes());
@@ -543,7 +511,6 @@ fn make_all(
                             key: *key,
                             result: Ok(blob),
                             reads,
-                            search,
                         },
                         len,
                         written,
@@ -554,7 +521,6 @@ fn make_all(
                         key: *key,
                         result: Err(d),
                         reads,
-                        search: None,
                     },
                     0,
                     Ok(()),
