@@ -47,7 +47,8 @@
 //!     the fingerprint of its file's bytes, under the fingerprint of the image settings
 //!     (with a version of the processing code) — everything `process` reads; the manifest
 //!     maps a file's size, time and inode to its fingerprint so it is not read again, and
-//!     each variant's size, time and inode prove it intact. A content image is looked at
+//!     each variant's size, time and inode prove it intact (a variant the output folder
+//!     holds as that very file is trusted without a look). A content image is looked at
 //!     again when its path changed, and all of them when the image settings did.
 //!
 //! Values made lazily and kept for the life of what holds them: each statute article's

@@ -16,7 +16,10 @@
 
 use std::collections::BTreeMap;
 
-use super::tokens::{Unit, pair, tokens, units};
+use rayon::prelude::*;
+
+use super::tokens::{Unit, pair, push_pair, units};
+use crate::fingerprint::FastMap;
 
 /// Which shard list a token is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -79,37 +82,87 @@ fn read_varint(data: &[u8], at: &mut usize) -> Option<u64> {
 }
 
 /// Build the index of `texts` (document `i` is `texts[i]`), with about `per_shard` tokens
-/// per shard.
+/// per shard. Documents are tokenised in parallel; each shard's entries are sorted by token,
+/// so the same texts always give the same bytes.
 pub fn build(texts: &[&str], per_shard: usize) -> Index {
-    // token → [(doc, positions)], documents in order.
-    let mut pairs: BTreeMap<String, Vec<(u32, Vec<u32>)>> = BTreeMap::new();
-    let mut terms: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for (doc, text) in texts.iter().enumerate() {
+    let per_doc: Vec<Vec<Unit>> = texts.par_iter().map(|t| units(t)).collect();
+    // token → [(doc, positions)], documents in order. Keys are written into one buffer and
+    // looked up by it: a token's string is made once, when it is first seen.
+    let mut pairs: FastMap<String, Vec<(u32, Vec<u32>)>> = FastMap::default();
+    let mut terms: FastMap<String, Vec<u32>> = FastMap::default();
+    let mut key = String::new();
+    for (doc, units) in per_doc.iter().enumerate() {
         let doc = doc as u32;
-        let t = tokens(text);
-        for term in t.terms {
-            let list = terms.entry(term).or_default();
-            if list.last() != Some(&doc) {
-                list.push(doc);
+        for u in units {
+            key.clear();
+            match u {
+                Unit::Sep => continue,
+                Unit::Han(c) => key.push(*c),
+                Unit::Word(w) => key.push_str(w),
+            }
+            match terms.get_mut(key.as_str()) {
+                Some(list) if list.last() == Some(&doc) => {}
+                Some(list) => list.push(doc),
+                None => {
+                    terms.insert(key.clone(), vec![doc]);
+                }
             }
         }
-        for (p, pos) in t.pairs {
-            let list = pairs.entry(p).or_default();
-            match list.last_mut() {
-                Some((d, positions)) if *d == doc => positions.push(pos),
-                _ => list.push((doc, vec![pos])),
+        for (pos, w) in units.windows(2).enumerate() {
+            key.clear();
+            push_pair(&mut key, &w[0], &w[1]);
+            let pos = pos as u32;
+            match pairs.get_mut(key.as_str()) {
+                Some(list) => match list.last_mut() {
+                    Some((d, positions)) if *d == doc => positions.push(pos),
+                    _ => list.push((doc, vec![pos])),
+                },
+                None => {
+                    pairs.insert(key.clone(), vec![(doc, vec![pos])]);
+                }
             }
         }
     }
     let shards = shard_count(pairs.len().max(terms.len()), per_shard);
     let mut files: BTreeMap<(ShardKind, u32), Vec<u8>> = BTreeMap::new();
-    for (token, list) in &pairs {
-        let out = files
-            .entry((ShardKind::Pairs, token_hash(token) % shards))
-            .or_default();
-        push_key(out, token, list.len());
+    encode_all(ShardKind::Pairs, &pairs, shards, &mut files);
+    encode_all(ShardKind::Terms, &terms, shards, &mut files);
+    Index {
+        shards,
+        files,
+        docs: texts.len() as u32,
+    }
+}
+
+/// Postings a shard can hold: a term's documents, or a pair's documents with positions.
+trait Posted: Sync {
+    /// How many documents.
+    fn count(&self) -> usize;
+    fn write(&self, out: &mut Vec<u8>);
+}
+
+impl Posted for Vec<u32> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
         let mut last = 0;
-        for (doc, positions) in list {
+        for doc in self {
+            push_varint(out, u64::from(doc - last));
+            last = *doc;
+        }
+    }
+}
+
+impl Posted for Vec<(u32, Vec<u32>)> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut last = 0;
+        for (doc, positions) in self {
             push_varint(out, u64::from(doc - last));
             last = *doc;
             push_varint(out, positions.len() as u64);
@@ -120,22 +173,44 @@ pub fn build(texts: &[&str], per_shard: usize) -> Index {
             }
         }
     }
-    for (token, list) in &terms {
-        let out = files
-            .entry((ShardKind::Terms, token_hash(token) % shards))
-            .or_default();
-        push_key(out, token, list.len());
-        let mut last = 0;
-        for doc in list {
-            push_varint(out, u64::from(doc - last));
-            last = *doc;
-        }
+}
+
+/// The entries of `map` by shard number, each shard's sorted by token.
+fn by_shard<T: Posted>(map: &FastMap<String, T>, shards: u32) -> Vec<(u32, Vec<(&str, &T)>)> {
+    let mut out: BTreeMap<u32, Vec<(&str, &T)>> = BTreeMap::new();
+    for (token, list) in map {
+        out.entry(token_hash(token) % shards)
+            .or_default()
+            .push((token.as_str(), list));
     }
-    Index {
-        shards,
-        files,
-        docs: texts.len() as u32,
+    let mut out: Vec<(u32, Vec<(&str, &T)>)> = out.into_iter().collect();
+    for (_, list) in &mut out {
+        list.sort_unstable_by_key(|(t, _)| *t);
     }
+    out
+}
+
+/// Encode the shards of `map` (in parallel) into `files`.
+fn encode_all<T: Posted>(
+    kind: ShardKind,
+    map: &FastMap<String, T>,
+    shards: u32,
+    files: &mut BTreeMap<(ShardKind, u32), Vec<u8>>,
+) {
+    let encoded: Vec<(u32, Vec<u8>)> = by_shard(map, shards)
+        .into_par_iter()
+        .map(|(n, list)| (n, encode(&list)))
+        .collect();
+    files.extend(encoded.into_iter().map(|(n, b)| ((kind, n), b)));
+}
+
+fn encode<T: Posted>(list: &[(&str, &T)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (token, postings) in list {
+        push_key(&mut out, token, postings.count());
+        postings.write(&mut out);
+    }
+    out
 }
 
 fn push_key(out: &mut Vec<u8>, token: &str, docs: usize) {
@@ -164,13 +239,18 @@ impl Index {
             self.shards, self.docs
         );
         let mut out = vec![("meta.json".to_string(), meta.into_bytes())];
-        for ((kind, n), data) in &self.files {
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            // Writing to memory cannot fail.
-            let _ = gz.write_all(data);
-            let bytes = gz.finish().unwrap_or_default();
-            out.push((format!("{}/{n}.gz", kind.folder()), bytes));
-        }
+        let shards: Vec<(&(ShardKind, u32), &Vec<u8>)> = self.files.iter().collect();
+        let zipped: Vec<(String, Vec<u8>)> = shards
+            .into_par_iter()
+            .map(|((kind, n), data)| {
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+                // Writing to memory cannot fail.
+                let _ = gz.write_all(data);
+                let bytes = gz.finish().unwrap_or_default();
+                (format!("{}/{n}.gz", kind.folder()), bytes)
+            })
+            .collect();
+        out.extend(zipped);
         out
     }
 }

@@ -109,10 +109,23 @@ pub fn units(text: &str) -> Vec<Unit> {
 
 /// How two neighbouring units are written as one pair token.
 pub fn pair(a: &Unit, b: &Unit) -> String {
-    match (a, b) {
-        (Unit::Han(x), Unit::Han(y)) => [*x, *y].iter().collect(),
-        _ => format!("{} {}", a.text(), b.text()),
+    let mut out = String::new();
+    push_pair(&mut out, a, b);
+    out
+}
+
+/// [`pair`], pushed onto `out`.
+pub fn push_pair(out: &mut String, a: &Unit, b: &Unit) {
+    let push = |out: &mut String, u: &Unit| match u {
+        Unit::Han(c) => out.push(*c),
+        Unit::Word(w) => out.push_str(w),
+        Unit::Sep => {}
+    };
+    push(out, a);
+    if !matches!((a, b), (Unit::Han(_), Unit::Han(_))) {
+        out.push(' ');
     }
+    push(out, b);
 }
 
 /// Step 3: the terms and pairs of `text`.
