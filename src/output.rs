@@ -590,10 +590,8 @@ impl Sink for Staging {
         }
     }
 
-    fn holds(&self, (dev, ino): (u64, u64), name_end: &str) -> bool {
-        self.existing.as_ref().is_some_and(|e| {
-            dev == e.dev && ino != 0 && e.names.get(&ino).is_some_and(|n| n.ends_with(name_end))
-        })
+    fn holds(&self, id: (u64, u64), name_end: &str) -> bool {
+        self.name_of(id).is_some_and(|n| n.ends_with(name_end))
     }
 }
 
@@ -631,10 +629,14 @@ impl Staging {
 
     /// Where the output holds the file `file` (the same device and inode), if it does.
     fn held(&self, file: &DiskFile) -> Option<PathBuf> {
-        let existing = self.existing.as_ref()?;
-        let (dev, ino) = file.id?;
-        let name = existing.names.get(&ino).filter(|_| dev == existing.dev)?;
-        Some(self.dest.join(name))
+        Some(self.dest.join(self.name_of(file.id?)?))
+    }
+
+    /// A name under which the previous output holds the file with device and inode `id`.
+    fn name_of(&self, (dev, ino): (u64, u64)) -> Option<&str> {
+        let e = self.existing.as_ref()?;
+        let name = e.names.get(&ino).filter(|_| dev == e.dev && ino != 0)?;
+        Some(name)
     }
 
     /// Note `path` as made by this build (updating the output in place); whether it must be

@@ -204,7 +204,10 @@ fn is_void(name: &str) -> bool {
 fn has_attribute(tag: &str, name: &str) -> bool {
     tag.split(|c: char| c.is_ascii_whitespace())
         .skip(1)
-        .any(|a| a == name || a.starts_with(&format!("{name}=")) || a == format!("{name}/"))
+        .any(|a| {
+            a.strip_prefix(name)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('=') || rest == "/")
+        })
 }
 
 /// The value of attribute `name` (double-quoted, as pufa writes them), decoded.
