@@ -10,8 +10,9 @@ use std::process::Command;
 
 use common::browser::Browser;
 use common::{RunWithin, StaticServer, demo_site, repo};
+use pufa::search::build::{Doc, Settings, build};
 use pufa::search::extract::page_text;
-use pufa::search::index::{build, scan};
+use pufa::search::index::scan;
 
 fn queries() -> Vec<String> {
     std::fs::read_to_string(repo().join("tests/fixtures/search/queries.txt"))
@@ -22,9 +23,9 @@ fn queries() -> Vec<String> {
         .collect()
 }
 
-/// Every section of every built page, as the text the index holds for it: the page's title,
-/// the section's heading, the section's text.
-fn demo_sections() -> Vec<String> {
+/// Every section of every built page: the page's title, the section's heading, the
+/// section's text.
+fn demo_sections() -> Vec<[String; 3]> {
     let mut docs = Vec::new();
     let mut pages: Vec<_> = walkdir::WalkDir::new(demo_site())
         .into_iter()
@@ -36,15 +37,28 @@ fn demo_sections() -> Vec<String> {
     for p in pages {
         let t = page_text(&std::fs::read_to_string(&p).unwrap());
         for s in t.sections {
-            docs.push(format!("{}\n{}\n{}", t.title, s.heading, s.text));
+            docs.push([t.title.clone(), s.heading, s.text]);
         }
     }
     docs
 }
 
+fn as_docs(sections: &[[String; 3]]) -> Vec<Doc<'_>> {
+    sections
+        .iter()
+        .map(|[title, heading, body]| Doc {
+            title,
+            heading,
+            body,
+        })
+        .collect()
+}
+
 #[test]
 fn the_index_equals_an_independent_scan_on_the_demo_site() {
-    let docs = demo_sections();
+    let sections = demo_sections();
+    let docs = as_docs(&sections);
+    let texts: Vec<String> = docs.iter().map(Doc::text).collect();
     assert!(docs.len() > 200, "{} sections", docs.len());
     let queries = queries();
     assert!(queries.len() >= 60, "{} queries", queries.len());
@@ -53,7 +67,7 @@ fn the_index_equals_an_independent_scan_on_the_demo_site() {
     let input = dir.path().join("scan.json");
     std::fs::write(
         &input,
-        serde_json::to_vec(&serde_json::json!({ "docs": docs, "queries": queries })).unwrap(),
+        serde_json::to_vec(&serde_json::json!({ "docs": texts, "queries": queries })).unwrap(),
     )
     .unwrap();
     let out = Command::new("python3")
@@ -67,13 +81,12 @@ fn the_index_equals_an_independent_scan_on_the_demo_site() {
     );
     let truth: Vec<Vec<u32>> = serde_json::from_slice(&out.stdout).unwrap();
 
-    let texts: Vec<&str> = docs.iter().map(String::as_str).collect();
-    let index = build(&texts, 64);
+    let index = build(&docs, Settings::default());
     let mut found_any = 0;
     for (q, want) in queries.iter().zip(&truth) {
         let got = index.search(q);
         assert_eq!(&got, want, "query {q:?}: index against the scan");
-        assert_eq!(scan(&texts, q), got, "query {q:?}: pufa's own scan");
+        assert_eq!(scan(&docs, q), got, "query {q:?}: pufa's own scan");
         found_any += usize::from(!got.is_empty());
     }
     assert!(found_any >= 50, "{found_any} queries found something");
@@ -91,11 +104,18 @@ fn the_browser_reads_the_index_files_as_pufa_does() {
     let Some(mut b) = Browser::launch() else {
         return;
     };
-    let docs = demo_sections();
-    let texts: Vec<&str> = docs.iter().map(String::as_str).collect();
-    // Few tokens per shard: many shards, so the reader's hashing is put to the test.
-    let index = build(&texts, 16);
-    assert!(index.shards >= 256, "{} shards", index.shards);
+    let sections = demo_sections();
+    let docs = as_docs(&sections);
+    // Small shards: many of them, so the reader's hashing is put to the test; and a low
+    // limit for big tokens, so that many have files of their own.
+    let settings = Settings {
+        shard_bytes: 256,
+        big_bytes: 1024,
+    };
+    let index = build(&docs, settings);
+    assert!(index.pairs.count >= 256, "{} shards", index.pairs.count);
+    assert!(index.pairs.big.len() >= 10, "{} big", index.pairs.big.len());
+    assert!(!index.terms.big.is_empty(), "no big terms");
     let dir = tempfile::tempdir().unwrap();
     for (path, bytes) in index.files() {
         let at = dir.path().join("search").join(path);

@@ -1,5 +1,6 @@
 //! Search, the index: postings of every document's tokens (see [`super::tokens`]), cut into
-//! shards by a hash of the token so that a query fetches only the shards of its own tokens.
+//! shards by a hash of the token so that a query fetches only the shards of its own tokens
+//! (built by [`super::build`]).
 //!
 //! - **Pair shards** hold, per pair token, the documents containing it with the positions
 //!   where it occurs; a query of two or more units matches a document where its pairs follow
@@ -8,18 +9,18 @@
 //!   they answer one-unit queries.
 //!
 //! A shard is a run of entries sorted by token: the token's length and UTF-8 bytes, its
-//! document count, then per document the gap from the previous document number and, in a
-//! pair shard, the occurrence count and the gaps between positions, every number an unsigned
-//! LEB128 varint. A token's shard is `fnv1a(UTF-16 code units of the token) % shards`, the
-//! hash the browser computes with `charCodeAt`. The reader's side is [`Index::search`]; the
-//! browser's is in `js/search.js`, written to the same format.
-
-use std::collections::BTreeMap;
+//! document count, then per document the gap from the previous document number, a packed
+//! number (occurrences, length class, in title, in heading: [`super::build::packed`]) and,
+//! in a pair shard, the gaps between positions, every number an unsigned LEB128 varint. A
+//! token's shard is `fnv1a(UTF-16 code units of the token) % count`, the hash the browser
+//! computes with `charCodeAt`; a token whose entry is large has a file of its own, listed
+//! by token in `meta.json`. The reader's side is [`Index::search`]; the browser's is in
+//! `js/search.js`, written to the same format.
 
 use rayon::prelude::*;
 
-use super::tokens::{Unit, pair, push_pair, units};
-use crate::fingerprint::FastMap;
+use super::build::Doc;
+use super::tokens::{Unit, pair, units};
 
 /// Which shard list a token is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,12 +29,21 @@ pub enum ShardKind {
     Terms,
 }
 
-/// A built index: its shards (uncompressed) by kind and number.
+/// One list of shards: `count` shards by hash (those that hold anything), and the big
+/// tokens' own files, sorted by token.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shards {
+    pub count: u32,
+    pub shards: Vec<(u32, Vec<u8>)>,
+    pub big: Vec<(String, Vec<u8>)>,
+}
+
+/// A built index (uncompressed).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Index {
-    pub shards: u32,
-    pub files: BTreeMap<(ShardKind, u32), Vec<u8>>,
     pub docs: u32,
+    pub pairs: Shards,
+    pub terms: Shards,
 }
 
 /// FNV-1a (32 bit) over the UTF-16 code units of `token`.
@@ -49,14 +59,7 @@ pub fn token_hash(token: &str) -> u32 {
     h
 }
 
-/// A number of shards for `tokens` distinct tokens: a power of two with about
-/// `per_shard` tokens in each, from 1 to 65,536.
-pub fn shard_count(tokens: usize, per_shard: usize) -> u32 {
-    let want = tokens.div_ceil(per_shard.max(1)).max(1);
-    (want.next_power_of_two() as u32).min(1 << 16)
-}
-
-fn push_varint(out: &mut Vec<u8>, mut n: u64) {
+pub(super) fn push_varint(out: &mut Vec<u8>, mut n: u64) {
     loop {
         let byte = (n & 0x7f) as u8;
         n >>= 7;
@@ -81,146 +84,8 @@ fn read_varint(data: &[u8], at: &mut usize) -> Option<u64> {
     None
 }
 
-/// Build the index of `texts` (document `i` is `texts[i]`), with about `per_shard` tokens
-/// per shard. Documents are tokenised in parallel; each shard's entries are sorted by token,
-/// so the same texts always give the same bytes.
-pub fn build(texts: &[&str], per_shard: usize) -> Index {
-    let per_doc: Vec<Vec<Unit>> = texts.par_iter().map(|t| units(t)).collect();
-    // token → [(doc, positions)], documents in order. Keys are written into one buffer and
-    // looked up by it: a token's string is made once, when it is first seen.
-    let mut pairs: FastMap<String, Vec<(u32, Vec<u32>)>> = FastMap::default();
-    let mut terms: FastMap<String, Vec<u32>> = FastMap::default();
-    let mut key = String::new();
-    for (doc, units) in per_doc.iter().enumerate() {
-        let doc = doc as u32;
-        for u in units {
-            key.clear();
-            match u {
-                Unit::Sep => continue,
-                Unit::Han(c) => key.push(*c),
-                Unit::Word(w) => key.push_str(w),
-            }
-            match terms.get_mut(key.as_str()) {
-                Some(list) if list.last() == Some(&doc) => {}
-                Some(list) => list.push(doc),
-                None => {
-                    terms.insert(key.clone(), vec![doc]);
-                }
-            }
-        }
-        for (pos, w) in units.windows(2).enumerate() {
-            key.clear();
-            push_pair(&mut key, &w[0], &w[1]);
-            let pos = pos as u32;
-            match pairs.get_mut(key.as_str()) {
-                Some(list) => match list.last_mut() {
-                    Some((d, positions)) if *d == doc => positions.push(pos),
-                    _ => list.push((doc, vec![pos])),
-                },
-                None => {
-                    pairs.insert(key.clone(), vec![(doc, vec![pos])]);
-                }
-            }
-        }
-    }
-    let shards = shard_count(pairs.len().max(terms.len()), per_shard);
-    let mut files: BTreeMap<(ShardKind, u32), Vec<u8>> = BTreeMap::new();
-    encode_all(ShardKind::Pairs, &pairs, shards, &mut files);
-    encode_all(ShardKind::Terms, &terms, shards, &mut files);
-    Index {
-        shards,
-        files,
-        docs: texts.len() as u32,
-    }
-}
-
-/// Postings a shard can hold: a term's documents, or a pair's documents with positions.
-trait Posted: Sync {
-    /// How many documents.
-    fn count(&self) -> usize;
-    fn write(&self, out: &mut Vec<u8>);
-}
-
-impl Posted for Vec<u32> {
-    fn count(&self) -> usize {
-        self.len()
-    }
-
-    fn write(&self, out: &mut Vec<u8>) {
-        let mut last = 0;
-        for doc in self {
-            push_varint(out, u64::from(doc - last));
-            last = *doc;
-        }
-    }
-}
-
-impl Posted for Vec<(u32, Vec<u32>)> {
-    fn count(&self) -> usize {
-        self.len()
-    }
-
-    fn write(&self, out: &mut Vec<u8>) {
-        let mut last = 0;
-        for (doc, positions) in self {
-            push_varint(out, u64::from(doc - last));
-            last = *doc;
-            push_varint(out, positions.len() as u64);
-            let mut prev = 0;
-            for p in positions {
-                push_varint(out, u64::from(p - prev));
-                prev = *p;
-            }
-        }
-    }
-}
-
-/// The entries of `map` by shard number, each shard's sorted by token.
-fn by_shard<T: Posted>(map: &FastMap<String, T>, shards: u32) -> Vec<(u32, Vec<(&str, &T)>)> {
-    let mut out: BTreeMap<u32, Vec<(&str, &T)>> = BTreeMap::new();
-    for (token, list) in map {
-        out.entry(token_hash(token) % shards)
-            .or_default()
-            .push((token.as_str(), list));
-    }
-    let mut out: Vec<(u32, Vec<(&str, &T)>)> = out.into_iter().collect();
-    for (_, list) in &mut out {
-        list.sort_unstable_by_key(|(t, _)| *t);
-    }
-    out
-}
-
-/// Encode the shards of `map` (in parallel) into `files`.
-fn encode_all<T: Posted>(
-    kind: ShardKind,
-    map: &FastMap<String, T>,
-    shards: u32,
-    files: &mut BTreeMap<(ShardKind, u32), Vec<u8>>,
-) {
-    let encoded: Vec<(u32, Vec<u8>)> = by_shard(map, shards)
-        .into_par_iter()
-        .map(|(n, list)| (n, encode(&list)))
-        .collect();
-    files.extend(encoded.into_iter().map(|(n, b)| ((kind, n), b)));
-}
-
-fn encode<T: Posted>(list: &[(&str, &T)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for (token, postings) in list {
-        push_key(&mut out, token, postings.count());
-        postings.write(&mut out);
-    }
-    out
-}
-
-fn push_key(out: &mut Vec<u8>, token: &str, docs: usize) {
-    push_varint(out, token.len() as u64);
-    out.extend_from_slice(token.as_bytes());
-    push_varint(out, docs as u64);
-}
-
 impl ShardKind {
-    /// The folder of this kind's shards under the index's folder.
+    /// The folder of this kind's files under the index's folder.
     pub fn folder(self) -> &'static str {
         match self {
             ShardKind::Pairs => "p",
@@ -230,39 +95,78 @@ impl ShardKind {
 }
 
 impl Index {
-    /// The index as files under its folder (`search/`): `meta.json` (format version, shard
-    /// count, document count) and each shard gzipped at `p/N.gz` or `t/N.gz`.
+    fn list(&self, kind: ShardKind) -> &Shards {
+        match kind {
+            ShardKind::Pairs => &self.pairs,
+            ShardKind::Terms => &self.terms,
+        }
+    }
+
+    /// What the reader needs before its first shard, as JSON: format version, document
+    /// count, and per kind the shard count and the big tokens (whose file is `bI` for the
+    /// `I`th).
+    pub fn meta(&self) -> String {
+        let list = |s: &Shards| {
+            let big: Vec<&str> = s.big.iter().map(|(t, _)| t.as_str()).collect();
+            serde_json::json!({ "n": s.count, "big": big })
+        };
+        serde_json::json!({
+            "version": 2,
+            "docs": self.docs,
+            "p": list(&self.pairs),
+            "t": list(&self.terms),
+        })
+        .to_string()
+    }
+
+    /// The index as files under its folder (`search/`): `meta.json` ([`Index::meta`]) and
+    /// each shard gzipped at `p/N.gz` or `t/N.gz`, each big token's file at `p/bI.gz` or
+    /// `t/bI.gz`.
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
-        use std::io::Write;
-        let meta = format!(
-            "{{\"version\":1,\"shards\":{},\"docs\":{}}}",
-            self.shards, self.docs
-        );
-        let mut out = vec![("meta.json".to_string(), meta.into_bytes())];
-        let shards: Vec<(&(ShardKind, u32), &Vec<u8>)> = self.files.iter().collect();
-        let zipped: Vec<(String, Vec<u8>)> = shards
-            .into_par_iter()
-            .map(|((kind, n), data)| {
-                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-                // Writing to memory cannot fail.
-                let _ = gz.write_all(data);
-                let bytes = gz.finish().unwrap_or_default();
-                (format!("{}/{n}.gz", kind.folder()), bytes)
-            })
-            .collect();
-        out.extend(zipped);
+        let mut plain: Vec<(String, &[u8])> = Vec::new();
+        for kind in [ShardKind::Pairs, ShardKind::Terms] {
+            let list = self.list(kind);
+            let folder = kind.folder();
+            for (n, data) in &list.shards {
+                plain.push((format!("{folder}/{n}.gz"), data));
+            }
+            for (i, (_, data)) in list.big.iter().enumerate() {
+                plain.push((format!("{folder}/b{i}.gz"), data));
+            }
+        }
+        let mut out = vec![("meta.json".to_string(), self.meta().into_bytes())];
+        out.par_extend(plain.into_par_iter().map(|(path, data)| (path, gzip(data))));
         out
     }
 }
 
-/// Postings of one token: documents, each with its positions (empty for a term).
-type Postings = Vec<(u32, Vec<u32>)>;
+/// `data` gzipped (level 6; the header carries no time or name, so the bytes are the same
+/// on every build).
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    // Writing to memory cannot fail.
+    let _ = gz.write_all(data);
+    gz.finish().unwrap_or_default()
+}
+
+/// Postings of one token: documents, each with its packed number and positions (none for
+/// a term).
+pub type Postings = Vec<(u32, u64, Vec<u32>)>;
 
 impl Index {
     /// The postings of `token` in the shard list `kind` (empty when it is not there).
     pub fn postings(&self, kind: ShardKind, token: &str) -> Postings {
-        let Some(data) = self.files.get(&(kind, token_hash(token) % self.shards)) else {
-            return Vec::new();
+        let list = self.list(kind);
+        let data = match list.big.binary_search_by(|(t, _)| t.as_str().cmp(token)) {
+            Ok(i) => &list.big[i].1,
+            Err(_) => {
+                let n = token_hash(token) % list.count.max(1);
+                match list.shards.binary_search_by_key(&n, |(k, _)| *k) {
+                    Ok(i) => &list.shards[i].1,
+                    Err(_) => return Vec::new(),
+                }
+            }
         };
         read_postings(data, kind, token).unwrap_or_default()
     }
@@ -294,7 +198,7 @@ impl Index {
             [one] => self
                 .postings(ShardKind::Terms, &one.text())
                 .into_iter()
-                .map(|(d, _)| d)
+                .map(|(d, _, _)| d)
                 .collect(),
             _ => {
                 let lists: Vec<Postings> = u
@@ -314,13 +218,13 @@ fn consecutive(lists: &[Postings]) -> Vec<u32> {
     };
     first
         .iter()
-        .filter(|(doc, starts)| {
+        .filter(|(doc, _, starts)| {
             let others: Option<Vec<&Vec<u32>>> = rest
                 .iter()
                 .map(|l| {
-                    l.binary_search_by_key(doc, |(d, _)| *d)
+                    l.binary_search_by_key(doc, |(d, _, _)| *d)
                         .ok()
-                        .map(|i| &l[i].1)
+                        .map(|i| &l[i].2)
                 })
                 .collect();
             others.is_some_and(|others| {
@@ -332,7 +236,7 @@ fn consecutive(lists: &[Postings]) -> Vec<u32> {
                 })
             })
         })
-        .map(|(d, _)| *d)
+        .map(|(d, _, _)| *d)
         .collect()
 }
 
@@ -348,11 +252,11 @@ fn read_postings(data: &[u8], kind: ShardKind, token: &str) -> Option<Postings> 
         let mut doc = 0u32;
         for _ in 0..count {
             doc += read_varint(data, &mut at)? as u32;
+            let packed = read_varint(data, &mut at)?;
             let mut positions = Vec::new();
             if kind == ShardKind::Pairs {
-                let n = read_varint(data, &mut at)?;
                 let mut p = 0u32;
-                for _ in 0..n {
+                for _ in 0..packed >> 5 {
                     p += read_varint(data, &mut at)? as u32;
                     if wanted {
                         positions.push(p);
@@ -360,7 +264,7 @@ fn read_postings(data: &[u8], kind: ShardKind, token: &str) -> Option<Postings> 
                 }
             }
             if wanted {
-                out.push((doc, positions));
+                out.push((doc, packed, positions));
             }
         }
         if wanted {
@@ -372,7 +276,7 @@ fn read_postings(data: &[u8], kind: ShardKind, token: &str) -> Option<Postings> 
 
 /// The documents a brute-force scan finds: those whose units contain each part's units in a
 /// row (for tests and benchmarks: the truth the index must equal).
-pub fn scan(texts: &[&str], query: &str) -> Vec<u32> {
+pub fn scan(docs: &[Doc], query: &str) -> Vec<u32> {
     let parts: Vec<Vec<Unit>> = super::tokens::normalise(query)
         .split_whitespace()
         .map(units)
@@ -381,9 +285,9 @@ pub fn scan(texts: &[&str], query: &str) -> Vec<u32> {
     if parts.is_empty() {
         return Vec::new();
     }
-    (0..texts.len() as u32)
+    (0..docs.len() as u32)
         .filter(|&d| {
-            let u = units(texts[d as usize]);
+            let u = units(&docs[d as usize].text());
             parts
                 .iter()
                 .all(|p| u.windows(p.len()).any(|w| w == p.as_slice()))
@@ -393,7 +297,26 @@ pub fn scan(texts: &[&str], query: &str) -> Vec<u32> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::build::{Settings, build};
     use super::*;
+
+    fn docs() -> Vec<Doc<'static>> {
+        DOCS.iter()
+            .enumerate()
+            .map(|(i, body)| Doc {
+                title: if i == 1 { "夫妻" } else { "" },
+                heading: "",
+                body,
+            })
+            .collect()
+    }
+
+    fn settings(shard_bytes: usize, big_bytes: usize) -> Settings {
+        Settings {
+            shard_bytes,
+            big_bytes,
+        }
+    }
 
     const DOCS: [&str; 6] = [
         "第一千零四十三条 家庭应当树立优良家风，弘扬家庭美德，重视家庭文明建设。",
@@ -406,8 +329,9 @@ mod tests {
 
     #[test]
     fn the_index_finds_what_a_scan_finds() {
-        for per_shard in [1, 3, 1000] {
-            let index = build(&DOCS, per_shard);
+        let docs = docs();
+        for (shard, big) in [(1, 1000), (16, 1000), (100_000, 1_000_000), (64, 12)] {
+            let index = build(&docs, settings(shard, big));
             for q in [
                 "家庭",
                 "家风",
@@ -435,8 +359,8 @@ mod tests {
             ] {
                 assert_eq!(
                     index.search(q),
-                    scan(&DOCS, q),
-                    "{q:?} with {per_shard} per shard"
+                    scan(&docs, q),
+                    "{q:?} with shards of {shard} bytes, big from {big}"
                 );
             }
         }
@@ -444,7 +368,7 @@ mod tests {
 
     #[test]
     fn a_few_answers_by_hand() {
-        let index = build(&DOCS, 4);
+        let index = build(&docs(), settings(4, 1000));
         assert_eq!(index.search("家庭"), vec![0, 5]);
         assert_eq!(index.search("第1043条"), vec![2]);
         assert_eq!(index.search("忠实，互相"), vec![1]);
@@ -454,7 +378,10 @@ mod tests {
             "not across punctuation"
         );
         assert_eq!(index.search("婚姻 彩礼"), vec![4]);
-        assert!(index.shards.is_power_of_two());
+        assert!(index.pairs.count.is_power_of_two());
+        let index = build(&docs(), settings(64, 12));
+        assert!(!index.pairs.big.is_empty() && !index.terms.big.is_empty());
+        assert_eq!(index.search("家庭"), vec![0, 5]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Site search (built with the site, answered in the browser without a server): the
 //! tokens both sides use. The index and the query page build on them.
 
+pub mod build;
 pub mod extract;
 pub mod index;
 pub mod tokens;

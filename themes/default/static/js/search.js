@@ -99,7 +99,8 @@
 
   var utf8 = typeof TextDecoder !== "undefined" ? new TextDecoder() : null;
 
-  // The postings of `token` in a shard: [[doc, [positions]]] (positions only in pair shards).
+  // The postings of `token` in a shard: [[doc, packed, [positions]]] (positions only in pair
+  // shards). `packed` is count << 5 | length class << 2 | in heading << 1 | in title.
   function readPostings(data, pairs, token) {
     var at = { i: 0 };
     while (at.i < data.length) {
@@ -112,23 +113,24 @@
       var doc = 0;
       for (var k = 0; k < count; k++) {
         doc += readVarint(data, at);
+        var packed = readVarint(data, at);
         var positions = [];
         if (pairs) {
-          var n = readVarint(data, at), p = 0;
+          var n = Math.floor(packed / 32), p = 0;
           for (var j = 0; j < n; j++) {
             p += readVarint(data, at);
             if (wanted) positions.push(p);
           }
         }
-        if (wanted) out.push([doc, positions]);
+        if (wanted) out.push([doc, packed, positions]);
       }
       if (wanted) return out;
     }
     return [];
   }
 
-  // An index at `base` (the folder's address, ending in "/"): its meta.json, then shards as
-  // queries need them (each fetched once).
+  // An index at `base` (the folder's address, ending in "/"), described by `meta` (its
+  // meta.json); shards are fetched as queries need them, each once.
   function Index(base, meta) {
     this.base = base;
     this.meta = meta;
@@ -142,23 +144,29 @@
     }).then(function (meta) { return new Index(base, meta); });
   };
 
-  Index.prototype.shard = function (folder, n) {
-    var key = folder + n;
-    if (!this.shards.has(key)) {
-      var url = this.base + folder + "/" + n + ".gz";
-      this.shards.set(key, fetch(url).then(function (r) {
+  Index.prototype.file = function (name) {
+    if (!this.shards.has(name)) {
+      var url = this.base + name + ".gz";
+      this.shards.set(name, fetch(url).then(function (r) {
         if (r.status === 404) return new Uint8Array(0);
         if (!r.ok) throw new Error("search shard " + url + ": " + r.status);
         var body = r.body.pipeThrough(new DecompressionStream("gzip"));
         return new Response(body).arrayBuffer();
       }).then(function (b) { return new Uint8Array(b); }));
     }
-    return this.shards.get(key);
+    return this.shards.get(name);
+  };
+
+  // The file holding `token`'s postings: its own when it is a big token, else its shard.
+  Index.prototype.fileOf = function (pairs, token) {
+    var folder = pairs ? "p" : "t";
+    var list = this.meta[folder];
+    var big = list.big.indexOf(token);
+    return folder + "/" + (big >= 0 ? "b" + big : tokenHash(token) % list.n);
   };
 
   Index.prototype.postings = function (pairs, token) {
-    var n = tokenHash(token) % this.meta.shards;
-    return this.shard(pairs ? "p" : "t", n).then(function (data) {
+    return this.file(this.fileOf(pairs, token)).then(function (data) {
       return readPostings(data, pairs, token);
     });
   };
@@ -182,9 +190,9 @@
       for (var k = 1; k < lists.length; k++) {
         var hit = findDoc(lists[k], doc);
         if (!hit) return;
-        others.push(new Set(hit[1]));
+        others.push(new Set(hit[2]));
       }
-      var ok = first[1].some(function (s) {
+      var ok = first[2].some(function (s) {
         return others.every(function (set, k) { return set.has(s + k + 1); });
       });
       if (ok) out.push(doc);
