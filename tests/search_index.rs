@@ -145,3 +145,136 @@ fn the_browser_reads_the_index_files_as_pufa_does() {
     }
     assert!(got.iter().filter(|g| !g.is_empty()).count() >= 50);
 }
+
+/// The index `pufa build` wrote into the demo's `search/`, read back from its files, and its
+/// document store's rows.
+fn written_index() -> (pufa::search::index::Index, Vec<serde_json::Value>) {
+    use pufa::search::index::{Index, ShardKind, Shards};
+    use std::io::Read;
+    let dir = demo_site().join("search");
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
+    let gunzip = |path: &std::path::Path| {
+        let mut data = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+            .read_to_end(&mut data)
+            .unwrap();
+        data
+    };
+    let list = |kind: ShardKind| {
+        let m = &meta[kind.folder()];
+        let big: Vec<String> = serde_json::from_value(m["big"].clone()).unwrap();
+        let mut shards = Vec::new();
+        for e in std::fs::read_dir(dir.join(kind.folder())).unwrap() {
+            let path = e.unwrap().path();
+            let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
+            if let Ok(n) = stem.parse::<u32>() {
+                shards.push((n, gunzip(&path)));
+            }
+        }
+        shards.sort();
+        let big = big
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| (t, gunzip(&dir.join(format!("{}/b{i}.gz", kind.folder())))))
+            .collect();
+        Shards {
+            count: m["n"].as_u64().unwrap() as u32,
+            shards,
+            big,
+        }
+    };
+    let index = Index {
+        docs: meta["docs"].as_u64().unwrap() as u32,
+        pairs: list(ShardKind::Pairs),
+        terms: list(ShardKind::Terms),
+    };
+    let mut docs = Vec::new();
+    for k in 0.. {
+        let path = dir.join(format!("d/{k}.gz"));
+        if !path.exists() {
+            break;
+        }
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&gunzip(&path)).unwrap();
+        docs.extend(rows);
+    }
+    assert_eq!(docs.len(), index.docs as usize);
+    (index, docs)
+}
+
+#[test]
+fn the_built_site_carries_an_index_of_its_pages_and_laws() {
+    let (index, rows) = written_index();
+    // Each document as cut from its page as built.
+    let docs: Vec<pufa::search::docs::SearchDoc> = rows
+        .iter()
+        .map(|r| {
+            let url = r[0].as_str().unwrap();
+            let page = url.split('#').next().unwrap();
+            let kind: &'static str = match r[1].as_str().unwrap() {
+                "law" => "law",
+                "article" => "article",
+                "event" => "event",
+                "lesson" => "lesson",
+                "page" => "page",
+                k => panic!("kind {k}"),
+            };
+            let html = std::fs::read_to_string(demo_site().join(page).join("index.html")).unwrap();
+            let all = pufa::search::docs::documents(&format!("{page}index.html"), kind, &html);
+            let doc = all
+                .into_iter()
+                .find(|d| d.url == url)
+                .unwrap_or_else(|| panic!("{url}"));
+            assert_eq!(r[2].as_str(), Some(doc.title.as_str()));
+            assert!(
+                doc.text.starts_with(r[5].as_str().unwrap()),
+                "{url}: snippet text"
+            );
+            doc
+        })
+        .collect();
+    let kinds: std::collections::BTreeSet<&str> = docs.iter().map(|d| d.kind).collect();
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["article", "event", "law", "lesson", "page"]
+    );
+    assert!(
+        !docs
+            .iter()
+            .any(|d| d.url == "articles/" || d.url.starts_with("tags/")),
+        "list pages are not searched"
+    );
+    let inputs: Vec<Doc> = docs
+        .iter()
+        .map(|d| Doc {
+            title: &d.title,
+            heading: &d.heading,
+            body: &d.text,
+        })
+        .collect();
+    for q in queries() {
+        assert_eq!(
+            index.search(&q),
+            scan(&inputs, &q),
+            "query {q:?} on the written index"
+        );
+    }
+    let law = index.search("夫妻应当互相忠实");
+    let urls: Vec<&str> = law.iter().map(|&d| docs[d as usize].url.as_str()).collect();
+    assert!(
+        urls.iter()
+            .any(|u| u.starts_with("laws/") && u.contains("#art-")),
+        "the statute library is searched by article: {urls:?}"
+    );
+    let heading = docs.iter().find(|d| d.url.contains("#art-1043")).unwrap();
+    assert!(
+        heading.heading.contains("章"),
+        "a 条's heading is its chapter: {heading:?}"
+    );
+    assert!(
+        !docs
+            .iter()
+            .any(|d| d.text.contains("链接到本条") || d.text.contains("发布日期")),
+        "tools and bylines are not indexed"
+    );
+}

@@ -247,7 +247,7 @@ impl<'a> Pass<'_, 'a> {
         self.events.extend(h.events);
         self.events.push(Event::InlineHtml(
             format!(
-                " <a class=\"pf-anchor\" href=\"#{}\" aria-label=\"本节链接：{}\">#</a>",
+                " <a class=\"pf-anchor\" data-noindex href=\"#{}\" aria-label=\"本节链接：{}\">#</a>",
                 escape_html(&id),
                 escape_html(&title)
             )

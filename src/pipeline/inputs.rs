@@ -383,6 +383,7 @@ impl Inputs {
             }
         }
         other.push(("laws/".into(), "法律法规库首页 /laws/".into()));
+        other.push(("search/".into(), "站内搜索页 /search/".into()));
         self.other_paths = other;
     }
 }

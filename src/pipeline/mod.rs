@@ -50,6 +50,11 @@
 //!     each variant's size, time and inode prove it intact (a variant the output folder
 //!     holds as that very file is trusted without a look). A content image is looked at
 //!     again when its path changed, and all of them when the image settings did.
+//! 13. **Search sections** (`outputs.search`): each searched output's sections, cut from the
+//!     HTML it was rendered to, so they change exactly when its bytes do (cache 9 decides
+//!     that); the sections of an output that went or stopped being searched are dropped.
+//!     The index files are a function of the list of all sections, made again whenever
+//!     that list changed.
 //!
 //! Values made lazily and kept for the life of what holds them: each statute article's
 //! citation tooltip (inside the library of cache 4, so made again with it), the QR codes'
@@ -66,6 +71,7 @@ mod diags;
 mod images;
 mod inputs;
 mod outputs;
+mod search;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

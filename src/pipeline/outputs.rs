@@ -18,6 +18,7 @@ use crate::reads::{Deps, Fact, ObjId, PageId, record_if};
 use crate::render::objects::Fields;
 use crate::render::theme::Theme;
 use crate::render::{self, Job, Templates, Views};
+use crate::search::docs::SearchDoc;
 use crate::site::Site;
 
 /// One output, as last made.
@@ -52,6 +53,8 @@ pub(super) struct Outputs {
     copies: BTreeMap<String, Copied>,
     /// Outputs whose template failed.
     failed: BTreeSet<u32>,
+    /// The search index and the sections it was made from.
+    search: super::search::SearchState,
     /// Made at least once.
     started: bool,
 }
@@ -106,7 +109,7 @@ impl Outputs {
             .iter()
             .filter_map(|&k| Some((k, self.entries.get(k as usize)?.as_ref()?)))
             .collect();
-        let made = make_all(
+        let mut made = make_all(
             &jobs,
             (&templates, theme),
             site,
@@ -116,7 +119,30 @@ impl Outputs {
             &mut rendered,
         );
         clock.done("  render");
+        let found: Vec<(String, Vec<SearchDoc>)> = made
+            .iter_mut()
+            .filter_map(|m| {
+                let docs = m.search.take()?;
+                let e = self.entries.get(m.key as usize)?.as_ref()?;
+                Some((e.path.clone(), docs))
+            })
+            .collect();
         self.keep_made(made, keep, touched);
+        let (keys, entries) = (&self.keys, &self.entries);
+        let exists = |p: &str| {
+            let entry = keys.get(p).and_then(|k| entries.get(*k as usize)?.as_ref());
+            entry.is_some_and(|e| super::search::searched(site, &e.job).is_some())
+        };
+        match self.search.update(found, &exists, keep, sink, touched) {
+            Ok((files, bytes)) => {
+                rendered.files += files;
+                rendered.bytes += bytes;
+            }
+            Err(e) => {
+                rendered.io_error.get_or_insert(e);
+            }
+        }
+        clock.done("  search index");
         let problems = self.problems();
         diags.set(Origin::Render, problems);
         self.copy(site, theme, &dirty, sink, touched, &mut rendered);
@@ -430,9 +456,11 @@ impl Outputs {
             .or_else(|| self.copied_bytes(path))
     }
 
-    /// The bytes of the file at `path`, output or copy.
+    /// The bytes of the file at `path`, output, copy or search index file.
     pub fn file(&self, path: &str) -> Option<Blob> {
-        self.bytes(path).or_else(|| self.copied_bytes(path))
+        self.bytes(path)
+            .or_else(|| self.copied_bytes(path))
+            .or_else(|| self.search.file(path))
     }
 
     /// The bytes of the copied file at `path` (read from the image cache for a variant).
@@ -455,6 +483,8 @@ struct MadeOutput {
     key: u32,
     result: Result<Blob, Diagnostic>,
     reads: Vec<Fact>,
+    /// Its sections, for the search index (pages and statute pages).
+    search: Option<Vec<SearchDoc>>,
 }
 
 fn count(rendered: &mut Rendered, len: usize, r: std::io::Result<()>) {
@@ -495,6 +525,8 @@ fn make_all(
                 .map_err(|err| render::template_diag(&err, theme, Some(&format!("/{}", e.path))));
             match result {
                 Ok(text) => {
+                    let search = super::search::searched(site, &e.job)
+                        .map(|kind| crate::search::docs::documents(&e.path, kind, &text));
                     let len = text.len();
                     let (blob, written) = if keep {
                         let blob: Blob = Arc::from(text.into_bytes());
@@ -511,6 +543,7 @@ fn make_all(
                             key: *key,
                             result: Ok(blob),
                             reads,
+                            search,
                         },
                         len,
                         written,
@@ -521,6 +554,7 @@ fn make_all(
                         key: *key,
                         result: Err(d),
                         reads,
+                        search: None,
                     },
                     0,
                     Ok(()),

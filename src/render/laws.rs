@@ -306,7 +306,7 @@ fn push_article(
     // hundreds of articles.
     let id = a.no.anchor();
     let label = e(&a.no.label());
-    out.push_str("<section class=\"pf-statute\" id=\"");
+    out.push_str("<section class=\"pf-statute\" data-doc id=\"");
     out.push_str(&id);
     out.push_str("\" aria-labelledby=\"");
     out.push_str(&id);
@@ -350,7 +350,7 @@ fn push_article(
             out.push_str("</ul>\n");
         }
     }
-    out.push_str("<p class=\"pf-statute-tools\"><a class=\"pf-artlink\" href=\"#");
+    out.push_str("<p class=\"pf-statute-tools\" data-noindex><a class=\"pf-artlink\" href=\"#");
     out.push_str(&id);
     out.push_str("\" aria-label=\"本条链接：");
     out.push_str(&label);
@@ -364,7 +364,7 @@ fn push_article(
 fn push_cited_by(out: &mut String, site: &Site, c: &Config, pages: &[PageId]) {
     use crate::text::push_escaped as esc;
     if !pages.is_empty() {
-        out.push_str("<div class=\"pf-cited-by\">\n<p class=\"pf-cited-by-title\">引用本条的课程与文章：</p>\n<ul>");
+        out.push_str("<div class=\"pf-cited-by\" data-noindex>\n<p class=\"pf-cited-by-title\">引用本条的课程与文章：</p>\n<ul>");
         for &pi in pages {
             out.push_str("<li><a href=\"");
             esc(out, &c.link(site.path(pi)));

@@ -16,6 +16,7 @@ mod lists;
 pub mod objects;
 mod pages;
 pub mod qr;
+pub mod search;
 mod templates;
 pub mod theme;
 
@@ -145,6 +146,8 @@ pub enum Job {
     Sitemap,
     Robots,
     NotFound,
+    /// The search page.
+    Search,
 }
 
 /// The outputs of published page `id`, with their paths.
@@ -177,7 +180,8 @@ pub fn law_jobs(site: &Site) -> Vec<(String, Job)> {
         .collect()
 }
 
-/// The site's own files (feeds, calendar, sitemap, robots.txt, the 404 page).
+/// The site's own files (feeds, calendar, sitemap, robots.txt, the 404 page, the search
+/// page).
 pub fn site_jobs() -> Vec<(String, Job)> {
     let mut v: Vec<(String, Job)> = FEEDS
         .iter()
@@ -188,6 +192,7 @@ pub fn site_jobs() -> Vec<(String, Job)> {
     v.push(("sitemap.xml".into(), Job::Sitemap));
     v.push(("robots.txt".into(), Job::Robots));
     v.push(("404.html".into(), Job::NotFound));
+    v.push((format!("{}index.html", search::PATH), Job::Search));
     v
 }
 
@@ -237,6 +242,7 @@ pub fn make(
             };
             t.render("404.html", ctx)
         }
+        Job::Search => t.render("search.html", search::search_context(site, &views.site)),
     }
 }
 

@@ -47,8 +47,8 @@ impl Default for Settings {
     }
 }
 
-/// Partitions of the tokens (by the low bits of their hash), filled in parallel.
-const PARTS: usize = 64;
+/// Partitions of the tokens (by a hash of their code), filled in parallel.
+const PARTS: u32 = 64;
 /// Documents tokenised at a time.
 const BATCH: usize = 512;
 
@@ -62,136 +62,222 @@ struct Acc {
     bytes: Vec<u8>,
 }
 
+/// Tokens of one partition by code, and the names of the codes that are hashes.
 #[derive(Default)]
 struct Part {
-    pairs: FastMap<Box<str>, Acc>,
-    terms: FastMap<Box<str>, Acc>,
+    pairs: FastMap<u64, Acc>,
+    terms: FastMap<u64, Acc>,
+    names: FastMap<u64, Box<str>>,
+    /// Two names gave one hash: the build is made again with another seed.
+    collided: bool,
 }
 
-/// One occurrence of a token in a document: its key is `keys[start..start + len]`.
+/// A token as a number below 2^58: a Han character is its code point, a pair of Han
+/// characters or of one and a separator the two side by side (a separator as [`SEP`]), below
+/// 2^42; any other token is a hash of its text with bit 57 set, its text kept beside (see
+/// [`Part::names`]). No text is compared while postings are added, and a partition and a
+/// code sort as one number.
+fn han_code(a: char, b: Option<char>) -> u64 {
+    match b {
+        Some(b) => (a as u64) << 21 | b as u64,
+        None => a as u64,
+    }
+}
+
+/// A separator in a pair's code (not a code point).
+const SEP: u64 = 0x1f_ffff;
+/// The bits of a code.
+const CODE: u64 = (1 << 58) - 1;
+
+fn text_code(text: &str, seed: u64) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::hash::BuildHasherDefault::<crate::fingerprint::Fx>::default().build_hasher();
+    h.write_u64(seed);
+    h.write(text.as_bytes());
+    h.finish() >> 7 | HASHED
+}
+
+/// The bit that marks a code as a hash.
+const HASHED: u64 = 1 << 57;
+
+/// The text of a token's code (`names` holds those that are hashes).
+fn code_text(code: u64, names: &FastMap<u64, Box<str>>) -> String {
+    let c = |n: u64| char::from_u32(n as u32).unwrap_or('\u{fffd}');
+    match (code >> 21, code & SEP) {
+        _ if code & HASHED != 0 => names.get(&code).map(|n| n.to_string()).unwrap_or_default(),
+        (0, b) => c(b).to_string(),
+        (a, SEP) => format!("{} ", c(a)),
+        (SEP, b) => format!(" {}", c(b)),
+        (a, b) => [c(a), c(b)].into_iter().collect(),
+    }
+}
+
+fn part_of(code: u64) -> u32 {
+    (code.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as u32 % PARTS
+}
+
+/// A code with its partition above it: sorting these sorts by partition, then code.
+fn sort_key(code: u64) -> u64 {
+    u64::from(part_of(code)) << 58 | code
+}
+
+/// Where each partition's occurrences start in a sorted list, and where the last ends.
+type Starts = [u32; PARTS as usize + 1];
+
+fn starts(occs: &[Occ]) -> Starts {
+    let mut out = [0; PARTS as usize + 1];
+    for o in occs {
+        out[(o.key >> 58) as usize + 1] += 1;
+    }
+    for k in 1..out.len() {
+        out[k] += out[k - 1];
+    }
+    out
+}
+
+/// `occs` (in order of position) sorted by partition, code and position, and where each
+/// partition starts: placed by partition in one pass, then each partition's few sorted by
+/// code (a stable sort, so positions stay in order).
+fn by_partition(occs: &[Occ]) -> (Vec<Occ>, Starts) {
+    let starts = starts(occs);
+    let mut next = starts;
+    let mut out = vec![Occ { key: 0, pos: 0 }; occs.len()];
+    for o in occs {
+        let p = (o.key >> 58) as usize;
+        out[next[p] as usize] = *o;
+        next[p] += 1;
+    }
+    for w in starts.windows(2) {
+        out[w[0] as usize..w[1] as usize].sort_by_key(|o| o.key);
+    }
+    (out, starts)
+}
+
+/// One occurrence of a token in a document: its code under its partition
+/// ([`sort_key`]), and its position.
 #[derive(Clone, Copy)]
 struct Occ {
-    hash: u32,
-    start: u32,
-    len: u32,
+    key: u64,
     pos: u32,
 }
 
-/// A document's tokens, sorted by partition, token and position.
+impl Occ {
+    fn new(code: u64, pos: usize) -> Occ {
+        Occ {
+            key: sort_key(code),
+            pos: pos as u32,
+        }
+    }
+
+    fn code(&self) -> u64 {
+        self.key & CODE
+    }
+}
+
+/// A document's tokens, sorted by partition, code and position, with where each
+/// partition's start.
 struct Prepared {
-    keys: String,
     pairs: Vec<Occ>,
     terms: Vec<Occ>,
+    pair_starts: Starts,
+    term_starts: Starts,
+    /// The texts of the codes that are hashes.
+    names: Vec<(u64, String)>,
     /// Positions before this are the title's.
     title_end: u32,
     /// Positions in `title_end..heading_end` are the heading's (with the line break).
     heading_end: u32,
-    /// `log2` of the length in units over 16, at most 7.
-    length: u32,
 }
 
-/// What is stored with each document of a posting besides positions: the occurrence count,
-/// the document's length class and whether the token is in its title and in its heading:
-/// `count << 5 | length << 2 | heading << 1 | title`.
-pub fn packed(count: u32, length: u32, heading: bool, title: bool) -> u64 {
-    u64::from(count) << 5 | u64::from(length) << 2 | u64::from(heading) << 1 | u64::from(title)
-}
-
-fn length_class(units: usize) -> u32 {
-    let mut class = 0;
-    let mut n = units / 16;
-    while n > 1 && class < 7 {
-        n /= 2;
-        class += 1;
+/// What is stored with each document of a posting: the gap from the previous document,
+/// doubled, plus one when the occurrence count and the title and heading flags follow as
+/// one number (`count << 2 | heading << 1 | title`); without it, the token occurs once, in
+/// the body.
+pub fn push_doc(out: &mut Vec<u8>, gap: u32, count: u32, heading: bool, title: bool) {
+    if count == 1 && !heading && !title {
+        push_varint(out, u64::from(gap) << 1);
+    } else {
+        push_varint(out, u64::from(gap) << 1 | 1);
+        push_varint(
+            out,
+            u64::from(count) << 2 | u64::from(heading) << 1 | u64::from(title),
+        );
     }
-    class
 }
 
-fn prepare(doc: &Doc) -> Prepared {
+fn prepare(doc: &Doc, seed: u64) -> Prepared {
     let u = units(&doc.text());
     let title_end = units(doc.title).len() as u32;
     let heading = units(doc.heading).len() as u32;
     let heading_end = title_end + u32::from(title_end > 0) + heading;
-    let mut keys = String::new();
-    let occ = |keys: &String, start: usize, pos: usize| Occ {
-        hash: token_hash(&keys[start..]),
-        start: start as u32,
-        len: (keys.len() - start) as u32,
-        pos: pos as u32,
+    let mut names: Vec<(u64, String)> = Vec::new();
+    let mut key = String::new();
+    let mut named = |key: &str| {
+        let code = text_code(key, seed);
+        names.push((code, key.to_string()));
+        code
     };
     let mut terms = Vec::with_capacity(u.len());
     for (pos, unit) in u.iter().enumerate() {
-        let start = keys.len();
-        match unit {
+        let code = match unit {
             Unit::Sep => continue,
-            Unit::Han(c) => keys.push(*c),
-            Unit::Word(w) => keys.push_str(w),
-        }
-        terms.push(occ(&keys, start, pos));
+            Unit::Han(c) => han_code(*c, None),
+            Unit::Word(w) => named(w),
+        };
+        terms.push(Occ::new(code, pos));
     }
     let mut pairs = Vec::with_capacity(u.len());
     for (pos, w) in u.windows(2).enumerate() {
-        let start = keys.len();
-        push_pair(&mut keys, &w[0], &w[1]);
-        pairs.push(occ(&keys, start, pos));
+        let code = match (&w[0], &w[1]) {
+            (Unit::Han(a), Unit::Han(b)) => han_code(*a, Some(*b)),
+            (Unit::Han(a), Unit::Sep) => (*a as u64) << 21 | SEP,
+            (Unit::Sep, Unit::Han(b)) => SEP << 21 | *b as u64,
+            (a, b) => {
+                key.clear();
+                push_pair(&mut key, a, b);
+                named(&key)
+            }
+        };
+        pairs.push(Occ::new(code, pos));
     }
-    let key = |o: &Occ| &keys.as_bytes()[o.start as usize..(o.start + o.len) as usize];
-    let order = |a: &Occ, b: &Occ| {
-        (a.hash as usize % PARTS)
-            .cmp(&(b.hash as usize % PARTS))
-            .then_with(|| key(a).cmp(key(b)))
-            .then(a.pos.cmp(&b.pos))
-    };
-    pairs.sort_unstable_by(order);
-    terms.sort_unstable_by(order);
+    names.sort_unstable();
+    names.dedup();
+    let (pairs, pair_starts) = by_partition(&pairs);
+    let (terms, term_starts) = by_partition(&terms);
     Prepared {
-        title_end,
-        heading_end,
-        length: length_class(u.len()),
-        keys,
+        pair_starts,
+        term_starts,
         pairs,
         terms,
+        names,
+        title_end,
+        heading_end,
     }
 }
 
 impl Prepared {
-    fn key(&self, o: &Occ) -> &str {
-        &self.keys[o.start as usize..(o.start + o.len) as usize]
-    }
-
-    /// Add this document's tokens of partition `part` to `map` (`positions`: pair tokens).
-    fn add_to(
-        &self,
-        doc: u32,
-        part: usize,
-        occs: &[Occ],
-        positions: bool,
-        map: &mut FastMap<Box<str>, Acc>,
-    ) {
-        let from = occs.partition_point(|o| (o.hash as usize % PARTS) < part);
-        let to = occs.partition_point(|o| (o.hash as usize % PARTS) <= part);
-        let mut rest = &occs[from..to];
+    /// Add this document's tokens of partition `part` to `map` (`pairs`: its pairs with their
+    /// positions, else its terms).
+    fn add_to(&self, doc: u32, part: u32, pairs: bool, map: &mut FastMap<u64, Acc>) {
+        let (occs, starts) = match pairs {
+            true => (&self.pairs, &self.pair_starts),
+            false => (&self.terms, &self.term_starts),
+        };
+        let part = part as usize;
+        let mut rest = &occs[starts[part] as usize..starts[part + 1] as usize];
         while let Some(first) = rest.first() {
-            let key = self.key(first);
-            let n = rest.iter().take_while(|o| self.key(o) == key).count();
+            let n = rest.iter().take_while(|o| o.key == first.key).count();
             let (group, tail) = rest.split_at(n);
             rest = tail;
             let title = group.iter().any(|o| o.pos < self.title_end);
             let heading = group
                 .iter()
                 .any(|o| (self.title_end..self.heading_end).contains(&o.pos));
-            let acc = match map.get_mut(key) {
-                Some(acc) => acc,
-                None => map.entry(key.into()).or_default(),
-            };
-            push_varint(&mut acc.bytes, u64::from(doc - acc.last));
+            let acc = map.entry(first.code()).or_default();
+            push_doc(&mut acc.bytes, doc - acc.last, n as u32, heading, title);
             acc.last = doc;
             acc.df += 1;
-            push_varint(
-                &mut acc.bytes,
-                packed(n as u32, self.length, heading, title),
-            );
-            if positions {
+            if pairs {
                 let mut prev = 0;
                 for o in group {
                     push_varint(&mut acc.bytes, u64::from(o.pos - prev));
@@ -200,28 +286,61 @@ impl Prepared {
             }
         }
     }
+
+    fn name_into(&self, part: u32, names: &mut FastMap<u64, Box<str>>) -> bool {
+        let mut collided = false;
+        for (code, name) in self.names.iter().filter(|(c, _)| part_of(*c) == part) {
+            match names.get(code) {
+                Some(known) => collided |= **known != **name,
+                None => {
+                    names.insert(*code, name.as_str().into());
+                }
+            }
+        }
+        collided
+    }
 }
 
 /// Build the index of `docs` (document `i` is `docs[i]`).
 pub fn build(docs: &[Doc], settings: Settings) -> Index {
+    let mut seed = 0;
+    loop {
+        if let Some(index) = build_with(docs, settings, seed) {
+            return index;
+        }
+        seed += 1;
+    }
+}
+
+/// [`build`] with the hash seed `seed`; `None` when two tokens' texts gave one hash.
+fn build_with(docs: &[Doc], settings: Settings, seed: u64) -> Option<Index> {
     let mut parts: Vec<Part> = (0..PARTS).map(|_| Part::default()).collect();
     for (b, batch) in docs.chunks(BATCH).enumerate() {
-        let prepared: Vec<Prepared> = batch.par_iter().map(prepare).collect();
+        let prepared: Vec<Prepared> = batch.par_iter().map(|d| prepare(d, seed)).collect();
         let first = (b * BATCH) as u32;
         parts.par_iter_mut().enumerate().for_each(|(n, part)| {
+            let n = n as u32;
             for (i, p) in prepared.iter().enumerate() {
                 let doc = first + i as u32;
-                p.add_to(doc, n, &p.pairs, true, &mut part.pairs);
-                p.add_to(doc, n, &p.terms, false, &mut part.terms);
+                p.add_to(doc, n, true, &mut part.pairs);
+                p.add_to(doc, n, false, &mut part.terms);
+                part.collided |= p.name_into(n, &mut part.names);
             }
         });
     }
-    let (pairs, terms): (Vec<_>, Vec<_>) = parts.into_iter().map(|p| (p.pairs, p.terms)).unzip();
-    Index {
-        docs: docs.len() as u32,
-        pairs: cut(pairs, settings),
-        terms: cut(terms, settings),
+    if parts.iter().any(|p| p.collided) {
+        return None;
     }
+    let names: FastMap<u64, Box<str>> = parts
+        .iter_mut()
+        .flat_map(|p| std::mem::take(&mut p.names))
+        .collect();
+    let (pairs, terms): (Vec<_>, Vec<_>) = parts.into_iter().map(|p| (p.pairs, p.terms)).unzip();
+    Some(Index {
+        docs: docs.len() as u32,
+        pairs: cut(pairs, &names, settings),
+        terms: cut(terms, &names, settings),
+    })
 }
 
 /// The bytes of one token's entry: its key, document count, then the postings.
@@ -237,11 +356,15 @@ fn entry_len(token: &str, acc: &Acc) -> usize {
 }
 
 /// Cut the tokens of `maps` into shards and big tokens' own files.
-fn cut(maps: Vec<FastMap<Box<str>, Acc>>, settings: Settings) -> Shards {
+fn cut(maps: Vec<FastMap<u64, Acc>>, names: &FastMap<u64, Box<str>>, settings: Settings) -> Shards {
+    let entries: Vec<(String, &Acc)> = maps
+        .par_iter()
+        .flat_map_iter(|m| m.iter().map(|(code, acc)| (code_text(*code, names), acc)))
+        .collect();
     let mut small: Vec<(u32, &str, &Acc)> = Vec::new();
     let mut big: Vec<(&str, &Acc)> = Vec::new();
     let mut small_bytes = 0;
-    for (token, acc) in maps.iter().flatten() {
+    for (token, acc) in &entries {
         let len = entry_len(token, acc);
         if len > settings.big_bytes {
             big.push((token, acc));
@@ -282,13 +405,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn length_classes() {
-        assert_eq!(length_class(0), 0);
-        assert_eq!(length_class(31), 0);
-        assert_eq!(length_class(32), 1);
-        assert_eq!(length_class(64), 2);
-        assert_eq!(length_class(2047), 6);
-        assert_eq!(length_class(1 << 20), 7);
+    fn codes_give_back_their_text() {
+        let mut names = FastMap::default();
+        let code = text_code("pm2 5", 0);
+        names.insert(code, "pm2 5".into());
+        assert_eq!(code_text(code, &names), "pm2 5");
+        assert_eq!(code_text(han_code('彩', Some('礼')), &names), "彩礼");
+        assert_eq!(code_text(han_code('𠀀', Some('礼')), &names), "𠀀礼");
+        assert_eq!(code_text(han_code('礼', None), &names), "礼");
+        assert_eq!(code_text(('礼' as u64) << 21 | SEP, &names), "礼 ");
+        assert_eq!(code_text(SEP << 21 | '礼' as u64, &names), " 礼");
+        assert!(sort_key(text_code("pm2 5", 0)) & CODE == text_code("pm2 5", 0));
+        assert_ne!(text_code("a", 0), text_code("a", 1));
     }
 
     #[test]
@@ -298,7 +426,7 @@ mod tests {
             heading: "彩礼",
             body: "彩礼不是买卖婚姻",
         };
-        let p = prepare(&doc);
+        let p = prepare(&doc, 0);
         assert_eq!((p.title_end, p.heading_end), (4, 7));
         let index = build(&[doc], Settings::default());
         let got = index.postings(super::super::index::ShardKind::Pairs, "彩礼");
@@ -306,8 +434,10 @@ mod tests {
         let (doc, packed_value, positions) = &got[0];
         assert_eq!(*doc, 0);
         assert_eq!(positions, &vec![5, 8]);
-        assert_eq!(*packed_value, packed(2, 0, true, false));
+        assert_eq!(*packed_value, 2 << 2 | 0b10);
         let got = index.postings(super::super::index::ShardKind::Terms, "婚");
-        assert_eq!(got[0].1, packed(2, 0, false, true));
+        assert_eq!(got[0].1, 2 << 2 | 0b01);
+        let got = index.postings(super::super::index::ShardKind::Pairs, "买卖");
+        assert_eq!(got, vec![(0, 1 << 2, vec![12])]);
     }
 }

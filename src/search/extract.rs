@@ -1,8 +1,10 @@
 //! Search, what a page gives the index: the text of its `<main>` (the page's header,
 //! footer and menus are outside it), without `<nav>` (breadcrumbs, series menus), scripts,
 //! styles, templates and any element marked `data-noindex` (tools such as 链接到本条, lists of
-//! other pages), cut into sections at each `<h2>` or `<h3>` that has an `id`. pufa wrote the
-//! HTML itself, so a scanner is enough: no parser, no tree.
+//! other pages), cut into sections at each `<h2>` or `<h3>` that has an `id`, and at each
+//! element with an `id` marked `data-doc` (a 条 of a law), whose heading is the last
+//! heading before it (its chapter). pufa wrote the HTML itself, so a scanner is enough: no
+//! parser, no tree.
 
 /// One section of a page: where it starts (the heading's `id`; `None` for the opening part),
 /// its heading, and its text. Block elements and `<br>` end a line.
@@ -18,6 +20,8 @@ pub struct Section {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageText {
     pub title: String,
+    /// The date of the first `<time datetime>` (its first ten characters: the day).
+    pub date: Option<String>,
     pub sections: Vec<Section>,
 }
 
@@ -70,6 +74,7 @@ pub fn page_text(html: &str) -> PageText {
     let main = &html[start..end];
     let mut section = Section::default();
     let mut into = Into::Body;
+    let mut last_heading = String::new();
     // Depth of a skipped element (its name) being passed over.
     let mut skipping: Option<(&str, usize)> = None;
     let mut rest = main;
@@ -92,6 +97,10 @@ pub fn page_text(html: &str) -> PageText {
         }
         let closing = tag.starts_with('/');
         let name = tag_name(if closing { &tag[1..] } else { tag });
+        // The date, even in a part not indexed (a byline).
+        if name == "time" && !closing && out.date.is_none() {
+            out.date = attribute(tag, "datetime").map(|d| d.chars().take(10).collect());
+        }
         if let Some((skipped, depth)) = &mut skipping {
             if name == *skipped {
                 match closing {
@@ -109,31 +118,70 @@ pub fn page_text(html: &str) -> PageText {
             }
             continue;
         }
+        let state = Reading {
+            out: &mut out,
+            section: &mut section,
+            into: &mut into,
+            last_heading: &mut last_heading,
+        };
+        state.tag(tag, name, closing);
+    }
+    finish(&mut out, section);
+    out
+}
+
+/// What [`page_text`] has read so far.
+struct Reading<'a> {
+    out: &'a mut PageText,
+    section: &'a mut Section,
+    into: &'a mut Into,
+    /// The last section heading read (the chapter of a `data-doc` element).
+    last_heading: &'a mut String,
+}
+
+impl Reading<'_> {
+    /// A tag (not skipped): a section may start, text may go elsewhere, a line may end.
+    fn tag(self, tag: &str, name: &str, closing: bool) {
+        let Reading {
+            out,
+            section,
+            into,
+            last_heading,
+        } = self;
+        if !closing
+            && has_attribute(tag, "data-doc")
+            && let Some(anchor) = attribute(tag, "id")
+        {
+            finish(out, std::mem::take(section));
+            section.anchor = Some(anchor);
+            section.heading.clone_from(last_heading);
+            return;
+        }
         match (name, closing) {
-            ("h1", false) => into = Into::Title,
+            ("h1", false) => *into = Into::Title,
             ("h2" | "h3", false) => {
                 let anchor = attribute(tag, "id");
                 if anchor.is_some() {
-                    finish(&mut out, std::mem::take(&mut section));
+                    finish(out, std::mem::take(section));
                     section.anchor = anchor;
-                    into = Into::Heading;
+                    *into = Into::Heading;
                 } else {
                     end_line(&mut section.text);
                 }
             }
             ("h1" | "h2" | "h3", true) => {
-                if into == Into::Body {
-                    end_line(&mut section.text);
+                match into {
+                    Into::Body => end_line(&mut section.text),
+                    Into::Heading => *last_heading = tidy(&section.heading),
+                    Into::Title => {}
                 }
-                into = Into::Body;
+                *into = Into::Body;
             }
             ("h4" | "h5" | "h6", _) => end_line(&mut section.text),
-            (n, _) if BLOCKS.contains(&n) && into == Into::Body => end_line(&mut section.text),
+            (n, _) if BLOCKS.contains(&n) && *into == Into::Body => end_line(&mut section.text),
             _ => {}
         }
     }
-    finish(&mut out, section);
-    out
 }
 
 fn finish(out: &mut PageText, mut section: Section) {
@@ -272,7 +320,7 @@ mod tests {
     fn main_text_without_navigation_and_marked_parts() {
         let html = r#"<html><body><header>站名 菜单</header>
 <main id="pf-main"><nav class="pf-crumbs"><ol><li><a href="/">首页</a></li></ol></nav>
-<article><h1>彩礼 &amp; 婚约</h1><p class="meta">2026年12月1日</p>
+<article><h1>彩礼 &amp; 婚约</h1><p class="meta" data-noindex><time datetime="2026-12-01T08:00:00+08:00">2026年12月1日</time></p>
 <p>男女双方<strong>自愿</strong>缔结婚约，<a href="/x/">借婚姻</a>索取财物的&#x2014;禁止。</p>
 <p class="pf-statute-tools" data-noindex><a>链接到本条</a></p>
 <div data-noindex><div><p>嵌套</p></div><p>也不要</p></div>
@@ -283,13 +331,11 @@ mod tests {
 </article></main><footer>版权</footer></body></html>"#;
         let t = page_text(html);
         assert_eq!(t.title, "彩礼 & 婚约");
+        assert_eq!(t.date.as_deref(), Some("2026-12-01"));
         let s = &t.sections;
         assert_eq!(s.len(), 3, "{s:#?}");
         assert_eq!(s[0].anchor, None);
-        assert_eq!(
-            s[0].text,
-            "2026年12月1日\n男女双方自愿缔结婚约，借婚姻索取财物的—禁止。"
-        );
+        assert_eq!(s[0].text, "男女双方自愿缔结婚约，借婚姻索取财物的—禁止。");
         assert_eq!(s[1].anchor.as_deref(), Some("s1"));
         assert_eq!(s[1].heading, "一、什么是彩礼");
         assert_eq!(s[1].text, "彩礼是…\n第二行\n没有 id 的小标题\n仍在第一节。");
@@ -311,6 +357,45 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn each_statute_article_is_a_section_under_its_chapter() {
+        let html = r#"<main><article><h1>中华人民共和国人民调解法</h1>
+<p>本站文本版本：2010-08-28</p>
+<h2 id="ch1">第一章 总则<a class="pf-anchor" data-noindex href="">#</a></h2>
+<section class="pf-statute" data-doc id="art-1"><p><strong>第一条</strong> 为了完善人民调解制度。</p>
+<p class="pf-statute-tools" data-noindex><a>链接到本条</a></p></section>
+<section class="pf-statute" data-doc id="art-2"><p><strong>第二条</strong> 本法所称人民调解。</p>
+<div class="pf-cited-by" data-noindex><p>引用本条的课程与文章：</p></div></section>
+<h2 id="ch2">第二章 人民调解委员会</h2>
+<section class="pf-statute" data-doc id="art-7"><p><strong>第七条</strong> 人民调解委员会是依法设立的。</p></section>
+</article></main>"#;
+        let t = page_text(html);
+        let got: Vec<(Option<&str>, &str, &str)> = t
+            .sections
+            .iter()
+            .map(|s| (s.anchor.as_deref(), s.heading.as_str(), s.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (None, "", "本站文本版本：2010-08-28"),
+                (Some("ch1"), "第一章 总则", ""),
+                (
+                    Some("art-1"),
+                    "第一章 总则",
+                    "第一条 为了完善人民调解制度。"
+                ),
+                (Some("art-2"), "第一章 总则", "第二条 本法所称人民调解。"),
+                (Some("ch2"), "第二章 人民调解委员会", ""),
+                (
+                    Some("art-7"),
+                    "第二章 人民调解委员会",
+                    "第七条 人民调解委员会是依法设立的。"
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -64,35 +64,68 @@ const HAN: [(u32, u32); 8] = [
 
 pub fn is_han(c: char) -> bool {
     let c = c as u32;
-    HAN.iter().any(|&(a, b)| (a..=b).contains(&c))
-}
-
-/// A letter or digit of a word: Unicode's Alphabetic or Numeric, not Han (`\p{Alphabetic}`
-/// or `\p{N}` in JavaScript).
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() && !is_han(c)
+    // The common case first: the unified ideographs.
+    (0x4E00..=0x9FFF).contains(&c)
+        || (c >= 0x3005 && HAN.iter().any(|&(a, b)| (a..=b).contains(&c)))
 }
 
 /// Step 1: NFKC, then lower case.
 pub fn normalise(text: &str) -> String {
+    if let Some(quick) = quick_normalise(text) {
+        return quick;
+    }
     let composed: String = text.nfkc().collect();
     composed.to_lowercase()
 }
 
-/// Step 2: the units of `text` (normalised here).
+/// [`normalise`] for text made only of characters whose NFKC and lower case are known
+/// without tables (most Chinese text): ASCII (lower-cased), the unified ideographs with
+/// extension A and common Chinese punctuation (unchanged: none of them compose or
+/// decompose), and the full-width forms of ASCII (U+FF01 to U+FF5E, whose NFKC is the
+/// ASCII character U+FEE0 below). `None` for any other text.
+fn quick_normalise(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let n = c as u32;
+        match n {
+            0..=0x7f => out.push(c.to_ascii_lowercase()),
+            0xff01..=0xff5e => out.push(char::from((n - 0xfee0) as u8).to_ascii_lowercase()),
+            0x3400..=0x4dbf
+            | 0x4e00..=0x9fff
+            | 0x3001
+            | 0x3002
+            | 0x3008..=0x3011
+            | 0x3014..=0x301f
+            | 0x2013
+            | 0x2014
+            | 0x2018
+            | 0x2019
+            | 0x201c
+            | 0x201d
+            | 0xb7 => out.push(c),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Step 2: the units of `text` (normalised here): each Han character; each run of other
+/// letters and digits (Unicode Alphabetic or Numeric: `\p{Alphabetic}` or `\p{N}` in
+/// JavaScript) as one word; each run of anything else as one separator, none at the ends.
 pub fn units(text: &str) -> Vec<Unit> {
     let text = normalise(text);
     let mut out: Vec<Unit> = Vec::new();
     let mut word = String::new();
     for c in text.chars() {
-        if is_word(c) {
+        let han = is_han(c);
+        if !han && c.is_alphanumeric() {
             word.push(c);
             continue;
         }
         if !word.is_empty() {
             out.push(Unit::Word(std::mem::take(&mut word)));
         }
-        if is_han(c) {
+        if han {
             out.push(Unit::Han(c));
         } else if !matches!(out.last(), Some(Unit::Sep) | None) {
             out.push(Unit::Sep);
@@ -147,6 +180,25 @@ pub fn tokens(text: &str) -> Tokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quick_normalisation_is_nfkc_and_lower_case() {
+        let slow = |t: &str| t.nfkc().collect::<String>().to_lowercase();
+        let mut known = 0;
+        for n in (0..0x1_0000).chain(0x2_0000..0x2_0100) {
+            let Some(c) = char::from_u32(n) else { continue };
+            let t = format!("A{c}b");
+            if let Some(q) = quick_normalise(&t) {
+                assert_eq!(q, slow(&t), "U+{n:04X}");
+                known += 1;
+            }
+        }
+        assert!(known > 27_000, "{known}");
+        let t = "《民法典》第１０４３条：ＰＭ２．５、“彩礼”——Ａｂ";
+        assert_eq!(normalise(t), slow(t));
+        assert_eq!(quick_normalise("é"), None);
+        assert_eq!(normalise("Ｅ\u{301}"), "é");
+    }
 
     /// The shared vectors: each text with its terms and pairs.
     #[test]

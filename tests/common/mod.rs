@@ -580,7 +580,8 @@ pub fn atomic_write(path: &Path, text: &str) {
 
 /// A minimal static file server for a built site, mounted at the site's base path (as a
 /// township's web server would host it), so browser tests load pages with their styles and
-/// scripts. Runs until the test process ends.
+/// scripts, under `Content-Security-Policy: script-src 'self'`. Runs until the test process
+/// ends.
 pub struct StaticServer {
     pub port: u16,
 }
@@ -605,6 +606,10 @@ impl StaticServer {
         format!("http://127.0.0.1:{}{}", self.port, path)
     }
 }
+
+/// The policy every page is served under: no inline script, no `eval`, no script from
+/// elsewhere (what a careful government host sets; the search page must work under it).
+const CSP: &str = "Content-Security-Policy: script-src 'self'\r\n";
 
 fn serve_static(mut s: TcpStream, root: &Path, base: &str) {
     let mut reader = BufReader::new(s.try_clone().unwrap());
@@ -631,6 +636,7 @@ fn serve_static(mut s: TcpStream, root: &Path, base: &str) {
                 Some("png") => "image/png",
                 Some("ics") => "text/calendar; charset=utf-8",
                 Some("xml") => "application/xml",
+                Some("json") => "application/json",
                 _ => "application/octet-stream",
             };
             ("200 OK", body, kind)
@@ -639,7 +645,7 @@ fn serve_static(mut s: TcpStream, root: &Path, base: &str) {
     };
     let _ = write!(
         s,
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{CSP}Connection: close\r\n\r\n",
         body.len()
     );
     let _ = s.write_all(&body);

@@ -100,7 +100,9 @@
   var utf8 = typeof TextDecoder !== "undefined" ? new TextDecoder() : null;
 
   // The postings of `token` in a shard: [[doc, packed, [positions]]] (positions only in pair
-  // shards). `packed` is count << 5 | length class << 2 | in heading << 1 | in title.
+  // shards). `packed` is count << 2 | in heading << 1 | in title; a document's gap is
+  // written doubled, plus one when `packed` follows (else the token is there once, in the
+  // body).
   function readPostings(data, pairs, token) {
     var at = { i: 0 };
     while (at.i < data.length) {
@@ -112,11 +114,12 @@
       var out = [];
       var doc = 0;
       for (var k = 0; k < count; k++) {
-        doc += readVarint(data, at);
-        var packed = readVarint(data, at);
+        var gap = readVarint(data, at);
+        doc += Math.floor(gap / 2);
+        var packed = gap % 2 ? readVarint(data, at) : 4;
         var positions = [];
         if (pairs) {
-          var n = Math.floor(packed / 32), p = 0;
+          var n = Math.floor(packed / 4), p = 0;
           for (var j = 0; j < n; j++) {
             p += readVarint(data, at);
             if (wanted) positions.push(p);
@@ -181,30 +184,42 @@
     return null;
   }
 
-  // Documents where list k's token occurs at p + k for some p, for every k.
+  // What a document holds of one query part: how often, and whether in its title and in
+  // its heading.
+  function hit(tf, packedAll) {
+    return { tf: tf, title: (packedAll & 1) === 1, heading: (packedAll & 2) === 2 };
+  }
+
+  // Documents where list k's token occurs at p + k for some p, for every k: a Map from
+  // document to its hit (the number of such p; in title or heading when every pair is).
   function consecutive(lists) {
-    var out = [];
+    var out = new Map();
     lists[0].forEach(function (first) {
       var doc = first[0];
       var others = [];
+      var flags = first[1] & 3;
       for (var k = 1; k < lists.length; k++) {
-        var hit = findDoc(lists[k], doc);
-        if (!hit) return;
-        others.push(new Set(hit[2]));
+        var h = findDoc(lists[k], doc);
+        if (!h) return;
+        flags &= h[1];
+        others.push(new Set(h[2]));
       }
-      var ok = first[2].some(function (s) {
+      var tf = first[2].filter(function (s) {
         return others.every(function (set, k) { return set.has(s + k + 1); });
-      });
-      if (ok) out.push(doc);
+      }).length;
+      if (tf) out.set(doc, hit(tf, flags));
     });
     return out;
   }
 
-  // The documents whose units contain the units `u` in a row.
+  // The documents whose units contain the units `u` in a row: Map document → hit, in the
+  // order of document numbers.
   Index.prototype.phrase = function (u) {
     if (u.length === 1) {
       return this.postings(false, u[0].text).then(function (l) {
-        return l.map(function (x) { return x[0]; });
+        var out = new Map();
+        l.forEach(function (x) { out.set(x[0], hit(Math.floor(x[1] / 4), x[1])); });
+        return out;
       });
     }
     var wanted = [];
@@ -212,20 +227,345 @@
     return Promise.all(wanted).then(consecutive);
   };
 
-  // The documents containing every space-separated part of `query`, in order.
-  Index.prototype.search = function (query) {
+  function parts(query) {
+    return normalise(query).split(/\s+/).map(units).filter(function (u) { return u.length; });
+  }
+
+  // The hits of each space-separated part of `query`, and the documents that have them all.
+  Index.prototype.hits = function (query) {
     var self = this;
-    var parts = normalise(query).split(/\s+/).map(units).filter(function (u) { return u.length; });
-    if (!parts.length) return Promise.resolve([]);
-    return Promise.all(parts.map(function (u) { return self.phrase(u); })).then(function (lists) {
-      return lists.reduce(function (acc, l) {
-        var keep = new Set(l);
-        return acc.filter(function (d) { return keep.has(d); });
+    var ps = parts(query);
+    if (!ps.length) return Promise.resolve({ lists: [], docs: [] });
+    return Promise.all(ps.map(function (u) { return self.phrase(u); })).then(function (lists) {
+      var docs = Array.from(lists[0].keys()).filter(function (d) {
+        return lists.every(function (l) { return l.has(d); });
       });
+      return { lists: lists, docs: docs };
     });
   };
 
+  // The documents containing every space-separated part of `query`, in order.
+  Index.prototype.search = function (query) {
+    return this.hits(query).then(function (h) { return h.docs; });
+  };
+
+  // BM25F-like weights: title and heading count as occurrences of their own, boosted.
+  var K1 = 1.2, TITLE = 3, HEADING = 2;
+
+  // The documents containing every part of `query`, best first: [{doc, score}]. Each part
+  // scores idf × saturated weight (occurrences, plus TITLE when in the title and HEADING
+  // when in the heading); ties keep the order of document numbers.
+  Index.prototype.ranked = function (query) {
+    var n = this.meta.docs;
+    return this.hits(query).then(function (h) {
+      var out = h.docs.map(function (d) {
+        var score = 0;
+        h.lists.forEach(function (l) {
+          var x = l.get(d), df = l.size;
+          var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+          var w = x.tf + (x.title ? TITLE : 0) + (x.heading ? HEADING : 0);
+          score += idf * w * (K1 + 1) / (w + K1);
+        });
+        return { doc: d, score: score };
+      });
+      out.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      return out;
+    });
+  };
+
+  // Document `id` from the store: [address, kind, title, heading, date, text].
+  Index.prototype.doc = function (id) {
+    var per = this.meta.store;
+    return this.file("d/" + Math.floor(id / per)).then(function (data) {
+      return JSON.parse(utf8.decode(data))[id % per];
+    });
+  };
+
+  // The kind of document `id` (documents are numbered by kind) and, for a 条, its law.
+  Index.prototype.rangeOf = function (list, id) {
+    for (var i = 0; i < list.length; i++) {
+      if (id >= list[i][1] && id < list[i][2]) return list[i][0];
+    }
+    return null;
+  };
+
+  // --- Article numbers: 第1043条, 第一千零四十三条, 民法典1043条, 《民法典》第十条之一 ---
+
+  var DIGITS = { "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+    "六": 6, "七": 7, "八": 8, "九": 9 };
+  var UNITS = { "十": 10, "百": 100, "千": 1000 };
+
+  // A number in Arabic or Chinese numerals (一千零四十三, 十二, 二十), or NaN.
+  function numeral(text) {
+    if (/^[0-9]+$/.test(text)) return parseInt(text, 10);
+    var total = 0, digit = -1;
+    for (var c of text) {
+      if (c in DIGITS) {
+        digit = DIGITS[c];
+      } else if (c in UNITS) {
+        total += (digit < 0 ? 1 : digit) * UNITS[c];
+        digit = -1;
+      } else {
+        return NaN;
+      }
+    }
+    return total + (digit < 0 ? 0 : digit);
+  }
+
+  var CN = "零一二三四五六七八九";
+
+  // `n` (1 to 9999) in Chinese numerals as statutes write them: 一千零四十三, 十, 十二.
+  function chinese(n) {
+    var out = "", zero = false;
+    [[1000, "千"], [100, "百"], [10, "十"], [1, ""]].forEach(function (u) {
+      var d = Math.floor(n / u[0]) % 10;
+      if (d) {
+        if (zero) out += "零";
+        out += (d === 1 && u[0] === 10 && !out ? "" : CN[d]) + u[1];
+        zero = false;
+      } else if (out) {
+        zero = true;
+      }
+    });
+    return out;
+  }
+
+  var ARTICLE = /^《?([^《》\s第0-9]*?)》?\s*第?([0-9〇零一二三四五六七八九十百千两]+)条(?:之([0-9一二三四五六七八九十]+))?$/;
+
+  // The articles a query names, from the table in meta.json (`articles`): [{law, title,
+  // page, anchor, label}], 民法典 first; none when the query is not an article number, or
+  // names a law the library does not have.
+  function articles(query, table) {
+    var m = ARTICLE.exec(normalise(query).trim());
+    if (!m || !table) return [];
+    var name = m[1], main = numeral(m[2]), sub = m[3] ? numeral(m[3]) : 0;
+    if (!(main > 0) || (m[3] && !(sub > 0))) return [];
+    var key = sub ? main + "-" + sub : null;
+    var out = [];
+    table.forEach(function (law) {
+      if (name && law[0].indexOf(name) < 0 && law[1].indexOf(name) < 0) return;
+      law[2].forEach(function (p) {
+        var has = key ? p[2].indexOf(key) >= 0 : p[1].some(function (r) {
+          return main >= r[0] && main <= r[1];
+        });
+        if (has) {
+          out.push({
+            law: law[0], title: law[1], page: p[0],
+            anchor: "art-" + (key || main),
+            label: "第" + chinese(main) + "条" + (sub ? "之" + chinese(sub) : "")
+          });
+        }
+      });
+    });
+    return out;
+  }
+
   root.pufaSearch = {
-    normalise: normalise, units: units, tokens: tokens, tokenHash: tokenHash, Index: Index
+    normalise: normalise, units: units, tokens: tokens, tokenHash: tokenHash, Index: Index,
+    parts: parts, numeral: numeral, chinese: chinese, articles: articles
   };
 })(typeof window !== "undefined" ? window : globalThis);
+
+// The search page (/search/): reads ?q=, shows results with counts by kind, a filter by
+// law, snippets with the words marked, ten at a time. Without JavaScript the page still
+// offers the statute directory and the tags.
+(function () {
+  "use strict";
+  if (typeof document === "undefined") return;
+  var S = window.pufaSearch;
+  var KIND_NAMES = { law: "法规", article: "文章", event: "活动", lesson: "课程", page: "页面" };
+  var STEP = 10;
+
+  function el(name, attrs, children) {
+    var e = document.createElement(name);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) {
+      e.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return e;
+  }
+
+  // `text` as nodes, each occurrence of a query part (compared normalised) in <mark>; with
+  // `cut`, only about 110 characters around the first.
+  function snippet(text, query, cut) {
+    var norm = "", from = [];
+    for (var i = 0; i < text.length;) {
+      var c = String.fromCodePoint(text.codePointAt(i));
+      var n = S.normalise(c);
+      for (var k = 0; k < n.length; k++) from.push(i);
+      norm += n;
+      i += c.length;
+    }
+    from.push(text.length);
+    var spans = [];
+    S.normalise(query).split(/\s+/).filter(Boolean).forEach(function (p) {
+      for (var at = norm.indexOf(p); at >= 0; at = norm.indexOf(p, at + p.length)) {
+        spans.push([from[at], from[at + p.length]]);
+      }
+    });
+    spans.sort(function (a, b) { return a[0] - b[0]; });
+    var start = cut && spans.length && spans[0][0] > 40 ? spans[0][0] - 30 : 0;
+    var end = cut ? Math.min(text.length, start + 110) : text.length;
+    var out = [];
+    if (start > 0) out.push("…");
+    var at = start;
+    spans.forEach(function (s) {
+      if (s[0] < at || s[1] > end) return;
+      out.push(text.slice(at, s[0]), el("mark", {}, [text.slice(s[0], s[1])]));
+      at = s[1];
+    });
+    out.push(text.slice(at, end));
+    if (end < text.length) out.push("…");
+    return out;
+  }
+
+  function start() {
+    var box = document.getElementById("pf-search");
+    if (!box) return;
+    var form = box.querySelector("form");
+    var input = document.getElementById("pf-search-q");
+    var status = document.getElementById("pf-search-status");
+    var kinds = document.getElementById("pf-search-kinds");
+    var list = document.getElementById("pf-search-results");
+    var more = document.getElementById("pf-search-more");
+    var browse = document.getElementById("pf-search-browse");
+    var jump = document.getElementById("pf-search-jump");
+    var site = box.getAttribute("data-site");
+    var index = S.Index.open(box.getAttribute("data-index"));
+    var state = null;
+
+    function shown() {
+      var ix = state.ix;
+      return state.results.filter(function (r) {
+        if (state.kind && ix.rangeOf(ix.meta.kinds, r.doc) !== state.kind) return false;
+        if (state.law && ix.rangeOf(ix.meta.laws, r.doc) !== state.law) return false;
+        return true;
+      });
+    }
+
+    function filters() {
+      var ix = state.ix;
+      kinds.textContent = "";
+      var counts = {}, laws = {};
+      state.results.forEach(function (r) {
+        var k = ix.rangeOf(ix.meta.kinds, r.doc);
+        counts[k] = (counts[k] || 0) + 1;
+        var l = ix.rangeOf(ix.meta.laws, r.doc);
+        if (l) laws[l] = (laws[l] || 0) + 1;
+      });
+      var button = function (kind, label) {
+        var b = el("button", { type: "button", "aria-pressed": String(state.kind === kind) }, [label]);
+        b.addEventListener("click", function () {
+          state.kind = kind;
+          state.law = null;
+          state.limit = STEP;
+          filters();
+          page();
+        });
+        return b;
+      };
+      kinds.appendChild(button(null, "全部 " + state.results.length));
+      Object.keys(KIND_NAMES).forEach(function (k) {
+        if (counts[k]) kinds.appendChild(button(k, KIND_NAMES[k] + " " + counts[k]));
+      });
+      var names = Object.keys(laws);
+      if (names.length > 1 && (state.kind === "law" || state.kind === null)) {
+        var select = el("select", { id: "pf-search-law" }, [el("option", { value: "" }, ["全部法律"])]);
+        names.forEach(function (n) {
+          var o = el("option", { value: n }, [n + " " + laws[n]]);
+          if (state.law === n) o.selected = true;
+          select.appendChild(o);
+        });
+        select.addEventListener("change", function () {
+          state.law = select.value || null;
+          state.kind = state.law ? "law" : state.kind;
+          state.limit = STEP;
+          page();
+        });
+        kinds.appendChild(el("label", { for: "pf-search-law" }, ["按法律："]));
+        kinds.appendChild(select);
+      }
+      kinds.hidden = state.results.length === 0;
+    }
+
+    function page() {
+      var mine = state;
+      var rows = shown();
+      var wanted = rows.slice(0, state.limit);
+      Promise.all(wanted.map(function (r) { return mine.ix.doc(r.doc); })).then(function (docs) {
+        if (state !== mine) return;
+        list.textContent = "";
+        docs.forEach(function (d) {
+          var where = [KIND_NAMES[d[1]] || d[1]];
+          if (d[3]) where.push(d[3].split("\n")[0]);
+          if (d[4] && d[1] !== "law") where.push(d[4]);
+          list.appendChild(el("li", {}, [
+            el("h2", {}, [el("a", { href: site + d[0] }, snippet(d[2], mine.query, false))]),
+            el("p", { class: "pf-search-where" }, [where.join(" · ")]),
+            el("p", {}, snippet(d[5], mine.query, true))
+          ]));
+        });
+        list.hidden = docs.length === 0;
+        more.hidden = rows.length <= state.limit;
+      });
+    }
+
+    // The articles a query names, above the results: the one 条, or that 条 of each law.
+    function showArticles(found) {
+      jump.textContent = "";
+      jump.hidden = found.length === 0;
+      if (!found.length) return;
+      jump.appendChild(el("h2", {}, [found.length > 1 ? "法条直达（" + found.length + " 部法律有这一条）" : "法条直达"]));
+      var ul = el("ul", {});
+      found.forEach(function (a) {
+        ul.appendChild(el("li", {}, [
+          el("a", { href: site + a.page + "#" + a.anchor }, ["《" + a.law + "》" + a.label])
+        ]));
+      });
+      jump.appendChild(ul);
+    }
+
+    function run(query) {
+      var mine = { query: query, kind: null, law: null, limit: STEP, results: [] };
+      state = mine;
+      status.textContent = "正在搜索…";
+      index.then(function (ix) {
+        mine.ix = ix;
+        if (state === mine) showArticles(S.articles(query, ix.meta.articles));
+        return ix.ranked(query);
+      }).then(function (results) {
+        if (state !== mine) return;
+        mine.results = results;
+        status.textContent = results.length
+          ? "找到 " + results.length + " 条结果"
+          : "没有找到包含“" + query.trim() + "”的内容。可以换一个说法，或在下面的目录里查找。";
+        browse.hidden = results.length > 0 || !jump.hidden;
+        filters();
+        page();
+      }).catch(function (e) {
+        status.textContent = "搜索暂时无法使用，请在下面的目录里查找。";
+        if (window.console) console.error(e);
+      });
+    }
+
+    more.querySelector("button").addEventListener("click", function () {
+      state.limit += STEP;
+      page();
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var q = input.value;
+      history.replaceState(null, "", "?q=" + encodeURIComponent(q));
+      if (q.trim()) run(q);
+    });
+    var q = new URLSearchParams(location.search).get("q") || "";
+    input.value = q;
+    if (q.trim()) run(q);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

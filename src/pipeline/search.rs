@@ -1,0 +1,164 @@
+//! The pipeline's search stage: every content page and statute page the render stage made
+//! gives its `<main>` text (cut into sections, see [`crate::search::extract`]); the index of
+//! all of them is written under `search/` in the output. Its cache: each output's sections,
+//! by output path, kept from the render that made them, so a rebuild extracts again only the
+//! pages it rendered again; the index is made again when any section changed (its key is
+//! the whole list of sections, compared as it is).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::output::{Blob, Sink};
+use crate::render::Job;
+use crate::search::docs::{DOCS_PER_FILE, INDEX_FOLDER as FOLDER, KINDS, SNIPPET_CHARS, SearchDoc};
+use rayon::prelude::*;
+
+use crate::search::build::{Doc, Settings};
+use crate::search::index::gzip;
+use crate::site::Site;
+
+/// The sections of each searchable output, and the index files last written.
+#[derive(Default)]
+pub(super) struct SearchState {
+    docs: BTreeMap<String, Arc<Vec<SearchDoc>>>,
+    /// The files last written (kept by builds that remember).
+    files: BTreeMap<String, Blob>,
+    /// The index was written at least once.
+    written: bool,
+}
+
+/// The kind of document an output gives, if it is searched.
+pub(super) fn searched(site: &Site, job: &Job) -> Option<&'static str> {
+    use crate::content::Kind;
+    match job {
+        Job::Page(id) => Some(match site.kind(*id) {
+            Kind::Article => "article",
+            Kind::Event => "event",
+            Kind::Lesson => "lesson",
+            Kind::Page => "page",
+        }),
+        // Each law's own pages; the library's index and a split law's overview list
+        // other pages.
+        Job::Law(crate::render::laws::LawPage::File(..)) => Some("law"),
+        _ => None,
+    }
+}
+
+impl SearchState {
+    /// Take the sections of the outputs made now (`made`), forget those of outputs that no
+    /// longer exist (`exists`), and when anything changed write the index again into `sink`
+    /// (`keep`: also remember its files, for serve). Paths written or removed go to
+    /// `touched`. Gives the number of files written and their bytes.
+    pub fn update(
+        &mut self,
+        made: Vec<(String, Vec<SearchDoc>)>,
+        exists: &dyn Fn(&str) -> bool,
+        keep: bool,
+        sink: &dyn Sink,
+        touched: &mut BTreeSet<String>,
+    ) -> std::io::Result<(usize, usize)> {
+        let mut changed = !self.written;
+        for (path, docs) in made {
+            let same = self.docs.get(&path).is_some_and(|d| **d == docs);
+            if !same {
+                changed = true;
+                self.docs.insert(path, Arc::new(docs));
+            }
+        }
+        let before = self.docs.len();
+        self.docs.retain(|p, _| exists(p));
+        changed |= self.docs.len() != before;
+        if !changed {
+            return Ok((0, 0));
+        }
+        let files = self.files_now();
+        let mut written = (files.len(), 0);
+        for (path, bytes) in &files {
+            if self.files.get(path) != Some(bytes) {
+                touched.insert(path.clone());
+            }
+            written.1 += bytes.len();
+            sink.put(path, bytes.clone())?;
+        }
+        for old in self.files.keys().filter(|p| !files.contains_key(*p)) {
+            touched.insert(old.clone());
+        }
+        self.files = if keep { files } else { BTreeMap::new() };
+        self.written = true;
+        Ok(written)
+    }
+
+    /// The index file at output path `path`, as last written (serve).
+    pub fn file(&self, path: &str) -> Option<Blob> {
+        self.files.get(path).cloned()
+    }
+
+    /// Every index file for the sections known now. Documents are numbered by kind
+    /// ([`KINDS`]), then by address, so that each kind, and each law, is a range of numbers
+    /// (`meta.json` lists them): the browser counts results by kind and filters by law
+    /// without reading the document store.
+    fn files_now(&self) -> BTreeMap<String, Blob> {
+        let mut docs: Vec<&SearchDoc> = self.docs.values().flat_map(|d| d.iter()).collect();
+        docs.sort_by_key(|d| KINDS.iter().position(|k| *k == d.kind));
+        let inputs: Vec<Doc> = docs
+            .iter()
+            .map(|d| Doc {
+                title: &d.title,
+                heading: &d.heading,
+                body: &d.text,
+            })
+            .collect();
+        let built = crate::search::build::build(&inputs, Settings::default());
+        let mut out: BTreeMap<String, Blob> = built
+            .files()
+            .into_iter()
+            .map(|(p, b)| (format!("{FOLDER}{p}"), Blob::from(b)))
+            .collect();
+        let mut meta: serde_json::Value = serde_json::from_str(&built.meta()).unwrap_or_default();
+        meta["store"] = DOCS_PER_FILE.into();
+        meta["kinds"] = ranges(&docs, |d| Some(d.kind.to_string()));
+        meta["laws"] = ranges(&docs, |d| law_of(&d.url).map(str::to_string));
+        meta["articles"] =
+            crate::search::articles::table(docs.iter().map(|d| (d.url.as_str(), d.title.as_str())));
+        out.insert(
+            format!("{FOLDER}meta.json"),
+            Blob::from(meta.to_string().into_bytes()),
+        );
+        let stores: Vec<(String, Blob)> = docs
+            .par_chunks(DOCS_PER_FILE)
+            .enumerate()
+            .map(|(k, chunk)| {
+                let rows: Vec<serde_json::Value> = chunk
+                    .iter()
+                    .map(|d| {
+                        let text: String = d.text.chars().take(SNIPPET_CHARS).collect();
+                        serde_json::json!([d.url, d.kind, d.title, d.heading, d.date, text])
+                    })
+                    .collect();
+                let json = serde_json::to_vec(&rows).unwrap_or_default();
+                (format!("{FOLDER}d/{k}.gz"), Blob::from(gzip(&json)))
+            })
+            .collect();
+        out.extend(stores);
+        out
+    }
+}
+
+/// The law a document is an article of (the folder under `laws/`).
+fn law_of(url: &str) -> Option<&str> {
+    url.strip_prefix("laws/")?.split('/').next()
+}
+
+/// The runs of documents that give one value by `key` (documents with `None` between
+/// them), as `[[value, first, end], …]`.
+fn ranges(docs: &[&SearchDoc], key: impl Fn(&SearchDoc) -> Option<String>) -> serde_json::Value {
+    let mut out: Vec<(String, usize, usize)> = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let Some(k) = key(d) else { continue };
+        match out.last_mut() {
+            Some((last, _, end)) if *last == k && *end == i => *end = i + 1,
+            _ => out.push((k, i, i + 1)),
+        }
+    }
+    serde_json::json!(out)
+}

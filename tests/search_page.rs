@@ -1,0 +1,412 @@
+//! Issue 13: the search page in a real headless Chromium, on the demo site as built, served
+//! at its base path under `Content-Security-Policy: script-src 'self'`: a query typed in
+//! the header of any page lands on `/search/?q=` with the documents the index holds for it,
+//! counted by kind, with marked snippets and working links; nothing breaks the policy; and
+//! without JavaScript the page offers the statute directory and the tags.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::browser::Browser;
+use common::{StaticServer, demo_site};
+use pufa::search::build::Doc;
+use pufa::search::docs::{KINDS, SNIPPET_CHARS, SearchDoc, documents};
+use pufa::search::index::scan;
+
+const BASE: &str = "/hgz/";
+
+fn server() -> &'static StaticServer {
+    static SERVER: OnceLock<StaticServer> = OnceLock::new();
+    SERVER.get_or_init(|| StaticServer::start(demo_site(), BASE))
+}
+
+/// Every document of the built demo in the index's order: the pages its document store
+/// names (in their order), each cut again from the page as built.
+fn all_documents() -> Vec<SearchDoc> {
+    use std::io::Read;
+    let mut pages: Vec<(String, String)> = Vec::new();
+    for k in 0.. {
+        let path = demo_site().join(format!("search/d/{k}.gz"));
+        let Ok(file) = std::fs::File::open(&path) else {
+            break;
+        };
+        let mut json = Vec::new();
+        flate2::read::GzDecoder::new(file)
+            .read_to_end(&mut json)
+            .unwrap();
+        let rows: Vec<serde_json::Value> = serde_json::from_slice(&json).unwrap();
+        for r in rows {
+            let page = r[0]
+                .as_str()
+                .unwrap()
+                .split('#')
+                .next()
+                .unwrap()
+                .to_string();
+            let kind = r[1].as_str().unwrap().to_string();
+            if pages.last().is_none_or(|(p, _)| *p != page) {
+                pages.push((page, kind));
+            }
+        }
+    }
+    let mut docs = Vec::new();
+    for (page, kind) in pages {
+        let kind = KINDS.iter().find(|k| **k == kind).unwrap();
+        let html = std::fs::read_to_string(demo_site().join(&page).join("index.html")).unwrap();
+        docs.extend(documents(&format!("{page}index.html"), kind, &html));
+    }
+    docs
+}
+
+/// `href` without its base path, percent-decoded: a site path, with its anchor.
+fn site_path(href: &str) -> String {
+    let rest = href.strip_prefix(BASE).unwrap_or_else(|| panic!("{href}"));
+    let bytes = rest.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            out.push(u8::from_str_radix(&rest[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The page at site path `site` (with an optional anchor) exists, and holds the anchor.
+fn assert_leads_somewhere(site: &str, what: &str) {
+    let (page, anchor) = site
+        .split_once('#')
+        .map_or((site, None), |(p, a)| (p, Some(a)));
+    let html = std::fs::read_to_string(demo_site().join(page).join("index.html"))
+        .unwrap_or_else(|_| panic!("{what}: {site} leads nowhere"));
+    if let Some(a) = anchor {
+        assert!(
+            html.contains(&format!("id=\"{a}\"")),
+            "{what}: {site} has no anchor"
+        );
+    }
+}
+
+/// Record what the page's policy blocked and any script error, from before its scripts
+/// run (a script the browser itself adds, which the policy does not cover).
+fn watch_errors(b: &mut Browser) {
+    b.call(
+        "Page.addScriptToEvaluateOnNewDocument",
+        serde_json::json!({ "source": "window.__errors = [];\
+            document.addEventListener('securitypolicyviolation', e => window.__errors.push('csp: ' + e.violatedDirective + ' ' + e.blockedURI));\
+            window.addEventListener('error', e => window.__errors.push('error: ' + e.message));\
+            window.addEventListener('unhandledrejection', e => window.__errors.push('rejection: ' + e.reason));" }),
+    );
+}
+
+fn errors(b: &mut Browser) -> Vec<String> {
+    serde_json::from_value(b.eval("window.__errors || ['no error recorder']")).unwrap()
+}
+
+/// The results the page shows for `q`: its status, the kind buttons, and each result's
+/// link and snippet marks.
+fn results_for(b: &mut Browser, q: &str) -> serde_json::Value {
+    let url = server().url(&format!("{BASE}search/?q={}", urlencode(q)));
+    b.open(&url);
+    b.wait_for(
+        "(() => { const s = document.getElementById('pf-search-status').textContent;\
+          return s.startsWith('找到') ? document.querySelectorAll('#pf-search-results li').length > 0 : s.startsWith('没有找到'); })()",
+        20,
+    );
+    b.eval(
+        "({ status: document.getElementById('pf-search-status').textContent,\
+            kinds: [...document.querySelectorAll('#pf-search-kinds button')].map(x => x.textContent),\
+            links: [...document.querySelectorAll('#pf-search-results li h2 a')].map(a => a.getAttribute('href')),\
+            marks: [...document.querySelectorAll('#pf-search-results mark')].map(m => m.textContent),\
+            browse: document.getElementById('pf-search-browse').hidden })",
+    )
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|c| match c {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (c as char).to_string(),
+            _ => format!("%{c:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_query_shows_every_document_that_holds_it_with_counts_marks_and_links() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    watch_errors(&mut b);
+    let docs = all_documents();
+    let inputs: Vec<Doc> = docs
+        .iter()
+        .map(|d| Doc {
+            title: &d.title,
+            heading: &d.heading,
+            body: &d.text,
+        })
+        .collect();
+    for q in ["彩礼", "夫妻 忠实", "人民调解委员会", "赡养", "冷静期"] {
+        let want = scan(&inputs, q);
+        let got = results_for(&mut b, q);
+        let status = got["status"].as_str().unwrap();
+        if want.is_empty() {
+            assert!(status.starts_with("没有找到"), "{q}: {status}");
+            assert_eq!(got["browse"], false, "{q}: the directory stays in view");
+            continue;
+        }
+        assert_eq!(status, format!("找到 {} 条结果", want.len()), "{q}");
+        // Counts by kind: the documents the scan finds, by kind.
+        let mut counts = Vec::new();
+        for (kind, name) in KINDS.iter().zip(["法规", "文章", "活动", "课程", "页面"]) {
+            let n = want
+                .iter()
+                .filter(|&&d| docs[d as usize].kind == *kind)
+                .count();
+            if n > 0 {
+                counts.push(format!("{name} {n}"));
+            }
+        }
+        let mut expected = vec![format!("全部 {}", want.len())];
+        expected.extend(counts);
+        assert_eq!(got["kinds"], serde_json::json!(expected), "{q}");
+        // The first ten results, each one the scan found, each link a page that exists
+        // and holds the anchor it points at.
+        let links: Vec<&str> = got["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        assert_eq!(links.len(), want.len().min(10), "{q}");
+        for l in &links {
+            let site = site_path(l);
+            assert!(
+                want.iter().any(|&d| docs[d as usize].url == site),
+                "{q}: {l} is not a document holding it"
+            );
+            assert_leads_somewhere(&site, q);
+        }
+        // Words are marked wherever the shown text holds them (the store keeps the first
+        // SNIPPET_CHARS characters of a document).
+        let marks = got["marks"].as_array().unwrap();
+        let shown = links.iter().any(|l| {
+            let d = docs.iter().find(|d| d.url == site_path(l)).unwrap();
+            let text: String = d.text.chars().take(SNIPPET_CHARS).collect();
+            let all = pufa::search::tokens::normalise(&format!("{} {text}", d.title));
+            q.split(' ').any(|p| all.contains(p))
+        });
+        assert_eq!(!marks.is_empty(), shown, "{q}: marks {marks:?}");
+        for m in marks {
+            let m = pufa::search::tokens::normalise(m.as_str().unwrap());
+            assert!(q.split(' ').any(|p| p == m), "{q}: marked {m}");
+        }
+    }
+    assert_eq!(
+        errors(&mut b),
+        Vec::<String>::new(),
+        "errors or policy violations"
+    );
+}
+
+#[test]
+fn the_header_form_of_any_page_leads_to_the_results() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    watch_errors(&mut b);
+    b.open(&server().url(&format!("{BASE}articles/")));
+    b.eval(
+        "document.getElementById('pf-header-q').value = '调解';\
+         document.querySelector('.pf-header-search').requestSubmit(); true",
+    );
+    b.wait_for(
+        "location.pathname.endsWith('/search/') && document.querySelectorAll('#pf-search-results li').length > 0",
+        20,
+    );
+    let q = b.eval("document.getElementById('pf-search-q').value");
+    assert_eq!(q, "调解");
+    // Filtering by kind shows only that kind, and a second query on the page replaces it.
+    b.eval("[...document.querySelectorAll('#pf-search-kinds button')].find(x => x.textContent.startsWith('法规')).click(); true");
+    b.wait_for(
+        "[...document.querySelectorAll('#pf-search-results li h2 a')].every(a => a.getAttribute('href').includes('/laws/'))",
+        10,
+    );
+    b.eval(
+        "document.getElementById('pf-search-q').value = '彩礼';\
+         document.querySelector('#pf-search form').requestSubmit(); true",
+    );
+    b.wait_for("location.search === '?q=' + encodeURIComponent('彩礼') && document.getElementById('pf-search-status').textContent.startsWith('找到')", 10);
+    assert_eq!(
+        errors(&mut b),
+        Vec::<String>::new(),
+        "errors or policy violations"
+    );
+}
+
+#[test]
+fn without_javascript_the_page_offers_the_statute_directory_and_the_tags() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    b.set_javascript(false);
+    b.open(&server().url(&format!("{BASE}search/?q=彩礼")));
+    let got = b.eval(
+        "({ laws: [...document.querySelectorAll('.pf-dir-law')].length,\
+            chapters: [...document.querySelectorAll('.pf-dir-law li a')].map(a => a.getAttribute('href')),\
+            tags: document.querySelectorAll('#pf-dir-tags + ul a').length })",
+    );
+    let laws = std::fs::read_dir(demo_site().join("laws"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count();
+    assert_eq!(got["laws"], laws, "every law of the library");
+    assert!(got["tags"].as_u64().unwrap() > 0, "the tags");
+    let chapters = got["chapters"].as_array().unwrap();
+    assert!(chapters.len() > laws, "{} chapters", chapters.len());
+    for c in chapters {
+        assert_leads_somewhere(&site_path(c.as_str().unwrap()), "directory");
+    }
+}
+
+/// The article anchors (`art-N`, `art-N-M` for 之一) of a built law page, in order.
+fn article_anchors(page: &str) -> Vec<String> {
+    let html = std::fs::read_to_string(demo_site().join(page).join("index.html")).unwrap();
+    html.split("<section class=\"pf-statute\" data-doc id=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+fn chinese(n: u32) -> String {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let mut out = String::new();
+    let mut zero = false;
+    for (unit, name) in [(1000, "千"), (100, "百"), (10, "十"), (1, "")] {
+        let d = (n / unit % 10) as usize;
+        if d > 0 {
+            if zero {
+                out.push('零');
+            }
+            if !(d == 1 && unit == 10 && out.is_empty()) {
+                out.push_str(D[d]);
+            }
+            out.push_str(name);
+            zero = false;
+        } else if !out.is_empty() {
+            zero = true;
+        }
+    }
+    out
+}
+
+/// The links of the 法条直达 block for `q`.
+fn jump_links(b: &mut Browser, q: &str) -> Vec<String> {
+    b.open(&server().url(&format!("{BASE}search/?q={}", urlencode(q))));
+    b.wait_for(
+        "(() => { const s = document.getElementById('pf-search-status').textContent;\
+          return s.startsWith('找到') || s.startsWith('没有找到'); })()",
+        20,
+    );
+    let links = b.eval(
+        "[...document.querySelectorAll('#pf-search-jump a')].map(a => a.getAttribute('href'))",
+    );
+    serde_json::from_value::<Vec<String>>(links)
+        .unwrap()
+        .iter()
+        .map(|l| site_path(l))
+        .collect()
+}
+
+#[test]
+fn article_numbers_in_either_numerals_lead_to_the_article() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    watch_errors(&mut b);
+    // Each law's pages: the folders under laws/ with articles (a split law's parts).
+    let mut pages: Vec<(String, String)> = Vec::new();
+    for e in walkdir::WalkDir::new(demo_site().join("laws")) {
+        let e = e.unwrap();
+        if e.file_name() != "index.html" {
+            continue;
+        }
+        let rel = e
+            .path()
+            .parent()
+            .unwrap()
+            .strip_prefix(demo_site())
+            .unwrap();
+        let page = format!("{}/", rel.to_str().unwrap());
+        let law = page.split('/').nth(1).unwrap_or("").to_string();
+        if !article_anchors(&page).is_empty() {
+            pages.push((law, page));
+        }
+    }
+    assert!(pages.len() >= 10, "{pages:?}");
+    let mut laws: Vec<&str> = pages.iter().map(|(l, _)| l.as_str()).collect();
+    laws.dedup();
+    for law in laws {
+        let mine: Vec<&String> = pages
+            .iter()
+            .filter(|(l, _)| l == law)
+            .map(|(_, p)| p)
+            .collect();
+        let first = (mine[0], article_anchors(mine[0]).first().unwrap().clone());
+        let last_page = mine[mine.len() - 1];
+        let last = (
+            last_page,
+            article_anchors(last_page).last().unwrap().clone(),
+        );
+        for (page, anchor) in [first, last] {
+            let n: u32 = anchor.strip_prefix("art-").unwrap().parse().unwrap();
+            let want = format!("{page}#{anchor}");
+            for q in [
+                format!("《{law}》第{}条", chinese(n)),
+                format!("{law}{n}条"),
+            ] {
+                let got = jump_links(&mut b, &q);
+                assert_eq!(got.first(), Some(&want), "{q}");
+                assert_eq!(got.len(), 1, "{q}: {got:?}");
+            }
+        }
+    }
+    // A number many laws have: that 条 of each, 民法典 first.
+    let holders: Vec<&String> = pages
+        .iter()
+        .filter(|(_, p)| article_anchors(p).iter().any(|a| a == "art-10"))
+        .map(|(_, p)| p)
+        .collect();
+    assert!(holders.len() > 3, "{holders:?}");
+    for q in ["第十条", "第10条"] {
+        let got = jump_links(&mut b, q);
+        assert_eq!(got.len(), holders.len(), "{q}: {got:?}");
+        assert!(got[0].starts_with("laws/民法典/"), "{q}: {got:?}");
+        for g in &got {
+            assert!(g.ends_with("#art-10"), "{q}: {g}");
+        }
+    }
+    // Not article numbers: no block.
+    for q in ["彩礼", "宪法第9999条", "第条"] {
+        assert_eq!(jump_links(&mut b, q), Vec::<String>::new(), "{q}");
+    }
+    // 之一 articles (none in the demo's library): the parser on a table that has one.
+    let got = b.eval(
+        "const t = [['刑法', '中华人民共和国刑法', [['laws/刑法/', [[1, 20]], ['10-1']]]]];\
+         ['刑法第十条之一', '第10条之一', '第十一条之一'].map(q => pufaSearch.articles(q, t).map(a => a.anchor + ' ' + a.label))",
+    );
+    assert_eq!(
+        got,
+        serde_json::json!([["art-10-1 第十条之一"], ["art-10-1 第十条之一"], []])
+    );
+    assert_eq!(
+        errors(&mut b),
+        Vec::<String>::new(),
+        "errors or policy violations"
+    );
+}
