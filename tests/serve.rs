@@ -323,6 +323,14 @@ fn after_200_random_changes_the_served_site_equals_a_fresh_build() {
         &["--base-url", &format!("http://127.0.0.1:{p}/")],
     );
     let fresh = tree(&out);
+    // The search index follows in the background: wait for the one of the last change.
+    wait_until(20, "the search index of the last change served", || {
+        fresh
+            .iter()
+            .filter(|(path, _)| path.starts_with("search/") && !path.ends_with(".html"))
+            .all(|(path, bytes)| http(p, "GET", &format!("/{path}")).2 == *bytes)
+    });
+    let st = status(p);
     let served: Vec<String> = st["files"]
         .as_array()
         .unwrap()
@@ -507,4 +515,40 @@ fn a_new_photo_shows_at_once_and_its_sizes_replace_it_when_ready() {
         404,
         "the original is not published"
     );
+}
+
+/// The words of the served search index's document store.
+fn search_store_text(port: u16) -> String {
+    use std::io::Read;
+    let (_, meta) = get_text(port, "/search/meta.json");
+    let meta: serde_json::Value = serde_json::from_str(&meta).unwrap_or_default();
+    let (Some(docs), Some(per)) = (meta["docs"].as_u64(), meta["store"].as_u64()) else {
+        return String::new();
+    };
+    let mut text = String::new();
+    for k in 0..docs.div_ceil(per) {
+        let (st, _, gz) = http(port, "GET", &format!("/search/d/{k}.gz"));
+        if st == 200 {
+            let _ = flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut text);
+        }
+    }
+    text
+}
+
+#[test]
+fn the_search_index_follows_edits_without_holding_up_the_pages() {
+    let (_d, site) = site();
+    let s = serve(&site, &[]);
+    let p = s.port;
+    assert!(search_store_text(p).contains("第一篇文章的正文"));
+    let a1 = site.join("content/articles/a1.md");
+    let text = std::fs::read_to_string(&a1).unwrap();
+    atomic_write(&a1, &text.replace("第一篇文章的正文", "改过的正文 FIND-ME"));
+    wait_until(10, "edited text served", || {
+        page_has(p, "/articles/a1/", "FIND-ME")
+    });
+    wait_until(20, "edited text in the search index", || {
+        search_store_text(p).contains("FIND-ME")
+    });
+    assert!(!search_store_text(p).contains("第一篇文章的正文"));
 }

@@ -73,11 +73,7 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
         verbose: args.common.verbose,
         session: Session::new(),
     };
-    // A new photo shows as it is until it is processed; then it counts as changed.
-    let injector = watcher.injector();
-    preview
-        .session
-        .images_in_background(Arc::new(move |path| injector.changed(path)));
+    work_in_background(&mut preview, &watcher, &state);
     preview.rebuild(&sources, &[]);
     announce(&url, ip, port, args.open);
 
@@ -89,6 +85,20 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
     }
     eprintln!("已停止预览。");
     EXIT_OK
+}
+
+/// Work that edits never wait for. A new photo shows as it is until it is processed; then
+/// it counts as changed. The search index follows edits in a thread of its own and is put
+/// in place when ready.
+fn work_in_background(preview: &mut Preview, watcher: &Watcher, state: &Arc<AppState>) {
+    let injector = watcher.injector();
+    preview
+        .session
+        .images_in_background(Arc::new(move |path| injector.changed(path)));
+    let served = state.clone();
+    preview
+        .session
+        .search_in_background(Arc::new(move |delta| served.put_files(delta)));
 }
 
 /// In a thread of its own, rebuild the preview after every change until watching fails.

@@ -71,7 +71,7 @@ mod diags;
 mod images;
 mod inputs;
 mod outputs;
-mod search;
+pub mod search;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -199,6 +199,13 @@ impl Session {
     /// caller treats as a change of that file.
     pub fn images_in_background(&mut self, done: ImageDone) {
         self.memo.background = Some(done);
+    }
+
+    /// Make the search index in the background after the first build (serve): `done` gets
+    /// the index files that changed when they are ready; the files of [`Session::output`]
+    /// stay as the first build made them.
+    pub fn search_in_background(&mut self, done: search::SearchDone) {
+        self.memo.outputs.search_in_background(done);
     }
 
     /// Build `sources` again, reusing what the previous builds made.

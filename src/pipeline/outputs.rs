@@ -456,6 +456,12 @@ impl Outputs {
             .or_else(|| self.copied_bytes(path))
     }
 
+    /// Make the search index in the background after the first build (see
+    /// [`super::search::SearchDone`]).
+    pub fn search_in_background(&mut self, done: super::search::SearchDone) {
+        self.search.background = Some(done);
+    }
+
     /// The bytes of the file at `path`, output, copy or search index file.
     pub fn file(&self, path: &str) -> Option<Blob> {
         self.bytes(path)

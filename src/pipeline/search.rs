@@ -6,7 +6,8 @@
 //! the whole list of sections, compared as it is).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::output::{Blob, Sink};
 use crate::render::Job;
@@ -17,6 +18,10 @@ use crate::search::build::{Doc, Settings};
 use crate::search::index::gzip;
 use crate::site::Site;
 
+/// Told the index files that changed (`None`: gone) when an index made in the background
+/// is ready.
+pub type SearchDone = Arc<dyn Fn(Vec<(String, Option<Blob>)>) + Send + Sync>;
+
 /// The sections of each searchable output, and the index files last written.
 #[derive(Default)]
 pub(super) struct SearchState {
@@ -25,6 +30,17 @@ pub(super) struct SearchState {
     files: BTreeMap<String, Blob>,
     /// The index was written at least once.
     written: bool,
+    /// After the first build, make the index in a thread of its own and hand its files
+    /// to this (serve: an edit's pages never wait for the index).
+    pub(super) background: Option<SearchDone>,
+    /// The files handed over last (by the first build, then by the background).
+    delivered: Arc<Mutex<BTreeMap<String, Blob>>>,
+    /// The number of the newest index asked for: an older one still being made when a
+    /// newer is asked for is dropped.
+    latest: Arc<AtomicU64>,
+    /// One thread for the background index, apart from the pool the builds use: an edit's
+    /// rebuild never queues behind it, and one index is made at a time.
+    pool: Option<Arc<rayon::ThreadPool>>,
 }
 
 /// The kind of document an output gives, if it is searched.
@@ -71,7 +87,15 @@ impl SearchState {
         if !changed {
             return Ok((0, 0));
         }
-        let files = self.files_now();
+        if let Some(done) = self.background.as_ref().filter(|_| self.written) {
+            self.make_in_background(done.clone());
+            return Ok((0, 0));
+        }
+        let docs: Vec<&SearchDoc> = self.docs.values().flat_map(|d| d.iter()).collect();
+        let files = index_files(docs);
+        if let Ok(mut delivered) = self.delivered.lock() {
+            delivered.clone_from(&files);
+        }
         let mut written = (files.len(), 0);
         for (path, bytes) in &files {
             if self.files.get(path) != Some(bytes) {
@@ -93,55 +117,98 @@ impl SearchState {
         self.files.get(path).cloned()
     }
 
-    /// Every index file for the sections known now. Documents are numbered by kind
-    /// ([`KINDS`]), then by address, so that each kind, and each law, is a range of numbers
-    /// (`meta.json` lists them): the browser counts results by kind and filters by law
-    /// without reading the document store.
-    fn files_now(&self) -> BTreeMap<String, Blob> {
-        let mut docs: Vec<&SearchDoc> = self.docs.values().flat_map(|d| d.iter()).collect();
-        docs.sort_by_key(|d| KINDS.iter().position(|k| *k == d.kind));
-        let inputs: Vec<Doc> = docs
-            .iter()
-            .map(|d| Doc {
-                title: &d.title,
-                heading: &d.heading,
-                body: &d.text,
-            })
-            .collect();
-        let built = crate::search::build::build(&inputs, Settings::default());
-        let mut out: BTreeMap<String, Blob> = built
-            .files()
-            .into_iter()
-            .map(|(p, b)| (format!("{FOLDER}{p}"), Blob::from(b)))
-            .collect();
-        let mut meta: serde_json::Value = serde_json::from_str(&built.meta()).unwrap_or_default();
-        meta["store"] = DOCS_PER_FILE.into();
-        meta["kinds"] = ranges(&docs, |d| Some(d.kind.to_string()));
-        meta["laws"] = ranges(&docs, |d| law_of(&d.url).map(str::to_string));
-        meta["articles"] =
-            crate::search::articles::table(docs.iter().map(|d| (d.url.as_str(), d.title.as_str())));
-        out.insert(
-            format!("{FOLDER}meta.json"),
-            Blob::from(meta.to_string().into_bytes()),
-        );
-        let stores: Vec<(String, Blob)> = docs
-            .par_chunks(DOCS_PER_FILE)
-            .enumerate()
-            .map(|(k, chunk)| {
-                let rows: Vec<serde_json::Value> = chunk
-                    .iter()
-                    .map(|d| {
-                        let text: String = d.text.chars().take(SNIPPET_CHARS).collect();
-                        serde_json::json!([d.url, d.kind, d.title, d.heading, d.date, text])
-                    })
-                    .collect();
-                let json = serde_json::to_vec(&rows).unwrap_or_default();
-                (format!("{FOLDER}d/{k}.gz"), Blob::from(gzip(&json)))
-            })
-            .collect();
-        out.extend(stores);
-        out
+    /// Make the index of the sections known now in a thread of its own, and hand what
+    /// changed to `done` (unless a newer index was asked for meanwhile).
+    fn make_in_background(&mut self, done: SearchDone) {
+        if self.pool.is_none() {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .thread_name(|_| "pufa-search-index".into())
+                .build();
+            match pool {
+                Ok(pool) => self.pool = Some(Arc::new(pool)),
+                // No thread to be had: the index of this edit is skipped, the next tries again.
+                Err(_) => return,
+            }
+        }
+        let Some(pool) = &self.pool else { return };
+        let snapshot: Vec<Arc<Vec<SearchDoc>>> = self.docs.values().cloned().collect();
+        let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
+        let (latest, delivered) = (self.latest.clone(), self.delivered.clone());
+        pool.spawn(move || {
+            if latest.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            let files = index_files(snapshot.iter().flat_map(|d| d.iter()).collect());
+            let Ok(mut old) = delivered.lock() else {
+                return;
+            };
+            if latest.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            let mut delta: Vec<(String, Option<Blob>)> = files
+                .iter()
+                .filter(|(p, b)| old.get(*p) != Some(*b))
+                .map(|(p, b)| (p.clone(), Some(b.clone())))
+                .collect();
+            delta.extend(
+                old.keys()
+                    .filter(|p| !files.contains_key(*p))
+                    .map(|p| (p.clone(), None)),
+            );
+            *old = files;
+            done(delta);
+        });
     }
+}
+
+/// Every index file for the sections `docs`. Documents are numbered by kind ([`KINDS`]),
+/// then by address, so that each kind, and each law, is a range of numbers (`meta.json`
+/// lists them): the browser counts results by kind and filters by law without reading the
+/// document store.
+fn index_files(mut docs: Vec<&SearchDoc>) -> BTreeMap<String, Blob> {
+    docs.sort_by_key(|d| KINDS.iter().position(|k| *k == d.kind));
+    let inputs: Vec<Doc> = docs
+        .iter()
+        .map(|d| Doc {
+            title: &d.title,
+            heading: &d.heading,
+            body: &d.text,
+        })
+        .collect();
+    let built = crate::search::build::build(&inputs, Settings::default());
+    let mut out: BTreeMap<String, Blob> = built
+        .files()
+        .into_iter()
+        .map(|(p, b)| (format!("{FOLDER}{p}"), Blob::from(b)))
+        .collect();
+    let mut meta: serde_json::Value = serde_json::from_str(&built.meta()).unwrap_or_default();
+    meta["store"] = DOCS_PER_FILE.into();
+    meta["kinds"] = ranges(&docs, |d| Some(d.kind.to_string()));
+    meta["laws"] = ranges(&docs, |d| law_of(&d.url).map(str::to_string));
+    meta["articles"] =
+        crate::search::articles::table(docs.iter().map(|d| (d.url.as_str(), d.title.as_str())));
+    out.insert(
+        format!("{FOLDER}meta.json"),
+        Blob::from(meta.to_string().into_bytes()),
+    );
+    let stores: Vec<(String, Blob)> = docs
+        .par_chunks(DOCS_PER_FILE)
+        .enumerate()
+        .map(|(k, chunk)| {
+            let rows: Vec<serde_json::Value> = chunk
+                .iter()
+                .map(|d| {
+                    let text: String = d.text.chars().take(SNIPPET_CHARS).collect();
+                    serde_json::json!([d.url, d.kind, d.title, d.heading, d.date, text])
+                })
+                .collect();
+            let json = serde_json::to_vec(&rows).unwrap_or_default();
+            (format!("{FOLDER}d/{k}.gz"), Blob::from(gzip(&json)))
+        })
+        .collect();
+    out.extend(stores);
+    out
 }
 
 /// The law a document is an article of (the folder under `laws/`).

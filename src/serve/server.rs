@@ -105,6 +105,26 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Put files made apart from a build (the search index, made in the background) in
+    /// place, without telling the pages: nothing they show changed.
+    pub fn put_files(&self, delta: Delta) {
+        let Ok(mut s) = self.served.write() else {
+            return;
+        };
+        for (path, bytes) in delta {
+            match bytes {
+                Some(b) => {
+                    s.output.insert_returning(path, b);
+                }
+                None => {
+                    s.output.remove(&path);
+                }
+            }
+        }
+    }
+}
+
 /// Files changed by a build: path and new bytes (`None`: gone).
 pub type Delta = Vec<(String, Option<crate::output::Blob>)>;
 
