@@ -29,6 +29,7 @@ const KEYS: &[&str] = &[
     "markdown",
     "images",
     "laws",
+    "search",
     "extra",
 ];
 
@@ -50,6 +51,7 @@ struct RawConfig {
     markdown: Option<MarkdownConfig>,
     images: Option<crate::images::ImageSettings>,
     laws: Option<LawsConfig>,
+    search: Option<bool>,
     extra: Option<serde_json::Value>,
 }
 
@@ -134,6 +136,10 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     pub images: crate::images::ImageSettings,
     pub laws: LawsConfig,
+    /// `search: true`: the site has a search page and a search field in its header, and
+    /// the build writes the index (off by default until its memory fits the limits of
+    /// the largest sites; see the README).
+    pub search: bool,
     pub extra: serde_json::Value,
     /// Line of each top-level key in site.yaml, to locate later errors (menu links…).
     pub key_lines: BTreeMap<String, usize>,
@@ -208,6 +214,7 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Config, Vec<Dia
         markdown: raw.markdown.unwrap_or_default(),
         images,
         laws: raw.laws.unwrap_or_default(),
+        search: raw.search.unwrap_or(false),
         extra: raw
             .extra
             .unwrap_or(serde_json::Value::Object(Default::default())),

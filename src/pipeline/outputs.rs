@@ -128,6 +128,30 @@ impl Outputs {
             })
             .collect();
         self.keep_made(made, keep, touched);
+        self.update_search(site, found, keep, sink, touched, &mut rendered);
+        clock.done("  search index");
+        let problems = self.problems();
+        diags.set(Origin::Render, problems);
+        self.copy(site, theme, &dirty, sink, touched, &mut rendered);
+        clock.done("  copy files");
+        self.started = true;
+        Ok(rendered)
+    }
+
+    /// Hand the sections of the outputs made now to the search index (when the site has
+    /// search), counting what it wrote.
+    fn update_search(
+        &mut self,
+        site: &Site,
+        found: Vec<(String, Vec<SearchDoc>)>,
+        keep: bool,
+        sink: &dyn Sink,
+        touched: &mut BTreeSet<String>,
+        rendered: &mut Rendered,
+    ) {
+        if !site.config().search {
+            return;
+        }
         let (keys, entries) = (&self.keys, &self.entries);
         let exists = |p: &str| {
             let entry = keys.get(p).and_then(|k| entries.get(*k as usize)?.as_ref());
@@ -142,13 +166,6 @@ impl Outputs {
                 rendered.io_error.get_or_insert(e);
             }
         }
-        clock.done("  search index");
-        let problems = self.problems();
-        diags.set(Origin::Render, problems);
-        self.copy(site, theme, &dirty, sink, touched, &mut rendered);
-        clock.done("  copy files");
-        self.started = true;
-        Ok(rendered)
     }
 
     /// The templates, compiled again when the theme or the configuration changed.
@@ -261,7 +278,7 @@ impl Outputs {
         let mut gone: Vec<String> = Vec::new();
         let mut wanted: Vec<(String, Job)> = Vec::new();
         if !self.started {
-            wanted.extend(render::site_jobs());
+            wanted.extend(render::site_jobs(site.config().search));
         }
         let mut pages: BTreeSet<PageId> = BTreeSet::new();
         if !self.started {

@@ -46,6 +46,9 @@ pub(super) struct SearchState {
 /// The kind of document an output gives, if it is searched.
 pub(super) fn searched(site: &Site, job: &Job) -> Option<&'static str> {
     use crate::content::Kind;
+    if !site.config().search {
+        return None;
+    }
     match job {
         Job::Page(id) => Some(match site.kind(*id) {
             Kind::Article => "article",

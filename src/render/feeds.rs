@@ -108,7 +108,9 @@ fn html_pages(site: &Site) -> Vec<(String, Option<String>)> {
             .filter_map(|p| p.strip_suffix("index.html").map(str::to_string))
             .map(|p| (p, None)),
     );
-    out.push((super::search::PATH.to_string(), None));
+    if site.config().search {
+        out.push((super::search::PATH.to_string(), None));
+    }
     out.sort_unstable();
     out
 }

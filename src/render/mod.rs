@@ -113,6 +113,7 @@ pub fn site_object(site: &Site) -> Arc<Fields> {
         Value::from(Serde(&vm.extra)),
         Value::from(vm.feed_url),
         Value::from(vm.year),
+        Value::from(vm.search_url),
     ];
     Fields::new(ObjId::Site, &SITE_FIELDS, values)
 }
@@ -180,9 +181,9 @@ pub fn law_jobs(site: &Site) -> Vec<(String, Job)> {
         .collect()
 }
 
-/// The site's own files (feeds, calendar, sitemap, robots.txt, the 404 page, the search
-/// page).
-pub fn site_jobs() -> Vec<(String, Job)> {
+/// The site's own files (feeds, calendar, sitemap, robots.txt, the 404 page, and the search
+/// page when the site has search).
+pub fn site_jobs(search: bool) -> Vec<(String, Job)> {
     let mut v: Vec<(String, Job)> = FEEDS
         .iter()
         .enumerate()
@@ -192,7 +193,9 @@ pub fn site_jobs() -> Vec<(String, Job)> {
     v.push(("sitemap.xml".into(), Job::Sitemap));
     v.push(("robots.txt".into(), Job::Robots));
     v.push(("404.html".into(), Job::NotFound));
-    v.push((format!("{}index.html", search::PATH), Job::Search));
+    if search {
+        v.push((format!("{}index.html", search::PATH), Job::Search));
+    }
     v
 }
 

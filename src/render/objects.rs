@@ -64,7 +64,7 @@ fn card_field(name: &str) -> Option<usize> {
 }
 
 /// The fields of `site`.
-pub const SITE_FIELDS: [&str; 14] = [
+pub const SITE_FIELDS: [&str; 15] = [
     "title",
     "description",
     "base_url",
@@ -79,6 +79,7 @@ pub const SITE_FIELDS: [&str; 14] = [
     "extra",
     "feed_url",
     "year",
+    "search_url",
 ];
 
 /// A content page's own fields, besides its card's.

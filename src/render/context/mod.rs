@@ -44,6 +44,8 @@ pub struct SiteVm {
     pub feed_url: String,
     /// Year of "now", for the footer.
     pub year: i16,
+    /// Link of the search page, when the site has one (`search: true`).
+    pub search_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -209,6 +211,7 @@ pub fn site_vm(site: &Site) -> SiteVm {
         extra: c.extra.clone(),
         feed_url: c.link("atom.xml"),
         year: site.year(),
+        search_url: c.search.then(|| c.link(crate::render::search::PATH)),
     }
 }
 
