@@ -180,12 +180,13 @@ fn index_files(mut docs: Vec<&SearchDoc>) -> BTreeMap<String, Blob> {
         })
         .collect();
     let built = crate::search::build::build(&inputs, Settings::default());
+    let meta = built.meta();
     let mut out: BTreeMap<String, Blob> = built
-        .files()
+        .into_files()
         .into_iter()
         .map(|(p, b)| (format!("{FOLDER}{p}"), Blob::from(b)))
         .collect();
-    let mut meta: serde_json::Value = serde_json::from_str(&built.meta()).unwrap_or_default();
+    let mut meta: serde_json::Value = serde_json::from_str(&meta).unwrap_or_default();
     meta["store"] = DOCS_PER_FILE.into();
     meta["kinds"] = ranges(&docs, |d| Some(d.kind.to_string()));
     meta["laws"] = ranges(&docs, |d| law_of(&d.url).map(str::to_string));

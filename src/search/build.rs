@@ -355,46 +355,55 @@ fn entry_len(token: &str, acc: &Acc) -> usize {
     token.len() + acc.bytes.len() + 10
 }
 
-/// Cut the tokens of `maps` into shards and big tokens' own files.
+/// Cut the tokens of `maps` into shards and big tokens' own files. Each token's postings
+/// are let go of as soon as they are copied into their shard, so the postings are held
+/// about once, not twice.
 fn cut(maps: Vec<FastMap<u64, Acc>>, names: &FastMap<u64, Box<str>>, settings: Settings) -> Shards {
-    let entries: Vec<(String, &Acc)> = maps
-        .par_iter()
-        .flat_map_iter(|m| m.iter().map(|(code, acc)| (code_text(*code, names), acc)))
+    let entries: Vec<(String, Acc)> = maps
+        .into_par_iter()
+        .flat_map_iter(|m| {
+            m.into_iter()
+                .map(|(code, acc)| (code_text(code, names), acc))
+                .collect::<Vec<_>>()
+        })
         .collect();
-    let mut small: Vec<(u32, &str, &Acc)> = Vec::new();
-    let mut big: Vec<(&str, &Acc)> = Vec::new();
-    let mut small_bytes = 0;
-    for (token, acc) in &entries {
-        let len = entry_len(token, acc);
-        if len > settings.big_bytes {
-            big.push((token, acc));
-        } else {
-            small_bytes += len;
-            small.push((token_hash(token), token, acc));
-        }
-    }
+    let small_bytes: usize = entries
+        .iter()
+        .map(|(t, a)| entry_len(t, a))
+        .filter(|&len| len <= settings.big_bytes)
+        .sum();
     let want = small_bytes.div_ceil(settings.shard_bytes.max(1)).max(1);
     let count = (want.next_power_of_two() as u32).min(1 << 16);
-    small.par_iter_mut().for_each(|e| e.0 %= count);
-    small.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let runs: Vec<&[(u32, &str, &Acc)]> = small.chunk_by(|a, b| a.0 == b.0).collect();
+    let (mut big, mut small): (Vec<_>, Vec<_>) = entries
+        .into_iter()
+        .map(|(token, acc)| (token_hash(&token) % count, token, acc))
+        .partition(|(_, token, acc)| entry_len(token, acc) > settings.big_bytes);
+    small.par_sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let mut runs: Vec<Vec<(u32, String, Acc)>> = Vec::new();
+    for e in small {
+        match runs.last_mut() {
+            Some(run) if run[0].0 == e.0 => run.push(e),
+            _ => runs.push(vec![e]),
+        }
+    }
     let shards = runs
         .into_par_iter()
         .map(|run| {
+            let n = run[0].0;
             let mut out = Vec::new();
             for (_, token, acc) in run {
-                push_entry(&mut out, token, acc);
+                push_entry(&mut out, &token, &acc);
             }
-            (run[0].0, out)
+            (n, out)
         })
         .collect();
-    big.sort_unstable_by_key(|(t, _)| *t);
+    big.sort_unstable_by(|a, b| a.1.cmp(&b.1));
     let big = big
         .into_par_iter()
-        .map(|(token, acc)| {
+        .map(|(_, token, acc)| {
             let mut out = Vec::new();
-            push_entry(&mut out, token, acc);
-            (token.to_string(), out)
+            push_entry(&mut out, &token, &acc);
+            (token, out)
         })
         .collect();
     Shards { count, shards, big }

@@ -124,19 +124,30 @@ impl Index {
     /// each shard gzipped at `p/N.gz` or `t/N.gz`, each big token's file at `p/bI.gz` or
     /// `t/bI.gz`.
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
-        let mut plain: Vec<(String, &[u8])> = Vec::new();
-        for kind in [ShardKind::Pairs, ShardKind::Terms] {
-            let list = self.list(kind);
+        self.clone().into_files()
+    }
+
+    /// [`Index::files`], letting go of each shard's bytes as soon as they are gzipped.
+    pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
+        let mut out = vec![("meta.json".to_string(), self.meta().into_bytes())];
+        let mut plain: Vec<(String, Vec<u8>)> = Vec::new();
+        for (kind, list) in [
+            (ShardKind::Pairs, self.pairs),
+            (ShardKind::Terms, self.terms),
+        ] {
             let folder = kind.folder();
-            for (n, data) in &list.shards {
+            for (n, data) in list.shards {
                 plain.push((format!("{folder}/{n}.gz"), data));
             }
-            for (i, (_, data)) in list.big.iter().enumerate() {
+            for (i, (_, data)) in list.big.into_iter().enumerate() {
                 plain.push((format!("{folder}/b{i}.gz"), data));
             }
         }
-        let mut out = vec![("meta.json".to_string(), self.meta().into_bytes())];
-        out.par_extend(plain.into_par_iter().map(|(path, data)| (path, gzip(data))));
+        out.par_extend(plain.into_par_iter().map(|(path, data)| {
+            let gz = gzip(&data);
+            drop(data);
+            (path, gz)
+        }));
         out
     }
 }
