@@ -222,8 +222,10 @@ fn the_header_form_of_any_page_leads_to_the_results() {
     watch_errors(&mut b);
     b.open(&server().url(&format!("{BASE}articles/")));
     b.eval(
+        // Submitted after this evaluation returns: the page it navigates away from must
+        // not be asked for a result.
         "document.getElementById('pf-header-q').value = '调解';\
-         document.querySelector('.pf-header-search').requestSubmit(); true",
+         setTimeout(() => document.querySelector('.pf-header-search').requestSubmit(), 0); true",
     );
     b.wait_for(
         "location.pathname.endsWith('/search/') && document.querySelectorAll('#pf-search-results li').length > 0",
@@ -234,7 +236,7 @@ fn the_header_form_of_any_page_leads_to_the_results() {
     // Filtering by kind shows only that kind, and a second query on the page replaces it.
     b.eval("[...document.querySelectorAll('#pf-search-kinds button')].find(x => x.textContent.startsWith('法规')).click(); true");
     b.wait_for(
-        "[...document.querySelectorAll('#pf-search-results li h2 a')].every(a => a.getAttribute('href').includes('/laws/'))",
+        "(l => l.length > 0 && l.every(a => a.getAttribute('href').includes('/laws/')))([...document.querySelectorAll('#pf-search-results li h2 a')])",
         10,
     );
     b.eval(
