@@ -244,14 +244,7 @@ fn the_built_site_carries_an_index_of_its_pages_and_laws() {
             .any(|d| d.url == "articles/" || d.url.starts_with("tags/")),
         "list pages are not searched"
     );
-    let inputs: Vec<Doc> = docs
-        .iter()
-        .map(|d| Doc {
-            title: &d.title,
-            heading: &d.heading,
-            body: &d.text,
-        })
-        .collect();
+    let inputs: Vec<Doc> = docs.iter().map(|d| d.as_doc()).collect();
     for q in queries() {
         assert_eq!(
             index.search(&q),

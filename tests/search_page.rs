@@ -104,8 +104,11 @@ fn watch_errors(b: &mut Browser) {
     );
 }
 
-fn errors(b: &mut Browser) -> Vec<String> {
-    serde_json::from_value(b.eval("window.__errors || ['no error recorder']")).unwrap()
+/// No script error and no policy violation since [`watch_errors`].
+fn assert_no_errors(b: &mut Browser) {
+    let errors: Vec<String> =
+        serde_json::from_value(b.eval("window.__errors || ['no error recorder']")).unwrap();
+    assert_eq!(errors, Vec::<String>::new(), "errors or policy violations");
 }
 
 /// The results the page shows for `q`: its status, the kind buttons, and each result's
@@ -143,14 +146,7 @@ fn a_query_shows_every_document_that_holds_it_with_counts_marks_and_links() {
     };
     watch_errors(&mut b);
     let docs = all_documents();
-    let inputs: Vec<Doc> = docs
-        .iter()
-        .map(|d| Doc {
-            title: &d.title,
-            heading: &d.heading,
-            body: &d.text,
-        })
-        .collect();
+    let inputs: Vec<Doc> = docs.iter().map(|d| d.as_doc()).collect();
     for q in ["彩礼", "夫妻 忠实", "人民调解委员会", "赡养", "冷静期"] {
         let want = scan(&inputs, q);
         let got = results_for(&mut b, q);
@@ -207,11 +203,7 @@ fn a_query_shows_every_document_that_holds_it_with_counts_marks_and_links() {
             assert!(q.split(' ').any(|p| p == m), "{q}: marked {m}");
         }
     }
-    assert_eq!(
-        errors(&mut b),
-        Vec::<String>::new(),
-        "errors or policy violations"
-    );
+    assert_no_errors(&mut b);
 }
 
 #[test]
@@ -244,11 +236,7 @@ fn the_header_form_of_any_page_leads_to_the_results() {
          document.querySelector('#pf-search form').requestSubmit(); true",
     );
     b.wait_for("location.search === '?q=' + encodeURIComponent('彩礼') && document.getElementById('pf-search-status').textContent.startsWith('找到')", 10);
-    assert_eq!(
-        errors(&mut b),
-        Vec::<String>::new(),
-        "errors or policy violations"
-    );
+    assert_no_errors(&mut b);
 }
 
 #[test]
@@ -406,9 +394,5 @@ fn article_numbers_in_either_numerals_lead_to_the_article() {
         got,
         serde_json::json!([["art-10-1 第十条之一"], ["art-10-1 第十条之一"], []])
     );
-    assert_eq!(
-        errors(&mut b),
-        Vec::<String>::new(),
-        "errors or policy violations"
-    );
+    assert_no_errors(&mut b);
 }

@@ -11,7 +11,9 @@ use std::sync::{Arc, Mutex};
 
 use crate::output::{Blob, Sink};
 use crate::render::Job;
-use crate::search::docs::{DOCS_PER_FILE, INDEX_FOLDER as FOLDER, KINDS, SNIPPET_CHARS, SearchDoc};
+use crate::search::docs::{
+    DOCS_PER_FILE, INDEX_FOLDER as FOLDER, KINDS, SNIPPET_CHARS, SearchDoc, law_of,
+};
 use rayon::prelude::*;
 
 use crate::search::build::{Doc, Settings};
@@ -171,14 +173,7 @@ impl SearchState {
 /// document store.
 fn index_files(mut docs: Vec<&SearchDoc>) -> BTreeMap<String, Blob> {
     docs.sort_by_key(|d| KINDS.iter().position(|k| *k == d.kind));
-    let inputs: Vec<Doc> = docs
-        .iter()
-        .map(|d| Doc {
-            title: &d.title,
-            heading: &d.heading,
-            body: &d.text,
-        })
-        .collect();
+    let inputs: Vec<Doc> = docs.iter().map(|d| d.as_doc()).collect();
     let built = crate::search::build::build(&inputs, Settings::default());
     let meta = built.meta();
     let mut out: BTreeMap<String, Blob> = built
@@ -213,11 +208,6 @@ fn index_files(mut docs: Vec<&SearchDoc>) -> BTreeMap<String, Blob> {
         .collect();
     out.extend(stores);
     out
-}
-
-/// The law a document is an article of (the folder under `laws/`).
-fn law_of(url: &str) -> Option<&str> {
-    url.strip_prefix("laws/")?.split('/').next()
 }
 
 /// The runs of documents that give one value by `key` (documents with `None` between

@@ -266,6 +266,18 @@ fn lessons_list(site: &Site, views: &Views<'_>, l: &ListPage, common: Common) ->
     }
 }
 
+/// Every tag with its address and number of pages (the tag index, the search page).
+pub(super) fn tag_counts(site: &Site) -> Vec<TagCountVm> {
+    let c = site.config();
+    site.tags()
+        .map(|t| TagCountVm {
+            name: t.name.clone(),
+            url: c.link_parts(&["tags/", &t.slug, "/"]),
+            count: t.pages.len(),
+        })
+        .collect()
+}
+
 /// The tag index and each tag.
 fn tags_list(site: &Site, views: &Views<'_>, l: &ListPage, common: Common) -> Value {
     let c = site.config();
@@ -292,14 +304,7 @@ fn tags_list(site: &Site, views: &Views<'_>, l: &ListPage, common: Common) -> Va
             }
         }
         _ => {
-            let tags: Vec<TagCountVm> = site
-                .tags()
-                .map(|t| TagCountVm {
-                    name: t.name.clone(),
-                    url: c.link_parts(&["tags/", &t.slug, "/"]),
-                    count: t.pages.len(),
-                })
-                .collect();
+            let tags = tag_counts(site);
             context! {
                 site => common.site,
                 list => list_value(site, l, section_title, "tags"),

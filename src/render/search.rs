@@ -29,13 +29,6 @@ struct DirLawVm {
     chapters: Vec<ChapterVm>,
 }
 
-#[derive(Debug, Serialize)]
-struct TagVm {
-    name: String,
-    url: String,
-    count: usize,
-}
-
 /// The statute library by law, each with its chapters (the top headings of each file; a
 /// law split over files names the file's part before each).
 fn directory(site: &Site) -> Vec<DirLawVm> {
@@ -108,14 +101,7 @@ fn directory(site: &Site) -> Vec<DirLawVm> {
 /// The search page's context.
 pub fn search_context(site: &Site, site_value: &Value) -> Value {
     let c = site.config();
-    let tags: Vec<TagVm> = site
-        .tags()
-        .map(|t| TagVm {
-            name: t.name.clone(),
-            url: c.link_parts(&["tags/", &t.slug, "/"]),
-            count: t.pages.len(),
-        })
-        .collect();
+    let tags = super::lists::tag_counts(site);
     context! {
         site => site_value.clone(),
         nav_active => -1,

@@ -19,7 +19,7 @@ pub fn table<'a>(docs: impl Iterator<Item = (&'a str, &'a str)>) -> Value {
         let Some((page, anchor)) = url.split_once("#art-") else {
             continue;
         };
-        let Some(law) = page.strip_prefix("laws/").and_then(|r| r.split('/').next()) else {
+        let Some(law) = super::docs::law_of(page) else {
             continue;
         };
         if laws.last().is_none_or(|(l, _, _)| l != law) {

@@ -16,6 +16,23 @@ pub struct SearchDoc {
     pub text: String,
 }
 
+impl SearchDoc {
+    /// The document as the index builder takes it.
+    pub fn as_doc(&self) -> super::build::Doc<'_> {
+        super::build::Doc {
+            title: &self.title,
+            heading: &self.heading,
+            body: &self.text,
+        }
+    }
+}
+
+/// The law a document is an article of: the folder under `laws/` of its address
+/// (`laws/民法典/婚姻家庭编/#art-1043` → `民法典`).
+pub fn law_of(url: &str) -> Option<&str> {
+    url.strip_prefix("laws/")?.split('/').next()
+}
+
 /// Where the index goes in the output (a site path).
 pub const INDEX_FOLDER: &str = "search/";
 /// Documents per file of the document store (`d/N.gz`): a result list's documents are read
