@@ -23,14 +23,15 @@ fn queries() -> Vec<String> {
         .collect()
 }
 
-/// Every section of every built page: the page's title, the section's heading, the
-/// section's text.
+/// Every section of every built page but the search pages: the page's title, the
+/// section's heading, the section's text.
 fn demo_sections() -> Vec<[String; 3]> {
     let mut docs = Vec::new();
+    let search = demo_site().join("search");
     let mut pages: Vec<_> = walkdir::WalkDir::new(demo_site())
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_name() == "index.html")
+        .filter(|e| e.file_name() == "index.html" && !e.path().starts_with(&search))
         .map(|e| e.into_path())
         .collect();
     pages.sort();
@@ -270,4 +271,55 @@ fn the_built_site_carries_an_index_of_its_pages_and_laws() {
             .any(|d| d.text.contains("链接到本条") || d.text.contains("发布日期")),
         "tools and bylines are not indexed"
     );
+}
+
+#[test]
+fn the_everyday_words_table_is_checked_against_the_library_at_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    common::write(
+        &root.join("site.yaml"),
+        "title: 表格测试\nbase_url: https://example.org/\nsearch: true\n",
+    );
+    let law = std::fs::read_to_string(repo().join("content/laws/民法典/婚姻家庭编.md")).unwrap();
+    common::write(&root.join("content/laws/民法典/婚姻家庭编.md"), &law);
+    common::write(
+        &root.join("content/laws/_words.yaml"),
+        "- words: [彩礼]\n  terms: [借婚姻索取财物]\n  articles: [《民法典》第一千零四十二条]\n\
+         - words: [离婚冷静期]\n  articles: [《民法典》第一千零七十八条之三]\n\
+         - words: [家暴]\n  laws: [反家庭暴力法]\n\
+         - words: [彩礼]\n  articles: [《民法典》第一千零七十七条]\n",
+    );
+    let out = dir.path().join("public");
+    let o = common::run(&root, &["build", "--output", out.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert!(!o.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // Every problem, each with the file and line.
+    for (what, line) in [
+        ("第一千零七十八条之三", 5),
+        ("反家庭暴力法", 7),
+        ("“彩礼” 在表里出现了两次", 8),
+    ] {
+        let at = err
+            .find(what)
+            .unwrap_or_else(|| panic!("{what} not reported:\n{err}"));
+        let rest = &err[at..];
+        assert!(
+            rest.contains(&format!("content/laws/_words.yaml:{line}:")),
+            "{what}: not located at line {line}:\n{err}"
+        );
+    }
+    // Mended, the site builds, with a page for each word and the table in the index.
+    common::write(
+        &root.join("content/laws/_words.yaml"),
+        "- words: [彩礼]\n  terms: [借婚姻索取财物]\n  articles: [《民法典》第一千零四十二条]\n",
+    );
+    common::build_into(&root, &out, &[]);
+    let page = std::fs::read_to_string(out.join("search/彩礼/index.html")).unwrap();
+    assert!(page.contains("禁止借婚姻索取财物"), "the article in full");
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("search/meta.json")).unwrap()).unwrap();
+    assert_eq!(meta["words"]["n"], 1);
+    assert!(out.join("search/w/0.json.gz").is_file());
 }

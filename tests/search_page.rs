@@ -147,7 +147,7 @@ fn a_query_shows_every_document_that_holds_it_with_counts_marks_and_links() {
     watch_errors(&mut b);
     let docs = all_documents();
     let inputs: Vec<Doc> = docs.iter().map(|d| d.as_doc()).collect();
-    for q in ["彩礼", "夫妻 忠实", "人民调解委员会", "赡养", "冷静期"] {
+    for q in ["彩礼", "夫妻 忠实", "人民调解委员会", "赡养", "冷静期间"] {
         let want = scan(&inputs, q);
         let got = results_for(&mut b, q);
         let status = got["status"].as_str().unwrap();
@@ -394,5 +394,271 @@ fn article_numbers_in_either_numerals_lead_to_the_article() {
         got,
         serde_json::json!([["art-10-1 第十条之一"], ["art-10-1 第十条之一"], []])
     );
+    assert_no_errors(&mut b);
+}
+
+/// The everyday words the search page lists without JavaScript, with their pages' site
+/// paths.
+fn word_pages() -> Vec<(String, String)> {
+    let doc = common::read_html(&demo_site().join("search/index.html"));
+    doc.select(&common::sel("section[aria-labelledby=pf-dir-words] li a"))
+        .map(|a| {
+            let word = a.text().collect::<String>();
+            (word, site_path(a.value().attr("href").unwrap()))
+        })
+        .collect()
+}
+
+/// The links of an everyday word's page: its articles, then its laws, as site paths.
+fn word_page_links(page: &str) -> Vec<String> {
+    let doc = common::read_html(&demo_site().join(page).join("index.html"));
+    doc.select(&common::sel(
+        ".pf-search-words ol li h3 a, .pf-search-words > p a",
+    ))
+    .map(|a| site_path(a.value().attr("href").unwrap()))
+    .collect()
+}
+
+#[test]
+fn every_everyday_word_has_a_page_with_its_articles_in_full() {
+    let words = word_pages();
+    assert!(words.len() >= 40, "{} words", words.len());
+    let sitemap = std::fs::read_to_string(demo_site().join("sitemap.xml")).unwrap();
+    for (word, page) in &words {
+        assert_eq!(*page, format!("search/{word}/"));
+        let doc = common::read_html(&demo_site().join(page).join("index.html"));
+        assert_eq!(common::text_of(&doc, "main h1"), *word);
+        let links = word_page_links(page);
+        assert!(!links.is_empty(), "{word}: no article and no law");
+        for l in &links {
+            assert_leads_somewhere(l, word);
+        }
+        // Each article is quoted in full: its paragraphs are those of the law's page.
+        for li in doc.select(&common::sel(".pf-search-words ol li")) {
+            let href = li
+                .select(&common::sel("h3 a"))
+                .next()
+                .unwrap()
+                .value()
+                .attr("href")
+                .unwrap();
+            let site = site_path(href);
+            let (law_page, anchor) = site.split_once('#').unwrap();
+            let law = common::read_html(&demo_site().join(law_page).join("index.html"));
+            let article = common::text_of(&law, &format!("section[id=\"{anchor}\"]"));
+            let paragraphs: Vec<String> = li
+                .select(&common::sel("p"))
+                .map(|p| p.text().collect::<String>())
+                .collect();
+            assert!(!paragraphs.is_empty(), "{word}: {site} quoted empty");
+            for p in paragraphs {
+                assert!(article.contains(p.trim()), "{word}: {site} lacks {p}");
+            }
+        }
+        let loc = format!("{BASE}{}", pufa::text::encode_path(page));
+        assert!(sitemap.contains(&loc), "{word}: {loc} not in the sitemap");
+    }
+}
+
+/// What the page shows above the results for `q`: the everyday-words block's heading and
+/// links (site paths), once the results are in.
+fn words_block(b: &mut Browser, q: &str) -> (String, Vec<String>, serde_json::Value) {
+    let got = results_for(b, q);
+    b.wait_for(
+        "(w => w.hidden || [...w.querySelectorAll('li')].every(li => li.querySelector('p') || !/#/.test(li.querySelector('a').href)))(document.getElementById('pf-search-words'))",
+        10,
+    );
+    let block = b.eval(
+        "(w => ({ hidden: w.hidden, heading: [...w.querySelectorAll('h2')].map(h => h.textContent).join('|'),\
+            links: [...w.querySelectorAll('li > a')].map(a => a.getAttribute('href')) }))(document.getElementById('pf-search-words'))",
+    );
+    let links: Vec<String> = serde_json::from_value::<Vec<String>>(block["links"].clone())
+        .unwrap()
+        .iter()
+        .map(|l| site_path(l))
+        .collect();
+    let heading = if block["hidden"] == true {
+        String::new()
+    } else {
+        block["heading"].as_str().unwrap().to_string()
+    };
+    (heading, links, got)
+}
+
+#[test]
+fn everyday_words_show_what_the_law_calls_them_and_their_articles_first() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    watch_errors(&mut b);
+    let docs = all_documents();
+    let inputs: Vec<Doc> = docs.iter().map(|d| d.as_doc()).collect();
+    let words = word_pages();
+    // The issue's examples, then every seventh word of the table.
+    let mut sample: Vec<&(String, String)> = ["彩礼", "离婚冷静期", "高空抛物", "家暴"]
+        .iter()
+        .map(|w| words.iter().find(|(x, _)| x == w).expect(w))
+        .collect();
+    sample.extend(words.iter().step_by(7));
+    for (word, page) in sample {
+        let (heading, links, got) = words_block(&mut b, word);
+        assert!(heading.contains(&format!("“{word}”")), "{word}: {heading}");
+        // The block lists the word's articles and laws, as its own page does, the mapped
+        // article first.
+        assert_eq!(links, word_page_links(page), "{word}");
+        // The results below are still exactly the documents that hold the word.
+        let want = scan(&inputs, word);
+        let status = got["status"].as_str().unwrap();
+        if want.is_empty() {
+            assert!(status.starts_with("没有找到"), "{word}: {status}");
+        } else {
+            assert_eq!(status, format!("找到 {} 条结果", want.len()), "{word}");
+        }
+    }
+    let (heading, links, _) = words_block(&mut b, "彩礼");
+    assert!(heading.contains("借婚姻索取财物"), "{heading}");
+    assert_eq!(links[0], "laws/民法典/婚姻家庭编/#art-1042");
+    let (_, links, _) = words_block(&mut b, "离婚冷静期");
+    assert_eq!(links[0], "laws/民法典/婚姻家庭编/#art-1077");
+    // A word that is not in the table: no block.
+    let (heading, links, _) = words_block(&mut b, "人民调解委员会");
+    assert_eq!((heading.as_str(), links.len()), ("", 0));
+    assert_no_errors(&mut b);
+}
+
+#[test]
+fn a_typo_that_finds_nothing_is_offered_the_word_it_missed() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    watch_errors(&mut b);
+    let got = results_for(&mut b, "离婚冷净期");
+    assert!(got["status"].as_str().unwrap().starts_with("没有找到"));
+    b.wait_for("!document.getElementById('pf-search-suggest').hidden", 10);
+    let offered =
+        b.eval("[...document.querySelectorAll('#pf-search-suggest a')].map(a => a.textContent)");
+    assert_eq!(offered[0], "离婚冷静期", "{offered}");
+    b.eval("setTimeout(() => document.querySelector('#pf-search-suggest a').click(), 0); true");
+    b.wait_for(
+        "decodeURIComponent(location.search) === '?q=离婚冷静期' && !document.getElementById('pf-search-words').hidden",
+        20,
+    );
+    // Something found: nothing offered.
+    results_for(&mut b, "调解");
+    assert_eq!(
+        b.eval("document.getElementById('pf-search-suggest').hidden"),
+        true
+    );
+    assert_no_errors(&mut b);
+}
+
+/// A site of its own where scores alone would rank a page titled 宅基地 below one that says
+/// 宅基地 in its title and many times in its text.
+fn title_site() -> (tempfile::TempDir, StaticServer) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    common::write(
+        &root.join("site.yaml"),
+        "title: 标题测试\nbase_url: https://example.org/\nsearch: true\n",
+    );
+    common::write(
+        &root.join("content/articles/a.md"),
+        "---\ntitle: 宅基地\ndate: 2026-01-01\n---\n\n一篇短文。\n",
+    );
+    let body = "宅基地的事，村里常问。".repeat(12);
+    common::write(
+        &root.join("content/articles/b.md"),
+        &format!("---\ntitle: 宅基地使用权纠纷怎么办\ndate: 2026-02-01\n---\n\n{body}\n"),
+    );
+    let out = dir.path().join("public");
+    common::build_into(&root, &out, &[]);
+    let server = StaticServer::start(&out, "/");
+    (dir, server)
+}
+
+#[test]
+fn a_title_typed_in_full_comes_first_and_results_sort_by_date() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    watch_errors(&mut b);
+    let (_dir, own) = title_site();
+    for (q, first) in [
+        ("宅基地", "/articles/a/"),
+        ("宅基地使用权纠纷怎么办", "/articles/b/"),
+    ] {
+        b.open(&own.url(&format!("/search/?q={}", urlencode(q))));
+        b.wait_for(
+            "document.querySelectorAll('#pf-search-results li h2 a').length > 0",
+            20,
+        );
+        let links = b.eval(
+            "[...document.querySelectorAll('#pf-search-results li h2 a')].map(a => a.getAttribute('href'))",
+        );
+        assert_eq!(links[0], first, "{q}: {links}");
+    }
+    assert_no_errors(&mut b);
+    // Sorted by date: articles and events newest first.
+    let docs = all_documents();
+    results_for(&mut b, "调解");
+    b.eval(
+        "(s => { s.value = 'date'; s.dispatchEvent(new Event('change')); })(document.getElementById('pf-search-sort')); true",
+    );
+    b.wait_for(
+        "document.getElementById('pf-search-results').getAttribute('data-sort') === 'date'",
+        10,
+    );
+    let links: Vec<String> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('#pf-search-results li h2 a')].map(a => a.getAttribute('href'))",
+    ))
+    .unwrap();
+    let dates: Vec<String> = links
+        .iter()
+        .map(|l| {
+            let site = site_path(l);
+            let d = docs.iter().find(|d| d.url == site).unwrap();
+            d.date
+                .clone()
+                .unwrap_or_default()
+                .chars()
+                .take(10)
+                .collect()
+        })
+        .collect();
+    assert!(dates[0] > dates[dates.len() - 1], "{dates:?}");
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    assert_no_errors(&mut b);
+}
+
+#[test]
+fn with_javascript_a_word_page_also_lists_every_document_that_holds_the_word() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    watch_errors(&mut b);
+    let docs = all_documents();
+    let inputs: Vec<Doc> = docs.iter().map(|d| d.as_doc()).collect();
+    for word in ["彩礼", "调解"] {
+        let want = scan(&inputs, word).len();
+        assert!(want > 0, "{word}");
+        b.open(&server().url(&format!("{BASE}search/{}/", urlencode(word))));
+        b.wait_for(
+            "document.getElementById('pf-search-status').textContent.startsWith('找到') && document.querySelectorAll('#pf-search-results li').length > 0",
+            20,
+        );
+        let got = b.eval(
+            "({ status: document.getElementById('pf-search-status').textContent,\
+                own: document.querySelectorAll('.pf-search-words:not([id]) ol li').length,\
+                block: document.getElementById('pf-search-words').hidden,\
+                all: document.getElementById('pf-search-all').hidden })",
+        );
+        assert_eq!(got["status"], format!("找到 {want} 条结果"), "{word}");
+        assert!(
+            got["own"].as_u64().unwrap() > 0,
+            "{word}: the page's own articles"
+        );
+        assert_eq!(got["block"], true, "{word}: shown once, by the page itself");
+        assert_eq!(got["all"], false, "{word}");
+    }
     assert_no_errors(&mut b);
 }

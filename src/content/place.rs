@@ -29,8 +29,9 @@ fn slug_dir(dir: &str) -> Result<String, (String, SlugError)> {
 
 /// Is this Markdown file part of the statute library (handled by `statute`)?
 pub fn is_statute_file(rel: &str) -> bool {
-    rel.strip_prefix("content/")
-        .is_some_and(|r| r.starts_with(&format!("{LAWS_DIR}/")) && !r.ends_with("/_index.md"))
+    rel.strip_prefix("content/").is_some_and(|r| {
+        r.starts_with(&format!("{LAWS_DIR}/")) && r.ends_with(".md") && !r.ends_with("/_index.md")
+    })
 }
 
 pub(super) fn place_of(rel: &str) -> Place {

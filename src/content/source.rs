@@ -37,7 +37,8 @@ pub struct BinaryFile {
 pub struct SiteSources {
     pub root: PathBuf,
     pub config: Option<TextFile>,
-    /// Markdown files under `content/`, sorted by path.
+    /// Markdown files under `content/` (and the statute library's table of everyday words,
+    /// `content/laws/_words.yaml`), sorted by path.
     pub markdown: Vec<TextFile>,
     /// Other files under `content/` (images, PDFs), sorted by path.
     pub assets: Vec<BinaryFile>,
@@ -122,11 +123,14 @@ fn slot_of(rel: &str) -> Option<Slot> {
         return None;
     }
     if let Some(r) = rel.strip_prefix("content/") {
-        return Some(if r.ends_with(".md") {
-            Slot::Markdown
-        } else {
-            Slot::Asset
-        });
+        // The statute library's table of everyday words is text, read with the library.
+        return Some(
+            if r.ends_with(".md") || rel == crate::statute::words::WORDS_FILE {
+                Slot::Markdown
+            } else {
+                Slot::Asset
+            },
+        );
     }
     if rel.starts_with("static/") {
         return Some(Slot::Static);

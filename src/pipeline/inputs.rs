@@ -20,6 +20,7 @@ use crate::render::theme::{Theme, resolve_theme};
 use crate::site::FileInput;
 use crate::statute::LawLibrary;
 use crate::statute::parse::{LawFile, parse_law_file};
+use crate::statute::words::{WORDS_FILE, parse_words};
 
 /// What changed in the sources since the last build.
 pub(super) struct Changes {
@@ -216,7 +217,8 @@ impl Inputs {
         }
         let files = sources.markdown_under("content/laws/");
         let mut parts = vec![fingerprint::of(&config.laws.aliases)];
-        for f in files.iter().filter(|f| is_statute_file(&f.rel)) {
+        let is_input = |rel: &str| is_statute_file(rel) || rel == WORDS_FILE;
+        for f in files.iter().filter(|f| is_input(&f.rel)) {
             parts.push(fingerprint::of(&f.rel));
             parts.push(fingerprint::of(&*f.text));
         }
@@ -430,7 +432,12 @@ fn parse_laws(
         diags.extend(d);
         parsed.extend(f);
     }
-    let (library, d) = LawLibrary::new(parsed, &config.laws.aliases);
+    let (mut library, d) = LawLibrary::new(parsed, &config.laws.aliases);
     diags.extend(d);
+    if let Some(f) = files.iter().find(|f| f.rel == WORDS_FILE) {
+        let (words, d) = parse_words(&f.text, &library);
+        library.words = words;
+        diags.extend(d);
+    }
     (library, diags)
 }

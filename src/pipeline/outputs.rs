@@ -157,7 +157,11 @@ impl Outputs {
             let entry = keys.get(p).and_then(|k| entries.get(*k as usize)?.as_ref());
             entry.is_some_and(|e| super::search::searched(site, &e.job).is_some())
         };
-        match self.search.update(found, &exists, keep, sink, touched) {
+        let extras = super::search::extras(site);
+        match self
+            .search
+            .update(found, extras, &exists, keep, sink, touched)
+        {
             Ok((files, bytes)) => {
                 rendered.files += files;
                 rendered.bytes += bytes;

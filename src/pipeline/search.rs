@@ -17,6 +17,7 @@ use crate::search::docs::{
 use rayon::prelude::*;
 
 use crate::search::build::{Doc, Settings};
+use crate::search::extras::{self, Extras, WordRow};
 use crate::search::index::gzip;
 use crate::site::Site;
 
@@ -28,6 +29,9 @@ pub type SearchDone = Arc<dyn Fn(Vec<(String, Option<Blob>)>) + Send + Sync>;
 #[derive(Default)]
 pub(super) struct SearchState {
     docs: BTreeMap<String, Arc<Vec<SearchDoc>>>,
+    /// What the site gives besides the documents (the table of everyday words, words for
+    /// "did you mean").
+    extras: Arc<Extras>,
     /// The files last written (kept by builds that remember).
     files: BTreeMap<String, Blob>,
     /// The index was written at least once.
@@ -73,12 +77,17 @@ impl SearchState {
     pub fn update(
         &mut self,
         made: Vec<(String, Vec<SearchDoc>)>,
+        extras: Extras,
         exists: &dyn Fn(&str) -> bool,
         keep: bool,
         sink: &dyn Sink,
         touched: &mut BTreeSet<String>,
     ) -> std::io::Result<(usize, usize)> {
         let mut changed = !self.written;
+        if *self.extras != extras {
+            self.extras = Arc::new(extras);
+            changed = true;
+        }
         for (path, docs) in made {
             let same = self.docs.get(&path).is_some_and(|d| **d == docs);
             if !same {
@@ -97,7 +106,7 @@ impl SearchState {
             return Ok((0, 0));
         }
         let docs: Vec<&SearchDoc> = self.docs.values().flat_map(|d| d.iter()).collect();
-        let files = index_files(docs);
+        let files = index_files(docs, &self.extras);
         if let Ok(mut delivered) = self.delivered.lock() {
             delivered.clone_from(&files);
         }
@@ -138,13 +147,14 @@ impl SearchState {
         }
         let Some(pool) = &self.pool else { return };
         let snapshot: Vec<Arc<Vec<SearchDoc>>> = self.docs.values().cloned().collect();
+        let extras = self.extras.clone();
         let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
         let (latest, delivered) = (self.latest.clone(), self.delivered.clone());
         pool.spawn(move || {
             if latest.load(Ordering::SeqCst) != generation {
                 return;
             }
-            let files = index_files(snapshot.iter().flat_map(|d| d.iter()).collect());
+            let files = index_files(snapshot.iter().flat_map(|d| d.iter()).collect(), &extras);
             let Ok(mut old) = delivered.lock() else {
                 return;
             };
@@ -171,7 +181,7 @@ impl SearchState {
 /// then by address, so that each kind, and each law, is a range of numbers (`meta.json`
 /// lists them): the browser counts results by kind and filters by law without reading the
 /// document store.
-fn index_files(mut docs: Vec<&SearchDoc>) -> BTreeMap<String, Blob> {
+fn index_files(mut docs: Vec<&SearchDoc>, extras: &Extras) -> BTreeMap<String, Blob> {
     docs.sort_by_key(|d| KINDS.iter().position(|k| *k == d.kind));
     let inputs: Vec<Doc> = docs.iter().map(|d| d.as_doc()).collect();
     let built = crate::search::build::build(&inputs, Settings::default());
@@ -187,10 +197,19 @@ fn index_files(mut docs: Vec<&SearchDoc>) -> BTreeMap<String, Blob> {
     meta["laws"] = ranges(&docs, |d| law_of(&d.url).map(str::to_string));
     meta["articles"] =
         crate::search::articles::table(docs.iter().map(|d| (d.url.as_str(), d.title.as_str())));
+    let (n, words) = extras::words_files(&extras.words, &docs);
+    meta["words"] = serde_json::json!({ "n": n });
+    for (path, bytes) in words {
+        out.insert(format!("{FOLDER}{path}.gz"), Blob::from(gzip(&bytes)));
+    }
     out.insert(
         format!("{FOLDER}meta.json"),
         Blob::from(meta.to_string().into_bytes()),
     );
+    let dates = extras::dates_file(&docs);
+    out.insert(format!("{FOLDER}dates.json.gz"), Blob::from(gzip(&dates)));
+    let vocab = extras::vocab_file(&extras.vocab, &docs);
+    out.insert(format!("{FOLDER}vocab.json.gz"), Blob::from(gzip(&vocab)));
     let stores: Vec<(String, Blob)> = docs
         .par_chunks(DOCS_PER_FILE)
         .enumerate()
@@ -222,4 +241,40 @@ fn ranges(docs: &[&SearchDoc], key: impl Fn(&SearchDoc) -> Option<String>) -> se
         }
     }
     serde_json::json!(out)
+}
+
+/// What the site gives the search files besides the documents: the table of everyday
+/// words with the addresses of its articles and laws, and the words "did you mean"
+/// proposes first (the table's, the tags, the laws' short names).
+pub(super) fn extras(site: &Site) -> Extras {
+    let lib = site.library();
+    let words: Vec<WordRow> = lib
+        .words
+        .iter()
+        .map(|w| WordRow {
+            words: w.words.clone(),
+            terms: w.terms.clone(),
+            articles: w
+                .articles
+                .iter()
+                .filter_map(|&(law, no)| {
+                    let (fi, anchor) = lib.article_target(law, lib.article(law, no)?, None);
+                    let label = format!("《{}》{}", lib.laws[law].short, no.label());
+                    Some((label, format!("{}#{anchor}", lib.file_paths[fi])))
+                })
+                .collect(),
+            laws: w
+                .laws
+                .iter()
+                .map(|&l| (format!("《{}》", lib.laws[l].short), lib.laws[l].path()))
+                .collect(),
+        })
+        .collect();
+    let mut vocab: Vec<String> = Vec::new();
+    for w in &words {
+        vocab.extend(w.words.iter().chain(&w.terms).cloned());
+    }
+    vocab.extend(site.tags().map(|t| t.name.clone()));
+    vocab.extend(lib.laws.iter().map(|l| l.short.clone()));
+    Extras { words, vocab }
 }

@@ -110,6 +110,11 @@ fn html_pages(site: &Site) -> Vec<(String, Option<String>)> {
     );
     if site.config().search {
         out.push((super::search::PATH.to_string(), None));
+        out.extend(
+            super::search::word_jobs(site)
+                .into_iter()
+                .map(|(p, _, _)| (p, None)),
+        );
     }
     out.sort_unstable();
     out

@@ -149,6 +149,8 @@ pub enum Job {
     NotFound,
     /// The search page.
     Search,
+    /// The page of an everyday word (row, word of the statute library's table).
+    SearchWord(u32, u32),
 }
 
 /// The outputs of published page `id`, with their paths.
@@ -173,12 +175,19 @@ pub fn list_jobs(site: &Site) -> Vec<(String, Job)> {
         .collect()
 }
 
-/// The statute library's pages, with their paths.
+/// The statute library's pages, with their paths, and (when the site has search) the
+/// pages of the library's everyday words.
 pub fn law_jobs(site: &Site) -> Vec<(String, Job)> {
-    laws::law_pages(site.library())
+    let mut v: Vec<(String, Job)> = laws::law_pages(site.library())
         .into_iter()
         .map(|(p, l)| (p, Job::Law(l)))
-        .collect()
+        .collect();
+    v.extend(
+        search::word_jobs(site)
+            .into_iter()
+            .map(|(p, e, w)| (format!("{p}index.html"), Job::SearchWord(e, w))),
+    );
+    v
 }
 
 /// The site's own files (feeds, calendar, sitemap, robots.txt, the 404 page, and the search
@@ -246,6 +255,10 @@ pub fn make(
             t.render("404.html", ctx)
         }
         Job::Search => t.render("search.html", search::search_context(site, &views.site)),
+        Job::SearchWord(e, w) => t.render(
+            "search_word.html",
+            search::word_context(site, &views.site, *e, *w),
+        ),
     }
 }
 

@@ -110,6 +110,162 @@ pub fn search_context(site: &Site, site_value: &Value) -> Value {
         index_url => c.link(crate::search::docs::INDEX_FOLDER),
         laws => Value::from(Serde(directory(site))),
         tags => Value::from(Serde(tags)),
+        words => Value::from(Serde(word_links(site))),
         pub_date => site.newest_date().map(super::context::pub_date),
     }
+}
+
+/// The page of one everyday word: `search/彩礼/`. Its address is the word made into a URL
+/// segment; a word whose address an earlier word of the table took has no page of its own.
+pub fn word_jobs(site: &Site) -> Vec<(String, u32, u32)> {
+    if !site.config().search {
+        return Vec::new();
+    }
+    let mut seen = crate::fingerprint::FastSet::default();
+    let mut out = Vec::new();
+    for (e, entry) in site.library().words.iter().enumerate() {
+        for (w, word) in entry.words.iter().enumerate() {
+            let Ok(slug) = crate::text::make_slug(word) else {
+                continue;
+            };
+            let path = format!("{PATH}{slug}/");
+            if seen.insert(path.clone()) {
+                out.push((path, e as u32, w as u32));
+            }
+        }
+    }
+    out
+}
+
+#[derive(Debug, Serialize)]
+struct LinkVm {
+    text: String,
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct WordArticleVm {
+    label: String,
+    url: String,
+    paragraphs: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct WordPageVm {
+    title: String,
+    url: String,
+    kind: &'static str,
+    date: Option<String>,
+}
+
+/// Most pages an everyday word's page lists (the search page with JavaScript lists all).
+const WORD_PAGES: usize = 50;
+
+/// The context of everyday word `word` of row `entry` of the table: what the law calls it,
+/// its articles in full, its laws, and the pages that cite those articles or carry the word
+/// or one of its terms as a tag.
+pub fn word_context(site: &Site, site_value: &Value, entry: u32, word: u32) -> Value {
+    let c = site.config();
+    let lib = site.library();
+    let Some(row) = lib.words.get(entry as usize) else {
+        return Value::UNDEFINED;
+    };
+    let word = row.words.get(word as usize).cloned().unwrap_or_default();
+    let search = |q: &str| format!("{}?q={}", c.link(PATH), query_value(q));
+    let terms: Vec<LinkVm> = row
+        .terms
+        .iter()
+        .map(|t| LinkVm {
+            text: t.clone(),
+            url: search(t),
+        })
+        .collect();
+    let mut articles = Vec::new();
+    let mut pages: Vec<crate::site::PageId> = Vec::new();
+    for &(law, no) in &row.articles {
+        let Some(found) = lib.article(law, no) else {
+            continue;
+        };
+        let (fi, anchor) = lib.article_target(law, found, None);
+        let mut paragraphs = Vec::new();
+        for p in &found.1.paragraphs {
+            paragraphs.push(p.text.clone());
+            paragraphs.extend(p.items.iter().cloned());
+        }
+        articles.push(WordArticleVm {
+            label: format!("《{}》{}", lib.laws[law].short, no.label()),
+            url: format!("{}#{anchor}", c.link(&lib.file_paths[fi])),
+            paragraphs,
+        });
+        pages.extend(site.cited_by(law, no).iter().copied());
+    }
+    let laws: Vec<LinkVm> = row
+        .laws
+        .iter()
+        .map(|&l| LinkVm {
+            text: format!("《{}》", lib.laws[l].short),
+            url: c.link(&lib.laws[l].path()),
+        })
+        .collect();
+    for t in site.tags() {
+        if row.words.contains(&t.name) || row.terms.contains(&t.name) {
+            pages.extend(t.pages.iter().copied());
+        }
+    }
+    let mut listed = crate::fingerprint::FastSet::default();
+    pages.retain(|&id| site.is_published(id) && listed.insert(id));
+    let more = pages.len().saturating_sub(WORD_PAGES);
+    let pages: Vec<WordPageVm> = pages
+        .into_iter()
+        .take(WORD_PAGES)
+        .map(|id| WordPageVm {
+            title: site.title(id).to_string(),
+            url: c.link(site.path(id)),
+            kind: site.kind(id).label(),
+            date: site.dates(id).0.map(|d| d.date().to_string()),
+        })
+        .collect();
+    context! {
+        site => site_value.clone(),
+        nav_active => -1,
+        current_path => format!("{PATH}{word}/"),
+        search_url => c.link(PATH),
+        index_url => c.link(crate::search::docs::INDEX_FOLDER),
+        word => word,
+        terms => Value::from(Serde(terms)),
+        articles => Value::from(Serde(articles)),
+        laws => Value::from(Serde(laws)),
+        pages => Value::from(Serde(pages)),
+        more => more,
+        pub_date => site.newest_date().map(super::context::pub_date),
+    }
+}
+
+/// Each everyday word with its page, for the search page's directory.
+fn word_links(site: &Site) -> Vec<LinkVm> {
+    let c = site.config();
+    let words = &site.library().words;
+    word_jobs(site)
+        .into_iter()
+        .map(|(path, e, w)| LinkVm {
+            text: words[e as usize].words[w as usize].clone(),
+            url: c.link(&path),
+        })
+        .collect()
+}
+
+/// `q` percent-encoded for a query string (what a path may keep but a query may not,
+/// `&`, `+`, `=`, `;`, also encoded).
+fn query_value(q: &str) -> String {
+    let mut out = String::with_capacity(q.len() * 3);
+    for c in crate::text::encode_path(q).chars() {
+        match c {
+            '&' => out.push_str("%26"),
+            '+' => out.push_str("%2B"),
+            '=' => out.push_str("%3D"),
+            ';' => out.push_str("%3B"),
+            _ => out.push(c),
+        }
+    }
+    out
 }

@@ -5,5 +5,6 @@ pub mod articles;
 pub mod build;
 pub mod docs;
 pub mod extract;
+pub mod extras;
 pub mod index;
 pub mod tokens;

@@ -6,6 +6,7 @@
 pub mod cite;
 pub mod numerals;
 pub mod parse;
+pub mod words;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -46,6 +47,8 @@ pub struct LawLibrary {
     pub file_paths: Vec<String>,
     /// The same, percent-encoded for links.
     pub encoded_paths: Vec<String>,
+    /// The table of everyday words ([`words`]).
+    pub words: Vec<words::WordEntry>,
 }
 
 impl Law {
@@ -224,6 +227,7 @@ impl LawLibrary {
                 names,
                 file_paths,
                 encoded_paths,
+                words: Vec::new(),
             },
             diags,
         )

@@ -252,21 +252,23 @@
   // BM25F-like weights: title and heading count as occurrences of their own, boosted.
   var K1 = 1.2, TITLE = 3, HEADING = 2;
 
-  // The documents containing every part of `query`, best first: [{doc, score}]. Each part
+  // The documents containing every part of `query`, best first: [{doc, score, title}]
+  // (title: every part is in the document's title). Each part
   // scores idf × saturated weight (occurrences, plus TITLE when in the title and HEADING
   // when in the heading); ties keep the order of document numbers.
   Index.prototype.ranked = function (query) {
     var n = this.meta.docs;
     return this.hits(query).then(function (h) {
       var out = h.docs.map(function (d) {
-        var score = 0;
+        var score = 0, title = true;
         h.lists.forEach(function (l) {
+          title = title && l.get(d).title;
           var x = l.get(d), df = l.size;
           var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
           var w = x.tf + (x.title ? TITLE : 0) + (x.heading ? HEADING : 0);
           score += idf * w * (K1 + 1) / (w + K1);
         });
-        return { doc: d, score: score };
+        return { doc: d, score: score, title: title };
       });
       out.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
       return out;
@@ -360,9 +362,87 @@
     return out;
   }
 
+  // The file `name` (without ".gz") of the index, parsed as JSON.
+  Index.prototype.json = function (name) {
+    return this.file(name).then(function (data) {
+      return data.length ? JSON.parse(utf8.decode(data)) : null;
+    });
+  };
+
+  // --- Everyday words, "did you mean" ---
+
+  function squash(text) {
+    return normalise(text).replace(/\s+/g, "");
+  }
+
+  // The rows of the table of everyday words one of whose words is the query or one of its
+  // space-separated parts: [{row, word}]. A row is [[words], [terms], [[document, label,
+  // address]], [[label, address]]], in the files `w/K` of its words (K: the word's hash
+  // modulo meta.json's `words.n`).
+  Index.prototype.everyday = function (query) {
+    var ps = normalise(query).split(/\s+/).filter(Boolean);
+    var whole = ps.join("");
+    var n = this.meta.words ? this.meta.words.n : 0;
+    if (!n || !whole) return Promise.resolve([]);
+    var self = this, files = [];
+    [whole].concat(ps).forEach(function (k) {
+      var f = tokenHash(k) % n;
+      if (files.indexOf(f) < 0) files.push(f);
+    });
+    return Promise.all(files.map(function (f) { return self.json("w/" + f + ".json"); })).then(function (lists) {
+      var out = [], seen = new Set();
+      lists.forEach(function (rows) {
+        (rows || []).forEach(function (row) {
+          var word = row[0].filter(function (w) {
+            var s = squash(w);
+            return s === whole || ps.indexOf(s) >= 0;
+          })[0];
+          if (word && !seen.has(row[0][0])) {
+            seen.add(row[0][0]);
+            out.push({ row: row, word: word });
+          }
+        });
+      });
+      return out;
+    });
+  };
+
+  // Edit distance between two arrays of characters.
+  function distance(a, b) {
+    var prev = [], cur;
+    for (var j = 0; j <= b.length; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      for (j = 1; j <= b.length; j++) {
+        cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+      }
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  // Up to `max` words of `vocab` a typo away from `query` (one character wrong, missing or
+  // extra; two for queries over five characters), closest first, then in `vocab`'s order.
+  function suggest(query, vocab, max) {
+    var q = Array.from(squash(query));
+    if (q.length < 2) return [];
+    var limit = q.length <= 5 ? 1 : 2;
+    var found = [];
+    vocab.forEach(function (w, order) {
+      var v = Array.from(squash(w));
+      if (Math.abs(v.length - q.length) > limit || v.join("") === q.join("")) return;
+      if (q.length === 2 && v.length !== 2) return;
+      var d = distance(q, v);
+      if (d <= limit) found.push({ word: w, d: d, order: order });
+    });
+    found.sort(function (a, b) { return a.d - b.d || a.order - b.order; });
+    return found.slice(0, max).map(function (x) { return x.word; });
+  }
+
   root.pufaSearch = {
     normalise: normalise, units: units, tokens: tokens, tokenHash: tokenHash, Index: Index,
-    parts: parts, numeral: numeral, chinese: chinese, articles: articles
+    parts: parts, numeral: numeral, chinese: chinese, articles: articles,
+    suggest: suggest, distance: distance
   };
 })(typeof window !== "undefined" ? window : globalThis);
 
@@ -430,17 +510,57 @@
     var more = document.getElementById("pf-search-more");
     var browse = document.getElementById("pf-search-browse");
     var jump = document.getElementById("pf-search-jump");
+    var words = document.getElementById("pf-search-words");
+    var suggestBox = document.getElementById("pf-search-suggest");
+    var all = document.getElementById("pf-search-all");
     var site = box.getAttribute("data-site");
     var index = S.Index.open(box.getAttribute("data-index"));
     var state = null;
 
+    // The date of document `doc` as YYYYMMDD (0: none), once dates.json is read.
+    function dateOf(doc) {
+      var d = state.dates;
+      return d && doc >= d.from && doc < d.from + d.dates.length ? d.dates[doc - d.from] : 0;
+    }
+
     function shown() {
       var ix = state.ix;
-      return state.results.filter(function (r) {
+      var rows = state.results.filter(function (r) {
         if (state.kind && ix.rangeOf(ix.meta.kinds, r.doc) !== state.kind) return false;
         if (state.law && ix.rangeOf(ix.meta.laws, r.doc) !== state.law) return false;
         return true;
       });
+      if (state.byDate && state.dates) {
+        var rank = new Map();
+        rows.forEach(function (r, k) { rank.set(r.doc, k); });
+        rows.sort(function (a, b) {
+          return dateOf(b.doc) - dateOf(a.doc) || rank.get(a.doc) - rank.get(b.doc);
+        });
+      }
+      return rows;
+    }
+
+    // 按相关度 / 按日期, when the results have articles or events.
+    function sortControl(counts) {
+      if (!counts.article && !counts.event) return;
+      var select = el("select", { id: "pf-search-sort" }, [
+        el("option", { value: "" }, ["相关度"]),
+        el("option", { value: "date" }, ["日期（新的在前）"])
+      ]);
+      select.value = state.byDate ? "date" : "";
+      select.addEventListener("change", function () {
+        var mine = state;
+        mine.byDate = select.value === "date";
+        mine.limit = STEP;
+        var ready = mine.dates || !mine.byDate ? Promise.resolve(mine.dates)
+          : mine.ix.json("dates.json");
+        ready.then(function (d) {
+          mine.dates = d;
+          if (state === mine) page();
+        });
+      });
+      kinds.appendChild(el("label", { for: "pf-search-sort" }, ["排序："]));
+      kinds.appendChild(select);
     }
 
     function filters() {
@@ -485,6 +605,7 @@
         kinds.appendChild(el("label", { for: "pf-search-law" }, ["按法律："]));
         kinds.appendChild(select);
       }
+      sortControl(counts);
       kinds.hidden = state.results.length === 0;
     }
 
@@ -506,6 +627,7 @@
           ]));
         });
         list.hidden = docs.length === 0;
+        list.setAttribute("data-sort", mine.byDate ? "date" : "score");
         more.hidden = rows.length <= state.limit;
       });
     }
@@ -525,21 +647,97 @@
       jump.appendChild(ul);
     }
 
+    // Everyday words of the query, above the results: what the law calls them and the
+    // articles (with their opening words) and laws that govern them.
+    // (An everyday word's own page shows its row already.)
+    function showWords(found, ix) {
+      words.textContent = "";
+      found = box.hasAttribute("data-word") ? [] : found.slice(0, 3);
+      words.hidden = found.length === 0;
+      found.forEach(function (f) {
+        var row = f.row, h = el("h2", {}, []);
+        if (row[1].length) {
+          h.appendChild(document.createTextNode("“" + f.word + "”在法律条文里叫："));
+          row[1].forEach(function (t, k) {
+            if (k) h.appendChild(document.createTextNode("、"));
+            h.appendChild(el("a", { href: "?q=" + encodeURIComponent(t) }, [t]));
+          });
+        } else {
+          h.appendChild(document.createTextNode("“" + f.word + "”相关的法律条文"));
+        }
+        words.appendChild(h);
+        var ul = el("ul", {});
+        row[2].forEach(function (a) {
+          var li = el("li", {}, [el("a", { href: site + a[2] }, [a[1]])]);
+          ul.appendChild(li);
+          if (a[0] < 0) return;
+          ix.doc(a[0]).then(function (d) {
+            li.appendChild(el("p", {}, snippet(d[5], row[1].join(" ") || f.word, true)));
+          });
+        });
+        row[3].forEach(function (l) {
+          ul.appendChild(el("li", {}, [el("a", { href: site + l[1] }, [l[0]])]));
+        });
+        words.appendChild(ul);
+      });
+    }
+
+    // Results whose title is the query itself come first (of the first 20 with the query in
+    // the title).
+    function exactTitlesFirst(ix, query, results) {
+      var candidates = results.filter(function (r) { return r.title; }).slice(0, 20);
+      if (!candidates.length) return Promise.resolve(results);
+      var q = S.normalise(query).replace(/\s+/g, "");
+      return Promise.all(candidates.map(function (r) { return ix.doc(r.doc); })).then(function (docs) {
+        var exact = new Set();
+        docs.forEach(function (d, k) {
+          if (S.normalise(d[2]).replace(/\s+/g, "") === q) exact.add(candidates[k].doc);
+        });
+        if (!exact.size) return results;
+        return results.filter(function (r) { return exact.has(r.doc); })
+          .concat(results.filter(function (r) { return !exact.has(r.doc); }));
+      });
+    }
+
+    // "Did you mean" for a query that found nothing: words a typo away, from titles,
+    // headings, tags and the table of everyday words.
+    function showSuggestions(mine) {
+      mine.ix.json("vocab.json").then(function (vocab) {
+        if (state !== mine) return;
+        var found = S.suggest(mine.query, vocab || [], 3);
+        suggestBox.hidden = found.length === 0;
+        if (!found.length) return;
+        var p = el("p", {}, ["你是不是要找："]);
+        found.forEach(function (w, k) {
+          if (k) p.appendChild(document.createTextNode("、"));
+          p.appendChild(el("a", { href: "?q=" + encodeURIComponent(w) }, [w]));
+        });
+        suggestBox.appendChild(p);
+      });
+    }
+
     function run(query) {
       var mine = { query: query, kind: null, law: null, limit: STEP, results: [] };
       state = mine;
       status.textContent = "正在搜索…";
+      suggestBox.textContent = "";
+      suggestBox.hidden = true;
       index.then(function (ix) {
         mine.ix = ix;
         if (state === mine) showArticles(S.articles(query, ix.meta.articles));
-        return ix.ranked(query);
+        return Promise.all([ix.ranked(query), ix.everyday(query)]);
+      }).then(function (found) {
+        if (state === mine) showWords(found[1], mine.ix);
+        return exactTitlesFirst(mine.ix, query, found[0]);
       }).then(function (results) {
         if (state !== mine) return;
         mine.results = results;
         status.textContent = results.length
           ? "找到 " + results.length + " 条结果"
           : "没有找到包含“" + query.trim() + "”的内容。可以换一个说法，或在下面的目录里查找。";
-        browse.hidden = results.length > 0 || !jump.hidden;
+        if (browse) browse.hidden = results.length > 0 || !jump.hidden || !words.hidden;
+        if (all) all.hidden = results.length === 0;
+        if (!results.length && jump.hidden && words.hidden) showSuggestions(mine);
         filters();
         page();
       }).catch(function (e) {
@@ -558,7 +756,20 @@
       history.replaceState(null, "", "?q=" + encodeURIComponent(q));
       if (q.trim()) run(q);
     });
-    var q = new URLSearchParams(location.search).get("q") || "";
+    // The query: ?q=, else the word of an everyday word's page, else what follows the
+    // search page's address in the path (a server may answer /search/WORD/ with the search
+    // page, see the README).
+    function fromPath() {
+      var own = new URL(form.getAttribute("action"), location.href).pathname;
+      var path = location.pathname;
+      if (path.indexOf(own) !== 0 || path.length <= own.length) return "";
+      try {
+        return decodeURIComponent(path.slice(own.length).replace(/\/$/, "").replace(/\+/g, " "));
+      } catch (e) {
+        return "";
+      }
+    }
+    var q = new URLSearchParams(location.search).get("q") || box.getAttribute("data-word") || fromPath();
     input.value = q;
     if (q.trim()) run(q);
   }
