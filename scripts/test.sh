@@ -2,7 +2,8 @@
 # The test command of README.md: installs what the tests need when it is missing (Debian
 # packages: chromium for the browser tests, poppler-utils for pdfinfo, python3 with
 # python3-icalendar for the calendar files, a CJK font so Chinese text is measured and printed
-# with real glyphs, GNU time for the benchmarks), then runs every test with `cargo test`.
+# with real glyphs, GNU time for the benchmarks) and axe-core (npm), then runs every test
+# with `cargo test`.
 # Arguments are passed to `cargo test` (e.g. `scripts/test.sh --test serve`).
 # PUFA_NO_INSTALL=1 only reports what is missing and runs the tests anyway.
 set -euo pipefail
@@ -19,6 +20,7 @@ if ! python3 -c 'import icalendar' >/dev/null 2>&1 \
   need+=(python3-icalendar)
 fi
 [ -x /usr/bin/time ] || need+=(time)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v exiftool >/dev/null 2>&1 || need+=(libimage-exiftool-perl)
 fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || need+=(fonts-wqy-microhei)
 
@@ -32,6 +34,15 @@ if [ ${#need[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+fi
+
+# Audit tools from the npm registry (axe-core), pinned by tests/audit/package-lock.json.
+if [ ! -f tests/audit/node_modules/axe-core/axe.min.js ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm ci --prefix tests/audit --no-audit --no-fund --loglevel=error
+  else
+    echo "scripts/test.sh: npm is missing: the axe-core audits will fail" >&2
   fi
 fi
 
