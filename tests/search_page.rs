@@ -397,16 +397,25 @@ fn article_numbers_in_either_numerals_lead_to_the_article() {
     assert_no_errors(&mut b);
 }
 
-/// The everyday words the search page lists without JavaScript, with their pages' site
-/// paths.
+/// The everyday words reachable without JavaScript, with their pages' site paths: those
+/// the search page lists (the first of each row of the table), then the other words each
+/// of their pages names (也说).
 fn word_pages() -> Vec<(String, String)> {
-    let doc = common::read_html(&demo_site().join("search/index.html"));
-    doc.select(&common::sel("section[aria-labelledby=pf-dir-words] li a"))
-        .map(|a| {
-            let word = a.text().collect::<String>();
-            (word, site_path(a.value().attr("href").unwrap()))
-        })
-        .collect()
+    let links = |page: &str, css: &str| -> Vec<(String, String)> {
+        let doc = common::read_html(&demo_site().join(page).join("index.html"));
+        doc.select(&common::sel(css))
+            .map(|a| {
+                let word = a.text().collect::<String>();
+                (word, site_path(a.value().attr("href").unwrap()))
+            })
+            .collect()
+    };
+    let heads = links("search/", "section[aria-labelledby=pf-dir-words] li a");
+    let mut all = heads.clone();
+    for (_, page) in &heads {
+        all.extend(links(page, "main h1 + p.pf-muted a"));
+    }
+    all
 }
 
 /// The links of an everyday word's page: its articles, then its laws, as site paths.
@@ -423,6 +432,11 @@ fn word_page_links(page: &str) -> Vec<String> {
 fn every_everyday_word_has_a_page_with_its_articles_in_full() {
     let words = word_pages();
     assert!(words.len() >= 40, "{} words", words.len());
+    let built = std::fs::read_dir(demo_site().join("search"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().join("index.html").is_file())
+        .count();
+    assert_eq!(words.len(), built, "every word's page is reachable");
     let sitemap = std::fs::read_to_string(demo_site().join("sitemap.xml")).unwrap();
     for (word, page) in &words {
         assert_eq!(*page, format!("search/{word}/"));

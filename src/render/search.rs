@@ -41,7 +41,9 @@ fn directory(site: &Site) -> Vec<DirLawVm> {
         for &fi in &l.files {
             let f = &lib.files[fi];
             version_date = version_date.or_else(|| f.version_date.clone());
-            let page = c.link(&lib.file_paths[fi]);
+            // Raw addresses (a third the bytes of percent-encoded ones): the directory is
+            // most of the search page, which every query loads.
+            let page = format!("{}{}", c.link(""), lib.file_paths[fi]);
             let top = f
                 .blocks
                 .iter()
@@ -110,7 +112,7 @@ pub fn search_context(site: &Site, site_value: &Value) -> Value {
         index_url => c.link(crate::search::docs::INDEX_FOLDER),
         laws => Value::from(Serde(directory(site))),
         tags => Value::from(Serde(tags)),
-        words => Value::from(Serde(word_links(site))),
+        words => Value::from(Serde(word_links(site, None, true))),
         pub_date => site.newest_date().map(super::context::pub_date),
     }
 }
@@ -170,6 +172,10 @@ pub fn word_context(site: &Site, site_value: &Value, entry: u32, word: u32) -> V
     let Some(row) = lib.words.get(entry as usize) else {
         return Value::UNDEFINED;
     };
+    let others: Vec<LinkVm> = word_links(site, Some(entry), false)
+        .into_iter()
+        .filter(|l| row.words.get(word as usize) != Some(&l.text))
+        .collect();
     let word = row.words.get(word as usize).cloned().unwrap_or_default();
     let search = |q: &str| format!("{}?q={}", c.link(PATH), query_value(q));
     let terms: Vec<LinkVm> = row
@@ -233,6 +239,7 @@ pub fn word_context(site: &Site, site_value: &Value, entry: u32, word: u32) -> V
         index_url => c.link(crate::search::docs::INDEX_FOLDER),
         word => word,
         terms => Value::from(Serde(terms)),
+        others => Value::from(Serde(others)),
         articles => Value::from(Serde(articles)),
         laws => Value::from(Serde(laws)),
         pages => Value::from(Serde(pages)),
@@ -242,14 +249,18 @@ pub fn word_context(site: &Site, site_value: &Value, entry: u32, word: u32) -> V
 }
 
 /// Each everyday word with its page, for the search page's directory.
-fn word_links(site: &Site) -> Vec<LinkVm> {
-    let c = site.config();
+/// Each everyday word with its page (`row`: only the words of that row of the table;
+/// `heads`: only the first word of each row), linked by its raw address (`/search/彩礼/`,
+/// a third the bytes of the percent-encoded one; browsers encode it when they follow it).
+fn word_links(site: &Site, row: Option<u32>, heads: bool) -> Vec<LinkVm> {
+    let base = site.config().link("");
     let words = &site.library().words;
     word_jobs(site)
         .into_iter()
+        .filter(|(_, e, w)| row.is_none_or(|r| r == *e) && (!heads || *w == 0))
         .map(|(path, e, w)| LinkVm {
             text: words[e as usize].words[w as usize].clone(),
-            url: c.link(&path),
+            url: format!("{base}{path}"),
         })
         .collect()
 }

@@ -628,6 +628,7 @@
         });
         list.hidden = docs.length === 0;
         list.setAttribute("data-sort", mine.byDate ? "date" : "score");
+        list.setAttribute("data-query", mine.query);
         more.hidden = rows.length <= state.limit;
       });
     }
@@ -682,10 +683,11 @@
       });
     }
 
-    // Results whose title is the query itself come first (of the first 20 with the query in
-    // the title).
+    // Results whose title is the query itself come first (of the first 20 results, those
+    // with the query in their title). The first page's documents are fetched meanwhile.
     function exactTitlesFirst(ix, query, results) {
-      var candidates = results.filter(function (r) { return r.title; }).slice(0, 20);
+      var candidates = results.slice(0, 20).filter(function (r) { return r.title; });
+      results.slice(0, STEP).forEach(function (r) { ix.doc(r.doc).catch(function () {}); });
       if (!candidates.length) return Promise.resolve(results);
       var q = S.normalise(query).replace(/\s+/g, "");
       return Promise.all(candidates.map(function (r) { return ix.doc(r.doc); })).then(function (docs) {
