@@ -142,7 +142,10 @@ async function cold(q, second, throttle) {
   await waitFor(page, E.done(q), 60000, `results of ${q}`);
   const ms = performance.now() - t0;
   const entries = log.filter((e) => !e.url.endsWith(".css"));
-  if (process.env.SHOW_REQUESTS) console.error(q, entries.map((e) => `${e.url} ${e.bytes}`).join("\n  "));
+  if (process.env.SHOW_REQUESTS) {
+    console.error(q + "\n  " + entries.map((e) =>
+      `${e.url} ${e.bytes} B, ${Math.round(e.start - t0)}–${Math.round(e.end - t0)} ms`).join("\n  "));
+  }
   const out = {
     q, ms: Math.round(ms), count: await page.evaluate(E.count),
     bytes: entries.reduce((s, e) => s + e.bytes, 0), requests: entries.length,
@@ -159,7 +162,9 @@ async function cold(q, second, throttle) {
 }
 
 const result = { engine, queries: queries.length, conditions: {} };
-for (const [name, d, throttle] of [["plain", 0, false], ["delay150", DELAY, false], ["delay150_cpu6", DELAY, true]]) {
+const CONDITIONS = [["plain", 0, false], ["delay150", DELAY, false], ["delay150_cpu6", DELAY, true]]
+  .filter(([name]) => !process.env.ONLY || process.env.ONLY === name);
+for (const [name, d, throttle] of CONDITIONS) {
   delay = d;
   const rows = [];
   for (let i = 0; i < queries.length; i++) {

@@ -163,6 +163,34 @@ struct WordPageVm {
 /// Most pages an everyday word's page lists (the search page with JavaScript lists all).
 const WORD_PAGES: usize = 50;
 
+/// The articles of a row of the table, in full, and the pages that cite them.
+fn word_articles(
+    site: &Site,
+    cited: &[(usize, crate::statute::numerals::ArticleNo)],
+) -> (Vec<WordArticleVm>, Vec<crate::site::PageId>) {
+    let (c, lib) = (site.config(), site.library());
+    let mut articles = Vec::new();
+    let mut pages = Vec::new();
+    for &(law, no) in cited {
+        let Some(found) = lib.article(law, no) else {
+            continue;
+        };
+        let (fi, anchor) = lib.article_target(law, found, None);
+        let mut paragraphs = Vec::new();
+        for p in &found.1.paragraphs {
+            paragraphs.push(p.text.clone());
+            paragraphs.extend(p.items.iter().cloned());
+        }
+        articles.push(WordArticleVm {
+            label: format!("《{}》{}", lib.laws[law].short, no.label()),
+            url: format!("{}#{anchor}", c.link(&lib.file_paths[fi])),
+            paragraphs,
+        });
+        pages.extend(site.cited_by(law, no).iter().copied());
+    }
+    (articles, pages)
+}
+
 /// The context of everyday word `word` of row `entry` of the table: what the law calls it,
 /// its articles in full, its laws, and the pages that cite those articles or carry the word
 /// or one of its terms as a tag.
@@ -186,25 +214,7 @@ pub fn word_context(site: &Site, site_value: &Value, entry: u32, word: u32) -> V
             url: search(t),
         })
         .collect();
-    let mut articles = Vec::new();
-    let mut pages: Vec<crate::site::PageId> = Vec::new();
-    for &(law, no) in &row.articles {
-        let Some(found) = lib.article(law, no) else {
-            continue;
-        };
-        let (fi, anchor) = lib.article_target(law, found, None);
-        let mut paragraphs = Vec::new();
-        for p in &found.1.paragraphs {
-            paragraphs.push(p.text.clone());
-            paragraphs.extend(p.items.iter().cloned());
-        }
-        articles.push(WordArticleVm {
-            label: format!("《{}》{}", lib.laws[law].short, no.label()),
-            url: format!("{}#{anchor}", c.link(&lib.file_paths[fi])),
-            paragraphs,
-        });
-        pages.extend(site.cited_by(law, no).iter().copied());
-    }
+    let (articles, mut pages) = word_articles(site, &row.articles);
     let laws: Vec<LinkVm> = row
         .laws
         .iter()
