@@ -116,9 +116,12 @@ fn assert_no_errors(b: &mut Browser) {
 fn results_for(b: &mut Browser, q: &str) -> serde_json::Value {
     let url = server().url(&format!("{BASE}search/?q={}", urlencode(q)));
     b.open(&url);
+    // Complete: the list shows its first documents before it has them all.
     b.wait_for(
-        "(() => { const s = document.getElementById('pf-search-status').textContent;\
-          return s.startsWith('找到') ? document.querySelectorAll('#pf-search-results li').length > 0 : s.startsWith('没有找到'); })()",
+        &format!(
+            "document.getElementById('pf-search-results').getAttribute('data-complete') === {}",
+            serde_json::json!(q)
+        ),
         20,
     );
     b.eval(

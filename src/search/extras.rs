@@ -28,8 +28,9 @@ pub struct Extras {
     pub vocab: Vec<String>,
 }
 
-/// At most this many bytes of words for "did you mean" (about 25 KB gzipped).
-const VOCAB_BYTES: usize = 96 * 1024;
+/// At most this many bytes of words for "did you mean" (about 12 KB gzipped: read only when
+/// a query finds nothing, but then counted in that query's transfer).
+const VOCAB_BYTES: usize = 48 * 1024;
 
 /// Bytes of table rows per file of the table (`w/K.json`).
 const WORDS_FILE_BYTES: usize = 2048;

@@ -609,11 +609,16 @@
       kinds.hidden = state.results.length === 0;
     }
 
+    // The results up to the limit. The first FIRST documents are shown as soon as they
+    // are read (a browser asks one host for six files at a time), the rest when all are;
+    // the list says which query it shows (data-query) and when it is complete
+    // (data-complete).
+    var FIRST = 5;
     function page() {
       var mine = state;
       var rows = shown();
-      var wanted = rows.slice(0, state.limit);
-      Promise.all(wanted.map(function (r) { return mine.ix.doc(r.doc); })).then(function (docs) {
+      var wanted = rows.slice(0, state.limit).map(function (r) { return mine.ix.doc(r.doc); });
+      function render(docs, complete) {
         if (state !== mine) return;
         list.textContent = "";
         docs.forEach(function (d) {
@@ -629,8 +634,16 @@
         list.hidden = docs.length === 0;
         list.setAttribute("data-sort", mine.byDate ? "date" : "score");
         list.setAttribute("data-query", mine.query);
-        more.hidden = rows.length <= state.limit;
-      });
+        list.setAttribute("data-complete", complete ? mine.query : "");
+        more.hidden = !complete || rows.length <= state.limit;
+      }
+      var all = Promise.all(wanted);
+      if (wanted.length > FIRST && state.limit === STEP) {
+        Promise.all(wanted.slice(0, FIRST)).then(function (docs) {
+          if (list.getAttribute("data-complete") !== mine.query) render(docs, false);
+        });
+      }
+      all.then(function (docs) { render(docs, true); });
     }
 
     // The articles a query names, above the results: the one 条, or that 条 of each law.
@@ -683,11 +696,10 @@
       });
     }
 
-    // Results whose title is the query itself come first (of the first 20 results, those
-    // with the query in their title). The first page's documents are fetched meanwhile.
+    // Results whose title is the query itself come first (of the first ten results, those
+    // with the query in their title: their documents are the first page's anyway).
     function exactTitlesFirst(ix, query, results) {
-      var candidates = results.slice(0, 20).filter(function (r) { return r.title; });
-      results.slice(0, STEP).forEach(function (r) { ix.doc(r.doc).catch(function () {}); });
+      var candidates = results.slice(0, STEP).filter(function (r) { return r.title; });
       if (!candidates.length) return Promise.resolve(results);
       var q = S.normalise(query).replace(/\s+/g, "");
       return Promise.all(candidates.map(function (r) { return ix.doc(r.doc); })).then(function (docs) {
