@@ -606,7 +606,10 @@ fn a_title_typed_in_full_comes_first_and_results_sort_by_date() {
     ] {
         b.open(&own.url(&format!("/search/?q={}", urlencode(q))));
         b.wait_for(
-            "document.querySelectorAll('#pf-search-results li h2 a').length > 0",
+            &format!(
+                "document.getElementById('pf-search-results').getAttribute('data-ranked') === {}",
+                serde_json::json!(q)
+            ),
             20,
         );
         let links = b.eval(

@@ -612,7 +612,7 @@
     // The results up to the limit. The first FIRST documents are shown as soon as they
     // are read (a browser asks one host for six files at a time), the rest when all are;
     // the list says which query it shows (data-query) and when it is complete
-    // (data-complete).
+    // (data-complete). Gives a promise of the complete list.
     var FIRST = 5;
     function page() {
       var mine = state;
@@ -643,7 +643,7 @@
           if (list.getAttribute("data-complete") !== mine.query) render(docs, false);
         });
       }
-      all.then(function (docs) { render(docs, true); });
+      return all.then(function (docs) { render(docs, true); });
     }
 
     // The articles a query names, above the results: the one 条, or that 条 of each law.
@@ -741,10 +741,9 @@
         if (state === mine) showArticles(S.articles(query, ix.meta.articles));
         return Promise.all([ix.ranked(query), ix.everyday(query)]);
       }).then(function (found) {
-        if (state === mine) showWords(found[1], mine.ix);
-        return exactTitlesFirst(mine.ix, query, found[0]);
-      }).then(function (results) {
         if (state !== mine) return;
+        showWords(found[1], mine.ix);
+        var results = found[0];
         mine.results = results;
         status.textContent = results.length
           ? "找到 " + results.length + " 条结果"
@@ -753,7 +752,15 @@
         if (all) all.hidden = results.length === 0;
         if (!results.length && jump.hidden && words.hidden) showSuggestions(mine);
         filters();
-        page();
+        // Shown by score first; a page titled as the query then moves to the top. The list
+        // says when that is settled (data-ranked).
+        var ranked = function () { if (state === mine) list.setAttribute("data-ranked", query); };
+        return Promise.all([exactTitlesFirst(mine.ix, query, results), page()]).then(function (x) {
+          if (state !== mine) return;
+          if (x[0] === results) return ranked();
+          mine.results = x[0];
+          return page().then(ranked);
+        });
       }).catch(function (e) {
         status.textContent = "搜索暂时无法使用，请在下面的目录里查找。";
         if (window.console) console.error(e);
