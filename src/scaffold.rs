@@ -124,7 +124,7 @@ pub fn site_files(title: &str, base_url: &str, now: &ZonedDateTime) -> Vec<(Stri
         (
             "site.yaml".into(),
             format!(
-                "# 站点设置。改完保存后，pufa serve 会自动刷新预览。\ntitle: {t}\ndescription: {}\n# 网站上线后的地址（可以带路径，例如 https://www.example.gov.cn/pufa/）\nbase_url: {}\nlanguage: zh-CN\ntimezone: Asia/Shanghai\n# 政府网站标识码（上线前向主管部门确认后填写）\n# site_id_code: \"0000000000\"\ncontent_source: {t}\npage_size: 10\nmenu:\n  - name: 首页\n    url: /\n  - name: 普法动态\n    url: /articles/\n  - name: 活动通知\n    url: /events/\n  - name: 法治小课堂\n    url: /lessons/\n  - name: 法律法规\n    url: /laws/\n  - name: 关于我们\n    url: /about/\ncontact:\n  address: 在这里写办公地址\n  phone: 0000-0000000\n#  complaint:\n#    text: 投诉举报电话\n#    url: tel:00000000000\n#  survey:\n#    text: 群众满意度调查\n#    url: https://…\nfooter: 主办单位　备案号：待备案\n",
+                "# 站点设置。改完保存后，pufa serve 会自动刷新预览。\ntitle: {t}\ndescription: {}\n# 网站上线后的地址（可以带路径，例如 https://www.example.gov.cn/pufa/）\nbase_url: {}\nlanguage: zh-CN\ntimezone: Asia/Shanghai\n# 政府网站标识码（上线前向主管部门确认后填写）\n# site_id_code: \"0000000000\"\ncontent_source: {t}\npage_size: 10\n# 站内搜索：每页页头的搜索框和 /search/ 页面\nsearch: true\nmenu:\n  - name: 首页\n    url: /\n  - name: 普法动态\n    url: /articles/\n  - name: 活动通知\n    url: /events/\n  - name: 法治小课堂\n    url: /lessons/\n  - name: 法律法规\n    url: /laws/\n  - name: 关于我们\n    url: /about/\ncontact:\n  address: 在这里写办公地址\n  phone: 0000-0000000\n#  complaint:\n#    text: 投诉举报电话\n#    url: tel:00000000000\n#  survey:\n#    text: 群众满意度调查\n#    url: https://…\nfooter: 主办单位　备案号：待备案\n",
                 yaml_string(&format!("{title}：普法动态、活动通知、法治小课堂和常用法律全文。")),
                 yaml_string(base_url),
             ),

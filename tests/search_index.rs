@@ -14,15 +14,6 @@ use pufa::search::build::{Doc, Settings, build};
 use pufa::search::extract::page_text;
 use pufa::search::index::scan;
 
-fn queries() -> Vec<String> {
-    std::fs::read_to_string(repo().join("tests/fixtures/search/queries.txt"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect()
-}
-
 /// Every section of every built page but the search pages: the page's title, the
 /// section's heading, the section's text.
 fn demo_sections() -> Vec<[String; 3]> {
@@ -61,7 +52,7 @@ fn the_index_equals_an_independent_scan_on_the_demo_site() {
     let docs = as_docs(&sections);
     let texts: Vec<String> = docs.iter().map(Doc::text).collect();
     assert!(docs.len() > 200, "{} sections", docs.len());
-    let queries = queries();
+    let queries = common::search_queries();
     assert!(queries.len() >= 60, "{} queries", queries.len());
 
     let dir = tempfile::tempdir().unwrap();
@@ -133,7 +124,7 @@ fn the_browser_reads_the_index_files_as_pufa_does() {
     let source =
         std::fs::read_to_string(repo().join("themes/default/static/js/search.js")).unwrap();
     b.eval(&source);
-    let queries = queries();
+    let queries = common::search_queries();
     let arg = serde_json::to_string(&queries).unwrap();
     let got = b.eval(&format!(
         "pufaSearch.Index.open('/search/').then(ix => Promise.all({arg}.map(q => ix.search(q)))).then(r => JSON.stringify(r))"
@@ -246,7 +237,7 @@ fn the_built_site_carries_an_index_of_its_pages_and_laws() {
         "list pages are not searched"
     );
     let inputs: Vec<Doc> = docs.iter().map(|d| d.as_doc()).collect();
-    for q in queries() {
+    for q in common::search_queries() {
         assert_eq!(
             index.search(&q),
             scan(&inputs, &q),

@@ -24,30 +24,18 @@ fn server() -> &'static StaticServer {
 /// Every document of the built demo in the index's order: the pages its document store
 /// names (in their order), each cut again from the page as built.
 fn all_documents() -> Vec<SearchDoc> {
-    use std::io::Read;
     let mut pages: Vec<(String, String)> = Vec::new();
-    for k in 0.. {
-        let path = demo_site().join(format!("search/d/{k}.gz"));
-        let Ok(file) = std::fs::File::open(&path) else {
-            break;
-        };
-        let mut json = Vec::new();
-        flate2::read::GzDecoder::new(file)
-            .read_to_end(&mut json)
-            .unwrap();
-        let rows: Vec<serde_json::Value> = serde_json::from_slice(&json).unwrap();
-        for r in rows {
-            let page = r[0]
-                .as_str()
-                .unwrap()
-                .split('#')
-                .next()
-                .unwrap()
-                .to_string();
-            let kind = r[1].as_str().unwrap().to_string();
-            if pages.last().is_none_or(|(p, _)| *p != page) {
-                pages.push((page, kind));
-            }
+    for r in common::doc_store(demo_site()) {
+        let page = r[0]
+            .as_str()
+            .unwrap()
+            .split('#')
+            .next()
+            .unwrap()
+            .to_string();
+        let kind = r[1].as_str().unwrap().to_string();
+        if pages.last().is_none_or(|(p, _)| *p != page) {
+            pages.push((page, kind));
         }
     }
     let mut docs = Vec::new();

@@ -15,36 +15,17 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::Path;
 
 use common::browser::Browser;
 use common::{RunWithin, StaticServer, demo_site, repo};
 
-fn queries() -> Vec<String> {
-    std::fs::read_to_string(repo().join("tests/fixtures/search/queries.txt"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect()
-}
-
 /// The address of every document of the built site `out`, by number (from its store).
 fn addresses(out: &Path) -> Vec<String> {
-    let mut urls = Vec::new();
-    for k in 0.. {
-        let Ok(file) = std::fs::File::open(out.join(format!("search/d/{k}.gz"))) else {
-            break;
-        };
-        let mut json = Vec::new();
-        flate2::read::GzDecoder::new(file)
-            .read_to_end(&mut json)
-            .unwrap();
-        let rows: Vec<serde_json::Value> = serde_json::from_slice(&json).unwrap();
-        urls.extend(rows.iter().map(|r| r[0].as_str().unwrap().to_string()));
-    }
-    urls
+    common::doc_store(out)
+        .iter()
+        .map(|r| r[0].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// What `tests/search_truth.py` finds in `out` for each query, given the addresses of the
@@ -73,7 +54,7 @@ fn check_site(out: &Path, base: &str) -> usize {
     let Some(mut b) = Browser::launch() else {
         return usize::MAX;
     };
-    let queries = queries();
+    let queries = common::search_queries();
     assert!(queries.len() >= 60, "{} queries", queries.len());
     let urls = addresses(out);
     let want = truth(out, &urls, &queries);

@@ -688,3 +688,32 @@ pub fn assert_pinned(expected_file: &Path, actual: &str, case: &str) {
         .unwrap_or_else(|_| panic!("{case}: no expected.txt (run with UPDATE_SNAPSHOTS=1)"));
     assert_eq!(actual, expected, "{case}: message changed");
 }
+
+/// The search queries of `tests/fixtures/search/queries.txt` (without blank lines and `#`
+/// comments).
+pub fn search_queries() -> Vec<String> {
+    std::fs::read_to_string(repo().join("tests/fixtures/search/queries.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every row of the search index's document store in the built site `out`
+/// (`[address, kind, title, heading, date, text]`), by document number.
+pub fn doc_store(out: &Path) -> Vec<serde_json::Value> {
+    let mut rows = Vec::new();
+    for k in 0.. {
+        let Ok(file) = std::fs::File::open(out.join(format!("search/d/{k}.gz"))) else {
+            break;
+        };
+        let mut json = Vec::new();
+        flate2::read::GzDecoder::new(file)
+            .read_to_end(&mut json)
+            .unwrap();
+        let part: Vec<serde_json::Value> = serde_json::from_slice(&json).unwrap();
+        rows.extend(part);
+    }
+    rows
+}
