@@ -17,7 +17,7 @@ browser_runs=${BROWSER_RUNS:-5}
 load=${LOAD:-$(nproc)}
 limit=${TEST_TIMEOUT:-900}
 
-cargo test --no-run --test serve --test browser --test theme --test printables --test images --test search_tokens --test search_index --test search_page 2>&1 | tail -n 1
+cargo test --no-run --test serve --test browser --test theme --test printables --test images --test search_tokens --test search_index --test search_page --test search_truth --test axe 2>&1 | tail -n 1
 
 busy=()
 stop_load() {
@@ -49,7 +49,7 @@ for ((i = 1; i <= serve_runs; i++)); do
   run "serve-$i" --test serve
 done
 for ((i = 1; i <= browser_runs; i++)); do
-  run "browser-$i" --test browser --test theme --test printables --test images --test search_tokens --test search_index --test search_page
+  run "browser-$i" --test browser --test theme --test printables --test images --test search_tokens --test search_index --test search_page --test search_truth --test axe
 done
 
 if ((failed > 0)); then
