@@ -670,3 +670,52 @@ fn with_javascript_a_word_page_also_lists_every_document_that_holds_the_word() {
     }
     assert_no_errors(&mut b);
 }
+
+#[test]
+fn an_article_numbered_with_zhi_yi_is_found_in_both_numerals() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    watch_errors(&mut b);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    common::write(
+        &root.join("site.yaml"),
+        "title: 之一测试\nbase_url: https://example.org/\nsearch: true\n",
+    );
+    common::write(
+        &root.join("content/laws/刑法(2023-12-29).md"),
+        "# 中华人民共和国刑法\n\n<!-- INFO END -->\n\n## 第一章 总则\n\n第十条 第十条的文字。\n\n第十条之一 之一条的文字。\n\n第十一条 第十一条的文字。\n",
+    );
+    let out = dir.path().join("public");
+    common::build_into(&root, &out, &[]);
+    let own = StaticServer::start(&out, "/");
+    for q in ["刑法第十条之一", "第10条之一", "《刑法》第十条之一"] {
+        b.open(&own.url(&format!("/search/?q={}", urlencode(q))));
+        b.wait_for(
+            &format!(
+                "document.getElementById('pf-search-results').getAttribute('data-complete') === {}",
+                serde_json::json!(q)
+            ),
+            20,
+        );
+        let links: Vec<String> = serde_json::from_value(b.eval(
+            "[...document.querySelectorAll('#pf-search-jump a')].map(a => a.getAttribute('href'))",
+        ))
+        .unwrap();
+        assert_eq!(links.len(), 1, "{q}: {links:?}");
+        let (page, anchor) = links[0].split_once('#').unwrap();
+        assert_eq!(anchor, "art-10-1", "{q}");
+        let html = std::fs::read_to_string(
+            out.join(common::percent_decode(page).trim_start_matches('/'))
+                .join("index.html"),
+        )
+        .unwrap();
+        let at = html.find("id=\"art-10-1\"").expect("the anchor exists");
+        assert!(
+            html[at..].contains("之一条的文字"),
+            "{q}: the anchor is that article"
+        );
+    }
+    assert_no_errors(&mut b);
+}
