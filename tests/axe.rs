@@ -74,7 +74,7 @@ fn the_search_pages_pass_axe_with_javascript() {
     for (path, ready) in cases {
         b.open(&url(path));
         b.wait_for(&ready, 20);
-        // The law filter and the date sort too, where the results offer them.
+        // (With results, the page's law filter and date sort are audited too.)
         assert_eq!(violations(&mut b), Vec::<String>::new(), "{path}");
     }
 }

@@ -258,9 +258,8 @@ pub(super) fn extras(site: &Site) -> Extras {
                 .articles
                 .iter()
                 .filter_map(|&(law, no)| {
-                    let (fi, anchor) = lib.article_target(law, lib.article(law, no)?, None);
-                    let label = format!("《{}》{}", lib.laws[law].short, no.label());
-                    Some((label, format!("{}#{anchor}", lib.file_paths[fi])))
+                    let (page, anchor) = lib.article_place(law, no)?;
+                    Some((lib.article_label(law, no), format!("{page}#{anchor}")))
                 })
                 .collect(),
             laws: w

@@ -112,7 +112,7 @@ pub fn search_context(site: &Site, site_value: &Value) -> Value {
         index_url => c.link(crate::search::docs::INDEX_FOLDER),
         laws => Value::from(Serde(directory(site))),
         tags => Value::from(Serde(tags)),
-        words => Value::from(Serde(word_links(site, None, true))),
+        words => Value::from(Serde(word_heads(site))),
         pub_date => site.newest_date().map(super::context::pub_date),
     }
 }
@@ -172,18 +172,19 @@ fn word_articles(
     let mut articles = Vec::new();
     let mut pages = Vec::new();
     for &(law, no) in cited {
-        let Some(found) = lib.article(law, no) else {
+        let (Some((_, found)), Some((page, anchor))) =
+            (lib.article(law, no), lib.article_place(law, no))
+        else {
             continue;
         };
-        let (fi, anchor) = lib.article_target(law, found, None);
         let mut paragraphs = Vec::new();
-        for p in &found.1.paragraphs {
+        for p in &found.paragraphs {
             paragraphs.push(p.text.clone());
             paragraphs.extend(p.items.iter().cloned());
         }
         articles.push(WordArticleVm {
-            label: format!("《{}》{}", lib.laws[law].short, no.label()),
-            url: format!("{}#{anchor}", c.link(&lib.file_paths[fi])),
+            label: lib.article_label(law, no),
+            url: format!("{}#{anchor}", c.link(page)),
             paragraphs,
         });
         pages.extend(site.cited_by(law, no).iter().copied());
@@ -200,7 +201,7 @@ pub fn word_context(site: &Site, site_value: &Value, entry: u32, word: u32) -> V
     let Some(row) = lib.words.get(entry as usize) else {
         return Value::UNDEFINED;
     };
-    let others: Vec<LinkVm> = word_links(site, Some(entry), false)
+    let others: Vec<LinkVm> = row_links(site, entry)
         .into_iter()
         .filter(|l| row.words.get(word as usize) != Some(&l.text))
         .collect();
@@ -259,18 +260,35 @@ pub fn word_context(site: &Site, site_value: &Value, entry: u32, word: u32) -> V
 }
 
 /// Each everyday word with its page, for the search page's directory.
-/// Each everyday word with its page (`row`: only the words of that row of the table;
-/// `heads`: only the first word of each row), linked by its raw address (`/search/彩礼/`,
-/// a third the bytes of the percent-encoded one; browsers encode it when they follow it).
-fn word_links(site: &Site, row: Option<u32>, heads: bool) -> Vec<LinkVm> {
+/// The first word of each row of the table with its page, for the search page, linked by
+/// its raw address (`/search/彩礼/`, a third the bytes of the percent-encoded one; browsers
+/// encode it when they follow it).
+fn word_heads(site: &Site) -> Vec<LinkVm> {
     let base = site.config().link("");
     let words = &site.library().words;
     word_jobs(site)
         .into_iter()
-        .filter(|(_, e, w)| row.is_none_or(|r| r == *e) && (!heads || *w == 0))
-        .map(|(path, e, w)| LinkVm {
-            text: words[e as usize].words[w as usize].clone(),
+        .filter(|(_, _, w)| *w == 0)
+        .map(|(path, e, _)| LinkVm {
+            text: words[e as usize].words[0].clone(),
             url: format!("{base}{path}"),
+        })
+        .collect()
+}
+
+/// The words of row `row` with their pages (their addresses made as [`word_jobs`] makes
+/// them, without going through every row).
+fn row_links(site: &Site, row: u32) -> Vec<LinkVm> {
+    let base = site.config().link("");
+    site.library().words[row as usize]
+        .words
+        .iter()
+        .filter_map(|w| {
+            let slug = crate::text::make_slug(w).ok()?;
+            Some(LinkVm {
+                text: w.clone(),
+                url: format!("{base}{PATH}{slug}/"),
+            })
         })
         .collect()
 }

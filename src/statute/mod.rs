@@ -263,6 +263,18 @@ impl LawLibrary {
         }
     }
 
+    /// `《民法典》第一千零四十二条`: how an article of law `law` is named to readers.
+    pub fn article_label(&self, law: usize, no: ArticleNo) -> String {
+        format!("《{}》{}", self.laws[law].short, no.label())
+    }
+
+    /// The site path of the page of article `no` of law `law`, and its anchor
+    /// (`laws/民法典/婚姻家庭编/`, `art-1042`), if the law has it.
+    pub fn article_place(&self, law: usize, no: ArticleNo) -> Option<(&str, String)> {
+        let (fi, anchor) = self.article_target(law, self.article(law, no)?, None);
+        Some((self.file_paths[fi].as_str(), anchor))
+    }
+
     /// Site path and anchor of an article (and paragraph, 1-based, if given and present).
     pub fn article_target(
         &self,

@@ -442,7 +442,7 @@
   root.pufaSearch = {
     normalise: normalise, units: units, tokens: tokens, tokenHash: tokenHash, Index: Index,
     parts: parts, numeral: numeral, chinese: chinese, articles: articles,
-    suggest: suggest, distance: distance
+    suggest: suggest
   };
 })(typeof window !== "undefined" ? window : globalThis);
 
