@@ -230,6 +230,122 @@ fn the_header_form_of_any_page_leads_to_the_results() {
     assert_no_errors(&mut b);
 }
 
+/// What a search box is made of, as text: each element of `#pf-search` with its id, class,
+/// role, ARIA and form attributes and, for labels and buttons, its text; the containers
+/// results are written into are listed without their content.
+const BOX_SHAPE: &str = "(() => {
+    const keep = ['id', 'class', 'role', 'aria-label', 'aria-live', 'action', 'method', 'for',
+      'name', 'type', 'autocomplete', 'enterkeyhint', 'placeholder', 'data-index', 'data-site'];
+    const out = [];
+    const walk = (e, depth) => {
+      const attrs = keep.filter(a => e.hasAttribute(a)).map(a => a + '=' + e.getAttribute(a));
+      const text = ['LABEL', 'BUTTON'].includes(e.tagName) ? ' ' + e.textContent : '';
+      out.push(' '.repeat(depth) + e.tagName + ' ' + attrs.join(' ') + text);
+      if (e.id && e.id !== 'pf-search' && !e.closest('form')) {
+        if (e.id !== 'pf-search-more') return;
+      }
+      for (const c of e.children) walk(c, depth + 1);
+    };
+    walk(document.getElementById('pf-search'), 0);
+    return out.join('\\n');
+})()";
+
+#[test]
+fn once_the_header_field_is_used_a_query_shows_its_results_in_the_page() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    watch_errors(&mut b);
+    // The results the search page itself shows for the query, and its box.
+    let mut expected = results_for(&mut b, "调解");
+    b.wait_for(
+        "document.getElementById('pf-search-results').getAttribute('data-ranked') === '调解'",
+        10,
+    );
+    expected["links"] = b.eval("[...document.querySelectorAll('#pf-search-results li h2 a')].map(a => a.getAttribute('href'))");
+    b.open(&server().url(&format!("{BASE}search/")));
+    b.wait_for("document.readyState === 'complete'", 10);
+    let page_box = b.eval(BOX_SHAPE);
+
+    b.open(&server().url(&format!("{BASE}articles/")));
+    let before = b.eval("[document.title, document.querySelector('main h1').textContent]");
+    // Using the field (a click, as a reader's) loads the reader (js/site.js), which then
+    // takes the form over.
+    b.eval("window.__same_page = true");
+    let at = b.eval(
+        "(r => [r.x + r.width / 2, r.y + r.height / 2])(document.getElementById('pf-header-q').getBoundingClientRect())",
+    );
+    for kind in ["mousePressed", "mouseReleased"] {
+        b.call(
+            "Input.dispatchMouseEvent",
+            serde_json::json!({ "type": kind, "x": at[0], "y": at[1], "button": "left", "clickCount": 1 }),
+        );
+    }
+    b.wait_for(
+        "document.querySelector('form[data-search-js]').hasAttribute('data-ready')",
+        20,
+    );
+    b.eval(
+        "document.getElementById('pf-header-q').value = '调解';\
+         setTimeout(() => document.querySelector('.pf-header-search').requestSubmit(), 0); true",
+    );
+    b.wait_for(
+        "document.getElementById('pf-search-results') && \
+         document.getElementById('pf-search-results').getAttribute('data-ranked') === '调解'",
+        20,
+    );
+    let got = b.eval(
+        "({ same: window.__same_page === true, path: location.pathname, search: location.search,
+            title: document.title, h1: document.querySelector('main h1').textContent,
+            focused: document.activeElement === document.getElementById('pf-main'),
+            field: document.getElementById('pf-search-q').value })",
+    );
+    assert_eq!(got["same"], true, "the page was not loaded again: {got}");
+    assert_eq!(got["path"], format!("{BASE}search/"), "{got}");
+    assert_eq!(got["search"], "?q=%E8%B0%83%E8%A7%A3", "{got}");
+    assert_eq!(got["title"], "站内搜索 - 皇宫镇普法网", "{got}");
+    assert_eq!(got["h1"], "站内搜索", "{got}");
+    assert_eq!(
+        got["focused"], true,
+        "focus moves to the new content: {got}"
+    );
+    assert_eq!(got["field"], "调解", "{got}");
+    // The same box as the search page's, and the same results.
+    assert_eq!(
+        b.eval(BOX_SHAPE),
+        page_box,
+        "the box made in the page differs from the search page's"
+    );
+    let shown = b.eval(
+        "[...document.querySelectorAll('#pf-search-results li h2 a')].map(a => a.getAttribute('href'))",
+    );
+    assert_ne!(expected["links"], serde_json::json!([]));
+    assert_eq!(shown, expected["links"]);
+    assert_eq!(
+        b.eval("document.getElementById('pf-search-status').textContent"),
+        expected["status"]
+    );
+
+    // Back: the page as it was; forward: the search page, loaded at its address.
+    b.eval("history.back(); true");
+    b.wait_for(&format!("location.pathname === '{BASE}articles/'"), 10);
+    b.wait_for(
+        &format!(
+            "JSON.stringify([document.title, document.querySelector('main h1').textContent]) === {}",
+            serde_json::to_string(&before.to_string()).unwrap()
+        ),
+        10,
+    );
+    assert_eq!(b.eval("window.__same_page === true"), true);
+    b.eval("history.forward(); true");
+    b.wait_for(
+        "window.__same_page !== true && document.getElementById('pf-search-results') && \
+         document.getElementById('pf-search-results').getAttribute('data-complete') === '调解'",
+        20,
+    );
+    assert_no_errors(&mut b);
+}
+
 #[test]
 fn without_javascript_the_page_offers_the_statute_directory_and_the_tags() {
     let Some(mut b) = Browser::launch() else {

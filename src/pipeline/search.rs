@@ -218,7 +218,10 @@ fn index_files(mut docs: Vec<&SearchDoc>, extras: &Extras) -> BTreeMap<String, B
                 .iter()
                 .map(|d| {
                     let text: String = d.text.chars().take(SNIPPET_CHARS).collect();
-                    serde_json::json!([d.url, d.kind, d.title, d.heading, d.date, text])
+                    // A result names the first heading of its part (a page's joined
+                    // sections list each of theirs; the index holds them all).
+                    let heading = d.heading.lines().next().unwrap_or_default();
+                    serde_json::json!([d.url, d.kind, d.title, heading, d.date, text])
                 })
                 .collect();
             let json = serde_json::to_vec(&rows).unwrap_or_default();

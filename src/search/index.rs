@@ -104,15 +104,20 @@ impl Index {
     }
 
     /// What the reader needs before its first shard, as JSON: format version, document
-    /// count, and per kind the shard count and the big tokens (whose file is `bI` for the
-    /// `I`th).
+    /// count, and per kind the shard count, the big tokens (whose file is `bI` for the
+    /// `I`th), each big token's size and a shard's mean size (KB, uncompressed, rounded up:
+    /// the reader fetches the cheapest pairs that cover a query, see `Index.cover` in
+    /// `search.js`).
     pub fn meta(&self) -> String {
         let list = |s: &Shards| {
             let big: Vec<&str> = s.big.iter().map(|(t, _)| t.as_str()).collect();
-            serde_json::json!({ "n": s.count, "big": big })
+            let kb: Vec<usize> = s.big.iter().map(|(_, d)| d.len().div_ceil(1024)).collect();
+            let total: usize = s.shards.iter().map(|(_, d)| d.len()).sum();
+            let mean = total.div_ceil(1024 * s.shards.len().max(1));
+            serde_json::json!({ "n": s.count, "big": big, "kb": kb, "shard_kb": mean })
         };
         serde_json::json!({
-            "version": 2,
+            "version": 3,
             "docs": self.docs,
             "p": list(&self.pairs),
             "t": list(&self.terms),

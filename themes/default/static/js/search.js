@@ -190,9 +190,10 @@
     return { tf: tf, title: (packedAll & 1) === 1, heading: (packedAll & 2) === 2 };
   }
 
-  // Documents where list k's token occurs at p + k for some p, for every k: a Map from
-  // document to its hit (the number of such p; in title or heading when every pair is).
-  function consecutive(lists) {
+  // Documents where list k's token occurs at p + at[k] - at[0] for some p, for every k: a
+  // Map from document to its hit (the number of such p; in title or heading when every
+  // list's token is).
+  function consecutive(lists, at) {
     var out = new Map();
     lists[0].forEach(function (first) {
       var doc = first[0];
@@ -205,16 +206,42 @@
         others.push(new Set(h[2]));
       }
       var tf = first[2].filter(function (s) {
-        return others.every(function (set, k) { return set.has(s + k + 1); });
+        return others.every(function (set, k) { return set.has(s + at[k + 1] - at[0]); });
       }).length;
       if (tf) out.set(doc, hit(tf, flags));
     });
     return out;
   }
 
+  // The cheapest pairs that cover every unit of a phrase, given each pair's cost (pair i
+  // holds units i and i + 1): pair 0, the last pair, and no gap of two between chosen
+  // pairs. A text holds the phrase at p exactly when each chosen pair i is at p + i, since
+  // together they fix every unit; so 人身安全保护令 need not read 保护, one of the largest
+  // files, once 全保 and 护令 are read.
+  function cover(costs) {
+    var best = [], from = [];
+    costs.forEach(function (c, i) {
+      var k = i < 1 ? -1 : i < 2 || best[i - 1] <= best[i - 2] ? i - 1 : i - 2;
+      best.push(c + (k < 0 ? 0 : best[k]));
+      from.push(k);
+    });
+    var out = [];
+    for (var i = costs.length - 1; i >= 0; i = from[i]) out.unshift(i);
+    return out;
+  }
+
+  // What reading `token`'s postings costs, in KB: its own file's size for a big token,
+  // else a shard's mean size.
+  Index.prototype.cost = function (pairs, token) {
+    var list = this.meta[pairs ? "p" : "t"];
+    var big = list.big.indexOf(token);
+    return big >= 0 ? list.kb[big] : list.shard_kb;
+  };
+
   // The documents whose units contain the units `u` in a row: Map document → hit, in the
   // order of document numbers.
   Index.prototype.phrase = function (u) {
+    var self = this;
     if (u.length === 1) {
       return this.postings(false, u[0].text).then(function (l) {
         var out = new Map();
@@ -222,9 +249,11 @@
         return out;
       });
     }
-    var wanted = [];
-    for (var i = 0; i + 1 < u.length; i++) wanted.push(this.postings(true, pair(u[i], u[i + 1])));
-    return Promise.all(wanted).then(consecutive);
+    var tokens = [];
+    for (var i = 0; i + 1 < u.length; i++) tokens.push(pair(u[i], u[i + 1]));
+    var chosen = cover(tokens.map(function (t) { return self.cost(true, t); }));
+    return Promise.all(chosen.map(function (i) { return self.postings(true, tokens[i]); }))
+      .then(function (lists) { return consecutive(lists, chosen); });
   };
 
   function parts(query) {
@@ -441,7 +470,7 @@
 
   root.pufaSearch = {
     normalise: normalise, units: units, tokens: tokens, tokenHash: tokenHash, Index: Index,
-    parts: parts, numeral: numeral, chinese: chinese, articles: articles,
+    parts: parts, cover: cover, numeral: numeral, chinese: chinese, articles: articles,
     suggest: suggest
   };
 })(typeof window !== "undefined" ? window : globalThis);
@@ -499,9 +528,17 @@
     return out;
   }
 
-  function start() {
-    var box = document.getElementById("pf-search");
-    if (!box) return;
+  // Each index opened, by its address (a page that searches in place opens it when the
+  // search field is first used, before the query is sent).
+  var opened = new Map();
+  function open(base) {
+    if (!opened.has(base)) opened.set(base, S.Index.open(base));
+    return opened.get(base);
+  }
+
+  // The search box `box` (#pf-search, in the document) at work: its form, and the query
+  // `query` when not empty.
+  function start(box, query) {
     var form = box.querySelector("form");
     var input = document.getElementById("pf-search-q");
     var status = document.getElementById("pf-search-status");
@@ -514,7 +551,7 @@
     var suggestBox = document.getElementById("pf-search-suggest");
     var all = document.getElementById("pf-search-all");
     var site = box.getAttribute("data-site");
-    var index = S.Index.open(box.getAttribute("data-index"));
+    var index = open(box.getAttribute("data-index"));
     var state = null;
 
     // The date of document `doc` as YYYYMMDD (0: none), once dates.json is read.
@@ -755,10 +792,12 @@
         // Shown by score first; a page titled as the query then moves to the top. The list
         // says when that is settled (data-ranked).
         var ranked = function () { if (state === mine) list.setAttribute("data-ranked", query); };
-        return Promise.all([exactTitlesFirst(mine.ix, query, results), page()]).then(function (x) {
+        // (The first page's documents are asked for first: a browser reads six files from
+        // a host at a time, and the title check's may be others.)
+        return Promise.all([page(), exactTitlesFirst(mine.ix, query, results)]).then(function (x) {
           if (state !== mine) return;
-          if (x[0] === results) return ranked();
-          mine.results = x[0];
+          if (x[1] === results) return ranked();
+          mine.results = x[1];
           return page().then(ranked);
         });
       }).catch(function (e) {
@@ -777,27 +816,100 @@
       history.replaceState(null, "", "?q=" + encodeURIComponent(q));
       if (q.trim()) run(q);
     });
-    // The query: ?q=, else the word of an everyday word's page, else what follows the
-    // search page's address in the path (a server may answer /search/WORD/ with the search
-    // page, see the README).
-    function fromPath() {
-      var own = new URL(form.getAttribute("action"), location.href).pathname;
-      var path = location.pathname;
-      if (path.indexOf(own) !== 0 || path.length <= own.length) return "";
-      try {
-        return decodeURIComponent(path.slice(own.length).replace(/\/$/, "").replace(/\+/g, " "));
-      } catch (e) {
-        return "";
-      }
+    input.value = query;
+    if (query.trim()) run(query);
+  }
+
+  // The search page's query: ?q=, else the word of an everyday word's page, else what
+  // follows the search page's address in the path (a server may answer /search/WORD/ with
+  // the search page, see the README).
+  function pageQuery(box) {
+    var q = new URLSearchParams(location.search).get("q") || box.getAttribute("data-word");
+    if (q) return q;
+    var own = new URL(box.querySelector("form").getAttribute("action"), location.href).pathname;
+    var path = location.pathname;
+    if (path.indexOf(own) !== 0 || path.length <= own.length) return "";
+    try {
+      return decodeURIComponent(path.slice(own.length).replace(/\/$/, "").replace(/\+/g, " "));
+    } catch (e) {
+      return "";
     }
-    var q = new URLSearchParams(location.search).get("q") || box.getAttribute("data-word") || fromPath();
-    input.value = q;
-    if (q.trim()) run(q);
+  }
+
+  // The search box of the search page (search.html with search_form.html and
+  // search_results.html), for a page that shows results in place.
+  function searchBox(header) {
+    var hidden = function (name, id, cls) {
+      return el(name, { class: cls || id, id: id, hidden: "" });
+    };
+    return el("div", { class: "pf-search", id: "pf-search",
+      "data-index": header.getAttribute("data-index"), "data-site": header.getAttribute("data-site") }, [
+      el("form", { class: "pf-search-form", role: "search", "aria-label": "站内搜索",
+        action: header.getAttribute("action"), method: "get" }, [
+        el("label", { for: "pf-search-q" }, ["搜索法律条文、文章、活动和课程"]),
+        el("div", { class: "pf-search-row" }, [
+          el("input", { id: "pf-search-q", name: "q", type: "search", autocomplete: "off",
+            enterkeyhint: "search", placeholder: "例如：彩礼、赡养、第1043条" }),
+          el("button", { type: "submit" }, ["搜索"])
+        ])
+      ]),
+      el("p", { class: "pf-search-status", id: "pf-search-status", role: "status", "aria-live": "polite" }),
+      hidden("section", "pf-search-words"),
+      hidden("section", "pf-search-jump"),
+      hidden("section", "pf-search-suggest"),
+      hidden("div", "pf-search-kinds"),
+      hidden("ol", "pf-search-results"),
+      el("p", { class: "pf-search-more", id: "pf-search-more", hidden: "" }, [
+        el("button", { type: "button" }, ["显示更多结果"])
+      ])
+    ]);
+  }
+
+  // Any other page searches in place once this file is loaded (js/site.js loads it when
+  // the header's search field is first used): the header form's query replaces the page's
+  // content with the search page's box and its results, at the search page's address, so
+  // the results need no page load; going back shows the page again.
+  function inPlace(header) {
+    var main = document.getElementById("pf-main");
+    if (!main || !window.history || !history.pushState) return;
+    open(header.getAttribute("data-index"));
+    var page = null;
+    header.addEventListener("submit", function (e) {
+      var q = header.querySelector("input[name=q]").value;
+      if (!q.trim()) return;
+      e.preventDefault();
+      if (!page) page = { nodes: Array.from(main.childNodes), title: document.title, url: location.href };
+      var box = searchBox(header);
+      main.textContent = "";
+      main.appendChild(el("h1", {}, ["站内搜索"]));
+      main.appendChild(box);
+      document.title = header.getAttribute("data-title");
+      history.pushState({ pufaSearch: true }, "", header.getAttribute("action") + "?q=" + encodeURIComponent(q));
+      main.focus();
+      start(box, q);
+    });
+    window.addEventListener("popstate", function () {
+      if (page && location.href === page.url) {
+        main.textContent = "";
+        page.nodes.forEach(function (n) { main.appendChild(n); });
+        document.title = page.title;
+      } else {
+        location.reload();
+      }
+    });
+    header.setAttribute("data-ready", "");
+  }
+
+  function ready() {
+    var box = document.getElementById("pf-search");
+    if (box) return start(box, pageQuery(box));
+    var header = document.querySelector("form[data-search-js]");
+    if (header) inPlace(header);
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", ready);
   } else {
-    start();
+    ready();
   }
 })();
