@@ -20,6 +20,11 @@ fn collect(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) {
             continue;
         }
         if path.is_dir() {
+            // A theme's `src/` holds the sources of files it publishes made (the minified
+            // search script, scripts/minify_js.sh): not part of the theme itself.
+            if dir == base && name == "src" {
+                continue;
+            }
             collect(&path, base, out);
         } else if let Ok(rel) = path.strip_prefix(base) {
             let rel = rel

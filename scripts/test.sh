@@ -37,12 +37,13 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-# Audit tools from the npm registry (axe-core), pinned by tests/audit/package-lock.json.
-if [ ! -f tests/audit/node_modules/axe-core/axe.min.js ]; then
+# Tools from the npm registry (axe-core for the audits, terser for the check that the
+# published search script is its source's), pinned by tests/audit/package-lock.json.
+if [ ! -f tests/audit/node_modules/axe-core/axe.min.js ] || [ ! -x tests/audit/node_modules/.bin/terser ]; then
   if command -v npm >/dev/null 2>&1; then
     npm ci --prefix tests/audit --no-audit --no-fund --loglevel=error
   else
-    echo "scripts/test.sh: npm is missing: the axe-core audits will fail" >&2
+    echo "scripts/test.sh: npm is missing: the axe-core audits and the minified script check will fail" >&2
   fi
 fi
 

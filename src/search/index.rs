@@ -106,8 +106,8 @@ impl Index {
     /// What the reader needs before its first shard, as JSON: format version, document
     /// count, and per kind the shard count, the big tokens (whose file is `bI` for the
     /// `I`th), each big token's size and a shard's mean size (KB, uncompressed, rounded up:
-    /// the reader fetches the cheapest pairs that cover a query, see `Index.cover` in
-    /// `search.js`).
+    /// the reader fetches the cheapest pairs that cover a query, see `cover` in the default
+    /// theme's `src/search.js`).
     pub fn meta(&self) -> String {
         let list = |s: &Shards| {
             let big: Vec<&str> = s.big.iter().map(|(t, _)| t.as_str()).collect();
