@@ -36,11 +36,12 @@ pub fn law_of(url: &str) -> Option<&str> {
 /// Where the index goes in the output (a site path).
 pub const INDEX_FOLDER: &str = "search/";
 /// Documents per file of the document store (`d/N.gz`): a result list's documents are read
-/// from their files, so small files keep a query's transfer small; neighbours (the sections
-/// of one page, the 条 of one chapter) share a file. Ten results are scattered over up to
-/// ten files: on the 10,000-page corpus, eight documents a file (480 characters each) made
-/// the store most of a query's bytes.
-pub const DOCS_PER_FILE: usize = 2;
+/// from their files, and ten results are scattered over up to ten files, so one document a
+/// file keeps a query's transfer smallest. On the 10,000-page corpus: eight a file (480
+/// characters each) made the store most of a query's bytes; two a file took 11 KB of a
+/// query's median 36 KB, one a file 6.5 KB (and 1.35 MB more on disk: each file's gzip
+/// header, and no sharing between neighbours).
+pub const DOCS_PER_FILE: usize = 1;
 /// Characters of a document's text kept in the store for its snippet.
 pub const SNIPPET_CHARS: usize = 320;
 /// The kinds of documents, in the order of the document numbers.
