@@ -99,3 +99,43 @@ fn the_search_pages_pass_axe_without_javascript() {
         assert_eq!(violations(&mut b), Vec::<String>::new(), "{path}");
     }
 }
+
+/// Issue 14's two findings on the demo site: the law pages' article links, whose accessible
+/// name did not contain their visible text (label-content-name-mismatch), and the print
+/// views' help line outside any landmark (region). Also the in-page search results.
+#[test]
+fn law_pages_print_views_and_results_in_place_pass_axe() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    for path in [
+        "laws/%E6%B0%91%E6%B3%95%E5%85%B8/%E5%A9%9A%E5%A7%BB%E5%AE%B6%E5%BA%AD%E7%BC%96/",
+        "laws/%E5%8F%8D%E5%AE%B6%E5%BA%AD%E6%9A%B4%E5%8A%9B%E6%B3%95/",
+        "lessons/tiaojie/02-fengqiao-jingyan/print/",
+        "events/xianfa-ri-2026/print/",
+    ] {
+        b.open(&url(path));
+        let links = b.eval("document.querySelectorAll('a.pf-artlink').length");
+        if path.starts_with("laws/") {
+            assert!(links.as_u64().unwrap_or(0) > 10, "{path}: article links");
+        }
+        assert_eq!(violations(&mut b), Vec::<String>::new(), "{path}");
+    }
+    // The search box a query from the header makes in another page.
+    b.open(&url("articles/"));
+    b.eval("document.getElementById('pf-header-q').dispatchEvent(new Event('focusin', { bubbles: true })); true");
+    b.wait_for(
+        "document.querySelector('form[data-search-js]').hasAttribute('data-ready')",
+        20,
+    );
+    b.eval(
+        "document.getElementById('pf-header-q').value = '调解';\
+         setTimeout(() => document.querySelector('.pf-header-search').requestSubmit(), 0); true",
+    );
+    b.wait_for(
+        "!!document.getElementById('pf-search-results') && \
+         document.getElementById('pf-search-results').getAttribute('data-complete') === '调解'",
+        20,
+    );
+    assert_eq!(violations(&mut b), Vec::<String>::new(), "results in place");
+}

@@ -352,7 +352,9 @@ fn push_article(
     }
     out.push_str("<p class=\"pf-statute-tools\" data-noindex><a class=\"pf-artlink\" href=\"#");
     out.push_str(&id);
-    out.push_str("\" aria-label=\"本条链接：");
+    // The accessible name starts with the visible text (WCAG 2.5.3, axe's
+    // label-content-name-mismatch), then says which article.
+    out.push_str("\" aria-label=\"链接到本条：");
     out.push_str(&label);
     out.push_str("\">链接到本条</a></p>\n");
     push_cited_by(out, site, c, site.cited_by(li, a.no));
