@@ -129,11 +129,11 @@ fn law_pages_print_views_and_results_in_place_pass_axe() {
         20,
     );
     b.eval(
-        "document.getElementById('pf-header-q').value = '调解';\
+        "window.__same_page = true; document.getElementById('pf-header-q').value = '调解';\
          setTimeout(() => document.querySelector('.pf-header-search').requestSubmit(), 0); true",
     );
     b.wait_for(
-        "!!document.getElementById('pf-search-results') && \
+        "window.__same_page === true && !!document.getElementById('pf-search-results') && \
          document.getElementById('pf-search-results').getAttribute('data-complete') === '调解'",
         20,
     );

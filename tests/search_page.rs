@@ -326,23 +326,41 @@ fn once_the_header_field_is_used_a_query_shows_its_results_in_the_page() {
         expected["status"]
     );
 
-    // Back: the page as it was; forward: the search page, loaded at its address.
+    // A second query from the header; Back shows the first one's results again, then the
+    // page as it was, and Forward the first query's results, all without a page load.
+    let shows = |q: &str| {
+        format!(
+            "window.__same_page === true && location.search === '?q=' + encodeURIComponent('{q}') && \
+             !!document.getElementById('pf-search-results') && \
+             document.getElementById('pf-search-results').getAttribute('data-complete') === '{q}'"
+        )
+    };
+    b.eval(
+        "document.getElementById('pf-header-q').value = '彩礼';\
+         setTimeout(() => document.querySelector('.pf-header-search').requestSubmit(), 0); true",
+    );
+    b.wait_for(&shows("彩礼"), 20);
+    b.eval("history.back(); true");
+    b.wait_for(&shows("调解"), 20);
     b.eval("history.back(); true");
     b.wait_for(&format!("location.pathname === '{BASE}articles/'"), 10);
-    b.wait_for(
-        &format!(
-            "JSON.stringify([document.title, document.querySelector('main h1').textContent]) === {}",
-            serde_json::to_string(&before.to_string()).unwrap()
-        ),
-        10,
+    let page_back = format!(
+        "JSON.stringify([document.title, document.querySelector('main h1').textContent]) === {}",
+        serde_json::to_string(&before.to_string()).unwrap()
     );
+    b.wait_for(&page_back, 10);
     assert_eq!(b.eval("window.__same_page === true"), true);
     b.eval("history.forward(); true");
-    b.wait_for(
-        "window.__same_page !== true && document.getElementById('pf-search-results') && \
-         document.getElementById('pf-search-results').getAttribute('data-complete') === '调解'",
-        20,
-    );
+    b.wait_for(&shows("调解"), 20);
+    b.eval("history.back(); true");
+    b.wait_for(&page_back, 10);
+    // A link to a place in the page (the skip link) and Back from it stay in the page.
+    b.eval("document.querySelector('.pf-skip').click(); true");
+    b.wait_for("location.hash === '#pf-main'", 10);
+    b.eval("history.back(); true");
+    b.wait_for("location.hash === ''", 10);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    b.wait_for(&format!("window.__same_page === true && {page_back}"), 10);
     assert_no_errors(&mut b);
 }
 

@@ -193,7 +193,8 @@
 
   // Documents where list k's token occurs at p + at[k] - at[0] for some p, for every k: a
   // Map from document to its hit (the number of such p; in title or heading when every
-  // list's token is).
+  // list's token is: with a cover's pairs, an approximation that only weighs the ranking;
+  // a title that is the query is checked on the title itself, see exactTitlesFirst).
   function consecutive(lists, at) {
     var out = new Map();
     lists[0].forEach(function (first) {
@@ -768,35 +769,45 @@
       status.textContent = "正在搜索…";
       suggestBox.textContent = "";
       suggestBox.hidden = true;
+      var everyday = null;
       index.then(function (ix) {
         mine.ix = ix;
         if (state === mine) showArticles(S.articles(query, ix.meta.articles));
-        return Promise.all([ix.ranked(query), ix.everyday(query)]);
-      }).then(function (found) {
+        // The shards are asked for before the everyday words' files, and the results wait
+        // only for the shards: a browser reads six files from a host at a time, and a query
+        // of several words may need more than six.
+        var results = ix.ranked(query);
+        everyday = ix.everyday(query);
+        everyday.catch(function () {}); // (its failure shows below, once the results are in)
+        return results;
+      }).then(function (results) {
         if (state !== mine) return;
-        showWords(found[1], mine.ix);
-        var results = found[0];
         mine.results = results;
         status.textContent = results.length
           ? "找到 " + results.length + " 条结果"
-          : "没有找到包含“" + query.trim() + "”的内容。可以换一个说法，或在下面的目录里查找。";
-        if (browse) browse.hidden = results.length > 0 || !jump.hidden || !words.hidden;
+          : "没有找到包含“" + query.trim() + "”的内容。" + (browse ? "可以换一个说法，或在下面的目录里查找。" : "可以换一个说法再搜。");
         if (all) all.hidden = results.length === 0;
-        if (!results.length && jump.hidden && words.hidden) showSuggestions(mine);
         filters();
         // Shown by score first; a page titled as the query then moves to the top. The list
         // says when that is settled (data-ranked).
         var ranked = function () { if (state === mine) list.setAttribute("data-ranked", query); };
-        // (The first page's documents are asked for first: a browser reads six files from
-        // a host at a time, and the title check's may be others.)
-        return Promise.all([page(), exactTitlesFirst(mine.ix, query, results)]).then(function (x) {
+        // (The first page's documents are asked for first, the title check's and the
+        // everyday words' articles after them.)
+        var shown = Promise.all([page(), exactTitlesFirst(mine.ix, query, results)]).then(function (x) {
           if (state !== mine) return;
           if (x[1] === results) return ranked();
           mine.results = x[1];
           return page().then(ranked);
         });
+        var told = everyday.then(function (found) {
+          if (state !== mine) return;
+          showWords(found, mine.ix);
+          if (browse) browse.hidden = results.length > 0 || !jump.hidden || !words.hidden;
+          if (!results.length && jump.hidden && words.hidden) showSuggestions(mine);
+        });
+        return Promise.all([shown, told]);
       }).catch(function (e) {
-        status.textContent = "搜索暂时无法使用，请在下面的目录里查找。";
+        status.textContent = browse ? "搜索暂时无法使用，请在下面的目录里查找。" : "搜索暂时无法使用，请稍后再试。";
         if (window.console) console.error(e);
       });
     }
@@ -808,7 +819,7 @@
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var q = input.value;
-      history.replaceState(null, "", "?q=" + encodeURIComponent(q));
+      history.replaceState(history.state, "", "?q=" + encodeURIComponent(q));
       if (q.trim()) run(q);
     });
     input.value = query;
@@ -867,28 +878,44 @@
   function inPlace(header) {
     var main = document.getElementById("pf-main");
     if (!main || !window.history || !history.pushState) return;
-    open(header.getAttribute("data-index"));
-    var page = null;
-    header.addEventListener("submit", function (e) {
-      var q = header.querySelector("input[name=q]").value;
-      if (!q.trim()) return;
-      e.preventDefault();
-      if (!page) page = { nodes: Array.from(main.childNodes), title: document.title, url: location.href };
+    // (A failure to open it shows when a query is sent.)
+    open(header.getAttribute("data-index")).catch(function () {});
+    var withoutHash = function (url) { return url.split("#")[0]; };
+    // The page's own content while the results are shown, and its address.
+    var page = { nodes: [], title: "", url: withoutHash(location.href) }, showing = false;
+    // The search box with the results of `q` in place of the page's content.
+    function show(q) {
+      if (!showing) {
+        page.nodes = Array.from(main.childNodes);
+        page.title = document.title;
+      }
+      showing = true;
       var box = searchBox(header);
       main.textContent = "";
       main.appendChild(el("h1", {}, ["站内搜索"]));
       main.appendChild(box);
       document.title = header.getAttribute("data-title");
-      history.pushState({ pufaSearch: true }, "", header.getAttribute("action") + "?q=" + encodeURIComponent(q));
       main.focus();
       start(box, q);
+    }
+    header.addEventListener("submit", function (e) {
+      var q = header.querySelector("input[name=q]").value;
+      if (!q.trim()) return;
+      e.preventDefault();
+      history.pushState({ pufaSearch: true }, "", header.getAttribute("action") + "?q=" + encodeURIComponent(q));
+      show(q);
     });
-    window.addEventListener("popstate", function () {
-      if (page && location.href === page.url) {
+    // Back and Forward: to a query made here, its results again; to the page, the page as it
+    // was; anything else (a link to a place in the page) is left to the browser.
+    window.addEventListener("popstate", function (e) {
+      if (e.state && e.state.pufaSearch) {
+        show(new URLSearchParams(location.search).get("q") || "");
+      } else if (showing && withoutHash(location.href) === page.url) {
+        showing = false;
         main.textContent = "";
         page.nodes.forEach(function (n) { main.appendChild(n); });
         document.title = page.title;
-      } else {
+      } else if (showing) {
         location.reload();
       }
     });
