@@ -164,3 +164,45 @@ fn the_browser_tokenises_as_pufa_does() {
         &differ[..differ.len().min(5)]
     );
 }
+
+/// The reader's choice of pairs for a phrase (`cover` in `search.js`): for 2,000 random cost
+/// lists of 1 to 10 pairs, the chosen pairs fix every unit (the first and the last pair, no
+/// gap of two between chosen ones, so that pairs at p + i give every unit of the phrase) and
+/// cost no more than the cheapest such choice found by trying every subset.
+#[test]
+fn the_reader_reads_the_cheapest_pairs_that_fix_every_unit() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    load_tokeniser(&mut b);
+    let mut rng = Rng(0x5eed_c0de);
+    let weights = [1u64, 2, 3, 4, 20, 40, 64, 130];
+    let lists: Vec<Vec<u64>> = (0..2000)
+        .map(|_| {
+            let n = 1 + rng.below(10);
+            (0..n).map(|_| weights[rng.below(weights.len())]).collect()
+        })
+        .collect();
+    let arg = serde_json::to_string(&lists).unwrap();
+    let got = b.eval(&format!(
+        "JSON.stringify({arg}.map(c => window.pufaSearch.cover(c)))"
+    ));
+    let chosen: Vec<Vec<usize>> = serde_json::from_str(got.as_str().unwrap()).unwrap();
+    let fixes_every_unit = |pick: &[usize], m: usize| {
+        pick.first() == Some(&0)
+            && pick.last() == Some(&(m - 1))
+            && pick.windows(2).all(|w| w[0] < w[1] && w[1] - w[0] <= 2)
+    };
+    for (costs, pick) in lists.iter().zip(&chosen) {
+        let m = costs.len();
+        assert!(fixes_every_unit(pick, m), "{costs:?}: {pick:?}");
+        let cost = |p: &[usize]| p.iter().map(|&i| costs[i]).sum::<u64>();
+        let best = (1u32..1 << m)
+            .map(|set| (0..m).filter(|i| set >> i & 1 == 1).collect::<Vec<_>>())
+            .filter(|p| fixes_every_unit(p, m))
+            .map(|p| cost(&p))
+            .min()
+            .unwrap();
+        assert_eq!(cost(pick), best, "{costs:?}: {pick:?}");
+    }
+}
