@@ -128,10 +128,10 @@ fn law_pages_print_views_and_results_in_place_pass_axe() {
         "document.querySelector('form[data-search-js]').hasAttribute('data-ready')",
         20,
     );
-    b.eval(
-        "window.__same_page = true; document.getElementById('pf-header-q').value = '调解';\
-         setTimeout(() => document.querySelector('.pf-header-search').requestSubmit(), 0); true",
-    );
+    b.eval(&format!(
+        "window.__same_page = true; {}",
+        common::header_query("调解")
+    ));
     b.wait_for(
         "window.__same_page === true && !!document.getElementById('pf-search-results') && \
          document.getElementById('pf-search-results').getAttribute('data-complete') === '调解'",

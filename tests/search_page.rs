@@ -204,12 +204,7 @@ fn the_header_form_of_any_page_leads_to_the_results() {
     };
     watch_errors(&mut b);
     b.open(&server().url(&format!("{BASE}articles/")));
-    b.eval(
-        // Submitted after this evaluation returns: the page it navigates away from must
-        // not be asked for a result.
-        "document.getElementById('pf-header-q').value = '调解';\
-         setTimeout(() => document.querySelector('.pf-header-search').requestSubmit(), 0); true",
-    );
+    b.eval(&common::header_query("调解"));
     b.wait_for(
         "location.pathname.endsWith('/search/') && document.querySelectorAll('#pf-search-results li').length > 0",
         20,
@@ -285,10 +280,7 @@ fn once_the_header_field_is_used_a_query_shows_its_results_in_the_page() {
         "document.querySelector('form[data-search-js]').hasAttribute('data-ready')",
         20,
     );
-    b.eval(
-        "document.getElementById('pf-header-q').value = '调解';\
-         setTimeout(() => document.querySelector('.pf-header-search').requestSubmit(), 0); true",
-    );
+    b.eval(&common::header_query("调解"));
     b.wait_for(
         "document.getElementById('pf-search-results') && \
          document.getElementById('pf-search-results').getAttribute('data-ranked') === '调解'",
@@ -335,10 +327,7 @@ fn once_the_header_field_is_used_a_query_shows_its_results_in_the_page() {
              document.getElementById('pf-search-results').getAttribute('data-complete') === '{q}'"
         )
     };
-    b.eval(
-        "document.getElementById('pf-header-q').value = '彩礼';\
-         setTimeout(() => document.querySelector('.pf-header-search').requestSubmit(), 0); true",
-    );
+    b.eval(&common::header_query("彩礼"));
     b.wait_for(&shows("彩礼"), 20);
     b.eval("history.back(); true");
     b.wait_for(&shows("调解"), 20);

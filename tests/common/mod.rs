@@ -717,3 +717,14 @@ pub fn doc_store(out: &Path) -> Vec<serde_json::Value> {
     }
     rows
 }
+
+/// JavaScript that types `q` into the header's search field and sends it once the evaluation
+/// has returned (a submit that loads a page must not be asked for a result).
+#[allow(dead_code)]
+pub fn header_query(q: &str) -> String {
+    format!(
+        "document.getElementById('pf-header-q').value = {};\
+         setTimeout(() => document.querySelector('.pf-header-search').requestSubmit(), 0); true",
+        serde_json::json!(q)
+    )
+}

@@ -656,7 +656,7 @@
         list.textContent = "";
         docs.forEach(function (d) {
           var where = [KIND_NAMES[d[1]] || d[1]];
-          if (d[3]) where.push(d[3].split("\n")[0]);
+          if (d[3]) where.push(d[3]);
           if (d[4] && d[1] !== "law") where.push(d[4]);
           list.appendChild(el("li", {}, [
             el("h2", {}, [el("a", { href: site + d[0] }, snippet(d[2], mine.query, false))]),
