@@ -221,15 +221,17 @@ fn ics_text_is_escaped_and_folded_and_other_zones_use_utc() {
 #[test]
 fn the_month_calendar_is_a_plain_table_with_coming_events_marked() {
     let doc = read_html(&demo().join("events/calendar/index.html"));
-    // The calendar needs no JavaScript: the only script is the header search field's
-    // loader, which every page of a site with search has.
+    // The calendar needs no JavaScript: the only scripts are the header's (display
+    // settings and the search field's loader), which every page has.
     let scripts: Vec<&str> = doc
         .select(&sel("script"))
         .map(|s| s.value().attr("src").unwrap_or("inline"))
         .collect();
     assert!(
-        scripts.iter().all(|s| s.contains("/js/site.js")),
-        "no JavaScript but the search field's: {scripts:?}"
+        scripts
+            .iter()
+            .all(|s| s.contains("/js/site.js") || s.contains("/js/prefs.js")),
+        "no JavaScript but the header's: {scripts:?}"
     );
     let months: Vec<String> = doc
         .select(&sel(".pf-month h2"))
