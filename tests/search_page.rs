@@ -592,6 +592,15 @@ fn every_everyday_word_has_a_page_with_its_articles_in_full() {
 /// links (site paths), once the results are in.
 fn words_block(b: &mut Browser, q: &str) -> (String, Vec<String>, serde_json::Value) {
     let got = results_for(b, q);
+    // The everyday words' files are read after the shards: the block may settle after
+    // the list.
+    b.wait_for(
+        &format!(
+            "document.getElementById('pf-search-words').getAttribute('data-for') === {}",
+            serde_json::json!(q)
+        ),
+        20,
+    );
     b.wait_for(
         "(w => w.hidden || [...w.querySelectorAll('li')].every(li => li.querySelector('p') || !/#/.test(li.querySelector('a').href)))(document.getElementById('pf-search-words'))",
         10,

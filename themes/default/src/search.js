@@ -802,6 +802,8 @@
         var told = everyday.then(function (found) {
           if (state !== mine) return;
           showWords(found, mine.ix);
+          // The block is settled for this query (shown or not).
+          words.setAttribute("data-for", query);
           if (browse) browse.hidden = results.length > 0 || !jump.hidden || !words.hidden;
           if (!results.length && jump.hidden && words.hidden) showSuggestions(mine);
         });
