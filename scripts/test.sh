@@ -2,8 +2,9 @@
 # The test command of README.md: installs what the tests need when it is missing (Debian
 # packages: chromium for the browser tests, poppler-utils for pdfinfo, python3 with
 # python3-icalendar for the calendar files, a CJK font so Chinese text is measured and printed
-# with real glyphs, GNU time for the benchmarks) and axe-core (npm), then runs every test
-# with `cargo test`.
+# with real glyphs, GNU time for the benchmarks, a JRE for the Nu HTML checker) and the audit
+# tools from npm (tests/audit/: axe-core, Lighthouse, the Nu checker, playwright-core, terser),
+# then runs every test with `cargo test`.
 # Arguments are passed to `cargo test` (e.g. `scripts/test.sh --test serve`).
 # PUFA_NO_INSTALL=1 only reports what is missing and runs the tests anyway.
 set -euo pipefail
@@ -23,6 +24,8 @@ fi
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v exiftool >/dev/null 2>&1 || need+=(libimage-exiftool-perl)
 fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || need+=(fonts-wqy-microhei)
+# The Nu HTML checker (scripts/audit.sh) is a Java program.
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ -n "${PUFA_NO_INSTALL:-}" ]; then
@@ -32,18 +35,27 @@ if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
     export DEBIAN_FRONTEND=noninteractive
+    # Slim Debian images have no man folders, and the JRE's setup fails without this one.
+    $sudo mkdir -p /usr/share/man/man1
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   fi
 fi
 
-# Tools from the npm registry (axe-core for the audits, terser for the check that the
-# published search script is its source's), pinned by tests/audit/package-lock.json.
-if [ ! -f tests/audit/node_modules/axe-core/axe.min.js ] || [ ! -x tests/audit/node_modules/.bin/terser ]; then
+# Tools from the npm registry (axe-core, Lighthouse, the Nu checker and playwright-core for the
+# audits, terser for the check that the published search script is its source's), pinned by
+# tests/audit/package-lock.json.
+audit_tools=(axe-core/axe.min.js .bin/terser lighthouse/package.json vnu-jar/build/dist/vnu.jar
+  playwright-core/package.json)
+missing_tool=""
+for t in "${audit_tools[@]}"; do
+  [ -e "tests/audit/node_modules/$t" ] || missing_tool=$t
+done
+if [ -n "$missing_tool" ]; then
   if command -v npm >/dev/null 2>&1; then
     npm ci --prefix tests/audit --no-audit --no-fund --loglevel=error
   else
-    echo "scripts/test.sh: npm is missing: the axe-core audits and the minified script check will fail" >&2
+    echo "scripts/test.sh: npm is missing: the audits and the minified script check will fail" >&2
   fi
 fi
 
