@@ -51,7 +51,7 @@ pub enum Fact {
     PageDates(PageId),
     /// A page's final body HTML (links resolved).
     Html(PageId),
-    /// A page's resolved cover address.
+    /// The files a page's front matter names, resolved: its cover and its recording.
     Cover(PageId),
     /// An event's status (upcoming, ongoing, past).
     Status(PageId),

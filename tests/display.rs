@@ -274,3 +274,28 @@ fn on_a_phone_the_heading_starts_within_160_px() {
     }
     assert!(late.is_empty(), "headings below 160 px:\n{late:#?}");
 }
+
+#[test]
+fn a_system_asking_for_more_contrast_gets_black_on_white_until_the_reader_chooses() {
+    let Some(mut b) = launch() else { return };
+    b.call(
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-contrast", "value": "more" }] }),
+    );
+    b.open(&url("articles/"));
+    b.eval("localStorage.clear()");
+    reload(&mut b);
+    let colours = "(() => { const a = document.querySelector('main a'); return [getComputedStyle(document.documentElement).backgroundColor, getComputedStyle(document.querySelector('main p')).color, getComputedStyle(a).color]; })()";
+    assert_eq!(
+        b.eval(colours),
+        json!(["rgb(255, 255, 255)", "rgb(0, 0, 0)", "rgb(0, 0, 200)"]),
+        "白底黑字 with its link colour"
+    );
+    choose(&mut b, ".pf-prefs [data-pf-colour='default']");
+    reload(&mut b);
+    let plain = b.eval(colours);
+    assert_eq!(
+        plain[0], "rgba(0, 0, 0, 0)",
+        "the reader's own choice wins: {plain}"
+    );
+}

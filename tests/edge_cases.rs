@@ -7,18 +7,6 @@ use std::path::Path;
 
 use common::*;
 
-fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        &dir.path().join("site.yaml"),
-        "title: 测试站点\nbase_url: https://example.org/hgz/\n",
-    );
-    for (path, text) in files {
-        write(&dir.path().join(path), text);
-    }
-    dir
-}
-
 const OK: &str = "---\ntitle: 正常\ndate: 2024-12-04\n---\n\n正文。\n";
 
 fn build(site: &Path) -> (i32, String) {
@@ -75,7 +63,7 @@ fn output_folders_that_hold_other_files_are_never_replaced() {
 
 #[test]
 fn files_that_would_overwrite_generated_pages_are_errors() {
-    let d = site_with(&[
+    let d = small_site(&[
         ("content/about.md", "---\ntitle: 关于\n---\n\n关于。\n"),
         ("content/about/index.html", "<p>手写的页面</p>"),
         ("static/index.html", "<p>手写的首页</p>"),
@@ -91,12 +79,12 @@ fn files_that_would_overwrite_generated_pages_are_errors() {
 
 #[test]
 fn folder_names_that_cannot_be_urls_are_errors() {
-    let d = site_with(&[("content/articles/第1期#重要/a.md", OK)]);
+    let d = small_site(&[("content/articles/第1期#重要/a.md", OK)]);
     let (code, err) = build(d.path());
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("第1期#重要") && err.contains("“#”"), "{err}");
     // Spaces are fine: they become `-`.
-    let d = site_with(&[(
+    let d = small_site(&[(
         "content/lessons/法律 问答/01.md",
         "---\ntitle: 一\ndate: 2024-01-01\norder: 1\n---\n\n一。\n",
     )]);
@@ -116,7 +104,7 @@ fn folder_names_that_cannot_be_urls_are_errors() {
 
 #[test]
 fn links_to_an_index_without_a_page_and_to_broken_pages() {
-    let d = site_with(&[
+    let d = small_site(&[
         (
             "content/info/_index.md",
             "---\ntitle: 信息\n---\n\n说明。\n",
@@ -142,7 +130,7 @@ fn links_to_an_index_without_a_page_and_to_broken_pages() {
 
 #[test]
 fn withdrawn_notices_take_their_files_with_them() {
-    let d = site_with(&[
+    let d = small_site(&[
         (
             "content/events/old/index.md",
             "---\ntitle: 旧通知\ndate: 2024-01-01\nstart: 2024-01-05\nlocation: 广场\nexpires: 2025-01-01\ncover: photo.svg\ncover_alt: 照片\n---\n\n[通知全文](notice.pdf)\n",
@@ -181,7 +169,7 @@ fn withdrawn_notices_take_their_files_with_them() {
 #[test]
 fn contact_links_follow_the_base_path_and_must_be_safe() {
     let yaml = "title: 测试站点\nbase_url: https://example.org/hgz/\ncontact:\n  complaint:\n    text: 投诉\n    url: /about/\n";
-    let d = site_with(&[("content/about.md", "---\ntitle: 关于\n---\n\n关于。\n")]);
+    let d = small_site(&[("content/about.md", "---\ntitle: 关于\n---\n\n关于。\n")]);
     write(&d.path().join("site.yaml"), yaml);
     let (code, err) = build(d.path());
     assert_eq!(code, 0, "{err}");
@@ -201,7 +189,7 @@ fn contact_links_follow_the_base_path_and_must_be_safe() {
 
 #[test]
 fn quiz_answers_by_text_and_whole_day_event_ends() {
-    let d = site_with(&[
+    let d = small_site(&[
         (
             "content/lessons/s/01.md",
             "---\ntitle: 一\ndate: 2024-01-01\norder: 1\nquiz:\n  - question: 对吗？\n    options: [对, 错]\n    answer: 对\n---\n\n一。\n",
@@ -219,7 +207,7 @@ fn quiz_answers_by_text_and_whole_day_event_ends() {
 
 #[test]
 fn control_characters_are_removed_and_feeds_stay_valid() {
-    let d = site_with(&[(
+    let d = small_site(&[(
         "content/articles/a.md",
         "---\ntitle: 控制字符\ndate: 2024-01-01\n---\n\n文字\u{1}带\u{b}和\u{1f}。\n",
     )]);
@@ -243,7 +231,7 @@ fn links_and_images_in_raw_html_are_checked_resolved_and_kept_on_the_site() {
         <figure><img src=\"photo.png\" alt=\"照片\"></figure>\n\n\
         <p><img src='photo.png' alt='单引号'> <img src=photo.png alt=无引号> \
         <img src=\"photo.png\" width=\"20\" alt=\"作者定的宽\"></p>\n";
-    let dir = site_with(&[
+    let dir = small_site(&[
         ("content/articles/ok.md", OK),
         ("content/articles/raw.md", good),
     ]);
@@ -334,7 +322,7 @@ fn links_and_images_in_raw_html_are_checked_resolved_and_kept_on_the_site() {
 
 #[test]
 fn cached_fragments_follow_their_arguments_and_see_only_site_and_those() {
-    let d = site_with(&[
+    let d = small_site(&[
         ("content/articles/a.md", OK),
         (
             "content/events/e.md",
@@ -393,7 +381,7 @@ fn cached_fragments_follow_their_arguments_and_see_only_site_and_those() {
 #[test]
 fn file_names_that_are_not_utf8_are_errors_not_left_out() {
     use std::os::unix::ffi::OsStrExt;
-    let d = site_with(&[("content/articles/ok.md", OK)]);
+    let d = small_site(&[("content/articles/ok.md", OK)]);
     // 你好 in GBK (not valid UTF-8).
     let name = std::ffi::OsStr::from_bytes(b"\xc4\xe3\xba\xc3.md");
     std::fs::write(d.path().join("content/articles").join(name), OK).unwrap();
@@ -412,7 +400,7 @@ fn links_to_a_place_in_another_page_or_law_are_checked() {
     let b = "---\ntitle: 乙\ndate: 2024-12-04\n---\n\n## Rules {#rules}\n\n正文。\n";
     let a = |links: &str| format!("---\ntitle: 甲\ndate: 2024-12-04\n---\n\n{links}\n");
     let good = a("[规则](b.md#rules)、[第一条](/laws/示例法/#art-1)、[清单](/articles/#pf-main)");
-    let site = site_with(&[
+    let site = small_site(&[
         ("content/laws/示例法(2020-05-01).md", &law),
         ("content/articles/b.md", b),
         ("content/articles/a.md", &good),
@@ -465,7 +453,7 @@ fn links_to_a_place_in_another_page_or_law_are_checked() {
 fn a_template_error_is_reported_once_with_the_number_of_pages_it_broke() {
     let page = |t: &str| format!("---\ntitle: {t}\ndate: 2024-12-04\n---\n\n正文。\n");
     let (a, b, c) = (page("甲"), page("乙"), page("丙"));
-    let dir = site_with(&[
+    let dir = small_site(&[
         ("themes/t/theme.yaml", "extends: default\n"),
         (
             "themes/t/templates/article.html",
@@ -492,7 +480,7 @@ fn a_template_error_is_reported_once_with_the_number_of_pages_it_broke() {
 fn the_summary_counts_the_files_written() {
     // A static file big enough for the megabytes to show.
     let pad = "法".repeat(100_000);
-    let dir = site_with(&[("content/articles/a.md", OK), ("static/pad.txt", &pad)]);
+    let dir = small_site(&[("content/articles/a.md", OK), ("static/pad.txt", &pad)]);
     let (code, err) = build(dir.path());
     assert_eq!(code, 0, "{err}");
     let files = tree(&dir.path().join("public"));
@@ -511,7 +499,7 @@ fn the_summary_counts_the_files_written() {
 
 #[test]
 fn links_to_missing_withdrawn_and_unreadable_pages_are_told_apart() {
-    let dir = site_with(&[
+    let dir = small_site(&[
         (
             "content/articles/a.md",
             "---\ntitle: 甲\ndate: 2024-12-04\n---\n\n见[没有的页面](/articles/nope/)、[草稿](draft.md)和[坏文件](bad.md)。\n",
@@ -556,7 +544,7 @@ fn a_page_with_many_places_lists_eight_in_the_hint() {
             "---\ntitle: 甲\ndate: 2024-12-04\n---\n\n{}[别处](#nowhere)\n",
             headings(n)
         );
-        let site = site_with(&[("content/articles/a.md", &page)]);
+        let site = small_site(&[("content/articles/a.md", &page)]);
         let (code, err) = build(site.path());
         assert_eq!(code, 1, "{err}");
         let hint = err
@@ -571,7 +559,7 @@ fn a_page_with_many_places_lists_eight_in_the_hint() {
 
 #[test]
 fn titles_of_links_and_images_are_kept_and_only_when_given() {
-    let site = site_with(&[
+    let site = small_site(&[
         ("content/articles/b.md", OK),
         ("static/img/p.png", "not really a png"),
         (
@@ -596,7 +584,7 @@ fn links_in_a_series_introduction_are_resolved_and_checked() {
     let intro =
         |link: &str| format!("---\ntitle: 系列\ndescription: 说明。\n---\n\n先读{link}再上课。\n");
     let lesson = "---\ntitle: 第一课\ndate: 2024-12-04\norder: 1\n---\n\n正文。\n";
-    let site = site_with(&[
+    let site = small_site(&[
         ("content/articles/b.md", OK),
         (
             "content/lessons/xilie/_index.md",

@@ -21,6 +21,8 @@ pub const COMMON_KEYS: &[&str] = &[
     "extra",
     "expires",
     "personal_data",
+    "audio",
+    "aliases",
 ];
 /// Keys only events accept.
 pub const EVENT_KEYS: &[&str] = &[
@@ -60,6 +62,8 @@ pub const ALL_KEYS: &[&str] = &[
     "extra",
     "expires",
     "personal_data",
+    "audio",
+    "aliases",
     "start",
     "end",
     "location",
@@ -148,6 +152,10 @@ pub struct RawMeta {
     pub expires: Option<String>,
     /// Kinds of personal data this page may show (`[mobile]`): no warning for them.
     pub personal_data: Option<Vec<String>>,
+    /// A recording of the page read aloud (offered instead of the browser's 朗读).
+    pub audio: Option<String>,
+    /// Old addresses of the page, each given a page that leads to it.
+    pub aliases: Option<Vec<String>>,
     // events
     pub start: Option<String>,
     pub end: Option<String>,
@@ -185,6 +193,8 @@ impl RawMeta {
             ("extra", self.extra.is_some()),
             ("expires", self.expires.is_some()),
             ("personal_data", self.personal_data.is_some()),
+            ("audio", self.audio.is_some()),
+            ("aliases", self.aliases.is_some()),
             ("start", self.start.is_some()),
             ("end", self.end.is_some()),
             ("location", self.location.is_some()),

@@ -36,6 +36,11 @@ pub struct Page {
     pub draft: bool,
     pub cover: Option<LinkRef>,
     pub cover_alt: String,
+    /// A recording of the page read aloud (`audio:`), a file on this site.
+    pub audio: Option<LinkRef>,
+    /// Old addresses (`aliases:`) as site paths (`old/path/`, or a file such as
+    /// `old.html`), each of which gets a page that leads here.
+    pub aliases: Vec<String>,
     pub author: Option<String>,
     pub extra: serde_json::Value,
     pub expires: Option<ZonedDateTime>,

@@ -181,6 +181,8 @@ fn page_of(
         draft: raw.draft.unwrap_or(false),
         cover: parts.cover,
         cover_alt: raw.cover_alt.clone().unwrap_or_default(),
+        audio: audio_of(c, raw),
+        aliases: aliases_of(c, raw),
         author: raw.author.clone(),
         extra: raw
             .extra
@@ -324,6 +326,75 @@ fn cover_of(c: &mut Checker<'_>, raw: &RawMeta) -> Option<LinkRef> {
         );
     }
     cover
+}
+
+/// The page's recording (`audio:`): a sound file on this site, which the page offers in
+/// place of the browser's 朗读.
+fn audio_of(c: &mut Checker<'_>, raw: &RawMeta) -> Option<LinkRef> {
+    let dest = raw.audio.as_deref()?.trim();
+    let (line, col) = c.at_key("audio");
+    if markdown::is_external(dest) {
+        c.error_at(
+            "audio",
+            "录音 audio 不能用其他网站的文件",
+            "把录音文件放在这篇文章旁边，写 audio: 文件名.mp3（读者在没有外网的地方也能听）",
+        );
+        return None;
+    }
+    let name = dest.split(['#', '?']).next().unwrap_or_default();
+    if !matches!(
+        crate::site::media::media_of(name),
+        crate::site::media::Media::Audio(_)
+    ) {
+        c.error_at(
+            "audio",
+            format!("录音 audio 要是声音文件，“{dest}” 不是"),
+            "可以用 mp3、m4a、ogg 或 wav 文件，例如 audio: 录音.mp3",
+        );
+        return None;
+    }
+    Some(LinkRef {
+        dest: dest.to_string(),
+        title: String::new(),
+        alt: String::new(),
+        is_image: false,
+        line,
+        col,
+    })
+}
+
+/// The page's old addresses (`aliases:`), as site paths: written from the site's root like
+/// a menu link (`/old/path/`, or a file such as `/old.html`), never with the host or the
+/// base path, so that they hold under any `base_url`.
+fn aliases_of(c: &mut Checker<'_>, raw: &RawMeta) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for written in raw.aliases.iter().flatten() {
+        let a = written.trim();
+        let bad = if markdown::is_external(a) {
+            Some("旧网址只写本站里的路径，不写 http:// 和域名")
+        } else if !a.starts_with('/') || a == "/" {
+            Some("旧网址要从网站根目录写起，以 / 开头，例如 /articles/old-name/")
+        } else if a.contains(['?', '#', '\\']) || a.split('/').any(|s| s == ".." || s == ".") {
+            Some("旧网址里不能有 ?、#、\\，也不能有 ./ 或 ../")
+        } else {
+            None
+        };
+        if let Some(hint) = bad {
+            c.error_at("aliases", format!("旧网址 “{a}” 不能用"), hint);
+            continue;
+        }
+        let decoded = crate::text::decode_percent(&a[1..]);
+        let last = decoded.rsplit('/').next().unwrap_or_default();
+        let path = if decoded.ends_with('/') || last.ends_with(".html") {
+            decoded
+        } else {
+            format!("{decoded}/")
+        };
+        if !out.contains(&path) {
+            out.push(path);
+        }
+    }
+    out
 }
 
 /// A section's `_index.md`: title, description and intro of a list page.

@@ -151,6 +151,8 @@ pub enum Job {
     Search,
     /// The page of an everyday word (row, word of the statute library's table).
     SearchWord(u32, u32),
+    /// A page at an old address of page `id` (its `aliases:`, by place) that leads to it.
+    Alias(PageId, u16),
 }
 
 /// The outputs of published page `id`, with their paths.
@@ -163,6 +165,14 @@ pub fn page_jobs(site: &Site, id: PageId) -> Vec<(String, Job)> {
     }
     if kind == crate::content::Kind::Event {
         v.push((context::ics_path(path), Job::Ics(id)));
+    }
+    for (k, alias) in site.page(id).aliases.iter().enumerate() {
+        let file = if alias.ends_with('/') {
+            format!("{alias}index.html")
+        } else {
+            alias.clone()
+        };
+        v.push((file, Job::Alias(id, k as u16)));
     }
     v
 }
@@ -259,6 +269,16 @@ pub fn make(
             "search_word.html",
             search::word_context(site, &views.site, *e, *w),
         ),
+        Job::Alias(id, _) => {
+            let path = site.path(*id);
+            let ctx = context! {
+                site => s(),
+                title => site.title(*id),
+                url => site.config().link(path),
+                permalink => site.config().permalink(path),
+            };
+            t.render("redirect.html", ctx)
+        }
     }
 }
 

@@ -83,7 +83,7 @@ pub const SITE_FIELDS: [&str; 15] = [
 ];
 
 /// A content page's own fields, besides its card's.
-pub const OWN_FIELDS: [&str; 9] = [
+pub const OWN_FIELDS: [&str; 10] = [
     "content",
     "toc",
     "toc_html",
@@ -92,11 +92,12 @@ pub const OWN_FIELDS: [&str; 9] = [
     "jsonld",
     "print_url",
     "ics_url",
+    "audio",
     "qr_svg",
 ];
 
 /// Every field of `page` on a content page: the card's, then its own.
-const PAGE_FIELDS: [&str; 29] = [
+const PAGE_FIELDS: [&str; 30] = [
     "kind",
     "kind_label",
     "title",
@@ -125,6 +126,7 @@ const PAGE_FIELDS: [&str; 29] = [
     "jsonld",
     "print_url",
     "ics_url",
+    "audio",
     "qr_svg",
 ];
 

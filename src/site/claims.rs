@@ -26,13 +26,16 @@ pub(super) enum Claimant {
     Page(Arc<str>, PageId, String),
     /// A copy of a content file (site path, content file).
     Asset(String, String),
+    /// A page's old address, which leads to it (source, id, site path): any other claim
+    /// comes first.
+    Alias(Arc<str>, PageId, String),
 }
 
 impl Claimant {
     fn site_path(&self) -> &str {
         match self {
             Claimant::List(p) | Claimant::Other(_, p, _) | Claimant::Page(_, _, p) => p,
-            Claimant::Asset(p, _) => p,
+            Claimant::Asset(p, _) | Claimant::Alias(_, _, p) => p,
         }
     }
 }
@@ -232,11 +235,41 @@ fn describe(c: &Claimant) -> String {
         Claimant::Other(_, _, d) => d.clone(),
         Claimant::Page(s, _, _) => s.to_string(),
         Claimant::Asset(_, src) => format!("附件 {src}"),
+        Claimant::Alias(s, _, _) => format!("{s} 的旧网址（aliases）"),
+    }
+}
+
+/// The error for the old address `new` (`aliases:`) of a page, which another claims.
+fn alias_clash(old: &Claimant, new: &Claimant, page: &PageOf<'_>) -> Diagnostic {
+    let (Claimant::Alias(src, id, path), Some(p)) = (new, page_of_claim(new, page)) else {
+        return Diagnostic::error(format!("旧网址 /{} 被占用了两次", new.site_path()));
+    };
+    let (line, col) = crate::yaml::key_position(p.quotes.head(), 1, "aliases").unwrap_or((1, 0));
+    let own = matches!(old, Claimant::Page(s, i, _) if s == src && i == id);
+    let msg = match old {
+        _ if own => format!("旧网址 /{path} 就是这个页面现在的网址"),
+        Claimant::Page(s, _, _) => format!("旧网址 /{path} 已经是 {s} 的网址"),
+        _ => format!("旧网址 /{path} 已经是{}", describe(old)),
+    };
+    Diagnostic::error(msg)
+        .in_file(&**src)
+        .at(line, col)
+        .quoting(p.quotes.line(line), 0)
+        .with_hint("aliases 只写已经不用的旧网址；现在还有页面的网址不能做旧网址。删掉这一项，或改成真正的旧网址。")
+}
+
+fn page_of_claim(c: &Claimant, page: &PageOf<'_>) -> Option<Arc<Page>> {
+    match c {
+        Claimant::Page(_, id, _) | Claimant::Alias(_, id, _) => page(*id),
+        _ => None,
     }
 }
 
 /// The error for `new`, which wants the path `old` has.
 fn clash(old: &Claimant, new: &Claimant, page: &PageOf<'_>) -> Diagnostic {
+    if matches!(new, Claimant::Alias(..)) {
+        return alias_clash(old, new, page);
+    }
     let shown = format!("/{}", new.site_path());
     let page_of = |c: &Claimant| match c {
         Claimant::Page(_, id, _) => page(*id),
@@ -254,7 +287,7 @@ fn clash(old: &Claimant, new: &Claimant, page: &PageOf<'_>) -> Diagnostic {
         Claimant::Page(s, _, _) => Some(s.to_string()),
         Claimant::Asset(_, src) => Some(src.clone()),
         Claimant::Other(_, _, d) => d.strip_prefix("文件 ").map(str::to_string),
-        Claimant::List(_) => None,
+        Claimant::List(_) | Claimant::Alias(..) => None,
     };
     let d = match (&here, file) {
         (Some(p), _) => {

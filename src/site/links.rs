@@ -163,13 +163,14 @@ pub fn join_relative(folder: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// The link targets of a page: content-relative paths of its links and cover.
+/// The link targets of a page: content-relative paths of its links, cover and recording.
 pub fn relative_targets(p: &Page) -> impl Iterator<Item = String> + '_ {
     let folder = folder_of(&p.source);
     p.body
         .links
         .iter()
         .chain(p.cover.iter())
+        .chain(p.audio.iter())
         .filter(|l| {
             let d = l.dest.trim();
             !is_external(d) && !d.starts_with('/') && !d.starts_with('#')

@@ -249,6 +249,12 @@ impl Site {
         self.slot(id).cover.as_deref()
     }
 
+    /// A page's resolved recording (`audio:`).
+    pub fn audio(&self, id: PageId) -> Option<&links::FileLink> {
+        read(Fact::Cover(id));
+        self.slot(id).audio.as_deref()
+    }
+
     /// An event's status (`Past` for other pages).
     pub fn status(&self, id: PageId) -> EventStatus {
         read(Fact::Status(id));

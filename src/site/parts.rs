@@ -33,6 +33,8 @@ pub(super) enum Part {
     Bundle(String),
     /// Published at a site path, with the ids (anchors) it defines.
     Published(String, Vec<String>),
+    /// An old address (`aliases:`) that leads to the page.
+    Alias(String),
     Date(Timestamp),
     Article(DateKey),
     Event(Timestamp),
@@ -78,6 +80,7 @@ pub(super) fn parts(p: &Page, state: PageState, src: &Arc<str>, id: PageId) -> V
 /// What a published page puts into the graph.
 fn published_parts(p: &Page, src: &Arc<str>, id: PageId, v: &mut Vec<Part>) {
     v.push(Part::Published(p.path.clone(), p.body.ids.clone()));
+    v.extend(p.aliases.iter().map(|a| Part::Alias(a.clone())));
     let key = date_key(p, src, id);
     if let Some(d) = &p.date {
         v.push(Part::Date(d.timestamp()));
@@ -168,6 +171,7 @@ impl Site {
                 self.files_state.touch_folder(b);
             }
             // Its claim on the output path is put in by `claim_paths`.
+            Part::Alias(_) => {}
             Part::Published(path, _) => {
                 toggle_map(&mut self.published_set, src.clone(), id, insert);
                 work.orders.published = true;
@@ -255,17 +259,20 @@ impl Site {
 }
 
 /// Put in or take out the claims on output paths that `diffs` (what each file takes out
-/// and puts in, in source order) make: a published page claims its site path.
+/// and puts in, in source order) make: a published page claims its site path and its old
+/// addresses.
 pub(super) fn claim_paths(claims: &mut Claims, diffs: &[Diff<'_>]) {
     for (src, id, ops) in diffs {
         for (part, insert) in ops {
-            if let Part::Published(path, _) = part {
-                let claim = Claimant::Page(src.clone(), *id, path.clone());
-                if *insert {
-                    claims.add(claim);
-                } else {
-                    claims.remove(&claim);
-                }
+            let claim = match part {
+                Part::Published(path, _) => Claimant::Page(src.clone(), *id, path.clone()),
+                Part::Alias(path) => Claimant::Alias(src.clone(), *id, path.clone()),
+                _ => continue,
+            };
+            if *insert {
+                claims.add(claim);
+            } else {
+                claims.remove(&claim);
             }
         }
     }

@@ -129,15 +129,16 @@ impl Site {
         // problems and what it read come back.
         let finish = |id: PageId, slot: &mut Slot| -> (PageId, Finished) {
             let (f, reads) = record_if(keep, || finish_page(index, slot));
-            let (html, cover) = (f.html, f.cover);
+            let (html, cover, audio) = (f.html, f.cover, f.audio);
             let mut facts = Vec::new();
             if slot.state == PageState::Published {
                 if *slot.html != *html {
                     slot.html = Arc::from(html);
                     facts.push(Fact::Html(id));
                 }
-                if slot.cover != cover {
+                if slot.cover != cover || slot.audio != audio {
                     slot.cover = cover;
+                    slot.audio = audio;
                     facts.push(Fact::Cover(id));
                 }
             }
@@ -148,6 +149,7 @@ impl Site {
             let f = Finished {
                 html: String::new(),
                 cover: None,
+                audio: None,
                 diags: f.diags,
                 reads,
                 facts,
@@ -368,13 +370,14 @@ fn is_link_fact(f: &Fact) -> bool {
 struct Finished {
     html: String,
     cover: Option<Arc<FileLink>>,
+    audio: Option<Arc<FileLink>>,
     diags: Vec<Diagnostic>,
     reads: Vec<Fact>,
     /// Facts that changed with it.
     facts: Vec<Fact>,
 }
 
-/// Resolve the links and the cover of one page and make its final HTML.
+/// Resolve the links, the cover and the recording of one page and make its final HTML.
 fn finish_page(index: &super::links::LinkIndex, slot: &Slot) -> Finished {
     let p = &slot.page;
     let doc = Doc {
@@ -388,7 +391,7 @@ fn finish_page(index: &super::links::LinkIndex, slot: &Slot) -> Finished {
     } else {
         String::new()
     };
-    let cover = p.cover.as_ref().and_then(|c| match index.resolve(&doc, c) {
+    let mut file = |link: &crate::markdown::LinkRef| match index.resolve(&doc, link) {
         Ok(Resolved::Href(h)) => Some(Arc::new(FileLink {
             href: h,
             len: 0,
@@ -401,15 +404,18 @@ fn finish_page(index: &super::links::LinkIndex, slot: &Slot) -> Finished {
         Err(e) => {
             diags.push(
                 e.in_file(&p.source)
-                    .at(c.line, c.col)
-                    .quoting(p.quotes.line(c.line), 0),
+                    .at(link.line, link.col)
+                    .quoting(p.quotes.line(link.line), 0),
             );
             None
         }
-    });
+    };
+    let cover = p.cover.as_ref().and_then(&mut file);
+    let audio = p.audio.as_ref().and_then(&mut file);
     Finished {
         html,
         cover,
+        audio,
         diags,
         reads: Vec::new(),
         facts: Vec::new(),

@@ -39,6 +39,8 @@ pub(super) struct Slot {
     /// Final body HTML (published pages).
     pub html: Arc<str>,
     pub cover: Option<Arc<super::links::FileLink>>,
+    /// The recording (`audio:`), resolved.
+    pub audio: Option<Arc<super::links::FileLink>>,
     /// Events only.
     pub status: Option<EventStatus>,
     /// Lessons only: series folder and place.

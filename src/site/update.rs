@@ -399,6 +399,7 @@ impl Site {
             state,
             html: carried.map_or_else(|| Arc::from(""), |s| s.html.clone()),
             cover: carried.and_then(|s| s.cover.clone()),
+            audio: carried.and_then(|s| s.audio.clone()),
             status: carried.and_then(|s| s.status),
             lesson: carried
                 .and_then(|s| s.lesson.clone())

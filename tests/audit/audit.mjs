@@ -5,8 +5,9 @@
 //        [--pages home,article,...] [--modes default,white,black,blue,yellow,elder,default@phone,elder@phone]
 //
 // - axe:        axe-core on every page type, in every display mode: 0 violations of any impact
-//               (7:1 contrast, `color-contrast-enhanced`, in the colour modes); in elder mode
-//               every visible control measures at least 60×60 CSS px;
+//               (7:1 contrast, `color-contrast-enhanced`, in the colour modes); every visible
+//               control (links in running text excepted) measures at least 44×44 CSS px,
+//               60×60 in elder mode;
 // - lighthouse: Lighthouse 12 mobile on home, an article, an event, a lesson and a law page:
 //               accessibility, best practices and SEO 100 (performance printed, goal ≥ 95);
 // - nu:         the Nu HTML checker on every HTML file of the site: 0 errors;
@@ -57,7 +58,9 @@ const LIGHTHOUSE_PAGES = ['home', 'article', 'event', 'lesson', 'law'];
 const LIGHTHOUSE_GATES = ['accessibility', 'best-practices', 'seo'];
 const PERFORMANCE_GOAL = 95;
 const WEIGHT_LIMIT = 102_400;
-const ELDER_TARGET = 60;
+const ELDER_TARGET = 60; // px, every control in elder mode
+const TARGET = 44; // px, every control in the other modes (links in running text excepted, as WCAG 2.5.8 allows)
+const targetOf = (mode) => (MODES[mode].elder ? ELDER_TARGET : TARGET);
 const DESKTOP = { width: 1280, height: 900 }; // the axe pass's window
 const PHONE = { viewport: { width: 412, height: 915 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const AXE_WORKERS = 3; // pages audited at once in the one browser (2 cores: more only queue)
@@ -392,8 +395,8 @@ async function runAxe(page, axeSource, mode) {
     }))), rules));
 }
 
-/** Visible controls smaller than the elder-mode target (links inside running text excepted). */
-function smallControls(page) {
+/** Visible controls smaller than `min` px either way (links inside running text excepted). */
+function smallControls(page, min) {
   return page.evaluate((min) => {
     const describe = (el) => {
       const parts = [];
@@ -420,7 +423,7 @@ function smallControls(page) {
       }
     }
     return found;
-  }, ELDER_TARGET);
+  }, min);
 }
 
 /**
@@ -445,7 +448,7 @@ async function auditPages(browser, site, pages, modes, opts, stats) {
       if (!m.applied) seen[mode].missedOn.push(target);
       if (!opts.axe) return;
       const result = { violations: await runAxe(page, axeSource, mode), small: [] };
-      if (MODES[mode].elder) result.small = await smallControls(page);
+      result.small = await smallControls(page, targetOf(mode));
       results[`${target.name}|${mode}`] = result;
     } finally {
       await page.close();
@@ -628,9 +631,9 @@ function reportAxe(results, pages, modes) {
     if (!r) return 'error';
     const nodes = r.violations.reduce((n, v) => n + v.nodes.length, 0);
     const text = r.violations.length ? `${r.violations.length} (${nodes})` : '0';
-    return MODES[mode].elder ? `${text} / ${r.small.length}` : text;
+    return `${text} / ${r.small.length}`;
   };
-  console.log('\n== axe-core: rules violated (elements) per page and mode; elder: … / controls under 60×60 ==');
+  console.log(`\n== axe-core: rules violated (elements) per page and mode / controls under ${TARGET}×${TARGET} (${ELDER_TARGET}×${ELDER_TARGET} in elder mode) ==`);
   console.log(table(['page', ...modes], pages.map((p) => [p.name, ...modes.map((m) => cell(p.name, m))])));
   // The same finding in several modes is listed once, with its modes.
   const findings = new Map(); // text → modes
@@ -643,7 +646,7 @@ function reportAxe(results, pages, modes) {
     }
   }
   for (const [text, inModes] of findings) fail(`axe [${inModes.join(', ')}] ${text}`);
-  reportElderSizes(results, pages, modes);
+  reportSizes(results, pages, modes);
 }
 
 function nodeText(n) {
@@ -656,11 +659,12 @@ function listed(items, max) {
 }
 
 /** Controls under the elder-mode size: the ones on several pages (the header) once, then each page's own. */
-function reportElderSizes(results, pages, modes) {
-  for (const mode of modes.filter((m) => MODES[m].elder)) elderSizes(results, pages, mode);
+function reportSizes(results, pages, modes) {
+  for (const mode of modes) targetSizes(results, pages, mode);
 }
 
-function elderSizes(results, pages, mode) {
+function targetSizes(results, pages, mode) {
+  const min = targetOf(mode);
   const key = (s) => `${s.selector} "${s.text}" ${s.size}`;
   const onPages = new Map(); // control → page names
   for (const p of pages) {
@@ -669,13 +673,13 @@ function elderSizes(results, pages, mode) {
   const shared = [...onPages].map(([k, names]) => [k, [...names]]).filter(([, names]) => names.length > 1);
   if (shared.length) {
     const where = (names) => (names.length > 4 ? `${names.length} pages` : names.join(', '));
-    fail(`elder sizes [${mode}]: ${shared.length} control(s) under ${ELDER_TARGET}×${ELDER_TARGET} on several pages: ${shared.map(([k, names]) => `${k} (${where(names)})`).join('; ')}`);
+    fail(`target sizes [${mode}]: ${shared.length} control(s) under ${min}×${min} on several pages: ${shared.map(([k, names]) => `${k} (${where(names)})`).join('; ')}`);
   }
   for (const p of pages) {
     const own = (results[`${p.name}|${mode}`]?.small ?? []).map(key).filter((k) => onPages.get(k).size === 1);
     const times = new Map(own.map((k) => [k, own.filter((o) => o === k).length]));
     const shown = [...times].map(([k, n]) => (n > 1 ? `${k} (${n} times)` : k));
-    if (own.length) fail(`elder sizes [${mode}] ${p.name} ${decodeURI('/' + p.path)}: ${own.length} control(s) under ${ELDER_TARGET}×${ELDER_TARGET}: ${listed(shown, 8)}`);
+    if (own.length) fail(`target sizes [${mode}] ${p.name} ${decodeURI('/' + p.path)}: ${own.length} control(s) under ${min}×${min}: ${listed(shown, 8)}`);
   }
 }
 

@@ -562,6 +562,21 @@ pub fn strip_injected(html: &str) -> String {
     s
 }
 
+/// A small site in a temporary folder: `site.yaml` (title 测试站点, base URL
+/// `https://example.org/hgz/`) and the given files.
+#[allow(dead_code)]
+pub fn small_site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("site.yaml"),
+        "title: 测试站点\nbase_url: https://example.org/hgz/\n",
+    );
+    for (path, text) in files {
+        write(&dir.path().join(path), text);
+    }
+    dir
+}
+
 /// Write a file, creating folders, in one go (like an editor's save).
 pub fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -275,7 +275,7 @@ pub fn column_of(site: &Site, i: PageId) -> LinkVm {
 }
 
 /// The values of a content page's own fields (see [`super::objects::OWN_FIELDS`]); the QR
-/// code is left empty (print views set it).
+/// code, the last, is left empty (print views set it).
 pub fn page_own(site: &Site, i: PageId) -> Vec<Value> {
     let p = site.page(i);
     let c = site.config();
@@ -289,8 +289,31 @@ pub fn page_own(site: &Site, i: PageId) -> Vec<Value> {
         optional_text(jsonld(site, i)),
         optional_text(printable.then(|| c.link_parts(&[&p.path, "print/"]))),
         optional_text((p.kind == Kind::Event).then(|| c.link(&ics_path(&p.path)))),
+        Value::from(Serde(site.audio(i).map(AudioVm::new))),
+        // The QR code, last (print views fill it in).
         Value::from(()),
     ]
+}
+
+/// A page's recording (`audio:`): its address and type.
+#[derive(Debug, Clone, Serialize)]
+pub struct AudioVm {
+    pub url: String,
+    #[serde(rename = "type")]
+    pub mime: &'static str,
+}
+
+impl AudioVm {
+    fn new(file: &crate::site::links::FileLink) -> AudioVm {
+        let mime = match crate::site::media::media_of(&file.href) {
+            crate::site::media::Media::Audio(m) => m,
+            _ => "audio/mpeg",
+        };
+        AudioVm {
+            url: file.href.clone(),
+            mime,
+        }
+    }
 }
 
 /// The table of contents as HTML: an `<ol>` per level, each entry linking to its heading

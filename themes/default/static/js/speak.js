@@ -177,7 +177,11 @@
     finish();
     start.focus();
   });
+  // Leaving the page stops the speech; coming back to it (the back button) starts afresh.
   window.addEventListener("pagehide", halt);
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted) finish();
+  });
 
   ready();
   if (!voice) {
