@@ -21,6 +21,7 @@ pub mod output;
 pub mod pipeline;
 pub mod privacy;
 pub mod progress;
+pub mod published;
 pub mod raw_html;
 pub mod reads;
 pub mod render;

@@ -123,3 +123,104 @@ fn an_old_address_that_is_in_use_or_badly_written_is_an_error_at_its_line() {
         );
     }
 }
+
+const EVENT: &str = "---\ntitle: 宪法宣传周\ndate: 2026-11-20\nstart: 2026-12-04 09:00\nlocation: 镇文化广场\n---\n\n欢迎参加。\n";
+
+/// An event moved to a new address, with the old one (or not) in `aliases:`.
+fn moved_event(alias: bool) -> String {
+    let aliases = if alias {
+        "aliases: [/events/xuanchuan/]\n"
+    } else {
+        ""
+    };
+    EVENT.replace(
+        "---\n\n",
+        &format!("slug: xianfa-xuanchuanzhou\n{aliases}---\n\n"),
+    )
+}
+
+#[test]
+fn the_site_remembers_its_addresses_and_warns_when_one_would_break() {
+    let site = small_site(&[
+        ("content/events/xuanchuan.md", EVENT),
+        ("content/articles/b.md", OTHER),
+    ]);
+    let record = site.path().join("published.txt");
+    // A build elsewhere (a preview) remembers nothing.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let (code, err) = build(site.path(), &["-o", elsewhere.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !record.exists(),
+        "only a build of the site's own public/ remembers"
+    );
+    let (code, err) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&record).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with('/')).collect();
+    assert_eq!(
+        lines,
+        [
+            "/articles/b/\tcontent/articles/b.md",
+            "/events/xuanchuan/\tcontent/events/xuanchuan.md",
+            "/events/xuanchuan/print/\tcontent/events/xuanchuan.md",
+            "/events/xuanchuan/xuanchuan.ics\tcontent/events/xuanchuan.md",
+        ],
+        "content pages, print views and calendar files; no lists or tags"
+    );
+    // The same sources: the same file, no warning.
+    let (code, err) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("以前发布过"), "{err}");
+    assert_eq!(std::fs::read_to_string(&record).unwrap(), text);
+
+    // A new slug without an alias: a warning naming the old address and its QR code, from
+    // build and from check, once for the page (its print view and calendar file go with it).
+    write(
+        &site.path().join("content/events/xuanchuan.md"),
+        &moved_event(false),
+    );
+    for cmd in ["build", "check"] {
+        let o = run(site.path(), &[cmd, "--now", NOW]);
+        let err = stderr(&o);
+        assert!(o.status.success(), "{cmd}: {err}");
+        assert!(
+            err.contains("网址 /events/xuanchuan/ 以前发布过")
+                && err.contains("二维码")
+                && err.contains("aliases: [/events/xuanchuan/]"),
+            "{cmd}: {err}"
+        );
+        // At the line of published.txt that remembers it.
+        let line: usize = err
+            .split("published.txt:")
+            .nth(1)
+            .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{cmd}: no line of published.txt in {err}"));
+        let text = std::fs::read_to_string(&record).unwrap();
+        assert!(
+            text.lines()
+                .nth(line - 1)
+                .unwrap()
+                .starts_with("/events/xuanchuan/\t"),
+            "{cmd}: line {line} of\n{text}"
+        );
+        assert_eq!(err.matches("以前发布过").count(), 1, "{cmd}: {err}");
+    }
+    // The file keeps the old address and adds the new ones.
+    let text = std::fs::read_to_string(&record).unwrap();
+    assert!(
+        text.contains("/events/xuanchuan/\t") && text.contains("/events/xianfa-xuanchuanzhou/\t")
+    );
+
+    // With the alias, no warning, and the old address leads to the new page.
+    write(
+        &site.path().join("content/events/xuanchuan.md"),
+        &moved_event(true),
+    );
+    let (code, err) = build(site.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("以前发布过"), "{err}");
+    let (refresh, _, _) = redirect_of(&site.path().join("public/events/xuanchuan/index.html"));
+    assert_eq!(refresh, "0; url=/hgz/events/xianfa-xuanchuanzhou/");
+}

@@ -1732,6 +1732,13 @@ fn common_key(h: &mut Harness, rel: &str, key: &str, edit: &mut Edit) -> Option<
             let d = h.date_before_now();
             toggle(&mut h.rng, &mut doc.fm, "updated", d)
         }
+        // An old address of its own (never another page's).
+        "aliases" => toggle(
+            &mut h.rng,
+            &mut doc.fm,
+            "aliases",
+            format!("[/old/s{step}/]"),
+        ),
         _ => extra_edit(&mut doc, step),
     };
     edit.write(&h.abs(rel), doc.text());

@@ -10,6 +10,7 @@ use crate::content::source::{SOURCE_DIRS, SiteSources, read_site};
 use crate::output::{Staging, check_replaceable, remove_stale_staging};
 use crate::pipeline::Now;
 use crate::pipeline::Session;
+use crate::published::Record;
 use crate::serve::watch::Watcher;
 use crate::serve::{absolute_root, watch_loop};
 
@@ -52,10 +53,7 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
     clock.done("read");
     remove_stale_staging(&dest);
     let Some(watcher) = watcher else {
-        // A one-off build hands the sources over, so their text is freed early.
-        return build_once(&root, &dest, args.common.verbose, |sink| {
-            crate::pipeline::build_owned(sources, &settings, sink)
-        });
+        return build_one_off(&root, &dest, args, sources, &settings);
     };
     // A watch keeps results from one build to the next.
     let mut session = Session::new();
@@ -90,6 +88,43 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
             EXIT_USAGE
         }
     }
+}
+
+/// A one-off build, which hands the sources over so that their text is freed early. It
+/// warns of remembered addresses it no longer makes (`published.txt`), and a build of the
+/// site's own `public/` (not a preview elsewhere, nor one with drafts) remembers the new.
+fn build_one_off(
+    root: &Path,
+    dest: &Path,
+    args: &BuildArgs,
+    sources: SiteSources,
+    settings: &crate::pipeline::Settings,
+) -> u8 {
+    let record = Record::read(root);
+    let remember = args.output.is_none() && !settings.drafts;
+    let mut update = None;
+    let status = build_once(root, dest, args.common.verbose, |sink| {
+        let mut build = crate::pipeline::build_owned(sources, settings, sink);
+        // The warnings name lines of the file as it will be after this build.
+        let text = remember.then(|| record.merged(&build.addresses)).flatten();
+        let dropped = match &text {
+            Some(t) => Record::parse(t).dropped(&build.addresses),
+            None => record.dropped(&build.addresses),
+        };
+        super::add_warnings(&mut build, dropped);
+        update = text;
+        build
+    });
+    if status == EXIT_OK
+        && let Some(text) = update
+        && let Err(e) = std::fs::write(root.join(crate::published::FILE), text)
+    {
+        eprintln!(
+            "警告: 无法更新 {}：{e}。网站已经生成好了，只是这次发布的网址没有记下来。",
+            crate::published::FILE
+        );
+    }
+    status
 }
 
 /// The output folder as given: `--output` (a relative one is taken from the site folder,

@@ -22,7 +22,10 @@ pub fn run(root: &Path, args: &CommonArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let build = crate::pipeline::build(&sources, &settings, &NullSink);
+    let mut build = crate::pipeline::build(&sources, &settings, &NullSink);
+    let record = crate::published::Record::read(root);
+    let dropped = record.dropped(&build.addresses);
+    super::add_warnings(&mut build, dropped);
     report(&build.diagnostics, args.verbose);
     if build.has_errors() {
         eprintln!("检查未通过。");

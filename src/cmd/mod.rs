@@ -89,3 +89,15 @@ pub fn report(diags: &[Diagnostic], verbose: bool) {
         let _ = writeln!(err, "{}", summary(diags));
     }
 }
+
+/// Add the warnings a command found after the pipeline (remembered addresses a build no
+/// longer makes) to `build`'s, in their order.
+fn add_warnings(build: &mut crate::pipeline::Build, extra: Vec<Diagnostic>) {
+    if extra.is_empty() {
+        return;
+    }
+    let mut all = build.diagnostics.to_vec();
+    all.extend(extra);
+    crate::diag::sort_and_dedup(&mut all);
+    build.diagnostics = all.into();
+}

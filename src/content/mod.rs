@@ -6,6 +6,7 @@ mod check;
 mod event;
 pub mod front_matter;
 mod lesson;
+pub mod media_kind;
 pub mod meta;
 pub mod page;
 pub mod parse;

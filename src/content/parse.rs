@@ -343,8 +343,8 @@ fn audio_of(c: &mut Checker<'_>, raw: &RawMeta) -> Option<LinkRef> {
     }
     let name = dest.split(['#', '?']).next().unwrap_or_default();
     if !matches!(
-        crate::site::media::media_of(name),
-        crate::site::media::Media::Audio(_)
+        super::media_kind::media_of(name),
+        super::media_kind::Media::Audio(_)
     ) {
         c.error_at(
             "audio",

@@ -120,6 +120,8 @@ pub struct Build {
     /// For a session's good build: every output path that changed since the last good
     /// build, with its bytes (`None`: the file is gone).
     pub delta: Vec<(String, Option<Blob>)>,
+    /// For a one-off build: the addresses it makes for content (see [`crate::published`]).
+    pub addresses: Vec<crate::published::Address>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -136,6 +138,7 @@ impl Default for Build {
             stats: Stats::default(),
             io_error: None,
             delta: Vec::new(),
+            addresses: Vec::new(),
         }
     }
 }
@@ -380,6 +383,7 @@ fn run(memo: &mut Memo, mut src: Src<'_>, settings: &Settings, sink: &dyn Sink) 
         return finish(memo, dirty, build, Stage::Link);
     }
     if !memo.keep {
+        build.addresses = addresses(site);
         site.release_sources();
     }
     render_stage(memo, &theme, &config, config_fp, dirty, sink, &mut build);
@@ -392,6 +396,23 @@ fn run(memo: &mut Memo, mut src: Src<'_>, settings: &Settings, sink: &dyn Sink) 
         std::thread::spawn(move || drop(site));
     }
     build
+}
+
+/// The addresses of the site's content: each published page's outputs (the page, its print
+/// view, its calendar file, its old addresses).
+fn addresses(site: &crate::site::Site) -> Vec<crate::published::Address> {
+    let mut out = Vec::new();
+    for &id in site.published_ids() {
+        let source = &site.page(id).source;
+        for (file, job) in crate::render::page_jobs(site, id) {
+            out.push(crate::published::Address {
+                path: crate::published::address_of(&file),
+                source: source.clone(),
+                alias: matches!(job, crate::render::Job::Alias(..)),
+            });
+        }
+    }
+    out
 }
 
 /// What the stages before the link step made.
