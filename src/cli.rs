@@ -148,6 +148,10 @@ pub struct CommonArgs {
     #[arg(long)]
     pub drafts: bool,
 
+    /// 同时生成定时发布、还没到发布时间（date 在“现在”之后）的页面
+    #[arg(long)]
+    pub future: bool,
+
     /// 把“现在”固定为这个时间（判断活动是否已结束、通知是否过期），例如 2024-12-01T00:00:00+08:00
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,

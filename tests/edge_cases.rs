@@ -524,7 +524,7 @@ fn links_to_missing_withdrawn_and_unreadable_pages_are_told_apart() {
     let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("警告")).collect();
     assert_eq!(warnings.len(), 1, "{err}");
     assert!(
-        warnings[0].contains("链接的页面 draft.md 是草稿或已过期"),
+        warnings[0].contains("链接的页面 draft.md 是草稿、还没到发布时间或已过期"),
         "{err}"
     );
     // A file that could not be read: its own error says it all, the link adds nothing.

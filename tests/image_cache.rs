@@ -18,6 +18,7 @@ use common::{NOW, tiny_jpeg, tiny_png, write};
 fn settings() -> Settings {
     Settings {
         drafts: false,
+        future: false,
         now: Now::Written(NOW.into()),
         overrides: Overrides::default(),
     }

@@ -33,6 +33,7 @@ fn a_forgotten_input_makes_the_session_differ_from_a_fresh_build() {
     write(&root, "content/articles/a.md", &article("PUFA"));
     let settings = Settings {
         drafts: false,
+        future: false,
         now: Now::Written("2026-12-01T00:00:00+08:00".into()),
         overrides: Overrides::default(),
     };

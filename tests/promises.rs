@@ -240,6 +240,7 @@ fn change(root: &Path, sources: &mut SiteSources, rel: &str, text: &str) {
 fn settings() -> Settings {
     Settings {
         drafts: false,
+        future: false,
         now: Now::Written(NOW.into()),
         overrides: Overrides::default(),
     }

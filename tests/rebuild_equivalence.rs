@@ -1022,6 +1022,7 @@ fn heading_anchors(text: &str) -> Vec<String> {
 fn settings_at(now: &str) -> Settings {
     Settings {
         drafts: false,
+        future: false,
         now: Now::Written(now.to_string()),
         overrides: Overrides::default(),
     }
@@ -1704,7 +1705,13 @@ fn common_key(h: &mut Harness, rel: &str, key: &str, edit: &mut Edit) -> Option<
     let what = match key {
         "title" => retitle(&mut doc.fm, step),
         "date" => {
-            let d = h.date_before_now();
+            // Now and then a date to come: the page waits for it (and a later `now` step
+            // may pass it).
+            let d = if h.rng.chance(15) {
+                day_string(1 + h.rng.below(20) as i64)
+            } else {
+                h.date_before_now()
+            };
             doc.set("date", &d);
             format!("date → {d}")
         }

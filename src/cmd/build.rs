@@ -92,7 +92,8 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
 
 /// A one-off build, which hands the sources over so that their text is freed early. It
 /// warns of remembered addresses it no longer makes (`published.txt`), and a build of the
-/// site's own `public/` (not a preview elsewhere, nor one with drafts) remembers the new.
+/// site's own `public/` (not a preview elsewhere, nor one with drafts or waiting pages)
+/// remembers the new.
 fn build_one_off(
     root: &Path,
     dest: &Path,
@@ -101,7 +102,7 @@ fn build_one_off(
     settings: &crate::pipeline::Settings,
 ) -> u8 {
     let record = Record::read(root);
-    let remember = args.output.is_none() && !settings.drafts;
+    let remember = args.output.is_none() && !settings.drafts && !settings.future;
     let mut update = None;
     let status = build_once(root, dest, args.common.verbose, |sink| {
         let mut build = crate::pipeline::build_owned(sources, settings, sink);
@@ -250,5 +251,8 @@ fn build_once(
         build.stats.bytes as f64 / 1_048_576.0,
         started.elapsed().as_secs_f64(),
     );
+    if let Some(line) = super::waiting_line(&build) {
+        eprintln!("{line}");
+    }
     EXIT_OK
 }

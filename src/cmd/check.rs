@@ -35,6 +35,9 @@ pub fn run(root: &Path, args: &CommonArgs) -> u8 {
             "检查通过：{} 个页面，{} 个文件。",
             build.stats.pages, build.stats.files
         );
+        if let Some(line) = super::waiting_line(&build) {
+            eprintln!("{line}");
+        }
         EXIT_OK
     }
 }

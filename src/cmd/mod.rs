@@ -47,6 +47,7 @@ pub fn settings(args: &CommonArgs) -> Result<Settings, String> {
     };
     Ok(Settings {
         drafts: args.drafts,
+        future: args.future,
         now,
         overrides: Overrides {
             base_url: args.base_url.clone(),
@@ -100,4 +101,19 @@ fn add_warnings(build: &mut crate::pipeline::Build, extra: Vec<Diagnostic>) {
     all.extend(extra);
     crate::diag::sort_and_dedup(&mut all);
     build.diagnostics = all.into();
+}
+
+/// The line that says how many pages wait for their date (`date` after now), if any.
+fn waiting_line(build: &crate::pipeline::Build) -> Option<String> {
+    let (n, first) = &build.waiting;
+    if *n == 0 {
+        return None;
+    }
+    let when = first
+        .as_ref()
+        .map(|d| format!("，最早的一个 {d} 发布"))
+        .unwrap_or_default();
+    Some(format!(
+        "另有 {n} 个页面定时发布，还没到发布时间（date 在现在之后）{when}。到时再生成一次就会发布；想先看看用 --future。"
+    ))
 }

@@ -85,6 +85,7 @@ use crate::diag::Diagnostic;
 use crate::fingerprint::FastSet;
 use crate::output::{Blob, NullSink, OutputSet, Sink};
 use crate::reads::Fact;
+use crate::site::Show;
 use crate::site::{LinkInput, Site};
 use diags::{DiagStore, Origin, Stage};
 use inputs::{Changes, Inputs};
@@ -104,6 +105,8 @@ pub enum Now {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub drafts: bool,
+    /// Publish pages dated after now as well (`--future`).
+    pub future: bool,
     pub now: Now,
     pub overrides: Overrides,
 }
@@ -122,6 +125,9 @@ pub struct Build {
     pub delta: Vec<(String, Option<Blob>)>,
     /// For a one-off build: the addresses it makes for content (see [`crate::published`]).
     pub addresses: Vec<crate::published::Address>,
+    /// Pages waiting for their date: how many, and when the first goes live (`2026-12-10
+    /// 09:00`).
+    pub waiting: (usize, Option<String>),
 }
 
 #[derive(Debug, Default, Clone)]
@@ -139,6 +145,7 @@ impl Default for Build {
             io_error: None,
             delta: Vec::new(),
             addresses: Vec::new(),
+            waiting: (0, None),
         }
     }
 }
@@ -363,7 +370,10 @@ fn run(memo: &mut Memo, mut src: Src<'_>, settings: &Settings, sink: &dyn Sink) 
         &config,
         config_fp,
         now,
-        settings.drafts,
+        Show {
+            drafts: settings.drafts,
+            future: settings.future,
+        },
         files,
         assets,
     );
@@ -372,11 +382,16 @@ fn run(memo: &mut Memo, mut src: Src<'_>, settings: &Settings, sink: &dyn Sink) 
         return finish(memo, dirty, Build::default(), Stage::Link);
     };
     dirty.extend(site.take_dirty());
+    let (waiting, first) = site.waiting();
     let mut build = Build {
         stats: Stats {
             pages: site.page_count(),
             ..Default::default()
         },
+        waiting: (
+            waiting,
+            first.map(|d| d.strftime("%Y-%m-%d %H:%M").to_string()),
+        ),
         ..Default::default()
     };
     if memo.diags.has_errors(Stage::Link) {
@@ -593,7 +608,7 @@ fn link_stage(
     config: &Arc<Config>,
     config_fp: u64,
     now: ZonedDateTime,
-    drafts: bool,
+    show: Show,
     files: Vec<(String, Option<crate::site::FileInput>)>,
     assets: Vec<(String, Option<crate::site::AssetData>)>,
 ) {
@@ -608,7 +623,7 @@ fn link_stage(
         law_ids: laws.ids.clone(),
         other_paths: memo.inputs.other_paths.clone(),
         now: now.clone(),
-        drafts,
+        show,
         files,
         assets,
     };

@@ -494,7 +494,7 @@ fn same_page(
 
 fn withdrawn_warning(doc: &Doc<'_>, l: &LinkRef, quotes: &Quotes) -> Diagnostic {
     Diagnostic::warning(format!(
-        "链接的页面 {} 是草稿或已过期，不会发布，这里只显示文字",
+        "链接的页面 {} 是草稿、还没到发布时间或已过期，现在不发布，这里只显示文字",
         l.dest
     ))
     .in_file(doc.source)

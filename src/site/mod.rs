@@ -43,7 +43,7 @@ use crate::statute::numerals::ArticleNo;
 pub use crate::reads::PageId;
 pub use files::AssetData;
 pub use state::Site;
-pub use update::{FileInput, LinkInput, Outcome};
+pub use update::{FileInput, LinkInput, Outcome, Show, WAITING};
 
 /// Where an event stands relative to `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

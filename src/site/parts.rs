@@ -53,9 +53,11 @@ pub(super) type Diff<'a> = (Arc<str>, PageId, Vec<(&'a Part, bool)>);
 
 /// Everything a page in `state` puts into the graph, sorted.
 pub(super) fn parts(p: &Page, state: PageState, src: &Arc<str>, id: PageId) -> Vec<Part> {
+    // The instants its state may change at: it expires; it goes live on its date.
     let mut v: Vec<Part> = p
         .expires
         .iter()
+        .chain(p.date.iter())
         .map(|e| Part::Boundary(e.timestamp()))
         .collect();
     match state {

@@ -70,7 +70,7 @@ pub struct Site {
     pub(super) raw_config: Arc<Config>,
     pub(super) config_fp: u64,
     pub(super) now: ZonedDateTime,
-    pub(super) drafts: bool,
+    pub(super) show: super::update::Show,
     pub(super) library: Arc<LawLibrary>,
     pub(super) library_fp: u64,
     /// Site path of each statute page → its index in the link index's `law_ids`.
@@ -149,7 +149,7 @@ impl Site {
             config,
             config_fp: 0,
             now,
-            drafts: false,
+            show: Default::default(),
             library: Arc::default(),
             library_fp: 0,
             law_pages: FastMap::default(),
@@ -240,6 +240,24 @@ impl Site {
     /// The number of published pages.
     pub fn page_count(&self) -> usize {
         self.published.len()
+    }
+
+    /// Pages waiting for their date (dated after now, without `--future`): how many, and
+    /// the first date one goes live.
+    pub fn waiting(&self) -> (usize, Option<&ZonedDateTime>) {
+        let waiting = self
+            .slots
+            .iter()
+            .flatten()
+            .filter(|s| s.state == PageState::Withdrawn(super::WAITING));
+        waiting.fold((0, None), |(n, first), s| {
+            let d = s.page.date.as_ref();
+            let first = match (first, d) {
+                (Some(f), Some(d)) => Some(if d < f { d } else { f }),
+                (f, d) => f.or(d),
+            };
+            (n + 1, first)
+        })
     }
 
     /// Every page id the render step may be asked about (published pages).

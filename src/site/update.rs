@@ -54,7 +54,8 @@ pub struct LinkInput {
     /// comes from (for duplicate messages).
     pub other_paths: Vec<(String, String)>,
     pub now: ZonedDateTime,
-    pub drafts: bool,
+    /// Whether drafts and pages dated after `now` are published too.
+    pub show: Show,
     /// Content files that changed since the last update: their new state (`None`: gone).
     /// Everything, on the first update.
     pub files: Vec<(String, Option<FileInput>)>,
@@ -91,10 +92,25 @@ pub(super) struct Work {
 /// broken, and the site path its withdrawn page would have.
 type LinkEntry = (Option<String>, Option<&'static str>, bool, Option<String>);
 
-/// Why a page is not published at `now`: a draft (without `--drafts`) or past `expires`.
-pub fn withdrawn_reason(p: &Page, drafts: bool, now: &ZonedDateTime) -> Option<&'static str> {
-    if p.draft && !drafts {
+/// Which pages a build publishes besides those of now: drafts (`--drafts`) and pages dated
+/// after now (`--future`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Show {
+    pub drafts: bool,
+    pub future: bool,
+}
+
+/// Why a page is waiting, not published: dated after now (without `--future`).
+pub const WAITING: &str = "待发布";
+
+/// Why a page is not published at `now`: a draft (without `--drafts`), dated after now
+/// (without `--future`), or past `expires`.
+pub fn withdrawn_reason(p: &Page, show: Show, now: &ZonedDateTime) -> Option<&'static str> {
+    if p.draft && !show.drafts {
         return Some("草稿");
+    }
+    if !show.future && p.date.as_ref().is_some_and(|d| d > now) {
+        return Some(WAITING);
     }
     if p.expires.as_ref().is_some_and(|e| e <= now) {
         return Some("已过期");
@@ -112,7 +128,7 @@ impl Site {
         let mut work = Work::default();
         let reset = input.config_fp != self.config_fp
             || input.library_fp != self.library_fp
-            || input.drafts != self.drafts;
+            || input.show != self.show;
         let mut changed: BTreeSet<String> = input.files.iter().map(|f| f.0.clone()).collect();
         for (source, file) in input.files {
             match file {
@@ -142,7 +158,7 @@ impl Site {
                 input.library_fp,
                 input.law_ids,
             );
-            self.drafts = input.drafts;
+            self.show = input.show;
             changed = self.files.keys().cloned().collect();
             let all: Vec<String> = self.files_state.bytes.keys().cloned().collect();
             self.files_state.dirty.extend(all);
@@ -384,7 +400,7 @@ impl Site {
         let state = if !ok {
             PageState::Broken
         } else {
-            match withdrawn_reason(&page, self.drafts, &self.now) {
+            match withdrawn_reason(&page, self.show, &self.now) {
                 Some(why) => PageState::Withdrawn(why),
                 None => PageState::Published,
             }
