@@ -40,7 +40,7 @@ impl Record {
     }
 
     /// The record a file's text holds.
-    pub fn parse(text: &str) -> Record {
+    fn parse(text: &str) -> Record {
         let mut entries = BTreeMap::new();
         for (k, line) in text.lines().enumerate() {
             let mut cols = line.split('\t');
@@ -90,31 +90,37 @@ impl Record {
         ))
     }
 
-    /// The file with the addresses of `now` added, or `None` when nothing is new.
-    pub fn merged(&self, now: &[Address]) -> Option<String> {
-        let mut all: BTreeMap<&str, &str> = self
-            .entries
+    /// The record with the addresses of `now` added, each entry at the line it has in the
+    /// file [`Record::text`] writes; `None` when nothing is new.
+    pub fn merged(&self, now: &[Address]) -> Option<Record> {
+        let new: Vec<&Address> = now
             .iter()
-            .map(|(p, (s, _))| (p.as_str(), s.as_str()))
+            .filter(|a| !a.alias && !self.entries.contains_key(&a.path))
             .collect();
-        let mut added = false;
-        for a in now.iter().filter(|a| !a.alias) {
-            if !all.contains_key(a.path.as_str()) {
-                all.insert(&a.path, &a.source);
-                added = true;
-            }
-        }
-        if !added {
+        if new.is_empty() {
             return None;
         }
+        let mut entries = self.entries.clone();
+        for a in new {
+            entries.insert(a.path.clone(), (a.source.clone(), 0));
+        }
+        let first = HEADER.lines().count() + 1;
+        for (k, (_, line)) in entries.values_mut().enumerate() {
+            *line = first + k;
+        }
+        Some(Record { entries })
+    }
+
+    /// The file's text: the header, then an address and its file a line, in order.
+    pub fn text(&self) -> String {
         let mut out = String::from(HEADER);
-        for (p, s) in all {
+        for (p, (s, _)) in &self.entries {
             out.push_str(p);
             out.push('\t');
             out.push_str(s);
             out.push('\n');
         }
-        Some(out)
+        out
     }
 }
 
@@ -173,11 +179,14 @@ mod tests {
         let record = Record::parse("/b/\tcontent/b.md\n");
         let mut alias = addr("/old/", "content/a.md");
         alias.alias = true;
-        let text = record
+        let merged = record
             .merged(&[addr("/a/", "content/a.md"), alias])
             .unwrap();
+        let text = merged.text();
         let lines: Vec<&str> = text.lines().filter(|l| l.starts_with('/')).collect();
         assert_eq!(lines, ["/a/\tcontent/a.md", "/b/\tcontent/b.md"]);
+        // Each entry knows its line in that text, as the file read back does.
+        assert_eq!(merged.entries, Record::parse(&text).entries);
         assert_eq!(address_of("a/b/index.html"), "/a/b/");
         assert_eq!(address_of("index.html"), "/");
         assert_eq!(address_of("events/x/x.ics"), "/events/x/x.ics");

@@ -71,10 +71,7 @@ fn pages() -> Vec<String> {
 
 fn launch() -> Option<Browser> {
     let mut b = Browser::launch()?;
-    b.call(
-        "Page.addScriptToEvaluateOnNewDocument",
-        json!({ "source": FIRST_FRAME }),
-    );
+    b.on_new_document(FIRST_FRAME);
     Some(b)
 }
 

@@ -58,10 +58,7 @@ const FAKE: &str = r#"
 
 fn launch() -> Option<Browser> {
     let mut b = Browser::launch()?;
-    b.call(
-        "Page.addScriptToEvaluateOnNewDocument",
-        json!({ "source": FAKE }),
-    );
+    b.on_new_document(FAKE);
     Some(b)
 }
 

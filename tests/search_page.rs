@@ -83,12 +83,11 @@ fn assert_leads_somewhere(site: &str, what: &str) {
 /// Record what the page's policy blocked and any script error, from before its scripts
 /// run (a script the browser itself adds, which the policy does not cover).
 fn watch_errors(b: &mut Browser) {
-    b.call(
-        "Page.addScriptToEvaluateOnNewDocument",
-        serde_json::json!({ "source": "window.__errors = [];\
+    b.on_new_document(
+        "window.__errors = [];\
             document.addEventListener('securitypolicyviolation', e => window.__errors.push('csp: ' + e.violatedDirective + ' ' + e.blockedURI));\
             window.addEventListener('error', e => window.__errors.push('error: ' + e.message));\
-            window.addEventListener('unhandledrejection', e => window.__errors.push('rejection: ' + e.reason));" }),
+            window.addEventListener('unhandledrejection', e => window.__errors.push('rejection: ' + e.reason));",
     );
 }
 

@@ -107,18 +107,15 @@ fn build_one_off(
     let status = build_once(root, dest, args.common.verbose, |sink| {
         let mut build = crate::pipeline::build_owned(sources, settings, sink);
         // The warnings name lines of the file as it will be after this build.
-        let text = remember.then(|| record.merged(&build.addresses)).flatten();
-        let dropped = match &text {
-            Some(t) => Record::parse(t).dropped(&build.addresses),
-            None => record.dropped(&build.addresses),
-        };
+        let merged = remember.then(|| record.merged(&build.addresses)).flatten();
+        let dropped = merged.as_ref().unwrap_or(&record).dropped(&build.addresses);
         super::add_warnings(&mut build, dropped);
-        update = text;
+        update = merged;
         build
     });
     if status == EXIT_OK
-        && let Some(text) = update
-        && let Err(e) = std::fs::write(root.join(crate::published::FILE), text)
+        && let Some(merged) = update
+        && let Err(e) = std::fs::write(root.join(crate::published::FILE), merged.text())
     {
         eprintln!(
             "警告: 无法更新 {}：{e}。网站已经生成好了，只是这次发布的网址没有记下来。",

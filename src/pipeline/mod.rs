@@ -125,8 +125,8 @@ pub struct Build {
     pub delta: Vec<(String, Option<Blob>)>,
     /// For a one-off build: the addresses it makes for content (see [`crate::published`]).
     pub addresses: Vec<crate::published::Address>,
-    /// Pages waiting for their date: how many, and when the first goes live (`2026-12-10
-    /// 09:00`).
+    /// For a one-off build: pages waiting for their date, how many, and when the first goes
+    /// live (`2026-12-10 09:00`).
     pub waiting: (usize, Option<String>),
 }
 
@@ -382,23 +382,25 @@ fn run(memo: &mut Memo, mut src: Src<'_>, settings: &Settings, sink: &dyn Sink) 
         return finish(memo, dirty, Build::default(), Stage::Link);
     };
     dirty.extend(site.take_dirty());
-    let (waiting, first) = site.waiting();
     let mut build = Build {
         stats: Stats {
             pages: site.page_count(),
             ..Default::default()
         },
-        waiting: (
-            waiting,
-            first.map(|d| d.strftime("%Y-%m-%d %H:%M").to_string()),
-        ),
         ..Default::default()
     };
     if memo.diags.has_errors(Stage::Link) {
         return finish(memo, dirty, build, Stage::Link);
     }
+    // What only a one-off build reports: a session's rebuilds (serve's) never look at
+    // every page for it.
     if !memo.keep {
         build.addresses = addresses(site);
+        let (waiting, first) = site.waiting();
+        build.waiting = (
+            waiting,
+            first.map(|d| d.strftime("%Y-%m-%d %H:%M").to_string()),
+        );
         site.release_sources();
     }
     render_stage(memo, &theme, &config, config_fp, dirty, sink, &mut build);

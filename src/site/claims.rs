@@ -271,11 +271,7 @@ fn clash(old: &Claimant, new: &Claimant, page: &PageOf<'_>) -> Diagnostic {
         return alias_clash(old, new, page);
     }
     let shown = format!("/{}", new.site_path());
-    let page_of = |c: &Claimant| match c {
-        Claimant::Page(_, id, _) => page(*id),
-        _ => None,
-    };
-    let (new_page, old_page) = (page_of(new), page_of(old));
+    let (new_page, old_page) = (page_of_claim(new, page), page_of_claim(old, page));
     // Point at the page whose explicit slug caused the clash, if one has it.
     let (here, there) = match (&new_page, &old_page) {
         (Some(n), Some(o)) if slug_line(n).is_none() && slug_line(o).is_some() => {

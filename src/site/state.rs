@@ -250,14 +250,8 @@ impl Site {
             .iter()
             .flatten()
             .filter(|s| s.state == PageState::Withdrawn(super::WAITING));
-        waiting.fold((0, None), |(n, first), s| {
-            let d = s.page.date.as_ref();
-            let first = match (first, d) {
-                (Some(f), Some(d)) => Some(if d < f { d } else { f }),
-                (f, d) => f.or(d),
-            };
-            (n + 1, first)
-        })
+        let first = waiting.clone().filter_map(|s| s.page.date.as_ref()).min();
+        (waiting.count(), first)
     }
 
     /// Every page id the render step may be asked about (published pages).

@@ -194,6 +194,15 @@ impl Browser {
         panic!("timed out waiting in the browser for: {js}");
     }
 
+    /// Run `js` in every page loaded from now on, before the page's own scripts.
+    #[allow(dead_code)]
+    pub fn on_new_document(&mut self, js: &str) {
+        self.call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": js }),
+        );
+    }
+
     /// Turn JavaScript off (or on) for the pages loaded from now on.
     pub fn set_javascript(&mut self, enabled: bool) {
         self.call(

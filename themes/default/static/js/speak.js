@@ -35,13 +35,13 @@
     if (voice) box.hidden = false;
   }
 
-  // An element whose text is not read: hidden, marked as decoration, a heading's link
-  // sign, a footnote number, or the answers of a closed 参考答案.
+  // An element whose text is not read: marked as decoration or not to be read, a heading's
+  // link sign, a footnote number, hidden, or in a closed <details> but its summary (a
+  // quiz's 参考答案). Its parent was looked at already: the walk skips whole subtrees.
   function skipped(el) {
-    if (el.closest("[aria-hidden='true'], .pf-anchor, .footnote-reference, script, style, [data-noread]")) return true;
-    var d = el.closest("details:not([open])");
-    if (d && !el.closest("summary")) return true;
-    return el.getClientRects().length === 0;
+    return el.matches("[aria-hidden='true'], .pf-anchor, .footnote-reference, script, style, [data-noread]")
+      || (el.tagName !== "SUMMARY" && el.parentElement.matches("details:not([open])"))
+      || el.getClientRects().length === 0;
   }
 
   // The sentences of the page's main text ([data-pf-read] elements, in order): each with
