@@ -61,6 +61,10 @@ pub enum Fact {
     SeriesList,
     /// One series (by folder): title, intro, lessons.
     Series(Sym),
+    /// The columns (栏目) there are, in order.
+    Columns,
+    /// One column (by folder): its settings and pages.
+    Column(Sym),
     /// A section's title and intro (by content folder).
     Section(Sym),
     /// Published articles, newest first.

@@ -106,19 +106,20 @@ fn folder_names_that_cannot_be_urls_are_errors() {
 fn links_to_an_index_without_a_page_and_to_broken_pages() {
     let d = small_site(&[
         (
-            "content/info/_index.md",
+            // Not a column (a folder inside events/): no list page.
+            "content/events/info/_index.md",
             "---\ntitle: 信息\n---\n\n说明。\n",
         ),
         (
             "content/articles/a.md",
-            "---\ntitle: A\ndate: 2024-01-01\n---\n\n见[信息](../info/_index.md)和[B](b.md)。\n",
+            "---\ntitle: A\ndate: 2024-01-01\n---\n\n见[信息](../events/info/_index.md)和[B](b.md)。\n",
         ),
         ("content/articles/b.md", "---\ntitle: B\n---\n\n缺日期。\n"),
     ]);
     let (code, err) = build(d.path());
     assert_eq!(code, 1);
     assert!(
-        err.contains("content/info/_index.md") && err.contains("不存在"),
+        err.contains("content/events/info/_index.md") && err.contains("不存在"),
         "{err}"
     );
     assert!(err.contains("缺少必填字段 “date”"), "{err}");

@@ -398,7 +398,15 @@ fn a_phone_loads_small_variants_and_the_home_page_stays_light() {
         "document.querySelectorAll('.pf-card-cover').length >= 2",
         10,
     );
-    b.eval("window.scrollTo(0, document.body.scrollHeight)");
+    // Scrolled through to the end as a reader does, a screen at a time, so that every lazy
+    // image comes near the screen once.
+    let height = b.eval("document.body.scrollHeight").as_f64().unwrap_or(0.0);
+    let mut y = 0.0;
+    while y < height {
+        y += 800.0;
+        b.eval(&format!("window.scrollTo(0, {y})"));
+        std::thread::sleep(std::time::Duration::from_millis(60));
+    }
     b.wait_for(
         "[...document.images].every(i => i.complete) && document.readyState === 'complete'",
         15,

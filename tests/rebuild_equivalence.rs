@@ -174,6 +174,7 @@ const FIXTURE_PROFILE: Profile = Profile {
         (Kind::TagCase, 4),
         (Kind::SeriesIndex, 4),
         (Kind::SectionIndex, 4),
+        (Kind::ColumnIndex, 5),
         (Kind::SiteYaml, 8),
         (Kind::Template, 5),
         (Kind::Stylesheet, 4),
@@ -269,6 +270,7 @@ enum Kind {
     TagCase,
     SeriesIndex,
     SectionIndex,
+    ColumnIndex,
     SiteYaml,
     Template,
     Stylesheet,
@@ -293,6 +295,7 @@ impl Kind {
             Kind::TagCase => "tag case",
             Kind::SeriesIndex => "series index",
             Kind::SectionIndex => "section index",
+            Kind::ColumnIndex => "column index",
             Kind::SiteYaml => "site.yaml",
             Kind::Template => "template",
             Kind::Stylesheet => "stylesheet",
@@ -588,7 +591,11 @@ const SECTION_DIRS: &[&str] = &["articles", "events", "lessons", "laws"];
 fn pages_of(root: &Path, section: Section) -> Vec<String> {
     let is_page = |r: &String| r.ends_with(".md") && !r.ends_with("/_index.md");
     match section {
-        Section::Articles => files_under(root, "content/articles"),
+        Section::Articles => {
+            let mut v = files_under(root, "content/articles");
+            v.extend(files_under(root, "content/gonggao"));
+            v
+        }
         Section::Events => files_under(root, "content/events"),
         Section::Lessons => files_under(root, "content/lessons")
             .into_iter()
@@ -1438,6 +1445,7 @@ impl Harness {
             Kind::TagCase => tag_case_change(self),
             Kind::SeriesIndex => series_index_change(self),
             Kind::SectionIndex => section_index_change(self),
+            Kind::ColumnIndex => column_index_change(self),
             Kind::SiteYaml => site_yaml_change(self),
             Kind::Template => template_change(self),
             Kind::Stylesheet => stylesheet_change(self),
@@ -2104,11 +2112,19 @@ fn series_index_change(h: &mut Harness) -> Option<Change> {
 
 /// The `_index.md` of the home page or a section: title, description or introduction.
 fn section_index_change(h: &mut Harness) -> Option<Change> {
-    let indexes: Vec<String> = ["", "articles/", "events/", "lessons/", "laws/"]
-        .iter()
-        .map(|d| format!("content/{d}_index.md"))
-        .filter(|r| h.abs(r).is_file())
-        .collect();
+    let indexes: Vec<String> = [
+        "",
+        "articles/",
+        "events/",
+        "lessons/",
+        "laws/",
+        "gonggao/",
+        "articles/anli/",
+    ]
+    .iter()
+    .map(|d| format!("content/{d}_index.md"))
+    .filter(|r| h.abs(r).is_file())
+    .collect();
     let indexes = h.free(indexes);
     let rel = h.rng.pick(&indexes)?;
     let mut doc = h.doc(&rel)?;
@@ -2130,6 +2146,72 @@ fn section_index_change(h: &mut Harness) -> Option<Change> {
     edit.write(&h.abs(&rel), doc.text());
     Some(Change::new(
         Kind::SectionIndex,
+        format!("{rel}: {what}"),
+        edit,
+    ))
+}
+
+/// The columns' `_index.md` files (栏目).
+const COLUMN_INDEXES: [&str; 2] = [
+    "content/gonggao/_index.md",
+    "content/articles/anli/_index.md",
+];
+
+/// A column's `_index.md`: its order of pages, page size, menu entry, home block, place in
+/// the site's feed, its order among columns, its title — or the file taken away and put back,
+/// so that its folder stops and starts being a column.
+fn column_index_change(h: &mut Harness) -> Option<Change> {
+    let indexes = h.free(COLUMN_INDEXES.iter().map(|s| s.to_string()).collect());
+    let rel = h.rng.pick(&indexes)?;
+    let path = h.abs(&rel);
+    let step = h.step;
+    let mut edit = Edit::default();
+    if !path.is_file() {
+        edit.write(&path, format!("---\ntitle: 栏目{step}\nmenu: true\n---\n"));
+        let what = format!("{rel}: made again");
+        return Some(Change::new(Kind::ColumnIndex, what, edit));
+    }
+    let mut doc = h.doc(&rel)?;
+    let flag = |rng: &mut Rng| if rng.chance(50) { "true" } else { "false" }.to_string();
+    let what = match h.cycle("column") % 8 {
+        0 => {
+            let sort = ["date", "order", "title"][h.rng.below(3)];
+            doc.set("sort", sort);
+            format!("sort → {sort}")
+        }
+        1 => {
+            let n = (1 + h.rng.below(3)).to_string();
+            toggle(&mut h.rng, &mut doc.fm, "page_size", n)
+        }
+        2 => {
+            let v = flag(&mut h.rng);
+            toggle(&mut h.rng, &mut doc.fm, "menu", v)
+        }
+        3 => {
+            let v = flag(&mut h.rng);
+            toggle(&mut h.rng, &mut doc.fm, "home", v)
+        }
+        4 => {
+            let v = flag(&mut h.rng);
+            toggle(&mut h.rng, &mut doc.fm, "feed", v)
+        }
+        5 => {
+            let n = (1 + h.rng.below(3)).to_string();
+            toggle(&mut h.rng, &mut doc.fm, "order", n)
+        }
+        6 => retitle(&mut doc.fm, step),
+        _ => {
+            edit.remove(&path);
+            return Some(Change::new(
+                Kind::ColumnIndex,
+                format!("{rel}: removed"),
+                edit,
+            ));
+        }
+    };
+    edit.write(&path, doc.text());
+    Some(Change::new(
+        Kind::ColumnIndex,
         format!("{rel}: {what}"),
         edit,
     ))

@@ -46,6 +46,8 @@ pub const SECTION_KEYS: &[&str] = &[
     "cover_alt",
     "extra",
 ];
+/// Keys only a column's `_index.md` accepts (see [`super::columns`]).
+pub const COLUMN_KEYS: &[&str] = &["sort", "page_size", "menu", "home", "feed"];
 
 /// Every key of every kind, for "did you mean" hints.
 pub const ALL_KEYS: &[&str] = &[
@@ -79,16 +81,23 @@ pub const ALL_KEYS: &[&str] = &[
     "key_points",
     "quiz",
     "description",
+    "sort",
+    "page_size",
+    "menu",
+    "home",
+    "feed",
 ];
 
 /// Is `key` allowed for a file of this kind (`None` = a section's `_index.md`)?
 pub fn allowed(kind: Option<Kind>, key: &str) -> bool {
     match kind {
-        None => SECTION_KEYS.contains(&key),
+        None => SECTION_KEYS.contains(&key) || COLUMN_KEYS.contains(&key),
         Some(k) => {
             COMMON_KEYS.contains(&key)
                 || (k == Kind::Event && EVENT_KEYS.contains(&key))
                 || (k == Kind::Lesson && LESSON_KEYS.contains(&key))
+                // A column sorted by `order` reads it from its pages.
+                || (k == Kind::Article && key == "order")
         }
     }
 }
@@ -174,6 +183,12 @@ pub struct RawMeta {
     pub quiz: Option<Vec<RawQuiz>>,
     // section indexes
     pub description: Option<String>,
+    // columns' indexes
+    pub sort: Option<String>,
+    pub page_size: Option<i64>,
+    pub menu: Option<bool>,
+    pub home: Option<bool>,
+    pub feed: Option<bool>,
 }
 
 impl RawMeta {
@@ -210,6 +225,11 @@ impl RawMeta {
             ("key_points", self.key_points.is_some()),
             ("quiz", self.quiz.is_some()),
             ("description", self.description.is_some()),
+            ("sort", self.sort.is_some()),
+            ("page_size", self.page_size.is_some()),
+            ("menu", self.menu.is_some()),
+            ("home", self.home.is_some()),
+            ("feed", self.feed.is_some()),
         ];
         flags
             .into_iter()

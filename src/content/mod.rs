@@ -3,6 +3,7 @@
 //! one file into a typed [`page::Page`] or [`page::SectionIndex`] with located problems.
 
 mod check;
+pub mod columns;
 mod event;
 pub mod front_matter;
 mod lesson;

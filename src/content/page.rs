@@ -41,6 +41,11 @@ pub struct Page {
     /// Old addresses (`aliases:`) as site paths (`old/path/`, or a file such as
     /// `old.html`), each of which gets a page that leads here.
     pub aliases: Vec<String>,
+    /// The column (栏目) an article-like page lies in, as URL segments (`gonggao`,
+    /// `articles/anli`); `None` for an article directly in `articles/` and other kinds.
+    pub column: Option<String>,
+    /// `order:` of an article-like page (a column may sort by it).
+    pub order: Option<i64>,
     pub author: Option<String>,
     pub extra: serde_json::Value,
     pub expires: Option<ZonedDateTime>,
@@ -163,6 +168,8 @@ pub struct SectionIndex {
     pub fp: u64,
     /// Folder under `content/`, `/`-separated: `""` (home), `articles`, `lessons/minfadian`.
     pub dir: String,
+    /// A column's settings (the folder is a column, see [`super::columns`]).
+    pub column: Option<super::columns::ColumnSettings>,
     pub title: String,
     pub description: Option<String>,
     pub order: Option<i64>,

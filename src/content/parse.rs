@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use super::Kind;
 use super::check::Checker;
+use super::columns::{ColumnSettings, ColumnSort, Columns};
 use super::event::parse_event;
 use super::front_matter::split;
 use super::lesson::parse_lesson;
-use super::meta::{ALL_KEYS, RawMeta, allowed};
+use super::meta::{ALL_KEYS, COLUMN_KEYS, RawMeta, allowed};
 use super::page::{CitedArticle, LessonInfo, Page, Parsed, SUMMARY_CHARS, SectionIndex};
 use super::place::{Place, place_of};
 use super::quotes::Quotes;
@@ -31,8 +32,9 @@ pub fn parse_file(
     text: &Arc<str>,
     config: &Config,
     laws: Option<&LawLibrary>,
+    columns: &Columns,
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
-    let place = place_of(rel);
+    let place = place_of(rel, columns);
     let (split, raw) = match front_matter(rel, text, &place) {
         Ok(r) => r,
         Err(d) => return (None, vec![d]),
@@ -99,7 +101,7 @@ fn front_matter<'t>(
 ) -> Result<(super::front_matter::Split<'t>, RawMeta), Diagnostic> {
     let split = split(text, rel)?;
     let keys: Vec<&str> = match place.kind {
-        None => super::meta::SECTION_KEYS.to_vec(),
+        None => [super::meta::SECTION_KEYS, super::meta::COLUMN_KEYS].concat(),
         Some(_) => ALL_KEYS.to_vec(),
     };
     let ysrc = YamlSource {
@@ -183,6 +185,8 @@ fn page_of(
         cover_alt: raw.cover_alt.clone().unwrap_or_default(),
         audio: audio_of(c, raw),
         aliases: aliases_of(c, raw),
+        column: input.place.column.clone().filter(|_| kind == Kind::Article),
+        order: raw.order.filter(|_| kind == Kind::Article),
         author: raw.author.clone(),
         extra: raw
             .extra
@@ -230,11 +234,20 @@ fn check_place_and_keys(c: &mut Checker<'_>, place: &Place, raw: &RawMeta) {
         );
     }
     for key in raw.present_keys() {
+        if place.kind.is_none() && place.column.is_none() && COLUMN_KEYS.contains(&key) {
+            c.error_at(
+                key,
+                format!("“{key}” 只能写在栏目的 _index.md 里"),
+                "栏目是 content/ 下带 _index.md 的文件夹（articles、events、lessons、laws 和页面文件夹除外），或 articles/ 里再分的一层。这个文件夹不是栏目，请删掉这一行。",
+            );
+            continue;
+        }
         if !allowed(place.kind, key) {
             let hint = match place.kind {
                 None => format!(
-                    "栏目说明文件 _index.md 只能写：{}。",
-                    super::meta::SECTION_KEYS.join("、")
+                    "栏目说明文件 _index.md 只能写：{}（栏目还可以写 {}）。",
+                    super::meta::SECTION_KEYS.join("、"),
+                    COLUMN_KEYS.join("、")
                 ),
                 Some(k) => {
                     let owner = if super::meta::EVENT_KEYS.contains(&key) {
@@ -399,12 +412,17 @@ fn aliases_of(c: &mut Checker<'_>, raw: &RawMeta) -> Vec<String> {
 
 /// A section's `_index.md`: title, description and intro of a list page.
 fn section_index(
-    c: Checker<'_>,
+    mut c: Checker<'_>,
     place: &Place,
     raw: &RawMeta,
     parts: FileParts,
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let column = place
+        .column
+        .as_ref()
+        .map(|dir| column_settings(&mut c, raw, dir));
     let section = SectionIndex {
+        column,
         source: c.file.to_string(),
         quotes: parts.quotes,
         fp: parts.fp,
@@ -418,6 +436,43 @@ fn section_index(
         intro: parts.body,
     };
     (Some(Parsed::Section(Arc::new(section))), c.diags)
+}
+
+/// What a column's `_index.md` says about the column (`dir`: its URL segments).
+fn column_settings(c: &mut Checker<'_>, raw: &RawMeta, dir: &str) -> ColumnSettings {
+    let sort = match raw.sort.as_deref() {
+        None => ColumnSort::Date,
+        Some(w) => ColumnSort::parse(w).unwrap_or_else(|| {
+            c.error_at(
+                "sort",
+                format!("排序方式 sort “{w}” 不认识"),
+                "可以写 date（按日期，新的在前）、order（按每篇的 order: 数字）或 title（按标题，其中的数字按大小排，第二在第十前面）。",
+            );
+            ColumnSort::Date
+        }),
+    };
+    let page_size = match raw.page_size {
+        Some(n) if n >= 1 => Some(n as usize),
+        Some(n) => {
+            c.error_at(
+                "page_size",
+                format!("每页条数 page_size 不能是 {n}"),
+                "写一个正整数，例如 page_size: 20",
+            );
+            None
+        }
+        None => None,
+    };
+    // A column inside another (or inside articles/) stays out of the menu and the home
+    // page unless it asks.
+    let top = !dir.contains('/');
+    ColumnSettings {
+        sort,
+        page_size,
+        menu: raw.menu.unwrap_or(top),
+        home: raw.home.unwrap_or(top),
+        feed: raw.feed.unwrap_or(true),
+    }
 }
 
 /// The last segment of the page's URL: `slug:`, else the file name.
@@ -533,7 +588,7 @@ mod tests {
     }
 
     fn parse(rel: &str, text: &str) -> (Option<Parsed>, Vec<Diagnostic>) {
-        parse_file(rel, &Arc::from(text), &cfg(), None)
+        parse_file(rel, &Arc::from(text), &cfg(), None, &Columns::default())
     }
 
     #[test]

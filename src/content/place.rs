@@ -1,6 +1,7 @@
 //! Parse step: where a content file sits decides its kind, its folder and the folder its
 //! URL lives in.
 
+use super::columns::Columns;
 use super::{Kind, LAWS_DIR};
 use crate::text::{SlugError, make_slug};
 
@@ -16,6 +17,9 @@ pub(super) struct Place {
     pub url_dir: String,
     /// A folder name that cannot be part of a URL, and why.
     pub bad_folder: Option<(String, SlugError)>,
+    /// The column (栏目) the page lies in, as URL segments (`gonggao`, `articles/anli`); for an
+    /// `_index.md`, its own folder when that is a column.
+    pub column: Option<String>,
 }
 
 /// Turn each folder name of `dir` into a URL segment.
@@ -34,7 +38,7 @@ pub fn is_statute_file(rel: &str) -> bool {
     })
 }
 
-pub(super) fn place_of(rel: &str) -> Place {
+pub(super) fn place_of(rel: &str, columns: &Columns) -> Place {
     let inner = rel.strip_prefix("content/").unwrap_or(rel);
     let (dir, file) = match inner.rfind('/') {
         Some(i) => (&inner[..i], &inner[i + 1..]),
@@ -42,16 +46,28 @@ pub(super) fn place_of(rel: &str) -> Place {
     };
     let stem = file.strip_suffix(".md").unwrap_or(file);
     let top = dir.split('/').next().unwrap_or("");
+    let column_dir = if stem == "_index" {
+        columns.is_column(dir).then_some(dir)
+    } else {
+        columns.column_of(dir)
+    };
     let kind = match top {
         "articles" => Some(Kind::Article),
         "events" => Some(Kind::Event),
         "lessons" => Some(Kind::Lesson),
+        _ if column_dir.is_some() => Some(Kind::Article),
         _ => Some(Kind::Page),
     };
     let (dir_slug, bad_folder) = match slug_dir(dir) {
         Ok(s) => (s, None),
         Err(e) => (dir.to_string(), Some(e)),
     };
+    // The column's URL segments: as many of the folder's as the column has.
+    let column = column_dir.map(|c| {
+        let n = c.split('/').count();
+        let segs: Vec<&str> = dir_slug.split('/').take(n).collect();
+        segs.join("/")
+    });
     let parent_of = |d: &str| d.rfind('/').map_or(String::new(), |i| d[..i].to_string());
     let (kind, stem, url_dir) = if stem == "_index" {
         (None, String::new(), dir_slug.clone())
@@ -67,5 +83,6 @@ pub(super) fn place_of(rel: &str) -> Place {
         stem,
         url_dir,
         bad_folder,
+        column,
     }
 }

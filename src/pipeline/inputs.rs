@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use super::diags::{DiagStore, Origin};
 use crate::config::{Config, Overrides, parse_config};
+use crate::content::columns::Columns;
 use crate::content::page::Parsed;
 use crate::content::parse::{is_statute_file, parse_file};
 use crate::content::source::{SiteSources, TextFile};
@@ -104,11 +105,12 @@ struct ParseContext<'a> {
     fp: u64,
     config: &'a Config,
     library: &'a LawLibrary,
+    columns: &'a Columns,
 }
 
 /// Parse the content file `f`.
 fn parse_text(f: &TextFile, ctx: &ParseContext<'_>) -> Fresh {
-    let (parsed, d) = parse_file(&f.rel, &f.text, ctx.config, Some(ctx.library));
+    let (parsed, d) = parse_file(&f.rel, &f.text, ctx.config, Some(ctx.library), ctx.columns);
     let ok = !d.iter().any(Diagnostic::is_error);
     let input = match parsed {
         Some(Parsed::Page(p)) => FileInput::Page(p, ok),
@@ -255,7 +257,10 @@ impl Inputs {
         let Some(laws) = &self.laws else {
             return Vec::new();
         };
-        let context = fingerprint::combine(&[config_fp, laws.fp]);
+        // Which folders are columns decides the kind of the pages in them: a change of the
+        // set is a change of every page's context.
+        let columns = Columns::find(src.get().markdown.iter().map(|f| f.rel.as_str()));
+        let context = fingerprint::combine(&[config_fp, laws.fp, columns.fingerprint()]);
         let everything = changes.all || context != self.context;
         self.context = context;
         let library = laws.library.clone();
@@ -266,6 +271,7 @@ impl Inputs {
             fp: context,
             config,
             library: &library,
+            columns: &columns,
         };
         let cache = &self.parsed;
         let fresh: Vec<(String, Option<Fresh>)> = match owned {

@@ -17,7 +17,7 @@ struct EntryVm {
     summary: String,
     content: String,
     author: Option<String>,
-    kind_label: &'static str,
+    kind_label: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -36,16 +36,36 @@ pub const FEEDS: [(&str, Option<&str>); 4] = [
 
 /// The template context of feed `k` (see [`FEEDS`]).
 pub fn feed_context(site: &Site, views: &super::Views<'_>, k: u8) -> Value {
-    let site_value = &views.site;
-    let c = site.config();
     let (path, section) = FEEDS[k as usize];
     let title = match section {
         Some(dir) => title_of(site, dir),
-        None => c.title.clone(),
+        None => site.config().title.clone(),
     };
+    feed_of(site, views, path, title, site.feed_entries(k))
+}
+
+/// The template context of the feed of column `dir`: its newest pages.
+pub fn column_feed_context(site: &Site, views: &super::Views<'_>, dir: &str) -> Value {
+    let newest = site
+        .column(dir)
+        .map(|c| c.newest.clone())
+        .unwrap_or_default();
+    let path = format!("{dir}/atom.xml");
+    feed_of(site, views, &path, title_of(site, dir), &newest)
+}
+
+/// A feed at `path` with `title`, of the pages `ids`.
+fn feed_of(
+    site: &Site,
+    views: &super::Views<'_>,
+    path: &str,
+    title: String,
+    ids: &[crate::site::PageId],
+) -> Value {
+    let site_value = &views.site;
+    let c = site.config();
     // What an entry says is what the page's card shows, and its final HTML.
-    let entries: Vec<EntryVm> = site
-        .feed_entries(k)
+    let entries: Vec<EntryVm> = ids
         .iter()
         .map(|&i| {
             let card = views.card_object(i);
@@ -59,7 +79,7 @@ pub fn feed_context(site: &Site, views: &super::Views<'_>, k: u8) -> Value {
                 summary: text("summary").unwrap_or_default(),
                 content: site.html(i).to_string(),
                 author: text("author"),
-                kind_label: site.kind(i).label(),
+                kind_label: text("kind_label").unwrap_or_default(),
             }
         })
         .collect();

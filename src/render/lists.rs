@@ -67,6 +67,7 @@ pub fn list_template(kind: &ListKind) -> &'static str {
         ListKind::Tag(_) => "tag.html",
         ListKind::EventsCalendar => "events_calendar.html",
         ListKind::EventsYear(_) => "events_year.html",
+        ListKind::Column(_) => "column.html",
     }
 }
 
@@ -133,6 +134,7 @@ pub fn list_context(site: &Site, views: &Views<'_>, path: &str) -> Option<(&'sta
         }
         ListKind::LessonsIndex | ListKind::Series(_) => lessons_list(site, views, l, common),
         ListKind::TagsIndex | ListKind::Tag(_) => tags_list(site, views, l, common),
+        ListKind::Column(dir) => column_list(site, views, l, common, dir),
         ListKind::EventsCalendar => {
             let c = site.config();
             let months = calendar::months(site);
@@ -160,6 +162,20 @@ fn home(site: &Site, views: &Views<'_>, l: &ListPage, common: Common) -> Value {
     let latest = first(site.articles(), 6);
     let upcoming = first(site.events_current(), 5);
     let home = site.section("").cloned().unwrap_or_default();
+    // The columns that ask for a block on the home page, with their first pages.
+    let columns: Vec<Value> = site
+        .columns()
+        .iter()
+        .filter_map(|d| site.column(d))
+        .filter(|col| col.home)
+        .map(|col| {
+            context! {
+                title => col.title.clone(),
+                url => site.config().link(&col.path),
+                items => first(&col.pages, HOME_COLUMN_ITEMS),
+            }
+        })
+        .collect();
     context! {
         site => common.site,
         list => list_value(site, l, home.title.clone(), ""),
@@ -167,6 +183,7 @@ fn home(site: &Site, views: &Views<'_>, l: &ListPage, common: Common) -> Value {
         intro => home.intro_html,
         latest_articles => latest,
         upcoming_events => upcoming,
+        columns => columns,
         series => all_series(site, views),
         nav_active => common.nav,
         current_path => common.path,
@@ -190,6 +207,7 @@ fn dated_list(site: &Site, views: &Views<'_>, l: &ListPage, common: Common) -> V
             list => list_value(site, l, title("articles"), "articles"),
             pub_date => common.pub_date,
             items => items,
+            children => sub_columns(site, "articles"),
             paginator => paginator,
             feed_url => c.link("articles/atom.xml"),
             nav_active => common.nav,
@@ -227,6 +245,53 @@ fn dated_list(site: &Site, views: &Views<'_>, l: &ListPage, common: Common) -> V
                 current_path => common.path,
             }
         }
+    }
+}
+
+/// The columns inside folder `dir` (a column, or `articles`): title, address, page count.
+fn sub_columns(site: &Site, dir: &str) -> Vec<Value> {
+    let c = site.config();
+    site.columns()
+        .iter()
+        .filter_map(|d| site.column(d))
+        .filter(|sub| sub.parent.as_deref() == Some(dir))
+        .map(|sub| {
+            context! { title => sub.title.clone(), url => c.link(&sub.path), count => sub.pages.len() }
+        })
+        .collect()
+}
+
+/// Pages a column shows on the home page.
+const HOME_COLUMN_ITEMS: usize = 5;
+
+/// A column's list: its pages in its order, the columns inside it, the one that holds it.
+fn column_list(site: &Site, views: &Views<'_>, l: &ListPage, common: Common, dir: &str) -> Value {
+    let c = site.config();
+    let Some(col) = site.column(dir) else {
+        return Value::UNDEFINED;
+    };
+    let parent = col.parent.as_deref().map(|up| {
+        let title = site.section(up).map_or_else(
+            || crate::content::Kind::Article.column().to_string(),
+            |s| s.title.clone(),
+        );
+        LinkVm {
+            title,
+            url: c.link_parts(&[up, "/"]),
+        }
+    });
+    context! {
+        site => common.site,
+        list => list_value(site, l, col.title.clone(), dir),
+        pub_date => common.pub_date,
+        parent => Value::from(Serde(parent)),
+        children => sub_columns(site, dir),
+        sort => Value::from(Serde(col.sort)),
+        items => cards(views, &l.items),
+        paginator => Value::from(Serde(paginator_vm(c, l.number, &l.page_paths))),
+        feed_url => c.link_parts(&[dir, "/atom.xml"]),
+        nav_active => common.nav,
+        current_path => common.path,
     }
 }
 

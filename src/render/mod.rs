@@ -142,6 +142,8 @@ pub enum Job {
     Law(LawPage),
     /// An Atom feed (see [`FEEDS`]).
     Feed(u8),
+    /// A column's Atom feed (by folder).
+    ColumnFeed(String),
     /// The site's calendar file.
     Calendar,
     Sitemap,
@@ -177,12 +179,19 @@ pub fn page_jobs(site: &Site, id: PageId) -> Vec<(String, Job)> {
     v
 }
 
-/// The list pages, with their paths.
+/// The list pages, with their paths, and the columns' feeds.
 pub fn list_jobs(site: &Site) -> Vec<(String, Job)> {
-    site.list_paths()
+    let mut v: Vec<(String, Job)> = site
+        .list_paths()
         .iter()
         .map(|p| (format!("{p}index.html"), Job::List(p.clone())))
-        .collect()
+        .collect();
+    v.extend(
+        site.columns()
+            .iter()
+            .map(|d| (format!("{d}/atom.xml"), Job::ColumnFeed(d.clone()))),
+    );
+    v
 }
 
 /// The statute library's pages, with their paths, and (when the site has search) the
@@ -249,6 +258,7 @@ pub fn make(
             t.render(name, ctx)
         }
         Job::Feed(k) => t.render("atom.xml", feeds::feed_context(site, views, *k)),
+        Job::ColumnFeed(dir) => t.render("atom.xml", feeds::column_feed_context(site, views, dir)),
         Job::Sitemap => t.render("sitemap.xml", feeds::sitemap_context(site, &views.site)),
         Job::Robots => {
             let url = site.config().permalink("sitemap.xml");

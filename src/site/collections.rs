@@ -3,9 +3,7 @@
 //! an ordered set updated page by page; the lists the render step reads are taken from the
 //! sets only when a set changed.
 
-use std::collections::BTreeSet;
-
-use super::state::{DateKey, Site};
+use super::state::Site;
 use super::{EventStatus, status_of};
 use crate::reads::{Fact, PageId};
 
@@ -38,7 +36,13 @@ impl Site {
         }
         for (k, changed) in which.feeds.iter().enumerate() {
             if *changed {
-                let v = first(&self.dated[k], FEED_ENTRIES);
+                // The site's feed leaves out the pages of columns that ask so.
+                let v: Vec<PageId> = self.dated[k]
+                    .iter()
+                    .map(|key| key.2)
+                    .filter(|&id| k != 0 || self.in_site_feed(id))
+                    .take(FEED_ENTRIES)
+                    .collect();
                 Site::set_if(
                     &mut self.dirty,
                     &mut self.feeds[k],
@@ -131,8 +135,4 @@ impl Site {
         }
         false
     }
-}
-
-fn first(set: &BTreeSet<DateKey>, n: usize) -> Vec<PageId> {
-    set.iter().take(n).map(|k| k.2).collect()
 }

@@ -20,6 +20,7 @@ pub(super) struct Families {
     /// Tags whose pages changed, and whether the set of tags did.
     pub tags: BTreeSet<String>,
     pub tag_set: bool,
+    pub columns: bool,
 }
 
 /// One page with nothing paginated.
@@ -87,6 +88,15 @@ impl Site {
                 }));
                 v
             }
+            5 => self
+                .column_order
+                .iter()
+                .filter_map(|d| self.columns.get(d))
+                .flat_map(|c| {
+                    let size = c.page_size.unwrap_or(size);
+                    paginate(ListKind::Column(c.dir.clone()), &c.path, &c.pages, size)
+                })
+                .collect(),
             _ => {
                 let mut v = vec![one(ListKind::TagsIndex, "tags/".into(), vec![])];
                 v.extend(self.tags.values().map(|t| {
@@ -134,6 +144,7 @@ impl Site {
             all || which.events,
             all || which.series,
             all,
+            all || which.columns,
         ];
         let mut reordered = false;
         for (f, _) in wanted.iter().enumerate().filter(|(_, w)| **w) {

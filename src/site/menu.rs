@@ -6,14 +6,24 @@ use crate::config::{Config, Contact, MenuItem};
 use crate::diag::Diagnostic;
 
 /// The menu: internal entries must lead somewhere (default entries without a page are
-/// dropped; written ones are errors located in site.yaml).
+/// dropped; written ones are errors located in site.yaml). The default menu also has the
+/// entries of the `columns` (before 关于我们).
 pub(super) fn checked_menu(
     config: &Config,
+    columns: &[MenuItem],
     index: &LinkIndex,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<MenuItem> {
+    let mut items = config.menu.clone();
+    if config.menu_is_default {
+        let at = items
+            .iter()
+            .position(|m| m.url == "/about/")
+            .unwrap_or(items.len());
+        items.splice(at..at, columns.iter().cloned());
+    }
     let mut menu = Vec::new();
-    for item in config.menu.clone() {
+    for item in items {
         let url = item.url.trim();
         if crate::markdown::is_external(url) || url.starts_with('#') {
             menu.push(item);

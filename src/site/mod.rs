@@ -18,6 +18,7 @@
 
 mod claims;
 mod collections;
+mod columns;
 mod files;
 mod groups;
 pub mod links;
@@ -79,6 +80,31 @@ pub struct Series {
     pub newest: Option<ZonedDateTime>,
 }
 
+/// A column (栏目): a folder of article-like pages with an `_index.md` (see
+/// [`crate::content::columns`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// Folder as URL segments: `gonggao`, `articles/anli`.
+    pub dir: String,
+    /// Site path of its list: `gonggao/`.
+    pub path: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// `order:` of its `_index.md` (the order of the columns).
+    pub order: Option<i64>,
+    /// The folder it lies in (`articles`, or another column), if any.
+    pub parent: Option<String>,
+    pub sort: crate::content::columns::ColumnSort,
+    pub page_size: Option<usize>,
+    pub menu: bool,
+    pub home: bool,
+    pub feed: bool,
+    /// Its pages (those of the columns inside it included) in its order.
+    pub pages: Vec<PageId>,
+    /// Its newest pages, for its feed.
+    pub newest: Vec<PageId>,
+}
+
 /// A tag and the pages that carry it (newest first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {
@@ -112,6 +138,8 @@ pub enum ListKind {
     EventsCalendar,
     /// Past events of one year.
     EventsYear(i16),
+    /// A column (by folder).
+    Column(String),
 }
 
 /// One generated list page (a page of a paginated list).
@@ -282,6 +310,18 @@ impl Site {
     pub fn series_named(&self, dir: &str) -> Option<&Series> {
         read(Fact::Series(sym(dir)));
         self.series.get(dir)
+    }
+
+    /// The columns, in order (by folder).
+    pub fn columns(&self) -> &[String] {
+        read(Fact::Columns);
+        &self.column_order
+    }
+
+    /// One column, by folder.
+    pub fn column(&self, dir: &str) -> Option<&Column> {
+        read(Fact::Column(sym(dir)));
+        self.columns.get(dir)
     }
 
     /// A section's title and intro (by content folder: `""`, `articles`…).

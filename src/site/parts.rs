@@ -7,6 +7,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use super::claims::{Claimant, Claims};
+use super::columns::{columns_of, in_articles};
 use super::files::Use;
 use super::groups::date_key;
 use super::links::relative_targets;
@@ -37,6 +38,8 @@ pub(super) enum Part {
     Alias(String),
     Date(Timestamp),
     Article(DateKey),
+    /// A place in a column (by folder).
+    Column(String, super::columns::ColumnKey),
     Event(Timestamp),
     Feed(usize, DateKey),
     /// A tag: slug, place, and the spellings of it the page uses (in its order).
@@ -84,16 +87,26 @@ fn published_parts(p: &Page, src: &Arc<str>, id: PageId, v: &mut Vec<Part>) {
     v.push(Part::Published(p.path.clone(), p.body.ids.clone()));
     v.extend(p.aliases.iter().map(|a| Part::Alias(a.clone())));
     let key = date_key(p, src, id);
+    // One shared copy of the title for its columns and all the articles it cites.
+    let title: Arc<str> = Arc::from(p.title.as_str());
+    let article = p.kind == Kind::Article && in_articles(p.column.as_deref());
     if let Some(d) = &p.date {
         v.push(Part::Date(d.timestamp()));
         if p.kind != Kind::Page {
             v.push(Part::Feed(0, key.clone()));
+        }
+        if p.kind != Kind::Page && (p.kind != Kind::Article || article) {
             v.push(Part::Feed(feed_of(p.kind), key.clone()));
         }
     }
-    if p.kind == Kind::Article {
+    if article {
         v.push(Part::Article(key.clone()));
     }
+    v.extend(
+        columns_of(p)
+            .into_iter()
+            .map(|dir| Part::Column(dir, (key.clone(), p.order, title.clone()))),
+    );
     if let Some(ev) = &p.event {
         v.push(Part::Event(ev.start.timestamp()));
         v.push(Part::Boundary(ev.start.timestamp()));
@@ -121,8 +134,6 @@ fn published_parts(p: &Page, src: &Arc<str>, id: PageId, v: &mut Vec<Part>) {
             date,
         ));
     }
-    // One shared copy of the title for all the articles it cites.
-    let title: Arc<str> = Arc::from(p.title.as_str());
     v.extend(
         p.citations
             .iter()
@@ -190,6 +201,10 @@ impl Site {
             Part::Article(key) => {
                 toggle(&mut self.article_set, key.clone(), insert);
                 work.orders.articles = true;
+            }
+            Part::Column(dir, key) => {
+                self.apply_column(dir, key, insert);
+                note(&mut work.columns, dir);
             }
             Part::Event(start) => {
                 toggle(&mut self.event_set, (*start, src.clone(), id), insert);

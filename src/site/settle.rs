@@ -32,6 +32,12 @@ impl Site {
         self.settle_series_order();
         work.lists.series |= self.dirty.contains(&Fact::SeriesList);
         clock.done("  series");
+        for dir in std::mem::take(&mut work.columns) {
+            self.settle_column(&dir, work);
+            work.lists.columns |= self.dirty.contains(&Fact::Column(sym(&dir)));
+        }
+        self.settle_column_order();
+        work.lists.columns |= self.dirty.contains(&Fact::Columns);
         self.settle_orders(&work.orders);
         clock.done("  orders");
         work.lists.articles = self.dirty.contains(&Fact::Articles);
@@ -84,7 +90,7 @@ impl Site {
     /// something another one asked about (a section's `_index.md` becoming a link target).
     fn settle_links(&mut self, work: &mut Work, reset: bool) {
         let mut seen: FastSet<Fact> = FastSet::default();
-        let mut menu = reset;
+        let mut menu = reset || work.menu;
         for _ in 0..8 {
             let fresh: Vec<Fact> = self
                 .dirty
@@ -287,7 +293,8 @@ impl Site {
         let raw = self.raw_config.clone();
         let ((menu, contact, diags), reads) = record_if(keep, || {
             let mut diags = Vec::new();
-            let menu = menu::checked_menu(&raw, &self.index, &mut diags);
+            let columns = self.menu_columns();
+            let menu = menu::checked_menu(&raw, &columns, &self.index, &mut diags);
             let contact = menu::resolved_contact(&raw, &self.index, &mut diags);
             (menu, contact, diags)
         });
@@ -323,6 +330,7 @@ impl Site {
         self.tag_members = BTreeMap::new();
         self.tag_spellings = BTreeMap::new();
         self.series_members = BTreeMap::new();
+        self.column_members = BTreeMap::new();
         self.cited_members = Default::default();
         for slot in self.slots.iter_mut().flatten() {
             if let Some(p) = Arc::get_mut(&mut slot.page) {
@@ -344,6 +352,7 @@ pub(super) const DEFAULT_SECTIONS: [(&str, &str); 6] = [
 
 pub(super) fn note_section(work: &mut Work, dir: &str) {
     work.sections.insert(dir.to_string());
+    work.columns.insert(dir.to_string());
     if let Some(rest) = dir.strip_prefix("lessons/") {
         work.series.insert(rest.to_string());
     }
@@ -352,7 +361,7 @@ pub(super) fn note_section(work: &mut Work, dir: &str) {
 fn no_list_page(source: &str) -> Diagnostic {
     Diagnostic::warning("这个文件夹没有自己的列表页，_index.md 的内容不会显示")
         .in_file(source)
-        .with_hint("只有首页、articles/、events/、lessons/、lessons/系列/ 和 laws/ 有列表页。要写一个独立的页面，请把文件改名为 页面名.md。")
+        .with_hint("有列表页的是：首页、articles/、events/、lessons/、lessons/系列/、laws/ 和栏目（content/ 下带 _index.md 的文件夹，栏目里最多再分一层）。要写一个独立的页面，请把文件改名为 页面名.md。")
 }
 
 fn is_link_fact(f: &Fact) -> bool {

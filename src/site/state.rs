@@ -11,7 +11,7 @@ use jiff::{Timestamp, ZonedDateTime};
 use super::claims::Claims;
 use super::files::Files;
 use super::links::LinkIndex;
-use super::{EventStatus, ListPage, SectionInfo, Series, Tag};
+use super::{Column, EventStatus, ListPage, SectionInfo, Series, Tag};
 use crate::config::Config;
 use crate::content::page::{Page, SectionIndex};
 use crate::fingerprint::{FastMap, FastSet};
@@ -121,6 +121,9 @@ pub struct Site {
     pub(super) series: BTreeMap<String, Series>,
     pub(super) series_order: Vec<String>,
     pub(super) sections: BTreeMap<String, SectionInfo>,
+    pub(super) column_members: BTreeMap<String, BTreeSet<super::columns::ColumnKey>>,
+    pub(super) columns: BTreeMap<String, Column>,
+    pub(super) column_order: Vec<String>,
     pub(super) cited_members: FastMap<(usize, ArticleNo), BTreeSet<TitleKey>>,
     pub(super) cited_by: FastMap<(usize, ArticleNo), Vec<PageId>>,
 
@@ -128,7 +131,7 @@ pub struct Site {
     pub(super) lists: BTreeMap<String, ListPage>,
     pub(super) list_order: Vec<String>,
     /// The paths of each family of list pages (see `lists.rs`).
-    pub(super) list_families: [Vec<String>; 5],
+    pub(super) list_families: [Vec<String>; 6],
     pub(super) claims: Claims,
     pub(super) files_state: Files,
     pub(super) out_assets: BTreeMap<String, crate::output::Copied>,
@@ -181,6 +184,9 @@ impl Site {
             series: BTreeMap::new(),
             series_order: Vec::new(),
             sections: BTreeMap::new(),
+            column_members: BTreeMap::new(),
+            columns: BTreeMap::new(),
+            column_order: Vec::new(),
             cited_members: FastMap::default(),
             cited_by: FastMap::default(),
             lists: BTreeMap::new(),

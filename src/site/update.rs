@@ -84,6 +84,10 @@ pub(super) struct Work {
     pub series: BTreeSet<String>,
     pub cited: BTreeSet<(usize, ArticleNo)>,
     pub sections: BTreeSet<String>,
+    /// Columns whose pages or `_index.md` changed.
+    pub columns: BTreeSet<String>,
+    /// The default menu must be made again (a column came, went or changed its entry).
+    pub menu: bool,
     pub finish: BTreeSet<PageId>,
     pub problems: Vec<((u8, String), Vec<Diagnostic>)>,
 }

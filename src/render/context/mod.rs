@@ -77,7 +77,8 @@ pub use cover::CoverVm;
 #[derive(Debug, Clone)]
 pub struct CardVm {
     pub kind: Kind,
-    pub kind_label: &'static str,
+    /// The kind's name, or the column's (栏目) for a page in one.
+    pub kind_label: String,
     pub title: String,
     pub url: String,
     pub permalink: String,
@@ -221,7 +222,10 @@ pub fn card_vm(site: &Site, i: PageId) -> CardVm {
     let c = site.config();
     CardVm {
         kind: p.kind,
-        kind_label: p.kind.label(),
+        kind_label: match &p.column {
+            Some(dir) => section_link(site, dir, p.kind.label()).title,
+            None => p.kind.label().to_string(),
+        },
         title: p.title.clone(),
         url: c.link(&p.path),
         permalink: c.permalink(&p.path),
@@ -255,22 +259,51 @@ pub fn card_vm(site: &Site, i: PageId) -> CardVm {
     }
 }
 
-/// The column (栏目) of a page: its section, or the page itself for plain pages.
-pub fn column_of(site: &Site, i: PageId) -> LinkVm {
+/// The column (栏目) of a page — its column, its kind's section, or the page itself for
+/// plain pages — with the column that holds it, if any (for the breadcrumbs).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ColumnVm {
+    pub title: String,
+    pub url: String,
+    pub parent: Option<LinkVm>,
+}
+
+/// A section's title and address, by folder (the title of its `_index.md`, else the
+/// default of its kind).
+fn section_link(site: &Site, dir: &str, default: &str) -> LinkVm {
+    LinkVm {
+        title: site
+            .section(dir)
+            .map_or_else(|| default.to_string(), |s| s.title.clone()),
+        url: site.config().link_parts(&[dir, "/"]),
+    }
+}
+
+/// The column (栏目) of page `i`.
+pub fn column_of(site: &Site, i: PageId) -> ColumnVm {
     let p = site.page(i);
-    let c = site.config();
-    match p.kind.section() {
-        Some(dir) => LinkVm {
-            title: site
-                .section(dir)
-                .map(|s| s.title.clone())
-                .unwrap_or_else(|| p.kind.column().to_string()),
-            url: c.link_parts(&[dir, "/"]),
-        },
+    if let Some(dir) = &p.column {
+        let own = section_link(site, dir, "");
+        let parent = dir
+            .rsplit_once('/')
+            .map(|(up, _)| section_link(site, up, Kind::Article.column()));
+        return ColumnVm {
+            title: own.title,
+            url: own.url,
+            parent,
+        };
+    }
+    let own = match p.kind.section() {
+        Some(dir) => section_link(site, dir, p.kind.column()),
         None => LinkVm {
             title: p.title.clone(),
-            url: c.link(&p.path),
+            url: site.config().link(&p.path),
         },
+    };
+    ColumnVm {
+        title: own.title,
+        url: own.url,
+        parent: None,
     }
 }
 
