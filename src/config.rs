@@ -151,6 +151,9 @@ pub struct Config {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Overrides {
     pub base_url: Option<String>,
+    /// Scheme, host and port that replace those of the base URL, its path kept
+    /// (`http://127.0.0.1:1313`: `pufa serve` previews under the site's own path).
+    pub origin: Option<String>,
 }
 
 fn default_menu() -> Vec<MenuItem> {
@@ -306,7 +309,12 @@ fn check_base_url(
             (String::new(), "/".to_string(), String::new())
         }
         Some(u) => match split_base_url(u) {
-            Some(parts) => parts,
+            Some((url, path, domain)) => match &overrides.origin {
+                Some(origin) => {
+                    split_base_url(&format!("{origin}{path}")).unwrap_or((url, path, domain))
+                }
+                None => (url, path, domain),
+            },
             None => {
                 if overrides.base_url.is_some() {
                     problems.errors.push(
@@ -529,6 +537,7 @@ mod tests {
             "title: a\nbase_url: https://e.org/\n",
             &Overrides {
                 base_url: Some("http://127.0.0.1:1111".into()),
+                origin: None,
             },
         )
         .unwrap();

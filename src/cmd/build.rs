@@ -92,6 +92,22 @@ pub fn run(root: &Path, args: &BuildArgs) -> u8 {
 
 /// A one-off build, which hands the sources over so that their text is freed early. It
 /// warns of remembered addresses it no longer makes (`published.txt`), and a build of the
+/// Under a sub-path (`https://example.gov.cn/hgz/`), where `robots.txt` must go: crawlers
+/// read it at the host's root only.
+fn robots_line(build: &crate::pipeline::Build, shown: &str) -> Option<String> {
+    let (path, url) = (build.base_path.as_deref()?, build.base_url.as_deref()?);
+    if path == "/" {
+        return None;
+    }
+    let root = url
+        .strip_suffix(path.trim_start_matches('/'))
+        .unwrap_or(url);
+    let shown = shown.trim_end_matches('/');
+    Some(format!(
+        "提示: 网站地址带有路径 {path}，而搜索引擎只在网站根目录读 robots.txt（{root}robots.txt）。\n      {shown}/robots.txt 是为本站写好的一份：请网站管理员把它放到根目录；根目录已有 robots.txt 的，把其中的 Sitemap 一行加进去。"
+    ))
+}
+
 /// site's own `public/` (not a preview elsewhere, nor one with drafts or waiting pages)
 /// remembers the new.
 fn build_one_off(
@@ -249,6 +265,9 @@ fn build_once(
         started.elapsed().as_secs_f64(),
     );
     if let Some(line) = super::waiting_line(&build) {
+        eprintln!("{line}");
+    }
+    if let Some(line) = robots_line(&build, &shown) {
         eprintln!("{line}");
     }
     EXIT_OK

@@ -51,6 +51,7 @@ pub fn settings(args: &CommonArgs) -> Result<Settings, String> {
         now,
         overrides: Overrides {
             base_url: args.base_url.clone(),
+            origin: None,
         },
     })
 }

@@ -48,7 +48,8 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
         eprintln!("端口 {} 已被占用，改用 {port}。", args.port);
     }
     let url = preview_url(ip, port);
-    settings.overrides.base_url = Some(url.clone());
+    // Pages are previewed under the site's own path (`/hgz/`), as they will be published.
+    settings.overrides.origin = Some(url.trim_end_matches('/').to_string());
 
     // Watch first, then read: nothing changed in between is lost.
     let watcher = match Watcher::new(&root, args.poll) {
@@ -75,6 +76,7 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
     };
     work_in_background(&mut preview, &watcher, &state);
     preview.rebuild(&sources, &[]);
+    let url = format!("{}{}", url.trim_end_matches('/'), state.base_path());
     announce(&url, ip, port, args.open);
 
     rebuild_on_changes(watcher, sources, preview);
@@ -173,7 +175,7 @@ fn announce(url: &str, ip: IpAddr, port: u16, open: bool) {
             None => eprintln!("同一局域网的设备请用本机的局域网 IP 地址加端口 {port} 访问。"),
         }
     }
-    eprintln!("正在监视 content/、themes/、static/ 和 site.yaml，按 Ctrl+C 停止。");
+    eprintln!("正在监视 content/、templates/、themes/、static/ 和 site.yaml，按 Ctrl+C 停止。");
     if open {
         let _ = std::process::Command::new("xdg-open").arg(url).spawn();
     }
@@ -214,6 +216,9 @@ impl Preview {
             .filter(|d| d.is_error())
             .cloned()
             .collect();
+        if let Some(base) = &build.base_path {
+            self.state.set_base_path(base);
+        }
         if ok {
             self.state.publish(Some(build.delta), Vec::new(), css_edit);
         } else {

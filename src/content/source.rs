@@ -44,7 +44,8 @@ pub struct SiteSources {
     pub assets: Vec<BinaryFile>,
     /// Files under `static/`, copied as they are.
     pub static_files: Vec<BinaryFile>,
-    /// Text files under `themes/<name>/templates/` and `themes/<name>/theme.yaml`.
+    /// Text files under `themes/<name>/templates/`, `themes/<name>/theme.yaml` and the
+    /// site's own `templates/`.
     pub theme_text: Vec<TextFile>,
     /// Files under `themes/<name>/static/`.
     pub theme_static: Vec<BinaryFile>,
@@ -99,7 +100,7 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// The folders (under the site root) whose files the build reads.
-pub const SOURCE_DIRS: &[&str] = &["content", "static", "themes"];
+pub const SOURCE_DIRS: &[&str] = &["content", "static", "themes", "templates"];
 
 /// Which collection a site-relative path belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,6 +135,10 @@ fn slot_of(rel: &str) -> Option<Slot> {
     }
     if rel.starts_with("static/") {
         return Some(Slot::Static);
+    }
+    // The site's own templates, over the theme's.
+    if rel.starts_with("templates/") {
+        return Some(Slot::ThemeText);
     }
     let mut parts = rel.splitn(4, '/');
     if parts.next() == Some("themes") {

@@ -136,7 +136,11 @@ pub(super) struct Inputs {
 
 /// Fingerprint of a configuration's inputs.
 pub(super) fn config_fp(text: &str, overrides: &Overrides) -> u64 {
-    fingerprint::combine(&[fingerprint::of(text), fingerprint::of(&overrides.base_url)])
+    fingerprint::combine(&[
+        fingerprint::of(text),
+        fingerprint::of(&overrides.base_url),
+        fingerprint::of(&overrides.origin),
+    ])
 }
 
 impl Inputs {

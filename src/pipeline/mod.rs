@@ -128,6 +128,10 @@ pub struct Build {
     /// For a one-off build: pages waiting for their date, how many, and when the first goes
     /// live (`2026-12-10 09:00`).
     pub waiting: (usize, Option<String>),
+    /// The site's base path (`/hgz/`), once the configuration is read.
+    pub base_path: Option<String>,
+    /// The site's full address (`https://example.gov.cn/hgz/`), likewise.
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -146,6 +150,8 @@ impl Default for Build {
             delta: Vec::new(),
             addresses: Vec::new(),
             waiting: (0, None),
+            base_path: None,
+            base_url: None,
         }
     }
 }
@@ -387,6 +393,8 @@ fn run(memo: &mut Memo, mut src: Src<'_>, settings: &Settings, sink: &dyn Sink) 
             pages: site.page_count(),
             ..Default::default()
         },
+        base_path: Some(config.base_path.clone()),
+        base_url: Some(config.base_url.clone()),
         ..Default::default()
     };
     if memo.diags.has_errors(Stage::Link) {
@@ -466,7 +474,10 @@ fn before_link(
         now.as_ref().err().cloned().into_iter().collect(),
     );
     let now = now.map_err(|_| Stage::Config)?;
-    let theme_again = config_changed || changes.under("themes") || changes.under("static");
+    let theme_again = config_changed
+        || changes.under("themes")
+        || changes.under("templates")
+        || changes.under("static");
     let inputs = &mut memo.inputs;
     let theme = inputs
         .theme(sources, &config, theme_again, dirty, &mut memo.diags)

@@ -1,6 +1,9 @@
-//! Render step: the theme chain. A template or static file is looked up in the site's theme
-//! (`themes/<name>/`), then in the theme it `extends:` (its `theme.yaml`), then in the default
-//! theme built into the binary — so a site with no `themes/` folder still builds.
+//! Render step: the theme chain. A template is looked up in the site's own `templates/`,
+//! then in the site's theme (`themes/<name>/`), then in the theme it `extends:` (its
+//! `theme.yaml`), then in the default theme built into the binary — so a site with no
+//! `themes/` folder still builds; static files likewise, the site's `static/` first. Each
+//! theme's version of a template is also there as `<theme>:<name>` (`default:base.html`), so
+//! that a template can extend the one it replaces.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -135,6 +138,44 @@ fn theme_chain(sources: &SiteSources, config: &Config) -> Result<Vec<String>, Ve
     Ok(chain)
 }
 
+/// Drop the qualified names (`default:base.html`) no template uses, so that the usual theme
+/// compiles each template once.
+fn keep_used_qualified(theme: &mut Theme) {
+    let mut used: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut todo: Vec<Arc<str>> = theme
+        .templates
+        .iter()
+        .filter(|(n, _)| !n.contains(':'))
+        .map(|(_, t)| t.source.clone())
+        .collect();
+    while let Some(src) = todo.pop() {
+        for (name, t) in &theme.templates {
+            if name.contains(':') && !used.contains(name) && src.contains(name.as_str()) {
+                used.insert(name.clone());
+                todo.push(t.source.clone());
+            }
+        }
+    }
+    theme
+        .templates
+        .retain(|n, _| !n.contains(':') || used.contains(n));
+}
+
+/// The templates under `prefix` (a folder of templates), over those the theme has.
+fn put_templates(theme: &mut Theme, sources: &SiteSources, prefix: &str) {
+    for f in &sources.theme_text {
+        if let Some(t) = f.rel.strip_prefix(prefix) {
+            theme.templates.insert(
+                t.to_string(),
+                TemplateFile {
+                    origin: f.rel.clone(),
+                    source: f.text.clone(),
+                },
+            );
+        }
+    }
+}
+
 /// The templates and static files of the themes of `chain`, the nearest definition winning
 /// (the built-in theme's lowest, the site's own `static/` highest), with their hashes.
 fn merge_files(sources: &SiteSources, chain: &[String]) -> Theme {
@@ -158,17 +199,15 @@ fn merge_files(sources: &SiteSources, chain: &[String]) -> Theme {
     }
     for name in chain.iter().rev() {
         let t_prefix = format!("themes/{name}/templates/");
-        for f in &sources.theme_text {
-            if let Some(t) = f.rel.strip_prefix(&t_prefix) {
-                theme.templates.insert(
-                    t.to_string(),
-                    TemplateFile {
-                        origin: f.rel.clone(),
-                        source: f.text.clone(),
-                    },
-                );
-            }
-        }
+        put_templates(&mut theme, sources, &t_prefix);
+        // This theme's version of every template, under its qualified name.
+        let own: Vec<(String, TemplateFile)> = theme
+            .templates
+            .iter()
+            .filter(|(t, _)| !t.contains(':'))
+            .map(|(t, f)| (format!("{name}:{t}"), f.clone()))
+            .collect();
+        theme.templates.extend(own);
         let s_prefix = format!("themes/{name}/static/");
         for f in &sources.theme_static {
             if let Some(s) = f.rel.strip_prefix(&s_prefix) {
@@ -176,6 +215,8 @@ fn merge_files(sources: &SiteSources, chain: &[String]) -> Theme {
             }
         }
     }
+    put_templates(&mut theme, sources, "templates/");
+    keep_used_qualified(&mut theme);
     for f in &sources.static_files {
         if let Some(s) = f.rel.strip_prefix("static/") {
             theme.static_files.insert(s.to_string(), f.bytes.clone());

@@ -41,6 +41,8 @@ pub struct Served {
     pub generation: u64,
     /// Rebuilds finished so far (good or not).
     pub builds: u64,
+    /// The site's base path (`/hgz/`): pages are served under it, as they are published.
+    pub base_path: String,
 }
 
 /// Shared by the watcher (writes) and the HTTP handlers (read).
@@ -106,6 +108,23 @@ impl AppState {
 }
 
 impl AppState {
+    /// The base path pages are served under (`/` before the first build).
+    pub fn base_path(&self) -> String {
+        self.served
+            .read()
+            .map(|s| s.base_path.clone())
+            .unwrap_or_default()
+    }
+
+    /// Serve pages under `base` (the site's base path, from its latest configuration).
+    pub fn set_base_path(&self, base: &str) {
+        if let Ok(mut s) = self.served.write()
+            && s.base_path != base
+        {
+            s.base_path = base.to_string();
+        }
+    }
+
     /// Put files made apart from a build (the search index, made in the background) in
     /// place, without telling the pages: nothing they show changed.
     pub fn put_files(&self, delta: Delta) {
@@ -361,6 +380,18 @@ pub async fn handle(state: Arc<AppState>, req: Request<Body>) -> Response<Body> 
         );
         return r;
     }
+    // Under a base path (`/hgz/`), the site's files are there; `/` and the path without its
+    // slash lead there, anything else is not the site's.
+    let base = served.base_path.trim_start_matches('/');
+    let path = if base.is_empty() {
+        path
+    } else if let Some(rest) = path.strip_prefix(base) {
+        rest.to_string()
+    } else if path.is_empty() || format!("{path}/") == base {
+        return redirect(&served.base_path);
+    } else {
+        return not_found(&served, head);
+    };
     let lookup = if path.is_empty() || path.ends_with('/') {
         format!("{path}index.html")
     } else {
@@ -373,16 +404,25 @@ pub async fn handle(state: Arc<AppState>, req: Request<Body>) -> Response<Body> 
         && !path.ends_with('/')
         && served.output.get(&format!("{path}/index.html")).is_some()
     {
-        let mut r = Response::new(Body::empty());
-        *r.status_mut() = StatusCode::MOVED_PERMANENTLY;
-        let location = format!("{}/", raw.split('?').next().unwrap_or(&raw));
-        if let Ok(v) = HeaderValue::from_str(&location) {
-            r.headers_mut().insert(header::LOCATION, v);
-        }
-        return r;
+        return redirect(&format!("{}/", raw.split('?').next().unwrap_or(&raw)));
     }
+    not_found(&served, head)
+}
+
+/// A permanent redirect to `location`.
+fn redirect(location: &str) -> Response<Body> {
+    let mut r = Response::new(Body::empty());
+    *r.status_mut() = StatusCode::MOVED_PERMANENTLY;
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// The site's 404 page.
+fn not_found(served: &Served, head: bool) -> Response<Body> {
     match served.output.get("404.html") {
-        Some(bytes) => file_response(StatusCode::NOT_FOUND, "404.html", bytes, &served, head),
+        Some(bytes) => file_response(StatusCode::NOT_FOUND, "404.html", bytes, served, head),
         None => plain(StatusCode::NOT_FOUND, "页面不存在"),
     }
 }

@@ -383,7 +383,9 @@ pub fn serve(root: &Path, extra: &[&str]) -> Served {
         match log.recv_timeout(Duration::from_millis(200)) {
             Ok(line) => {
                 if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-                    let port: u16 = rest.trim_end_matches('/').parse().unwrap();
+                    // `1313/` or `1313/hgz/`: the port, then the site's base path.
+                    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                    let port: u16 = digits.parse().unwrap();
                     return Served { child, port, log };
                 }
                 seen.push(line);
