@@ -44,6 +44,8 @@ const CASES: &[(&str, &str)] = &[
     ("image_too_many_pixels", "content/articles/quanjing.png"),
     ("image_extension_lies", "content/articles/biaozhi.jpg"),
     ("image_missing_alt", "content/articles/photo.md:8:1"),
+    ("unknown_snippet", "content/articles/rexian.md:8:1"),
+    ("snippet_bad_argument", "content/articles/tongji.md:8:1"),
 ];
 
 fn fixture(case: &str) -> std::path::PathBuf {

@@ -4,6 +4,7 @@
 
 mod check;
 pub mod columns;
+mod csv_table;
 mod event;
 pub mod front_matter;
 mod lesson;
@@ -14,6 +15,7 @@ pub mod parse;
 mod personal;
 mod place;
 pub mod quotes;
+pub mod snippets;
 pub mod source;
 
 /// The kinds of content, decided by the folder a file is in.

@@ -13,9 +13,11 @@ use super::meta::{ALL_KEYS, COLUMN_KEYS, RawMeta, allowed};
 use super::page::{CitedArticle, LessonInfo, Page, Parsed, SUMMARY_CHARS, SectionIndex};
 use super::place::{Place, place_of};
 use super::quotes::Quotes;
+use super::snippets::{PageSnippets, SnippetSources};
 use crate::config::Config;
 use crate::dates::has_time;
 use crate::diag::Diagnostic;
+use crate::markdown::snippets::SnippetHook;
 use crate::markdown::{self, BodySource, LinkRef, MarkdownOptions, TextHook};
 use crate::statute::LawLibrary;
 use crate::statute::cite::{Citation, CiteHook};
@@ -24,17 +26,26 @@ use crate::yaml::{YamlSource, parse_yaml};
 
 pub use super::place::is_statute_file;
 
+/// What parsing a content file reads besides the file.
+pub struct ParseEnv<'a> {
+    pub config: &'a Config,
+    pub laws: Option<&'a LawLibrary>,
+    /// Which folders are columns (栏目).
+    pub columns: &'a Columns,
+    /// What snippets read (none: snippets are left as text).
+    pub snippets: Option<&'a SnippetSources<'a>>,
+}
+
 /// Parse one Markdown file of `content/` (not the statute library). The page or section
 /// comes back even when the file has errors of its own (see the diagnostics), so that later
 /// steps can report its other problems; `None` only when its front matter cannot be read.
 pub fn parse_file(
     rel: &str,
     text: &Arc<str>,
-    config: &Config,
-    laws: Option<&LawLibrary>,
-    columns: &Columns,
+    env: &ParseEnv<'_>,
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
-    let place = place_of(rel, columns);
+    let (config, laws) = (env.config, env.laws);
+    let place = place_of(rel, env.columns);
     let (split, raw) = match front_matter(rel, text, &place) {
         Ok(r) => r,
         Err(d) => return (None, vec![d]),
@@ -61,7 +72,19 @@ pub fn parse_file(
         .extend(super::personal::warnings(rel, text, config, allowed));
 
     let hook = laws.map(|lib| CiteHook::new(lib, config, rel, text));
-    let body = body_of(&mut c, split.body, config, hook.as_ref());
+    let snippets = env.snippets.map(|sources| PageSnippets {
+        sources,
+        rel,
+        config,
+        laws: laws.zip(hook.as_ref()),
+    });
+    let body = body_of(
+        &mut c,
+        split.body,
+        config,
+        hook.as_ref(),
+        snippets.as_ref().map(|s| s as &dyn SnippetHook),
+    );
     let parts = FileParts {
         title: title_of(&mut c, &raw),
         cover: cover_of(&mut c, &raw),
@@ -274,6 +297,7 @@ fn body_of(
     body: &str,
     config: &Config,
     hook: Option<&CiteHook<'_>>,
+    snippets: Option<&dyn SnippetHook>,
 ) -> markdown::Rendered {
     let bsrc = BodySource {
         file: c.file,
@@ -281,12 +305,13 @@ fn body_of(
         body,
         body_offset: c.text.len() - body.len(),
     };
-    let (body, body_diags) = markdown::render(
+    let (body, body_diags) = markdown::render_with(
         &bsrc,
         MarkdownOptions {
             unsafe_html: config.markdown.unsafe_html,
         },
         hook.map(|h| h as &dyn TextHook),
+        snippets,
     );
     c.diags.extend(body_diags);
     body
@@ -588,7 +613,13 @@ mod tests {
     }
 
     fn parse(rel: &str, text: &str) -> (Option<Parsed>, Vec<Diagnostic>) {
-        parse_file(rel, &Arc::from(text), &cfg(), None, &Columns::default())
+        let env = ParseEnv {
+            config: &cfg(),
+            laws: None,
+            columns: &Columns::default(),
+            snippets: None,
+        };
+        parse_file(rel, &Arc::from(text), &env)
     }
 
     #[test]

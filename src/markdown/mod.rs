@@ -10,6 +10,7 @@
 mod pass;
 mod refs;
 mod sanitize;
+pub mod snippets;
 
 use std::collections::HashSet;
 
@@ -159,6 +160,16 @@ pub fn render(
     opts: MarkdownOptions,
     hook: Option<&dyn TextHook>,
 ) -> (Rendered, Vec<Diagnostic>) {
+    render_with(src, opts, hook, None)
+}
+
+/// [`render`], with snippets (`{{< name … >}}`) worked out by `snippets`.
+pub fn render_with(
+    src: &BodySource<'_>,
+    opts: MarkdownOptions,
+    hook: Option<&dyn TextHook>,
+    snippets: Option<&dyn snippets::SnippetHook>,
+) -> (Rendered, Vec<Diagnostic>) {
     let cleaned;
     // Both token characters start with the byte 0xEE (private use area), rare in text.
     let body = if memchr::memchr(0xEE, src.body.as_bytes()).is_some()
@@ -189,6 +200,9 @@ pub fn render(
         in_code_block: false,
         unsafe_html: opts.unsafe_html,
         hook,
+        snippets,
+        fixed_pos: None,
+        block_snippet: false,
     };
     let parser = Parser::new_ext(body, parser_options());
     for (event, range) in TextMergeWithOffset::new(parser.into_offset_iter()) {

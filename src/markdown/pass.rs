@@ -32,6 +32,13 @@ pub(super) struct Pass<'s, 'a> {
     /// `markdown.unsafe_html`: raw HTML is kept as written.
     pub(super) unsafe_html: bool,
     pub(super) hook: Option<&'s dyn TextHook>,
+    /// Works out snippets (`{{< name … >}}`), when the body may have them.
+    pub(super) snippets: Option<&'s dyn super::snippets::SnippetHook>,
+    /// While a snippet's HTML is checked: the snippet's place, which every problem in it
+    /// is located at.
+    pub(super) fixed_pos: Option<usize>,
+    /// The paragraph being read holds a block snippet alone.
+    pub(super) block_snippet: bool,
 }
 
 pub(super) struct HeadingBuf<'a> {
@@ -45,6 +52,7 @@ pub(super) struct HeadingBuf<'a> {
 
 impl<'a> Pass<'_, 'a> {
     pub(super) fn pos(&self, offset: usize) -> (usize, usize) {
+        let offset = self.fixed_pos.unwrap_or(offset);
         let text = self.src.file_text;
         let at = crate::diag::floor_char_boundary(text, self.src.body_offset + offset);
         let line = self.line_starts.partition_point(|&s| s <= at);
@@ -170,12 +178,28 @@ impl<'a> Pass<'_, 'a> {
             self.in_first_para = false;
             self.first_para_done = !self.out.first_paragraph.trim().is_empty();
         }
-        self.emit(Event::End(TagEnd::Paragraph));
+        if !self.end_block_snippet() {
+            self.emit(Event::End(TagEnd::Paragraph));
+        }
     }
 
     /// Text: counted, kept for the heading, the summary or an image's alt text, and offered
     /// to the hook (citations) when it is in no link or heading.
     fn text(&mut self, t: CowStr<'a>, offset: usize) {
+        if !self.in_code_block
+            && self.image.is_none()
+            && self.heading.is_none()
+            && self.link_stack.is_empty()
+            && t.contains("{{<")
+            && self.text_with_snippets(&t, offset)
+        {
+            return;
+        }
+        self.text_plain(t, offset);
+    }
+
+    /// Text without snippets (see [`Pass::text`]).
+    pub(super) fn text_plain(&mut self, t: CowStr<'a>, offset: usize) {
         if self.in_code_block {
             self.emit(Event::Text(t));
             return;

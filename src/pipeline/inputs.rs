@@ -12,7 +12,8 @@ use super::diags::{DiagStore, Origin};
 use crate::config::{Config, Overrides, parse_config};
 use crate::content::columns::Columns;
 use crate::content::page::Parsed;
-use crate::content::parse::{is_statute_file, parse_file};
+use crate::content::parse::{ParseEnv, is_statute_file, parse_file};
+use crate::content::snippets::SnippetSources;
 use crate::content::source::{SiteSources, TextFile};
 use crate::diag::Diagnostic;
 use crate::fingerprint::{self, FastSet};
@@ -106,11 +107,18 @@ struct ParseContext<'a> {
     config: &'a Config,
     library: &'a LawLibrary,
     columns: &'a Columns,
+    snippets: &'a SnippetSources<'a>,
 }
 
 /// Parse the content file `f`.
 fn parse_text(f: &TextFile, ctx: &ParseContext<'_>) -> Fresh {
-    let (parsed, d) = parse_file(&f.rel, &f.text, ctx.config, Some(ctx.library), ctx.columns);
+    let env = ParseEnv {
+        config: ctx.config,
+        laws: Some(ctx.library),
+        columns: ctx.columns,
+        snippets: Some(ctx.snippets),
+    };
+    let (parsed, d) = parse_file(&f.rel, &f.text, &env);
     let ok = !d.iter().any(Diagnostic::is_error);
     let input = match parsed {
         Some(Parsed::Page(p)) => FileInput::Page(p, ok),
@@ -118,6 +126,32 @@ fn parse_text(f: &TextFile, ctx: &ParseContext<'_>) -> Fresh {
         None => FileInput::Broken,
     };
     (f.text.clone(), input, Some(d))
+}
+
+/// The theme's snippets: `snippets/<name>.html` by name.
+fn snippet_templates(theme: &Theme) -> BTreeMap<String, Arc<str>> {
+    theme
+        .templates
+        .range("snippets/".to_string().."snippets0".to_string())
+        .filter_map(|(n, t)| {
+            let name = n.strip_prefix("snippets/")?.strip_suffix(".html")?;
+            Some((name.to_string(), t.source.clone()))
+        })
+        .collect()
+}
+
+/// Fingerprint of the tables (CSV, TSV) under `content/`, which snippets may read.
+fn tables_fingerprint(sources: &SiteSources) -> u64 {
+    let parts: Vec<u64> = sources
+        .assets
+        .iter()
+        .filter(|f| {
+            let ext = f.rel.rsplit('.').next().unwrap_or("");
+            ["csv", "tsv", "txt"].contains(&ext.to_ascii_lowercase().as_str())
+        })
+        .flat_map(|f| [fingerprint::of(&f.rel), fingerprint::of(&f.bytes[..])])
+        .collect();
+    fingerprint::combine(&parts)
 }
 
 /// The caches of the stages before the link step.
@@ -252,30 +286,44 @@ impl Inputs {
     pub fn pages(
         &mut self,
         src: &mut super::Src<'_>,
-        config: &Config,
-        config_fp: u64,
+        settings: (&Config, u64, &Theme),
         keep: bool,
         changes: &Changes,
         diags: &mut DiagStore,
     ) -> Vec<(String, Option<FileInput>)> {
+        let (config, config_fp, theme) = settings;
         let Some(laws) = &self.laws else {
             return Vec::new();
         };
-        // Which folders are columns decides the kind of the pages in them: a change of the
-        // set is a change of every page's context.
+        // Which folders are columns decides the kind of the pages in them; snippets read
+        // the theme's snippet templates and the tables (CSV) beside pages: a change of any
+        // is a change of every page's context.
         let columns = Columns::find(src.get().markdown.iter().map(|f| f.rel.as_str()));
-        let context = fingerprint::combine(&[config_fp, laws.fp, columns.fingerprint()]);
+        let snippet_templates = snippet_templates(theme);
+        let context = fingerprint::combine(&[
+            config_fp,
+            laws.fp,
+            columns.fingerprint(),
+            fingerprint::of(&snippet_templates),
+            tables_fingerprint(src.get()),
+        ]);
         let everything = changes.all || context != self.context;
         self.context = context;
         let library = laws.library.clone();
         // A build that owns the sources takes the files: each text goes once it is parsed.
         let owned = src.take_markdown();
         let sources = src.get();
+        let file = |rel: &str| sources.asset_file(rel).map(|f| f.bytes.clone());
+        let snippets = SnippetSources {
+            file: &file,
+            templates: &snippet_templates,
+        };
         let ctx = ParseContext {
             fp: context,
             config,
             library: &library,
             columns: &columns,
+            snippets: &snippets,
         };
         let cache = &self.parsed;
         let fresh: Vec<(String, Option<Fresh>)> = match owned {
@@ -298,6 +346,18 @@ impl Inputs {
                 })
                 .collect(),
         };
+        self.keep_parsed(fresh, context, keep, diags)
+    }
+
+    /// Keep what was parsed (for a session), set its problems, and say what the link step
+    /// is to be told.
+    fn keep_parsed(
+        &mut self,
+        fresh: Vec<(String, Option<Fresh>)>,
+        context: u64,
+        keep: bool,
+        diags: &mut DiagStore,
+    ) -> Vec<(String, Option<FileInput>)> {
         let mut out = Vec::with_capacity(fresh.len());
         let mut problems = Vec::new();
         for (rel, entry) in fresh {

@@ -492,7 +492,8 @@ fn before_link(
     );
     clock.done("config, theme, laws");
     let diags = &mut memo.diags;
-    let files = inputs.pages(src, &config, config_fp, memo.keep, &changes, diags);
+    let parse_settings = (&*config, config_fp, &*theme);
+    let files = inputs.pages(src, parse_settings, memo.keep, &changes, diags);
     clock.done("  pages");
     let settings_again = memo
         .images
