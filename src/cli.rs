@@ -52,7 +52,7 @@ pub enum Command {
     Build(BuildArgs),
     /// 检查整个网站（元数据、链接、法条引用、模板），不写任何文件
     #[command(help_template = HELP, next_help_heading = "选项", disable_help_flag = true)]
-    Check(CommonArgs),
+    Check(CheckArgs),
     /// 本地预览：在内存中生成网站并启动服务器，修改文件后自动重新生成并刷新浏览器
     #[command(help_template = HELP, next_help_heading = "选项", disable_help_flag = true)]
     Serve(ServeArgs),
@@ -163,6 +163,16 @@ pub struct CommonArgs {
     /// 显示全部警告（默认相同的警告合并显示）
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// 同时检查外部链接（逐个访问其他网站的网址，需要联网；平时生成不会做）
+    #[arg(long)]
+    pub external: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -16,6 +16,7 @@ pub mod dates;
 pub mod diag;
 pub mod fingerprint;
 pub mod images;
+pub mod linkcheck;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

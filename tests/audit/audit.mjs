@@ -313,12 +313,15 @@ async function launch(debugPort) {
 /** A browser context in `mode`: the mode's localStorage keys are set before any page script. */
 async function modeContext(browser, mode, contextOptions = {}) {
   const context = await browser.newContext(contextOptions);
+  // Each key is written straight to its value, never removed first: the pages of a context
+  // share its storage, and a page whose settings script ran between another page's removal
+  // and setting would miss its mode (seen once under load).
   await context.addInitScript(({ colour, elder }) => {
     try {
-      localStorage.removeItem('pf-colour');
-      localStorage.removeItem('pf-elder');
       if (colour) localStorage.setItem('pf-colour', colour);
+      else localStorage.removeItem('pf-colour');
       if (elder) localStorage.setItem('pf-elder', '1');
+      else localStorage.removeItem('pf-elder');
     } catch {
       // about:blank and other pages without storage
     }
