@@ -25,6 +25,16 @@ impl NewKind {
             _ => None,
         }
     }
+
+    /// The kind's English name (an archetype's file name).
+    pub fn english(self) -> &'static str {
+        match self {
+            NewKind::Article => "article",
+            NewKind::Event => "event",
+            NewKind::Lesson => "lesson",
+            NewKind::Page => "page",
+        }
+    }
 }
 
 /// What the command line accepts as a kind, for messages.

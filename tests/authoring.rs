@@ -196,3 +196,55 @@ fn new_explains_what_is_missing_and_never_overwrites() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("pufa init"), "{}", stderr(&o));
 }
+
+#[test]
+fn new_knows_the_sites_columns_and_uses_its_archetypes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    init(&site);
+    write(
+        &site.join("content/gonggao/_index.md"),
+        "---\ntitle: 公示公告\n---\n",
+    );
+    write(
+        &site.join("content/articles/anli/_index.md"),
+        "---\ntitle: 以案释法\n---\n",
+    );
+    let new = |args: &[&str]| {
+        let mut all = vec!["new"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--now", "2026-11-27 10:30"]);
+        run(&site, &all)
+    };
+    // A column takes an article-like page in its folder.
+    let o = new(&["gonggao", "村务公开第一期"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("content/gonggao/村务公开第一期.md"));
+    let o = new(&["articles/anli", "彩礼纠纷"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(site.join("content/articles/anli/彩礼纠纷.md").is_file());
+    // The site's archetype for the column, filled in.
+    write(
+        &site.join("archetypes/gonggao.md"),
+        "---\ntitle: {{ title }}\ndate: {{ date }}\nauthor: 皇宫镇司法所\ndraft: true\n---\n\n公示期：七天。\n",
+    );
+    let o = new(&["gonggao", "第二期", "--slug", "di-er-qi"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(site.join("content/gonggao/di-er-qi.md")).unwrap();
+    assert_eq!(
+        text,
+        "---\ntitle: \"第二期\"\ndate: 2026-11-27 10:30\nauthor: 皇宫镇司法所\ndraft: true\n---\n\n公示期：七天。\n"
+    );
+    // An unknown kind names the site's columns.
+    let o = new(&["gonggoa", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("本站的栏目 articles/anli、gonggao"),
+        "{}",
+        stderr(&o)
+    );
+    // Everything builds (as drafts).
+    let o = run(&site, &["build", "--drafts", "--now", "2026-11-28 00:00"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(site.join("public/gonggao/di-er-qi/index.html").is_file());
+}

@@ -38,12 +38,23 @@ fn usage(message: impl Into<String>) -> Failure {
 
 /// Write the file; the lines to print on success.
 fn create(root: &Path, args: &NewArgs) -> Result<Vec<String>, Failure> {
-    let kind = NewKind::parse(&args.kind).ok_or_else(|| {
-        usage(format!(
-            "不认识的类型“{}”。\n提示: 可以写 {KINDS_HELP}，例如 pufa new article \"国家宪法日普法活动走进校园\"",
-            args.kind
-        ))
-    })?;
+    // A column of the site (`pufa new gonggao "…"`) takes article-like pages.
+    let column = column_folder(root, &args.kind);
+    let kind = match &column {
+        Some(_) => NewKind::Article,
+        None => NewKind::parse(&args.kind).ok_or_else(|| {
+            let columns = site_columns(root);
+            let also = if columns.is_empty() {
+                String::new()
+            } else {
+                format!("，或本站的栏目 {}", columns.join("、"))
+            };
+            usage(format!(
+                "不认识的类型“{}”。\n提示: 可以写 {KINDS_HELP}{also}，例如 pufa new article \"国家宪法日普法活动走进校园\"",
+                args.kind
+            ))
+        })?,
+    };
     let title = args.title.trim();
     if title.is_empty() {
         return Err(usage("标题不能是空的。"));
@@ -65,13 +76,29 @@ fn create(root: &Path, args: &NewArgs) -> Result<Vec<String>, Failure> {
     let mut notes = Vec::new();
     let (rel, text) = match kind {
         NewKind::Article => (
-            format!("content/articles/{}.md", draft.stem),
+            format!(
+                "content/{}/{}.md",
+                column.as_deref().unwrap_or("articles"),
+                draft.stem
+            ),
             scaffold::article(title, &draft.now),
         ),
         NewKind::Page => (format!("content/{}.md", draft.stem), scaffold::page(title)),
         NewKind::Event => event_file(&draft, args, &tz)?,
         NewKind::Lesson => lesson_file(&draft, root, args, &mut notes)?,
     };
+    // The site's own starting point for this kind or column, when it has one.
+    // The lesson's number, as the built-in starting point has it.
+    let order = text
+        .lines()
+        .find_map(|l| l.strip_prefix("order: "))
+        .map(str::to_string);
+    let filled = Filled {
+        args,
+        order: order.as_deref(),
+    };
+    let archetype = archetype_of(root, column.as_deref(), kind, &draft, &filled)?;
+    let text = archetype.unwrap_or(text);
     write_new(root, &rel, &text)?;
     let mut lines = vec![format!("已创建 {rel}")];
     lines.extend(notes);
@@ -82,6 +109,88 @@ fn create(root: &Path, args: &NewArgs) -> Result<Vec<String>, Failure> {
         );
     }
     Ok(lines)
+}
+
+/// The columns (栏目) of the site at `root`, as folders under `content/`.
+fn site_columns(root: &Path) -> Vec<String> {
+    let content = root.join("content");
+    let rels: Vec<String> = walkdir::WalkDir::new(&content)
+        .max_depth(3)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "_index.md" || e.file_name() == "index.md")
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(root).ok()?;
+            Some(rel.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    crate::content::columns::Columns::find(rels.iter().map(String::as_str))
+        .dirs()
+        .map(str::to_string)
+        .collect()
+}
+
+/// `kind` names a column of the site (`gonggao`, `articles/anli`)?
+fn column_folder(root: &Path, kind: &str) -> Option<String> {
+    let wanted = kind.trim().trim_matches('/');
+    let wanted = wanted.strip_prefix("content/").unwrap_or(wanted);
+    site_columns(root).into_iter().find(|c| c == wanted)
+}
+
+/// The site's archetype for a new file, filled in: `archetypes/<column>.md` (a column's
+/// folder name, `/` written as `-`), else `archetypes/<kind>.md` (article, event, lesson,
+/// page). A template: `{{ title }}`, `{{ date }}` and `{{ slug }}` are filled in.
+fn archetype_of(
+    root: &Path,
+    column: Option<&str>,
+    kind: NewKind,
+    draft: &Draft<'_>,
+    filled: &Filled<'_>,
+) -> Result<Option<String>, Failure> {
+    let mut names: Vec<String> = column.map(|c| c.replace('/', "-")).into_iter().collect();
+    names.push(kind.english().to_string());
+    let Some((name, source)) = names.iter().find_map(|n| {
+        let rel = format!("archetypes/{n}.md");
+        std::fs::read_to_string(root.join(&rel))
+            .ok()
+            .map(|s| (rel, s))
+    }) else {
+        return Ok(None);
+    };
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let ctx = minijinja::context! {
+        title => scaffold::yaml_string(draft.title),
+        date => crate::dates::date_and_time(&draft.now),
+        slug => draft.stem.clone(),
+        start => filled.args.start.as_deref().map(scaffold::yaml_string),
+        location => filled.args.location.as_deref().map(scaffold::yaml_string),
+        series => filled.args.series.clone(),
+        order => filled.order,
+    };
+    // minijinja drops the template's last line end; a text file keeps it.
+    let keep_end = |mut t: String| {
+        if source.ends_with('\n') && !t.ends_with('\n') {
+            t.push('\n');
+        }
+        Some(t)
+    };
+    env.render_str(&source, ctx).map(keep_end).map_err(|e| {
+        (
+            EXIT_SITE_ERRORS,
+            format!(
+                "模板 {name} 出错：{}\n提示: 模板里可以用 {{{{ title }}}}、{{{{ date }}}}、{{{{ slug }}}}，活动还有 {{{{ start }}}}、{{{{ location }}}}，课程还有 {{{{ series }}}}、{{{{ order }}}}。",
+                e.detail().unwrap_or("")
+            ),
+        )
+    })
+}
+
+/// What an archetype can use besides the title, date and slug: the command line's `--start`,
+/// `--location`, `--series`, and a lesson's number.
+struct Filled<'a> {
+    args: &'a NewArgs,
+    order: Option<&'a str>,
 }
 
 /// What every new file is made from: its title, the stem of its file name and the time it
