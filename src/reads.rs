@@ -57,6 +57,8 @@ pub enum Fact {
     Status(PageId),
     /// A lesson's series and place in it.
     Lesson(PageId),
+    /// A page published ahead of its date (`--future`), marked 待发布.
+    Scheduled(PageId),
     /// The order of the series.
     SeriesList,
     /// One series (by folder): title, intro, lessons.

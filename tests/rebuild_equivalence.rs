@@ -2964,9 +2964,14 @@ fn now_change(h: &mut Harness) -> Option<Change> {
     h.minutes += minutes as i64;
     let at = instant_string(h.minutes);
     h.settings.now = Now::Written(at.clone());
+    // Now and then `--future` comes or goes: pages dated later are published, marked 待发布.
+    if h.rng.chance(25) {
+        h.settings.future = !h.settings.future;
+    }
+    let future = if h.settings.future { " (--future)" } else { "" };
     Some(Change::new(
         Kind::Now,
-        format!("now → {at}"),
+        format!("now → {at}{future}"),
         Edit::default(),
     ))
 }

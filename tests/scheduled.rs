@@ -115,3 +115,36 @@ fn check_says_how_many_pages_wait() {
         stderr(&o)
     );
 }
+
+#[test]
+fn serve_with_future_marks_pages_that_wait_for_their_date() {
+    let site = site();
+    // Without --future, serve hides the page too.
+    {
+        let s = serve(site.path(), &[]);
+        assert_eq!(get_text(s.port, "/hgz/articles/later/").0, 404);
+    }
+    let s = serve(site.path(), &["--future"]);
+    let p = s.port;
+    let (status, body) = get_text(p, "/hgz/articles/later/");
+    assert_eq!(status, 200, "{body}");
+    let doc = scraper::Html::parse_document(&body);
+    assert!(text_of(&doc, "p.pf-scheduled").contains("待发布"), "{body}");
+    // The list marks it; a page already published carries no mark.
+    let (_, list) = get_text(p, "/hgz/articles/");
+    let doc = scraper::Html::parse_document(&list);
+    let marked: Vec<String> = doc
+        .select(&sel(".pf-card"))
+        .filter(|c| c.select(&sel(".pf-scheduled")).next().is_some())
+        .map(|c| {
+            c.select(&sel(".pf-card-title"))
+                .next()
+                .unwrap()
+                .text()
+                .collect()
+        })
+        .collect();
+    assert_eq!(marked, ["年终总结", "宪法日特稿"], "{list}");
+    let (_, now_page) = get_text(p, "/hgz/articles/now/");
+    assert!(!now_page.contains("pf-scheduled"), "{now_page}");
+}

@@ -13,7 +13,7 @@ use minijinja::value::{Enumerator, Object, Value, ValueKind};
 use crate::reads::{Fact, ObjId, read};
 
 /// The fields of a card, in the order templates enumerate them.
-pub const CARD_FIELDS: [&str; 20] = [
+pub const CARD_FIELDS: [&str; 21] = [
     "kind",
     "kind_label",
     "title",
@@ -34,6 +34,7 @@ pub const CARD_FIELDS: [&str; 20] = [
     "event",
     "lesson",
     "extra",
+    "scheduled",
 ];
 
 /// The place of a card field in [`CARD_FIELDS`] (templates read cards most).
@@ -59,6 +60,7 @@ fn card_field(name: &str) -> Option<usize> {
         "event" => 17,
         "lesson" => 18,
         "extra" => 19,
+        "scheduled" => 20,
         _ => return None,
     })
 }

@@ -289,6 +289,12 @@ impl Site {
         self.slot(id).status.unwrap_or(EventStatus::Past)
     }
 
+    /// Is page `id` published ahead of its date (`--future`: shown as 待发布)?
+    pub fn scheduled(&self, id: PageId) -> bool {
+        read(Fact::Scheduled(id));
+        self.slot(id).scheduled
+    }
+
     /// A lesson's series and place.
     pub fn lesson(&self, id: PageId) -> Option<LessonPlace<'_>> {
         read(Fact::Lesson(id));

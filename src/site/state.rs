@@ -45,6 +45,8 @@ pub(super) struct Slot {
     pub status: Option<EventStatus>,
     /// Lessons only: series folder and place.
     pub lesson: Option<(Arc<str>, usize)>,
+    /// Published ahead of its date (`--future`).
+    pub scheduled: bool,
 }
 
 /// A date-ordered key: newest first, undated last, ties by source path.

@@ -414,6 +414,12 @@ impl Site {
         // be compared with what it works out now.
         let carried =
             old.filter(|s| s.state == PageState::Published && state == PageState::Published);
+        let scheduled = state == PageState::Published
+            && self.show.future
+            && page.date.as_ref().is_some_and(|d| *d > self.now);
+        if carried.is_some_and(|s| s.scheduled != scheduled) {
+            self.touch(Fact::Scheduled(id));
+        }
         Some(Slot {
             source: old.map_or_else(|| Arc::from(source), |s| s.source.clone()),
             state,
@@ -424,6 +430,7 @@ impl Site {
             lesson: carried
                 .and_then(|s| s.lesson.clone())
                 .filter(|_| page.lesson.is_some()),
+            scheduled,
             page,
         })
     }
@@ -458,7 +465,7 @@ impl Site {
 }
 
 /// Every fact about one page.
-fn page_facts(id: PageId) -> [Fact; 8] {
+fn page_facts(id: PageId) -> [Fact; 9] {
     [
         Fact::Page(id),
         Fact::PageTitle(id),
@@ -468,5 +475,6 @@ fn page_facts(id: PageId) -> [Fact; 8] {
         Fact::Cover(id),
         Fact::Status(id),
         Fact::Lesson(id),
+        Fact::Scheduled(id),
     ]
 }

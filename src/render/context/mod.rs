@@ -98,6 +98,8 @@ pub struct CardVm {
     pub event: Option<EventVm>,
     pub lesson: Option<LessonVm>,
     pub extra: serde_json::Value,
+    /// Published ahead of its date (`--future`): 待发布.
+    pub scheduled: bool,
 }
 
 /// A template value for an optional text: the text, or none.
@@ -129,6 +131,7 @@ impl CardVm {
             Value::from(Serde(&self.event)),
             Value::from(Serde(&self.lesson)),
             Value::from(Serde(&self.extra)),
+            Value::from(self.scheduled),
         ]
     }
 }
@@ -256,6 +259,7 @@ pub fn card_vm(site: &Site, i: PageId) -> CardVm {
         event: event_vm(site, i, p),
         lesson: lesson_vm(site, i, p),
         extra: p.extra.clone(),
+        scheduled: site.scheduled(i),
     }
 }
 
