@@ -2,7 +2,8 @@
 # The test command of README.md: installs what the tests need when it is missing (Debian
 # packages: chromium for the browser tests, poppler-utils for pdfinfo, python3 with
 # python3-icalendar for the calendar files, a CJK font so Chinese text is measured and printed
-# with real glyphs, GNU time for the benchmarks, a JRE for the Nu HTML checker) and the audit
+# with real glyphs, GNU time for the benchmarks, a JRE for the Nu HTML checker, nginx for the
+# sample server configuration) and the audit
 # tools from npm (tests/audit/: axe-core, Lighthouse, the Nu checker, playwright-core, terser),
 # then runs every test with `cargo test`.
 # Arguments are passed to `cargo test` (e.g. `scripts/test.sh --test serve`).
@@ -23,6 +24,7 @@ fi
 [ -x /usr/bin/time ] || need+=(time)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v exiftool >/dev/null 2>&1 || need+=(libimage-exiftool-perl)
+[ -x /usr/sbin/nginx ] || need+=(nginx) # tests/nginx.rs runs scripts/nginx-sample.conf
 fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || need+=(fonts-wqy-microhei)
 # The Nu HTML checker (scripts/audit.sh) is a Java program.
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
