@@ -291,7 +291,11 @@ mod tests {
 
     #[test]
     fn fields_note_their_reads() {
-        let f = Fields::new(ObjId::Card(7), &CARD_FIELDS, vec![Value::from(1); 20]);
+        let f = Fields::new(
+            ObjId::Card(7),
+            &CARD_FIELDS,
+            vec![Value::from(1); CARD_FIELDS.len()],
+        );
         let (_, facts) = crate::reads::record(|| {
             let o = Value::from_dyn_object(f.clone());
             let _ = o.get_attr("title");
