@@ -543,7 +543,7 @@ fn no_page_breaks_the_policy_in_a_browser() {
     for target in [
         "/hgz/",
         "/hgz/articles/fengqiao-jingyan/",
-        // A Markdown table aligns its columns with style attributes.
+        // A Markdown table with a right-aligned column (a class, no style attribute).
         "/hgz/gonggao/falv-mingbairen-mingdan-2026/",
         "/hgz/lessons/tiaojie/04-jiating-maodun/",
         "/hgz/lessons/tiaojie/04-jiating-maodun/print/",
@@ -564,9 +564,9 @@ fn no_page_breaks_the_policy_in_a_browser() {
     // The table's alignment applies under the policy.
     b.open(&n.url("/hgz/gonggao/falv-mingbairen-mingdan-2026/"));
     let aligned = b.eval(
-        "(() => { const c = [...document.querySelectorAll('[style*=\"text-align\"]')];\
-           return c.length > 0 && c.every(e => getComputedStyle(e).textAlign ===\
-             e.getAttribute('style').match(/text-align:\\s*([a-z]+)/)[1]); })()",
+        "(() => { const c = [...document.querySelectorAll('.pf-align-right')];\
+           return c.length > 0 && c.every(e => getComputedStyle(e).textAlign === 'right')\
+             && document.querySelectorAll('[style]').length === 0; })()",
     );
     assert_eq!(
         aligned,

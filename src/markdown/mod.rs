@@ -11,6 +11,7 @@ mod pass;
 mod refs;
 mod sanitize;
 pub mod snippets;
+mod table;
 
 use std::collections::HashSet;
 
@@ -203,6 +204,7 @@ pub fn render_with(
         snippets,
         fixed_pos: None,
         block_snippet: false,
+        table: None,
     };
     let parser = Parser::new_ext(body, parser_options());
     for (event, range) in TextMergeWithOffset::new(parser.into_offset_iter()) {

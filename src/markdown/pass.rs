@@ -39,6 +39,8 @@ pub(super) struct Pass<'s, 'a> {
     pub(super) fixed_pos: Option<usize>,
     /// The paragraph being read holds a block snippet alone.
     pub(super) block_snippet: bool,
+    /// The table being read, if any (its cells' alignments).
+    pub(super) table: Option<super::table::Cells>,
 }
 
 pub(super) struct HeadingBuf<'a> {
@@ -222,6 +224,9 @@ impl<'a> Pass<'_, 'a> {
     /// Any other event: kept as it is (unless inside an image, whose alt text it is part
     /// of); the end of a list item, table cell, quote or footnote closes a block.
     fn other(&mut self, other: Event<'a>) {
+        if self.image.is_none() && self.table_event(&other) {
+            return;
+        }
         if matches!(
             other,
             Event::End(

@@ -19,8 +19,8 @@ pub fn sanitize(html: &str) -> String {
     .add_tag_attributes("input", ["type", "checked", "disabled"])
     .add_tag_attributes("ol", ["start"])
     .add_tag_attributes("details", ["open"])
-    .add_tag_attributes("td", ["align", "style"])
-    .add_tag_attributes("th", ["align", "style"])
+    .add_tag_attributes("td", ["align"])
+    .add_tag_attributes("th", ["align"])
     .add_tags([
         "input",
         "details",
