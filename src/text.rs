@@ -323,6 +323,26 @@ pub fn escape_html_into<W: std::fmt::Write>(out: &mut W, s: &str) -> std::fmt::R
     pulldown_cmark_escape::escape_html(pulldown_cmark_escape::FmtWriter(out), s)
 }
 
+/// Folder of a content source path: `content/articles/a.md` → `content/articles`.
+pub fn folder_of(source: &str) -> &str {
+    source.rfind('/').map(|i| &source[..i]).unwrap_or("")
+}
+
+/// Join a relative path onto a folder, resolving `.` and `..`. `None` if it climbs out.
+pub fn join_relative(folder: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,16 +90,15 @@ impl PageSnippets<'_> {
                 ));
             }
         };
-        let rel = beside(self.rel, &file);
-        let bytes = (self.sources.file)(&rel).ok_or_else(|| {
+        let folder = crate::text::folder_of(self.rel);
+        let missing = || {
             (
                 format!("找不到表格文件 {file}"),
-                format!(
-                    "把文件放在 {} 里（和这篇文章放在一起），文件名要写得一字不差。",
-                    folder_of(self.rel)
-                ),
+                format!("把文件放在 {folder} 里（和这篇文章放在一起），文件名要写得一字不差。"),
             )
-        })?;
+        };
+        let rel = crate::text::join_relative(folder, &file).ok_or_else(missing)?;
+        let bytes = (self.sources.file)(&rel).ok_or_else(missing)?;
         let text = std::str::from_utf8(&bytes).map_err(|_| {
             (
                 format!("表格文件 {file} 不是 UTF-8 编码"),
@@ -250,47 +249,4 @@ fn bad_value(key: &str, value: &str, hint: &str) -> Problem {
         format!("参数 {key} 的值 “{value}” 不对"),
         format!("{hint}。"),
     )
-}
-
-/// The folder of a content file (`content/articles`).
-fn folder_of(rel: &str) -> &str {
-    rel.rfind('/').map_or("", |i| &rel[..i])
-}
-
-/// The file `name` written in the page at `rel`, as a site-relative path (`../` allowed).
-fn beside(rel: &str, name: &str) -> String {
-    let mut parts: Vec<&str> = folder_of(rel)
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    for seg in name.trim_start_matches("./").split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.len() > 1 {
-                    parts.pop();
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn files_are_found_beside_the_page() {
-        assert_eq!(
-            beside("content/articles/a.md", "x.csv"),
-            "content/articles/x.csv"
-        );
-        assert_eq!(
-            beside("content/articles/a.md", "../data/x.csv"),
-            "content/data/x.csv"
-        );
-        assert_eq!(beside("content/a.md", "../../x.csv"), "content/x.csv");
-    }
 }

@@ -20,17 +20,14 @@ fn is_web(dest: &str) -> bool {
     d.starts_with("http://") || d.starts_with("https://")
 }
 
-/// Line and column (1-based, in characters) of byte `at` of `text`.
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    crate::diag::line_col(text, at)
-}
-
 /// The external addresses of every Markdown file and of site.yaml, in file order.
 pub fn links(sources: &SiteSources) -> Vec<(String, Place)> {
     let mut out = Vec::new();
     for f in &sources.markdown {
-        let body_at = body_start(&f.text);
-        let body = &f.text[body_at..];
+        // The body after the front matter (a file without one has its error elsewhere).
+        let body =
+            crate::content::front_matter::split(&f.text, &f.rel).map_or(&*f.text, |s| s.body);
+        let body_at = f.text.len() - body.len();
         let opts = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES;
         for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
             let mut found: Vec<(String, usize)> = Vec::new();
@@ -50,7 +47,7 @@ pub fn links(sources: &SiteSources) -> Vec<(String, Place)> {
                 _ => {}
             }
             for (dest, at) in found.into_iter().filter(|(d, _)| is_web(d)) {
-                let (line, col) = line_col(&f.text, body_at + at);
+                let (line, col) = crate::diag::line_col(&f.text, body_at + at);
                 let place = Place {
                     file: f.rel.clone(),
                     line,
@@ -77,29 +74,4 @@ pub fn links(sources: &SiteSources) -> Vec<(String, Place)> {
         }
     }
     out
-}
-
-/// Byte offset where the Markdown body starts (after the front matter).
-fn body_start(text: &str) -> usize {
-    let Some(rest) = text.strip_prefix("---\n") else {
-        return 0;
-    };
-    match rest.find("\n---\n") {
-        Some(i) => 4 + i + 5,
-        None => rest
-            .find("\n---")
-            .map_or(0, |i| (4 + i + 4).min(text.len())),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_body_starts_after_the_front_matter() {
-        let t = "---\ntitle: a\n---\n\n[x](https://a.example/)\n";
-        assert_eq!(&t[body_start(t)..], "\n[x](https://a.example/)\n");
-        assert_eq!(body_start("no front matter"), 0);
-    }
 }

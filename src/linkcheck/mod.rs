@@ -37,8 +37,9 @@ pub fn check_external(root: &Path, sources: &SiteSources, patience: &Patience) -
     let mut cache = cache::Cache::read(root);
     let mut by_host: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut verdicts: BTreeMap<String, Verdict> = BTreeMap::new();
+    let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     for (url, _) in &links {
-        if verdicts.contains_key(url) || by_host.values().any(|v| v.contains(url)) {
+        if !seen.insert(url) {
             continue;
         }
         match cache.fresh(url) {

@@ -164,6 +164,9 @@ pub(super) struct Inputs {
     parsed: BTreeMap<String, ParsedEntry>,
     /// The parsing context of the last build.
     context: u64,
+    /// The columns and the tables' fingerprint of the last build (taken again only when
+    /// a change could alter them: not for an edit of a page).
+    columns: Option<(Arc<Columns>, u64)>,
     /// Generated files besides pages and lists, with where each comes from.
     pub other_paths: Vec<(String, String)>,
 }
@@ -292,20 +295,20 @@ impl Inputs {
         diags: &mut DiagStore,
     ) -> Vec<(String, Option<FileInput>)> {
         let (config, config_fp, theme) = settings;
+        let (columns, tables_fp) = self.columns_and_tables(src.get(), changes);
         let Some(laws) = &self.laws else {
             return Vec::new();
         };
         // Which folders are columns decides the kind of the pages in them; snippets read
         // the theme's snippet templates and the tables (CSV) beside pages: a change of any
         // is a change of every page's context.
-        let columns = Columns::find(src.get().markdown.iter().map(|f| f.rel.as_str()));
         let snippet_templates = snippet_templates(theme);
         let context = fingerprint::combine(&[
             config_fp,
             laws.fp,
             columns.fingerprint(),
             fingerprint::of(&snippet_templates),
-            tables_fingerprint(src.get()),
+            tables_fp,
         ]);
         let everything = changes.all || context != self.context;
         self.context = context;
@@ -347,6 +350,35 @@ impl Inputs {
                 .collect(),
         };
         self.keep_parsed(fresh, context, keep, diags)
+    }
+
+    /// Which folders are columns, and the fingerprint of the tables snippets may read: kept
+    /// from the last build unless a section index, a bundle, a folder or a file other than
+    /// a page changed.
+    fn columns_and_tables(
+        &mut self,
+        sources: &SiteSources,
+        changes: &Changes,
+    ) -> (Arc<Columns>, u64) {
+        let other = |p: &String| !p.ends_with(".md");
+        let columns_again = changes.all
+            || changes
+                .paths
+                .iter()
+                .any(|p| other(p) || p.ends_with("index.md"));
+        let tables_again = changes.all || changes.paths.iter().any(other);
+        let columns = match &self.columns {
+            Some((c, _)) if !columns_again => c.clone(),
+            _ => Arc::new(Columns::find(
+                sources.markdown.iter().map(|f| f.rel.as_str()),
+            )),
+        };
+        let tables = match &self.columns {
+            Some((_, t)) if !tables_again => *t,
+            _ => tables_fingerprint(sources),
+        };
+        self.columns = Some((columns.clone(), tables));
+        (columns, tables)
     }
 
     /// Keep what was parsed (for a session), set its problems, and say what the link step

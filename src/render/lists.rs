@@ -270,16 +270,11 @@ fn column_list(site: &Site, views: &Views<'_>, l: &ListPage, common: Common, dir
     let Some(col) = site.column(dir) else {
         return Value::UNDEFINED;
     };
-    let parent = col.parent.as_deref().map(|up| {
-        let title = site.section(up).map_or_else(
-            || crate::content::Kind::Article.column().to_string(),
-            |s| s.title.clone(),
-        );
-        LinkVm {
-            title,
-            url: c.link_parts(&[up, "/"]),
-        }
-    });
+    let article = crate::content::Kind::Article.column();
+    let parent = col
+        .parent
+        .as_deref()
+        .map(|up| context::section_link(site, up, article));
     context! {
         site => common.site,
         list => list_value(site, l, col.title.clone(), dir),

@@ -2,7 +2,6 @@
 //! newest pages for its feed, and the order of the columns. A column is made again from its
 //! members and its `_index.md` only when one of them changed.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::Column;
@@ -125,20 +124,6 @@ impl Site {
         columns_of(&slot.page)
             .iter()
             .all(|d| self.columns.get(d).is_none_or(|c| c.feed))
-    }
-
-    /// Put in or take out a page's place in column `dir`.
-    pub(super) fn apply_column(&mut self, dir: &str, key: &ColumnKey, insert: bool) {
-        if !self.column_members.contains_key(dir) {
-            self.column_members.insert(dir.to_string(), BTreeSet::new());
-        }
-        if let Some(set) = self.column_members.get_mut(dir) {
-            if insert {
-                set.insert(key.clone());
-            } else {
-                set.remove(key);
-            }
-        }
     }
 }
 

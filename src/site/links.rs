@@ -143,25 +143,7 @@ pub enum Resolved {
     Failed,
 }
 
-/// Folder of a content source path: `content/articles/a.md` → `content/articles`.
-pub fn folder_of(source: &str) -> &str {
-    source.rfind('/').map(|i| &source[..i]).unwrap_or("")
-}
-
-/// Join a relative path onto a folder, resolving `.` and `..`. `None` if it climbs out.
-pub fn join_relative(folder: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
+pub use crate::text::{folder_of, join_relative};
 
 /// The link targets of a page: content-relative paths of its links, cover and recording.
 pub fn relative_targets(p: &Page) -> impl Iterator<Item = String> + '_ {

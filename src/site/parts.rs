@@ -203,7 +203,9 @@ impl Site {
                 work.orders.articles = true;
             }
             Part::Column(dir, key) => {
-                self.apply_column(dir, key, insert);
+                if let Some(set) = entry(&mut self.column_members, dir) {
+                    toggle(set, key.clone(), insert);
+                }
                 note(&mut work.columns, dir);
             }
             Part::Event(start) => {

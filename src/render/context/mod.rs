@@ -274,7 +274,7 @@ pub struct ColumnVm {
 
 /// A section's title and address, by folder (the title of its `_index.md`, else the
 /// default of its kind).
-fn section_link(site: &Site, dir: &str, default: &str) -> LinkVm {
+pub fn section_link(site: &Site, dir: &str, default: &str) -> LinkVm {
     LinkVm {
         title: site
             .section(dir)
