@@ -30,6 +30,7 @@ const KEYS: &[&str] = &[
     "images",
     "laws",
     "search",
+    "taxonomies",
     "extra",
 ];
 
@@ -52,6 +53,7 @@ struct RawConfig {
     images: Option<crate::images::ImageSettings>,
     laws: Option<LawsConfig>,
     search: Option<bool>,
+    taxonomies: Option<Vec<crate::taxonomy::RawTaxonomy>>,
     extra: Option<serde_json::Value>,
 }
 
@@ -140,6 +142,8 @@ pub struct Config {
     /// the build writes the index (off by default until its memory fits the limits of
     /// the largest sites; see the README).
     pub search: bool,
+    /// Tags first, then the site's other taxonomies (`taxonomies:`).
+    pub taxonomies: Vec<crate::taxonomy::Taxonomy>,
     pub extra: serde_json::Value,
     /// Line of each top-level key in site.yaml, to locate later errors (menu links…).
     pub key_lines: BTreeMap<String, usize>,
@@ -194,6 +198,11 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Config, Vec<Dia
     let theme = check_theme(&raw, &mut problems);
     let menu = check_menu(&raw, &mut problems);
     let images = check_images(&raw, &mut problems);
+    let (taxonomies, taxonomy_problems) =
+        crate::taxonomy::check(raw.taxonomies.as_deref().unwrap_or_default());
+    for (msg, hint) in taxonomy_problems {
+        problems.at_key("taxonomies", msg, hint);
+    }
     if !problems.errors.is_empty() {
         return Err(problems.errors);
     }
@@ -218,6 +227,7 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Config, Vec<Dia
         images,
         laws: raw.laws.unwrap_or_default(),
         search: raw.search.unwrap_or(false),
+        taxonomies,
         extra: raw
             .extra
             .unwrap_or(serde_json::Value::Object(Default::default())),
@@ -441,6 +451,11 @@ fn split_base_url(u: &str) -> Option<(String, String, String)> {
 }
 
 impl Config {
+    /// The taxonomy with `key` (`tags`, `categories`…).
+    pub fn taxonomy(&self, key: &str) -> Option<&crate::taxonomy::Taxonomy> {
+        self.taxonomies.iter().find(|t| t.key == key)
+    }
+
     /// Site-absolute link for a site path like `articles/a/` → `/hgz/articles/a/`,
     /// percent-encoded.
     pub fn link(&self, path: &str) -> String {

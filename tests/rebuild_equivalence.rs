@@ -159,6 +159,8 @@ struct Profile {
     bad_citation: &'static str,
     /// Tags to add to pages.
     tags: &'static [&'static str],
+    /// Categories (the site's second taxonomy, `categories:`) to add to pages.
+    categories: &'static [&'static str],
     /// The site.yaml keys to change, in turn.
     site_keys: &'static [&'static str],
     /// The site's own theme folder and its name in site.yaml, if it has one to edit.
@@ -212,6 +214,7 @@ const FIXTURE_PROFILE: Profile = Profile {
         "法律援助",
         "民法典",
     ],
+    categories: &["依法行政", "矛盾调解", "婚姻家庭", "Shequ"],
     site_keys: &[
         "title",
         "description",
@@ -227,6 +230,7 @@ const FIXTURE_PROFILE: Profile = Profile {
         "footer",
         "markdown",
         "laws",
+        "taxonomies",
         "extra",
     ],
     theme: Some(("themes/probe", "probe")),
@@ -256,6 +260,7 @@ const DEMO_PROFILE: Profile = Profile {
     lesson_laws: &["《民法典》第一千零四十三条", "《人民调解法》第三条"],
     bad_citation: "《民法典》第九千条",
     tags: &["普法", "民法典", "人民调解", "Pufa"],
+    categories: &["依法行政", "婚姻家庭", "矛盾调解"],
     site_keys: &["title", "footer"],
     theme: None,
 };
@@ -1668,7 +1673,17 @@ impl Harness {
 // Changes: front matter of articles, events and lessons
 
 const COMMON_KEYS: &[&str] = &[
-    "title", "date", "summary", "tags", "author", "cover", "draft", "expires", "slug", "updated",
+    "title",
+    "date",
+    "summary",
+    "tags",
+    "categories",
+    "author",
+    "cover",
+    "draft",
+    "expires",
+    "slug",
+    "updated",
     "extra",
 ];
 const EVENT_KEYS: &[&str] = &[
@@ -1730,6 +1745,7 @@ fn common_key(h: &mut Harness, rel: &str, key: &str, edit: &mut Edit) -> Option<
             quote(&format!("第{step}步写的摘要，说一说这一页讲什么。")),
         ),
         "tags" => tags_edit(h, &mut doc),
+        "categories" => categories_edit(h, &mut doc),
         "author" => toggle(&mut h.rng, &mut doc.fm, "author", format!("示例作者{step}")),
         "draft" if doc.remove("draft") => "draft removed".to_string(),
         "draft" => {
@@ -1795,6 +1811,40 @@ fn tags_edit(h: &mut Harness, doc: &mut Doc) -> String {
         doc.set_tags(&tags);
         format!("tag {tag} removed")
     }
+}
+
+/// A category added (one of the profile's, or new) or one taken away; a page's list given
+/// now as a flow list, now as a block.
+fn categories_edit(h: &mut Harness, doc: &mut Doc) -> String {
+    let mut cats = doc.list("categories");
+    let what = if cats.is_empty() || h.rng.chance(50) {
+        let candidates: Vec<&str> = h
+            .profile
+            .categories
+            .iter()
+            .copied()
+            .filter(|t| !cats.iter().any(|x| same_tag(x, t)))
+            .collect();
+        let cat = h
+            .rng
+            .pick(&candidates)
+            .map_or_else(|| format!("新分类{}", h.step), str::to_string);
+        cats.push(cat.clone());
+        format!("category {cat} added")
+    } else {
+        let cat = cats.remove(h.rng.below(cats.len()));
+        format!("category {cat} removed")
+    };
+    if cats.is_empty() {
+        doc.remove("categories");
+    } else if h.rng.chance(30) {
+        let mut lines = vec!["categories:".to_string()];
+        lines.extend(cats.iter().map(|c| format!("  - {c}")));
+        set_lines(&mut doc.fm, "categories", lines);
+    } else {
+        doc.set("categories", &format!("[{}]", cats.join(", ")));
+    }
+    what
 }
 
 fn expires_edit(h: &mut Harness, doc: &mut Doc) -> String {
@@ -2264,6 +2314,33 @@ fn site_yaml_change(h: &mut Harness) -> Option<Change> {
     Some(Change::new(Kind::SiteYaml, what, edit))
 }
 
+/// The site's taxonomies: categories with or without feeds, tags renamed and given feeds,
+/// or none (pages that name categories then fail, until it comes back).
+fn taxonomies_variant(h: &mut Harness) -> Option<Vec<String>> {
+    let cats = |feed: bool| {
+        vec![
+            "  - key: categories".to_string(),
+            "    name: 分类".to_string(),
+            format!("    feed: {feed}"),
+        ]
+    };
+    let mut v = vec!["taxonomies:".to_string()];
+    match h.rng.below(4) {
+        0 => v.extend(cats(true)),
+        1 => v.extend(cats(false)),
+        2 => {
+            v.extend(cats(true));
+            v.extend([
+                "  - key: tags".into(),
+                "    name: 关键词".into(),
+                "    feed: true".into(),
+            ]);
+        }
+        _ => return None,
+    }
+    Some(v)
+}
+
 /// Another value for a site.yaml key (`None`: leave the key out).
 fn site_variant(
     h: &mut Harness,
@@ -2322,6 +2399,7 @@ fn site_variant(
             Some(vec!["markdown:".into(), format!("  unsafe_html: {}", !on)])
         }
         "laws" => laws_variant(lines, original, step),
+        "taxonomies" => taxonomies_variant(h),
         _ => Some(vec![
             "extra:".into(),
             format!("  hotline: \"1234{step}\""),

@@ -115,6 +115,7 @@ fn results_for(b: &mut Browser, q: &str) -> serde_json::Value {
         "({ status: document.getElementById('pf-search-status').textContent,\
             kinds: [...document.querySelectorAll('#pf-search-kinds button')].map(x => x.textContent),\
             links: [...document.querySelectorAll('#pf-search-results li h2 a')].map(a => a.getAttribute('href')),\
+            wheres: [...document.querySelectorAll('#pf-search-results .pf-search-where')].map(p => p.textContent),\
             marks: [...document.querySelectorAll('#pf-search-results mark')].map(m => m.textContent),\
             browse: document.getElementById('pf-search-browse').hidden })",
     )
@@ -193,6 +194,46 @@ fn a_query_shows_every_document_that_holds_it_with_counts_marks_and_links() {
             assert!(q.split(' ').any(|p| p == m), "{q}: marked {m}");
         }
     }
+    assert_no_errors(&mut b);
+}
+
+#[test]
+fn a_result_from_a_column_names_its_column_after_its_kind() {
+    let Some(mut b) = Browser::launch() else {
+        return;
+    };
+    watch_errors(&mut b);
+    let mut seen = [false; 3];
+    for q in ["彩礼", "法律明白人", "调解"] {
+        let got = results_for(&mut b, q);
+        let links = got["links"].as_array().unwrap();
+        let wheres = got["wheres"].as_array().unwrap();
+        assert_eq!(links.len(), wheres.len(), "{q}");
+        for (l, w) in links.iter().zip(wheres) {
+            let (site, w) = (site_path(l.as_str().unwrap()), w.as_str().unwrap());
+            let (k, want) = if site.starts_with("articles/yian-shifa/") {
+                (0, Some("文章 · 以案释法"))
+            } else if site.starts_with("gonggao/") {
+                (1, Some("文章 · 公示公告"))
+            } else if site.starts_with("articles/") {
+                (2, None)
+            } else {
+                continue;
+            };
+            seen[k] = true;
+            match want {
+                Some(want) => assert!(w.starts_with(want), "{q}: {site} says {w}"),
+                None => assert!(
+                    w.starts_with("文章") && !w.contains("以案释法") && !w.contains("公示公告"),
+                    "{q}: {site} says {w}"
+                ),
+            }
+        }
+    }
+    assert_eq!(
+        seen, [true; 3],
+        "results from both columns and from 普法动态 itself"
+    );
     assert_no_errors(&mut b);
 }
 

@@ -124,7 +124,14 @@ fn site_columns(root: &Path) -> Vec<String> {
             Some(rel.to_string_lossy().replace('\\', "/"))
         })
         .collect();
-    crate::content::columns::Columns::find(rels.iter().map(String::as_str))
+    let taxonomies: Vec<String> = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE))
+        .ok()
+        .and_then(|t| parse_config(&t, &Overrides::default()).ok())
+        .map_or(vec![crate::taxonomy::TAGS.into()], |c| {
+            c.taxonomies.into_iter().map(|t| t.key).collect()
+        });
+    let keys: Vec<&str> = taxonomies.iter().map(String::as_str).collect();
+    crate::content::columns::Columns::find(rels.iter().map(String::as_str), &keys)
         .dirs()
         .map(str::to_string)
         .collect()

@@ -56,8 +56,10 @@ pub struct Columns {
 const NOT_COLUMNS: [&str; 3] = ["events", "lessons", super::LAWS_DIR];
 
 impl Columns {
-    /// The columns among the Markdown files at `rels` (site-relative paths).
-    pub fn find<'a>(rels: impl Iterator<Item = &'a str>) -> Columns {
+    /// The columns among the Markdown files at `rels` (site-relative paths); the top-level
+    /// folders `taxonomies` (the site's taxonomies' keys, whose `_index.md` titles their
+    /// index) are not.
+    pub fn find<'a>(rels: impl Iterator<Item = &'a str>, taxonomies: &[&str]) -> Columns {
         let mut indexes: BTreeSet<&str> = BTreeSet::new();
         let mut bundles: BTreeSet<&str> = BTreeSet::new();
         for rel in rels {
@@ -74,6 +76,7 @@ impl Columns {
             !d.contains('/')
                 && d != "articles"
                 && !NOT_COLUMNS.contains(&d)
+                && !taxonomies.contains(&d)
                 && !bundles.contains(d)
                 && indexes.contains(d)
         };
@@ -138,8 +141,10 @@ mod tests {
             "content/lessons/minfadian/_index.md",
             "content/laws/_index.md",
             "content/orphan/sub/_index.md",
+            "content/tags/_index.md",
+            "content/categories/_index.md",
         ];
-        let c = Columns::find(files.into_iter());
+        let c = Columns::find(files.into_iter(), &["tags", "categories"]);
         let dirs: Vec<&str> = c.dirs().collect();
         assert_eq!(dirs, ["articles/anli", "gonggao", "gonggao/cunwu"]);
         assert_eq!(c.column_of("gonggao/2024"), Some("gonggao"));

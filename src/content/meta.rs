@@ -49,44 +49,7 @@ pub const SECTION_KEYS: &[&str] = &[
 /// Keys only a column's `_index.md` accepts (see [`super::columns`]).
 pub const COLUMN_KEYS: &[&str] = &["sort", "page_size", "menu", "home", "feed"];
 
-/// Every key of every kind, for "did you mean" hints.
-pub const ALL_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "updated",
-    "summary",
-    "tags",
-    "draft",
-    "slug",
-    "cover",
-    "cover_alt",
-    "author",
-    "extra",
-    "expires",
-    "personal_data",
-    "audio",
-    "aliases",
-    "start",
-    "end",
-    "location",
-    "organizer",
-    "audience",
-    "contact",
-    "registration",
-    "status",
-    "order",
-    "series",
-    "laws",
-    "duration",
-    "key_points",
-    "quiz",
-    "description",
-    "sort",
-    "page_size",
-    "menu",
-    "home",
-    "feed",
-];
+pub use crate::meta_keys::ALL_KEYS;
 
 /// Is `key` allowed for a file of this kind (`None` = a section's `_index.md`)?
 pub fn allowed(kind: Option<Kind>, key: &str) -> bool {

@@ -17,6 +17,7 @@ mod place;
 pub mod quotes;
 pub mod snippets;
 pub mod source;
+pub mod terms;
 
 /// The kinds of content, decided by the folder a file is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

@@ -33,6 +33,8 @@ pub struct Page {
     pub tags: Vec<String>,
     /// URL segment of each tag (`tags/<slug>/`).
     pub tag_slugs: Vec<String>,
+    /// Terms of the site's other taxonomies (`categories:`…), in the site's order.
+    pub terms: Vec<Terms>,
     pub draft: bool,
     pub cover: Option<LinkRef>,
     pub cover_alt: String,
@@ -59,6 +61,31 @@ pub struct Page {
     /// Fingerprint of what the link step reads: the front matter, the body's links, ids and
     /// citations (not the rest of the body).
     pub meta_fp: u64,
+}
+
+/// The terms a page gives one of the site's own taxonomies (see [`crate::taxonomy`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Terms {
+    /// The taxonomy's key: `categories`.
+    pub taxonomy: String,
+    /// As written (whitespace squashed, no repeats).
+    pub names: Vec<String>,
+    /// URL segment of each (`categories/<slug>/`).
+    pub slugs: Vec<String>,
+}
+
+impl Page {
+    /// Every term the page has, tags first: (taxonomy key, name, slug).
+    pub fn all_terms(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        let tags = self.tags.iter().zip(&self.tag_slugs);
+        tags.map(|(n, s)| (crate::taxonomy::TAGS, n.as_str(), s.as_str()))
+            .chain(self.terms.iter().flat_map(|t| {
+                t.names
+                    .iter()
+                    .zip(&t.slugs)
+                    .map(|(n, s)| (t.taxonomy.as_str(), n.as_str(), s.as_str()))
+            }))
+    }
 }
 
 /// An article cited in a lesson's `laws:`, resolved, with its text.

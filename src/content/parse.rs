@@ -10,7 +10,7 @@ use super::event::parse_event;
 use super::front_matter::split;
 use super::lesson::parse_lesson;
 use super::meta::{ALL_KEYS, COLUMN_KEYS, RawMeta, allowed};
-use super::page::{CitedArticle, LessonInfo, Page, Parsed, SUMMARY_CHARS, SectionIndex};
+use super::page::{CitedArticle, LessonInfo, Page, Parsed, SUMMARY_CHARS, SectionIndex, Terms};
 use super::place::{Place, place_of};
 use super::quotes::Quotes;
 use super::snippets::{PageSnippets, SnippetSources};
@@ -46,7 +46,7 @@ pub fn parse_file(
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
     let (config, laws) = (env.config, env.laws);
     let place = place_of(rel, env.columns);
-    let (split, raw) = match front_matter(rel, text, &place) {
+    let (split, raw, terms) = match front_matter(rel, text, &place, config) {
         Ok(r) => r,
         Err(d) => return (None, vec![d]),
     };
@@ -109,6 +109,7 @@ pub fn parse_file(
         yaml: split.yaml,
         config,
         laws,
+        terms,
     };
     let page = page_of(&mut c, &input, parts, hook);
     // A page with errors of its own still goes on: the link step checks its links too, so
@@ -116,26 +117,40 @@ pub fn parse_file(
     (Some(Parsed::Page(Arc::new(page))), c.diags)
 }
 
-/// The file split at its front matter, and the front matter read (the keys of its kind).
+/// The file split at its front matter, and the front matter read (the keys of its kind,
+/// and a page's terms of the site's own taxonomies).
 fn front_matter<'t>(
     rel: &str,
     text: &'t str,
     place: &Place,
-) -> Result<(super::front_matter::Split<'t>, RawMeta), Diagnostic> {
+    config: &Config,
+) -> Result<(super::front_matter::Split<'t>, RawMeta, Vec<Terms>), Diagnostic> {
     let split = split(text, rel)?;
+    let own: Vec<&str> = match place.kind {
+        None => vec![],
+        Some(_) => config.taxonomies[1..]
+            .iter()
+            .map(|t| t.key.as_str())
+            .collect(),
+    };
     let keys: Vec<&str> = match place.kind {
         None => [super::meta::SECTION_KEYS, super::meta::COLUMN_KEYS].concat(),
-        Some(_) => ALL_KEYS.to_vec(),
+        Some(_) => [ALL_KEYS, &own].concat(),
     };
-    let ysrc = YamlSource {
+    let ysrc = |yaml| YamlSource {
         file: rel,
         file_text: text,
-        yaml: split.yaml,
+        yaml,
         first_line: split.yaml_line,
         keys: &keys,
     };
-    let raw: RawMeta = parse_yaml(&ysrc)?;
-    Ok((split, raw))
+    let Some((rest, blocks)) = super::terms::split_out(split.yaml, &own) else {
+        let raw: RawMeta = parse_yaml(&ysrc(split.yaml))?;
+        return Ok((split, raw, Vec::new()));
+    };
+    let raw: RawMeta = parse_yaml(&ysrc(&rest))?;
+    let terms = super::terms::read(&ysrc(&blocks), config)?;
+    Ok((split, raw, terms))
 }
 
 /// What a page and a section's `_index.md` both have, worked out before the kind matters.
@@ -156,6 +171,8 @@ struct PageInput<'a> {
     yaml: &'a str,
     config: &'a Config,
     laws: Option<&'a LawLibrary>,
+    /// Its terms of the site's own taxonomies.
+    terms: Vec<Terms>,
 }
 
 /// The page a file of kind `input.kind` makes.
@@ -203,6 +220,7 @@ fn page_of(
         summary,
         tag_slugs: tags.iter().map(|t| crate::text::tag_slug(t)).collect(),
         tags,
+        terms: input.terms.clone(),
         draft: raw.draft.unwrap_or(false),
         cover: parts.cover,
         cover_alt: raw.cover_alt.clone().unwrap_or_default(),
@@ -530,14 +548,7 @@ fn slug_of(c: &mut Checker<'_>, raw: &RawMeta, place: &Place) -> String {
 
 /// Tags, whitespace squashed, without repeats.
 fn tags_of(raw: &RawMeta) -> Vec<String> {
-    let mut tags: Vec<String> = Vec::new();
-    for t in raw.tags.clone().unwrap_or_default() {
-        let t = crate::text::squash_whitespace(&t);
-        if !t.is_empty() && !tags.contains(&t) {
-            tags.push(t);
-        }
-    }
-    tags
+    super::terms::distinct(raw.tags.clone().unwrap_or_default())
 }
 
 /// The full text of the articles a lesson's `laws:` cite, for its "本课涉及的法条" block.

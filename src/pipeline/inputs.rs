@@ -295,7 +295,7 @@ impl Inputs {
         diags: &mut DiagStore,
     ) -> Vec<(String, Option<FileInput>)> {
         let (config, config_fp, theme) = settings;
-        let (columns, tables_fp) = self.columns_and_tables(src.get(), changes);
+        let (columns, tables_fp) = self.columns_and_tables(src.get(), config, changes);
         let Some(laws) = &self.laws else {
             return Vec::new();
         };
@@ -358,6 +358,7 @@ impl Inputs {
     fn columns_and_tables(
         &mut self,
         sources: &SiteSources,
+        config: &Config,
         changes: &Changes,
     ) -> (Arc<Columns>, u64) {
         let other = |p: &String| !p.ends_with(".md");
@@ -369,9 +370,11 @@ impl Inputs {
         let tables_again = changes.all || changes.paths.iter().any(other);
         let columns = match &self.columns {
             Some((c, _)) if !columns_again => c.clone(),
-            _ => Arc::new(Columns::find(
-                sources.markdown.iter().map(|f| f.rel.as_str()),
-            )),
+            _ => {
+                let keys: Vec<&str> = config.taxonomies.iter().map(|t| t.key.as_str()).collect();
+                let rels = sources.markdown.iter().map(|f| f.rel.as_str());
+                Arc::new(Columns::find(rels, &keys))
+            }
         };
         let tables = match &self.columns {
             Some((_, t)) if !tables_again => *t,

@@ -552,8 +552,12 @@ fn make_all(
                 .map_err(|err| render::template_diag(&err, theme, Some(&format!("/{}", e.path))));
             match result {
                 Ok(text) => {
-                    let search = super::search::searched(site, &e.job)
-                        .map(|kind| crate::search::docs::documents(&e.path, kind, &text));
+                    let search = super::search::searched(site, &e.job).map(|kind| {
+                        let mut docs = crate::search::docs::documents(&e.path, kind, &text);
+                        let section = super::search::section_of(site, &e.job);
+                        docs.iter_mut().for_each(|d| d.section.clone_from(&section));
+                        docs
+                    });
                     let len = text.len();
                     let (blob, written) = if keep {
                         let blob: Blob = Arc::from(text.into_bytes());

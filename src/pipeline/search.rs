@@ -221,7 +221,12 @@ fn index_files(mut docs: Vec<&SearchDoc>, extras: &Extras) -> BTreeMap<String, B
                     // A result names the first heading of its part (a page's joined
                     // sections list each of theirs; the index holds them all).
                     let heading = d.heading.lines().next().unwrap_or_default();
-                    serde_json::json!([d.url, d.kind, d.title, heading, d.date, text])
+                    match &d.section {
+                        Some(s) => {
+                            serde_json::json!([d.url, d.kind, d.title, heading, d.date, text, s])
+                        }
+                        None => serde_json::json!([d.url, d.kind, d.title, heading, d.date, text]),
+                    }
                 })
                 .collect();
             let json = serde_json::to_vec(&rows).unwrap_or_default();
@@ -230,6 +235,16 @@ fn index_files(mut docs: Vec<&SearchDoc>, extras: &Extras) -> BTreeMap<String, B
         .collect();
     out.extend(stores);
     out
+}
+
+/// The column (栏目) a result of output `job` names: its page's column's name, for a page
+/// in one (pages of other sections count as 文章 and show their section).
+pub(super) fn section_of(site: &Site, job: &Job) -> Option<String> {
+    let Job::Page(id) = job else {
+        return None;
+    };
+    let dir = site.page(*id).column.as_deref()?;
+    site.column(dir).map(|c| c.title.clone())
 }
 
 /// The runs of documents that give one value by `key` (documents with `None` between
@@ -276,7 +291,9 @@ pub(super) fn extras(site: &Site) -> Extras {
     for w in &words {
         vocab.extend(w.words.iter().chain(&w.terms).cloned());
     }
-    vocab.extend(site.tags().map(|t| t.name.clone()));
+    for t in &site.config().taxonomies {
+        vocab.extend(site.terms(&t.key).map(|t| t.name.clone()));
+    }
     vocab.extend(lib.laws.iter().map(|l| l.short.clone()));
     Extras { words, vocab }
 }

@@ -54,6 +54,22 @@ pub fn column_feed_context(site: &Site, views: &super::Views<'_>, dir: &str) -> 
     feed_of(site, views, &path, title_of(site, dir), &newest)
 }
 
+/// The template context of the feed of a term (key `categories/<slug>`): its newest pages.
+pub fn term_feed_context(site: &Site, views: &super::Views<'_>, key: &str) -> Value {
+    let (taxonomy, _) = crate::taxonomy::split_key(key);
+    let what = site
+        .config()
+        .taxonomy(taxonomy)
+        .map_or_else(String::new, |t| t.name.clone());
+    let (name, newest) = site.term(key).map_or_else(Default::default, |t| {
+        let n = t.pages.len().min(crate::site::FEED_ENTRIES);
+        (t.name.clone(), t.pages[..n].to_vec())
+    });
+    let path = format!("{key}/atom.xml");
+    let title = format!("{what}：{name} - {}", site.config().title);
+    feed_of(site, views, &path, title, &newest)
+}
+
 /// A feed at `path` with `title`, of the pages `ids`.
 fn feed_of(
     site: &Site,

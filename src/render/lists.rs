@@ -38,8 +38,8 @@ fn list_pub_date(site: &Site, l: &ListPage) -> Option<String> {
         }
         ListKind::LessonsIndex => return lessons_newest(site).as_ref().map(context::pub_date),
         // A tag's pages are newest first: its first is its newest.
-        ListKind::TagsIndex => site
-            .tags()
+        ListKind::TagsIndex(taxonomy) => site
+            .terms(taxonomy)
             .filter_map(|t| t.pages.first().copied())
             .collect(),
         ListKind::Events if l.number == 1 => l
@@ -63,7 +63,7 @@ pub fn list_template(kind: &ListKind) -> &'static str {
         ListKind::Events => "events.html",
         ListKind::LessonsIndex => "lessons.html",
         ListKind::Series(_) => "series.html",
-        ListKind::TagsIndex => "tags.html",
+        ListKind::TagsIndex(_) => "tags.html",
         ListKind::Tag(_) => "tag.html",
         ListKind::EventsCalendar => "events_calendar.html",
         ListKind::EventsYear(_) => "events_year.html",
@@ -133,7 +133,7 @@ pub fn list_context(site: &Site, views: &Views<'_>, path: &str) -> Option<(&'sta
             dated_list(site, views, l, common)
         }
         ListKind::LessonsIndex | ListKind::Series(_) => lessons_list(site, views, l, common),
-        ListKind::TagsIndex | ListKind::Tag(_) => tags_list(site, views, l, common),
+        ListKind::TagsIndex(_) | ListKind::Tag(_) => tags_list(site, views, l, common),
         ListKind::Column(dir) => column_list(site, views, l, common, dir),
         ListKind::EventsCalendar => {
             let c = site.config();
@@ -326,54 +326,88 @@ fn lessons_list(site: &Site, views: &Views<'_>, l: &ListPage, common: Common) ->
     }
 }
 
-/// Every tag with its address and number of pages (the tag index, the search page).
-pub(super) fn tag_counts(site: &Site) -> Vec<TagCountVm> {
+/// Every term of `taxonomy` with its address and number of pages (its index, the search
+/// page).
+pub(super) fn term_counts(site: &Site, taxonomy: &str) -> Vec<TagCountVm> {
     let c = site.config();
-    site.tags()
+    site.terms(taxonomy)
         .map(|t| TagCountVm {
             name: t.name.clone(),
-            url: c.link_parts(&["tags/", &t.slug, "/"]),
+            url: c.link_parts(&[&t.taxonomy, "/", &t.slug, "/"]),
             count: t.pages.len(),
         })
         .collect()
 }
 
-/// The tag index and each tag.
+/// `taxonomy`: key, name (its `_index.md`'s title, or `site.yaml`'s name), index address
+/// and feed.
+fn taxonomy_value(site: &Site, key: &str) -> (String, Value) {
+    let c = site.config();
+    let t = c
+        .taxonomy(key)
+        .cloned()
+        .unwrap_or_else(crate::taxonomy::Taxonomy::tags);
+    let title = site
+        .section(key)
+        .map(|s| s.title.clone())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| t.name.clone());
+    let v = context! {
+        key => key,
+        name => t.name,
+        title => title.clone(),
+        url => c.link_parts(&[key, "/"]),
+        feed => t.feed,
+    };
+    (title, v)
+}
+
+/// A taxonomy's index and each of its terms.
 fn tags_list(site: &Site, views: &Views<'_>, l: &ListPage, common: Common) -> Value {
     let c = site.config();
-    let section_title = site
-        .section("tags")
-        .map(|s| s.title.clone())
-        .unwrap_or_default();
     match &l.kind {
-        ListKind::Tag(slug) => {
+        ListKind::Tag(key) => {
+            let (taxonomy, slug) = crate::taxonomy::split_key(key);
+            let (_, tax) = taxonomy_value(site, taxonomy);
+            let name_of = c
+                .taxonomy(taxonomy)
+                .map_or("标签".into(), |t| t.name.clone());
             let (name, count) = site
-                .tag(slug)
+                .term(key)
                 .map(|t| (t.name.clone(), t.pages.len()))
                 .unwrap_or_default();
+            let feed_url = c
+                .taxonomy(taxonomy)
+                .is_some_and(|t| t.feed)
+                .then(|| c.link_parts(&[key, "/atom.xml"]));
             context! {
                 site => common.site,
-                list => list_value(site, l, format!("标签：{name}"), "tags"),
+                list => list_value(site, l, format!("{name_of}：{name}"), taxonomy),
                 pub_date => common.pub_date,
-                tag => context! { name => name, url => c.link_parts(&["tags/", slug, "/"]), count => count },
+                tag => context! { name => name, url => c.link_parts(&[taxonomy, "/", slug, "/"]), count => count },
+                taxonomy => tax,
                 items => cards(views, &l.items),
                 paginator => Value::from(Serde(paginator_vm(c, l.number, &l.page_paths))),
-                tags_url => c.link("tags/"),
+                tags_url => c.link_parts(&[taxonomy, "/"]),
+                feed_url => feed_url,
                 nav_active => common.nav,
                 current_path => common.path,
             }
         }
-        _ => {
-            let tags = tag_counts(site);
+        ListKind::TagsIndex(key) => {
+            let (title, tax) = taxonomy_value(site, key);
+            let tags = term_counts(site, key);
             context! {
                 site => common.site,
-                list => list_value(site, l, section_title, "tags"),
+                list => list_value(site, l, title, key),
                 pub_date => common.pub_date,
                 tags => Value::from(Serde(tags)),
+                taxonomy => tax,
                 nav_active => common.nav,
                 current_path => common.path,
             }
         }
+        _ => Value::UNDEFINED,
     }
 }
 

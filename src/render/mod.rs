@@ -114,6 +114,7 @@ pub fn site_object(site: &Site) -> Arc<Fields> {
         Value::from(vm.feed_url),
         Value::from(vm.year),
         Value::from(vm.search_url),
+        Value::from(Serde(&vm.taxonomies)),
     ];
     Fields::new(ObjId::Site, &SITE_FIELDS, values)
 }
@@ -144,6 +145,8 @@ pub enum Job {
     Feed(u8),
     /// A column's Atom feed (by folder).
     ColumnFeed(String),
+    /// A term's Atom feed (by key: `categories/<slug>`), for taxonomies with feeds.
+    TermFeed(String),
     /// The site's calendar file.
     Calendar,
     Sitemap,
@@ -179,13 +182,21 @@ pub fn page_jobs(site: &Site, id: PageId) -> Vec<(String, Job)> {
     v
 }
 
-/// The list pages, with their paths, and the columns' feeds.
+/// The list pages, with their paths, and the feeds of the columns and of the terms of
+/// taxonomies with feeds.
 pub fn list_jobs(site: &Site) -> Vec<(String, Job)> {
-    let mut v: Vec<(String, Job)> = site
-        .list_paths()
-        .iter()
-        .map(|p| (format!("{p}index.html"), Job::List(p.clone())))
-        .collect();
+    let c = site.config();
+    let mut v: Vec<(String, Job)> = Vec::new();
+    for p in site.list_paths() {
+        v.push((format!("{p}index.html"), Job::List(p.clone())));
+        let key = p.trim_end_matches('/');
+        let (taxonomy, slug) = crate::taxonomy::split_key(key);
+        // A term's page is its taxonomy's folder and one more segment.
+        if key.contains('/') && !slug.contains('/') && c.taxonomy(taxonomy).is_some_and(|t| t.feed)
+        {
+            v.push((format!("{p}atom.xml"), Job::TermFeed(key.to_string())));
+        }
+    }
     v.extend(
         site.columns()
             .iter()
@@ -259,6 +270,7 @@ pub fn make(
         }
         Job::Feed(k) => t.render("atom.xml", feeds::feed_context(site, views, *k)),
         Job::ColumnFeed(dir) => t.render("atom.xml", feeds::column_feed_context(site, views, dir)),
+        Job::TermFeed(key) => t.render("atom.xml", feeds::term_feed_context(site, views, key)),
         Job::Sitemap => t.render("sitemap.xml", feeds::sitemap_context(site, &views.site)),
         Job::Robots => {
             let url = site.config().permalink("sitemap.xml");

@@ -13,7 +13,7 @@ use minijinja::value::{Enumerator, Object, Value, ValueKind};
 use crate::reads::{Fact, ObjId, read};
 
 /// The fields of a card, in the order templates enumerate them.
-pub const CARD_FIELDS: [&str; 21] = [
+pub const CARD_FIELDS: [&str; 22] = [
     "kind",
     "kind_label",
     "title",
@@ -35,6 +35,7 @@ pub const CARD_FIELDS: [&str; 21] = [
     "lesson",
     "extra",
     "scheduled",
+    "terms",
 ];
 
 /// The place of a card field in [`CARD_FIELDS`] (templates read cards most).
@@ -61,12 +62,13 @@ fn card_field(name: &str) -> Option<usize> {
         "lesson" => 18,
         "extra" => 19,
         "scheduled" => 20,
+        "terms" => 21,
         _ => return None,
     })
 }
 
 /// The fields of `site`.
-pub const SITE_FIELDS: [&str; 15] = [
+pub const SITE_FIELDS: [&str; 16] = [
     "title",
     "description",
     "base_url",
@@ -82,6 +84,7 @@ pub const SITE_FIELDS: [&str; 15] = [
     "feed_url",
     "year",
     "search_url",
+    "taxonomies",
 ];
 
 /// A content page's own fields, besides its card's.
@@ -99,7 +102,7 @@ pub const OWN_FIELDS: [&str; 10] = [
 ];
 
 /// Every field of `page` on a content page: the card's, then its own.
-const PAGE_FIELDS: [&str; 30] = [
+const PAGE_FIELDS: [&str; 31] = [
     "kind",
     "kind_label",
     "title",
@@ -120,6 +123,7 @@ const PAGE_FIELDS: [&str; 30] = [
     "event",
     "lesson",
     "extra",
+    "terms",
     "content",
     "toc",
     "toc_html",

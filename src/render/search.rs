@@ -103,7 +103,15 @@ fn directory(site: &Site) -> Vec<DirLawVm> {
 /// The search page's context.
 pub fn search_context(site: &Site, site_value: &Value) -> Value {
     let c = site.config();
-    let tags = super::lists::tag_counts(site);
+    let tags = super::lists::term_counts(site, crate::taxonomy::TAGS);
+    // The site's other taxonomies, each with its terms.
+    let others: Vec<Value> = c.taxonomies[1..]
+        .iter()
+        .map(|t| {
+            let terms = super::lists::term_counts(site, &t.key);
+            context! { name => t.name.clone(), url => c.link_parts(&[&t.key, "/"]), terms => Value::from(Serde(terms)) }
+        })
+        .collect();
     context! {
         site => site_value.clone(),
         nav_active => -1,
@@ -112,6 +120,7 @@ pub fn search_context(site: &Site, site_value: &Value) -> Value {
         index_url => c.link(crate::search::docs::INDEX_FOLDER),
         laws => Value::from(Serde(directory(site))),
         tags => Value::from(Serde(tags)),
+        taxonomies => others,
         words => Value::from(Serde(word_heads(site))),
         pub_date => site.newest_date().map(super::context::pub_date),
     }
@@ -224,7 +233,8 @@ pub fn word_context(site: &Site, site_value: &Value, entry: u32, word: u32) -> V
             url: c.link(&lib.laws[l].path()),
         })
         .collect();
-    for t in site.tags() {
+    let all_terms = c.taxonomies.iter().flat_map(|t| site.terms(&t.key));
+    for t in all_terms {
         if row.words.contains(&t.name) || row.terms.contains(&t.name) {
             pages.extend(t.pages.iter().copied());
         }

@@ -5,7 +5,7 @@
 use super::extract::{PageText, Section, page_text};
 
 /// One searchable section: its address (site path and `#anchor`), kind, page title,
-/// heading (for a 条: its chapter), date and text.
+/// heading (for a 条: its chapter), date, text and the column its page is in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchDoc {
     pub url: String,
@@ -14,6 +14,8 @@ pub struct SearchDoc {
     pub heading: String,
     pub date: Option<String>,
     pub text: String,
+    /// The column (栏目) of an article in one (`公示公告`): results show it.
+    pub section: Option<String>,
 }
 
 impl SearchDoc {
@@ -86,6 +88,7 @@ pub fn documents(path: &str, kind: &'static str, html: &str) -> Vec<SearchDoc> {
                 heading: s.heading,
                 date: date.clone(),
                 text: s.text,
+                section: None,
             }),
         }
     }

@@ -183,6 +183,7 @@ mod tests {
             heading: heading.into(),
             date: date.map(str::to_string),
             text: String::new(),
+            section: None,
         }
     }
 

@@ -17,8 +17,9 @@ pub(super) const TAG_PROBLEMS: u8 = 1;
 pub(super) const SERIES_PROBLEMS: u8 = 2;
 
 impl Site {
-    /// Make tag `slug` again from its members: its name is the spelling on its newest
-    /// page, and every other spelling is a warning on the page that has it.
+    /// Make the term (tag) with key `slug` (`tags/<slug>`) again from its members: its name
+    /// is the spelling on its newest page, and every other spelling is a warning on the
+    /// page that has it.
     pub(super) fn settle_tag(&mut self, slug: &str) -> Vec<Diagnostic> {
         let members: Vec<PageId> = self
             .tag_members
@@ -37,22 +38,30 @@ impl Site {
                 .get(slug)
                 .and_then(|m| m.keys().next().cloned());
         }
+        let (taxonomy, term_slug) = crate::taxonomy::split_key(slug);
+        let tax_name = self
+            .config
+            .taxonomy(taxonomy)
+            .map_or("标签", |t| t.name.as_str());
         for &id in members.iter().filter(|_| read_all) {
             let p = &self.slot(id).page;
-            for (t, s) in p.tags.iter().zip(&p.tag_slugs) {
-                if s != slug {
-                    continue;
-                }
+            for (_, t, _) in p
+                .all_terms()
+                .filter(|(x, _, s)| (*x, *s) == (taxonomy, term_slug))
+            {
                 match &name {
-                    None => name = Some(t.clone()),
-                    Some(n) if n != t => diags.push(spelling_warning(p, t, n)),
+                    None => name = Some(t.to_string()),
+                    Some(n) if n != t => {
+                        diags.push(spelling_warning(p, (taxonomy, tax_name), t, n));
+                    }
                     Some(_) => {}
                 }
             }
         }
         let tag = name.map(|name| Tag {
+            taxonomy: taxonomy.to_string(),
             name,
-            slug: slug.to_string(),
+            slug: term_slug.to_string(),
             pages: members,
         });
         let fact = Fact::Tag(sym(slug));
@@ -195,14 +204,18 @@ pub(super) fn date_key(p: &Page, source: &Arc<str>, id: PageId) -> DateKey {
     )
 }
 
-fn spelling_warning(p: &Page, spelling: &str, name: &str) -> Diagnostic {
-    let line = crate::yaml::key_position(p.quotes.head(), 1, "tags").map_or(1, |p| p.0);
+/// Two spellings of one term (of taxonomy (key, name)) with the same address.
+fn spelling_warning(p: &Page, taxonomy: (&str, &str), spelling: &str, name: &str) -> Diagnostic {
+    let line = crate::yaml::key_position(p.quotes.head(), 1, taxonomy.0).map_or(1, |p| p.0);
+    let what = taxonomy.1;
     Diagnostic::warning(format!(
-        "标签 “{spelling}” 和 “{name}” 的网址相同，已合并为一个标签"
+        "{what} “{spelling}” 和 “{name}” 的网址相同，已合并为一个{what}"
     ))
     .in_file(&p.source)
     .at(line, 0)
-    .with_hint("统一标签的写法（大小写、空格），避免读者看到两个相似的标签。")
+    .with_hint(format!(
+        "统一{what}的写法（大小写、空格），避免读者看到两个相似的{what}。"
+    ))
 }
 
 fn order_clash(a: &Page, b: &Page) -> Diagnostic {
@@ -221,7 +234,9 @@ fn order_clash(a: &Page, b: &Page) -> Diagnostic {
         ))
 }
 
-/// The distinct slugs of a page's tags.
-pub(super) fn slugs_of(p: &Page) -> BTreeSet<String> {
-    p.tag_slugs.iter().cloned().collect()
+/// The distinct keys of a page's terms (`tags/<slug>`, `categories/<slug>`).
+pub(super) fn term_keys_of(p: &Page) -> BTreeSet<String> {
+    p.all_terms()
+        .map(|(t, _, s)| crate::taxonomy::term_key(t, s))
+        .collect()
 }

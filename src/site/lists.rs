@@ -17,7 +17,7 @@ pub(super) struct Families {
     pub articles: bool,
     pub events: bool,
     pub series: bool,
-    /// Tags whose pages changed, and whether the set of tags did.
+    /// Terms (by key) whose pages changed, and whether the set of terms did.
     pub tags: BTreeSet<String>,
     pub tag_set: bool,
     pub columns: bool,
@@ -97,14 +97,11 @@ impl Site {
                     paginate(ListKind::Column(c.dir.clone()), &c.path, &c.pages, size)
                 })
                 .collect(),
-            _ => {
-                let mut v = vec![one(ListKind::TagsIndex, "tags/".into(), vec![])];
-                v.extend(self.tags.values().map(|t| {
-                    let path = format!("tags/{}/", t.slug);
-                    one(ListKind::Tag(t.slug.clone()), path, t.pages.clone())
-                }));
-                v
-            }
+            _ => self
+                .taxonomy_paths()
+                .into_iter()
+                .map(|path| self.taxonomy_list(path))
+                .collect(),
         }
     }
 
@@ -160,14 +157,49 @@ impl Site {
         }
     }
 
-    /// The tag pages of the tags that changed (and the family's paths, when the set of
-    /// tags did). Returns whether the family's paths changed.
+    /// The paths of the taxonomies' pages: each taxonomy's index (`tags/`), then its terms'
+    /// pages (`tags/<slug>/`), taxonomies in the site's order.
+    fn taxonomy_paths(&self) -> Vec<String> {
+        let mut paths = Vec::new();
+        for t in &self.config.taxonomies {
+            let prefix = format!("{}/", t.key);
+            paths.push(prefix.clone());
+            let from = (
+                std::ops::Bound::Included(prefix.as_str()),
+                std::ops::Bound::Unbounded,
+            );
+            paths.extend(
+                self.tags
+                    .range::<str, _>(from)
+                    .map(|(k, _)| k)
+                    .take_while(|k| k.starts_with(&prefix))
+                    .map(|k| format!("{k}/")),
+            );
+        }
+        paths
+    }
+
+    /// The page at `path` (see [`Self::taxonomy_paths`]).
+    fn taxonomy_list(&self, path: String) -> ListPage {
+        let key = path.trim_end_matches('/');
+        match self.tags.get(key) {
+            Some(t) => one(
+                ListKind::Tag(key.to_string()),
+                path.clone(),
+                t.pages.clone(),
+            ),
+            None => one(ListKind::TagsIndex(key.to_string()), path.clone(), vec![]),
+        }
+    }
+
+    /// The pages of the terms that changed (and the family's paths, when the set of terms
+    /// did). Returns whether the family's paths changed.
     fn settle_tag_lists(&mut self, which: &Families) -> bool {
-        for slug in &which.tags {
-            let path = format!("tags/{slug}/");
-            match self.tags.get(slug) {
+        for key in &which.tags {
+            let path = format!("{key}/");
+            match self.tags.get(key) {
                 Some(t) => {
-                    let l = one(ListKind::Tag(slug.clone()), path.clone(), t.pages.clone());
+                    let l = one(ListKind::Tag(key.clone()), path, t.pages.clone());
                     self.put_list(l);
                 }
                 None => self.drop_list(&path),
@@ -176,14 +208,10 @@ impl Site {
         if !which.tag_set {
             return false;
         }
-        let mut paths = vec!["tags/".to_string()];
-        paths.extend(self.tags.keys().map(|s| format!("tags/{s}/")));
+        let paths = self.taxonomy_paths();
+        let keep: BTreeSet<&String> = paths.iter().collect();
         for old in std::mem::take(&mut self.list_families[4]) {
-            if !self
-                .tags
-                .contains_key(old.trim_start_matches("tags/").trim_end_matches('/'))
-                && old != "tags/"
-            {
+            if !keep.contains(&old) {
                 self.drop_list(&old);
             }
         }

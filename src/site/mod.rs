@@ -42,6 +42,7 @@ use crate::statute::LawLibrary;
 use crate::statute::numerals::ArticleNo;
 
 pub use crate::reads::PageId;
+pub use collections::FEED_ENTRIES;
 pub use files::AssetData;
 pub use state::Site;
 pub use update::{FileInput, LinkInput, Outcome, Show, WAITING};
@@ -105,9 +106,11 @@ pub struct Column {
     pub newest: Vec<PageId>,
 }
 
-/// A tag and the pages that carry it (newest first).
+/// A term of a taxonomy (a tag, a category) and the pages that carry it (newest first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {
+    /// The taxonomy's key (`tags`).
+    pub taxonomy: String,
     pub name: String,
     pub slug: String,
     pub pages: Vec<PageId>,
@@ -131,8 +134,9 @@ pub enum ListKind {
     LessonsIndex,
     /// One series (by folder).
     Series(String),
-    TagsIndex,
-    /// One tag (by slug).
+    /// A taxonomy's index of terms (by the taxonomy's key: `tags`).
+    TagsIndex(String),
+    /// One term (by key: `tags/<slug>`).
     Tag(String),
     /// Month calendars of the coming events (plain tables).
     EventsCalendar,
@@ -384,14 +388,35 @@ impl Site {
 
     /// The tags, by slug.
     pub fn tags(&self) -> impl Iterator<Item = &Tag> {
+        self.terms(crate::taxonomy::TAGS)
+    }
+
+    /// The terms of taxonomy `taxonomy` (`tags`, `categories`), by slug.
+    pub fn terms<'a>(&'a self, taxonomy: &str) -> impl Iterator<Item = &'a Tag> + 'a {
         read(Fact::Tags);
-        self.tags.keys().filter_map(|s| self.tag(s))
+        let prefix = format!("{taxonomy}/");
+        let from = (
+            std::ops::Bound::Included(prefix.as_str()),
+            std::ops::Bound::Unbounded,
+        );
+        let keys: Vec<&String> = self
+            .tags
+            .range::<str, _>(from)
+            .map(|(k, _)| k)
+            .take_while(|k| k.starts_with(&prefix))
+            .collect();
+        keys.into_iter().filter_map(|k| self.term(k))
     }
 
     /// One tag, by slug.
     pub fn tag(&self, slug: &str) -> Option<&Tag> {
-        read(Fact::Tag(sym(slug)));
-        self.tags.get(slug)
+        self.term(&crate::taxonomy::term_key(crate::taxonomy::TAGS, slug))
+    }
+
+    /// One term, by key (`categories/<slug>`).
+    pub fn term(&self, key: &str) -> Option<&Tag> {
+        read(Fact::Tag(sym(key)));
+        self.tags.get(key)
     }
 
     /// The paths of the list pages, in the order they are made.

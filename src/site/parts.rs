@@ -42,7 +42,8 @@ pub(super) enum Part {
     Column(String, super::columns::ColumnKey),
     Event(Timestamp),
     Feed(usize, DateKey),
-    /// A tag: slug, place, and the spellings of it the page uses (in its order).
+    /// A term of a taxonomy (a tag): its key (`tags/<slug>`), place, and the spellings of it
+    /// the page uses (in its order).
     Tag(String, DateKey, Vec<String>),
     /// A lesson: series folder, order, the series name it gives, its date.
     Series(String, i64, Option<String>, Option<Timestamp>),
@@ -115,15 +116,13 @@ fn published_parts(p: &Page, src: &Arc<str>, id: PageId, v: &mut Vec<Part>) {
         let year = jiff::SignedDuration::from_hours(super::collections::CALENDAR_HOURS);
         v.push(Part::Boundary(ev.start.timestamp() + year));
     }
-    for slug in super::groups::slugs_of(p) {
+    for term in super::groups::term_keys_of(p) {
         let spellings: Vec<String> = p
-            .tags
-            .iter()
-            .zip(&p.tag_slugs)
-            .filter(|(_, s)| **s == slug)
-            .map(|(t, _)| t.clone())
+            .all_terms()
+            .filter(|(t, _, s)| crate::taxonomy::split_key(&term) == (*t, *s))
+            .map(|(_, n, _)| n.to_string())
             .collect();
-        v.push(Part::Tag(slug, key.clone(), spellings));
+        v.push(Part::Tag(term, key.clone(), spellings));
     }
     if let Some(l) = &p.lesson {
         let date = p.date.as_ref().map(|d| d.timestamp());

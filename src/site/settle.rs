@@ -341,12 +341,12 @@ impl Site {
 }
 
 /// The sections every site has, with their default titles (the home page's is the site's).
-pub(super) const DEFAULT_SECTIONS: [(&str, &str); 6] = [
+/// (A taxonomy's index is titled by its `_index.md`, else by its name in `site.yaml`.)
+pub(super) const DEFAULT_SECTIONS: [(&str, &str); 5] = [
     ("", ""),
     ("articles", "普法动态"),
     ("events", "活动通知"),
     ("lessons", "法治小课堂"),
-    ("tags", "标签"),
     ("laws", "法律法规库"),
 ];
 

@@ -130,6 +130,12 @@ impl Browser {
     /// Send a DevTools command and wait for its result (at most 60 s, however many other
     /// messages Chromium sends meanwhile).
     pub fn call(&mut self, method: &str, params: Value) -> Value {
+        self.try_call(method, params)
+            .unwrap_or_else(|e| panic!("{method} failed: {e}"))
+    }
+
+    /// [`Self::call`], with Chromium's error as `Err` (the answer, whole).
+    pub fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         let id = self.next_id;
         self.next_id += 1;
         let msg = json!({"id": id, "method": method, "params": params});
@@ -156,9 +162,9 @@ impl Browser {
                 let v: Value = serde_json::from_str(&t).unwrap();
                 if v["id"] == id {
                     if v.get("error").is_some() {
-                        panic!("{method} failed: {v}");
+                        return Err(v);
                     }
-                    return v["result"].clone();
+                    return Ok(v["result"].clone());
                 }
             }
         }
@@ -182,12 +188,25 @@ impl Browser {
         r["result"]["value"].clone()
     }
 
-    /// Poll until `js` evaluates to true.
+    /// Poll until `js` evaluates to true. An evaluation that a navigation cut short (the
+    /// page went to another, as a redirect does) counts as "not yet".
     pub fn wait_for(&mut self, js: &str, secs: u64) {
         let deadline = Instant::now() + Duration::from_secs(secs);
         while Instant::now() < deadline {
-            if self.eval(js) == Value::Bool(true) {
-                return;
+            let r = self.try_call(
+                "Runtime.evaluate",
+                json!({ "expression": js, "returnByValue": true, "awaitPromise": true }),
+            );
+            match r {
+                Ok(r) if r["result"]["value"] == Value::Bool(true) => return,
+                Ok(_) => {}
+                Err(e) => {
+                    let m = e["error"]["message"].as_str().unwrap_or_default();
+                    let navigating = m.contains("navigated or closed")
+                        || m.contains("context")
+                        || m.contains("destroyed");
+                    assert!(navigating, "Runtime.evaluate failed: {e}");
+                }
             }
             std::thread::sleep(Duration::from_millis(50));
         }

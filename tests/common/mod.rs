@@ -745,3 +745,24 @@ pub fn header_query(q: &str) -> String {
         serde_json::json!(q)
     )
 }
+
+/// The titles of a feed's entries, and its own title.
+#[allow(dead_code)]
+pub fn feed_titles(file: &Path) -> (String, Vec<String>) {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let doc = roxmltree::Document::parse(&text).expect("the feed is well-formed XML");
+    let title = |n: roxmltree::Node| {
+        n.children()
+            .find(|c| c.has_tag_name("title"))
+            .and_then(|t| t.text())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let root = doc.root_element();
+    let entries = root
+        .children()
+        .filter(|c| c.has_tag_name("entry"))
+        .map(title)
+        .collect();
+    (title(root), entries)
+}

@@ -46,6 +46,16 @@ pub struct SiteVm {
     pub year: i16,
     /// Link of the search page, when the site has one (`search: true`).
     pub search_url: Option<String>,
+    /// The taxonomies, tags first: each one's index.
+    pub taxonomies: Vec<TaxonomyVm>,
+}
+
+/// A taxonomy as the site object shows it: key, name and the address of its index.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaxonomyVm {
+    pub key: String,
+    pub name: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +79,15 @@ pub struct LinkVm {
 pub struct TagVm {
     pub name: String,
     pub url: String,
+}
+
+/// A page's terms of one of the site's own taxonomies.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermsVm {
+    /// The taxonomy's key and name: `categories`, 分类.
+    pub key: String,
+    pub name: String,
+    pub terms: Vec<TagVm>,
 }
 
 pub use cover::CoverVm;
@@ -100,6 +119,8 @@ pub struct CardVm {
     pub extra: serde_json::Value,
     /// Published ahead of its date (`--future`): 待发布.
     pub scheduled: bool,
+    /// Its terms of the site's own taxonomies (`categories`…), in the site's order.
+    pub terms: Vec<TermsVm>,
 }
 
 /// A template value for an optional text: the text, or none.
@@ -132,6 +153,7 @@ impl CardVm {
             Value::from(Serde(&self.lesson)),
             Value::from(Serde(&self.extra)),
             Value::from(self.scheduled),
+            Value::from(Serde(&self.terms)),
         ]
     }
 }
@@ -216,6 +238,15 @@ pub fn site_vm(site: &Site) -> SiteVm {
         feed_url: c.link("atom.xml"),
         year: site.year(),
         search_url: c.search.then(|| c.link(crate::render::search::PATH)),
+        taxonomies: c
+            .taxonomies
+            .iter()
+            .map(|t| TaxonomyVm {
+                key: t.key.clone(),
+                name: t.name.clone(),
+                url: c.link_parts(&[&t.key, "/"]),
+            })
+            .collect(),
     }
 }
 
@@ -260,6 +291,27 @@ pub fn card_vm(site: &Site, i: PageId) -> CardVm {
         lesson: lesson_vm(site, i, p),
         extra: p.extra.clone(),
         scheduled: site.scheduled(i),
+        terms: p
+            .terms
+            .iter()
+            .map(|t| TermsVm {
+                key: t.taxonomy.clone(),
+                name: c
+                    .taxonomy(&t.taxonomy)
+                    .map_or_else(|| t.taxonomy.clone(), |x| x.name.clone()),
+                terms: t
+                    .names
+                    .iter()
+                    .zip(&t.slugs)
+                    .enumerate()
+                    .filter(|(k, (_, slug))| !t.slugs[..*k].contains(slug))
+                    .map(|(_, (n, slug))| TagVm {
+                        name: n.clone(),
+                        url: c.link_parts(&[&t.taxonomy, "/", slug, "/"]),
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
 }
 

@@ -655,7 +655,9 @@
         if (state !== mine) return;
         list.textContent = "";
         docs.forEach(function (d) {
+          // A page in a column (栏目) names it after its kind: 文章 · 公示公告.
           var where = [KIND_NAMES[d[1]] || d[1]];
+          if (d[6]) where.push(d[6]);
           if (d[3]) where.push(d[3]);
           if (d[4] && d[1] !== "law") where.push(d[4]);
           list.appendChild(el("li", {}, [

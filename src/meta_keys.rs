@@ -1,0 +1,42 @@
+//! Every front matter key of every kind, in one list that the content model (for "did you
+//! mean" hints) and the taxonomies of `site.yaml` (whose keys must not be one of them) both
+//! read.
+
+/// Every key of every kind.
+pub const ALL_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "summary",
+    "tags",
+    "draft",
+    "slug",
+    "cover",
+    "cover_alt",
+    "author",
+    "extra",
+    "expires",
+    "personal_data",
+    "audio",
+    "aliases",
+    "start",
+    "end",
+    "location",
+    "organizer",
+    "audience",
+    "contact",
+    "registration",
+    "status",
+    "order",
+    "series",
+    "laws",
+    "duration",
+    "key_points",
+    "quiz",
+    "description",
+    "sort",
+    "page_size",
+    "menu",
+    "home",
+    "feed",
+];
