@@ -62,6 +62,46 @@ pub enum Command {
     /// 创建新站点（设置、示例内容和常用法律全文）：pufa init 文件夹
     #[command(help_template = HELP, next_help_heading = "选项", disable_help_flag = true)]
     Init(InitArgs),
+    /// 导出到新媒体：pufa export wechat content/articles/文章.md（公众号文章、图片和二维码）
+    #[command(
+        help_template = HELP,
+        next_help_heading = "选项",
+        disable_help_flag = true,
+        subcommand_help_heading = "导出到",
+        subcommand_value_name = "平台"
+    )]
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub to: ExportTo,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum ExportTo {
+    /// 微信公众号：每页一个文件夹，含 article.html（可直接粘贴的正文）、images/、meta.json
+    #[command(help_template = HELP, next_help_heading = "选项", disable_help_flag = true)]
+    Wechat(ExportWechatArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportWechatArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// 要导出的页面：内容文件（content/articles/文章.md）或网址（/articles/文章/、完整网址也行）
+    #[arg(value_name = "PAGE")]
+    pub pages: Vec<String>,
+
+    /// 导出所有在这一天或之后发布或更新的文章、活动和课程，例如 2026-12-01
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// 导出到哪个文件夹，默认为站点文件夹下的 dist-wechat/（相对路径从站点文件夹算起）
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod diag;
+pub mod export;
 pub mod fingerprint;
 pub mod images;
 pub mod linkcheck;

@@ -26,77 +26,143 @@ pub const STRIPPED_TAGS: &[&str] = &[
 
 /// Start tags (lower-case names) and their attributes in `html`.
 pub fn scan(html: &str) -> (Vec<String>, Vec<Attr>) {
-    let b = html.as_bytes();
     let mut tags = Vec::new();
     let mut attrs = Vec::new();
     let mut i = 0;
     while let Some(lt) = html[i..].find('<').map(|k| k + i) {
         i = lt + 1;
         if html[i..].starts_with("!--") {
-            i = html[i..].find("-->").map_or(b.len(), |k| i + k + 3);
+            i = html[i..].find("-->").map_or(html.len(), |k| i + k + 3);
             continue;
         }
-        let name_end = i + html[i..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-            .unwrap_or(b.len() - i);
-        if name_end == i || !b[i].is_ascii_alphabetic() {
+        let Some((tag, found, end)) = start_tag(html, i) else {
             continue;
-        }
-        let tag = html[i..name_end].to_ascii_lowercase();
-        i = name_end;
-        // Attributes until `>`.
-        loop {
-            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
-                i += 1;
-            }
-            if i >= b.len() || b[i] == b'>' {
-                break;
-            }
-            let start = i;
-            while i < b.len() && !b[i].is_ascii_whitespace() && !b"=>/".contains(&b[i]) {
-                i += 1;
-            }
-            let name = html[start..i].to_ascii_lowercase();
-            if name.is_empty() {
-                // A stray `=`: skip it.
-                i += 1;
-                continue;
-            }
-            while i < b.len() && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if i >= b.len() || b[i] != b'=' {
-                continue;
-            }
-            i += 1;
-            while i < b.len() && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            let quoted = (i < b.len() && (b[i] == b'"' || b[i] == b'\'')).then(|| b[i] as char);
-            let value = if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
-                let quote = b[i];
-                let v = i + 1;
-                let end = html[v..].find(quote as char).map_or(b.len(), |k| v + k);
-                i = (end + 1).min(b.len());
-                v..end
-            } else {
-                let v = i;
-                while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
-                    i += 1;
-                }
-                v..i
-            };
-            attrs.push(Attr {
+        };
+        i = end;
+        attrs.extend(found.into_iter().filter_map(|(name, value, quote)| {
+            Some(Attr {
                 tag: tag.clone(),
                 name,
-                value,
-                quote: quoted,
+                value: value?,
+                quote,
                 element: tags.len(),
-            });
-        }
+            })
+        }));
         tags.push(tag);
     }
     (tags, attrs)
+}
+
+/// The attributes of a start tag: name, byte range of the value, quote.
+/// (`None`: an attribute without a value, such as `download`.)
+type RawAttrs = Vec<(String, Option<std::ops::Range<usize>>, Option<char>)>;
+
+/// The start tag whose name begins at byte `i` (just after `<`): its lower-case name, its
+/// attributes, and the byte after its `>` (or the end). `None` when no name is there.
+fn start_tag(html: &str, mut i: usize) -> Option<(String, RawAttrs, usize)> {
+    let b = html.as_bytes();
+    let name_end = i + html[i..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(b.len() - i);
+    if name_end == i || !b[i].is_ascii_alphabetic() {
+        return None;
+    }
+    let tag = html[i..name_end].to_ascii_lowercase();
+    i = name_end;
+    let mut attrs = Vec::new();
+    // Attributes until `>`.
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() || b[i] == b'>' {
+            break;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !b"=>/".contains(&b[i]) {
+            i += 1;
+        }
+        let name = html[start..i].to_ascii_lowercase();
+        if name.is_empty() {
+            // A stray `=`: skip it.
+            i += 1;
+            continue;
+        }
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= b.len() || b[i] != b'=' {
+            attrs.push((name, None, None));
+            continue;
+        }
+        i += 1;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let quoted = (i < b.len() && (b[i] == b'"' || b[i] == b'\'')).then(|| b[i] as char);
+        let value = if let Some(q) = quoted {
+            let v = i + 1;
+            let end = html[v..].find(q).map_or(b.len(), |k| v + k);
+            i = (end + 1).min(b.len());
+            v..end
+        } else {
+            let v = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                i += 1;
+            }
+            v..i
+        };
+        attrs.push((name, Some(value), quoted));
+    }
+    Some((tag, attrs, (i + 1).min(b.len())))
+}
+
+/// A piece of an HTML fragment, as [`tokens`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token<'a> {
+    /// A start tag: lower-case name, attributes (names lower case, values decoded).
+    Start(String, Vec<(String, String)>),
+    /// An end tag (lower-case name).
+    End(String),
+    /// Text between tags, as written (entities not decoded).
+    Text(&'a str),
+}
+
+/// The tags and texts of `html`, in order (comments and doctypes left out). For HTML that
+/// pufa made itself (a sanitised page body): every value quoted, every tag closed.
+pub fn tokens(html: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < html.len() {
+        let Some(lt) = html[i..].find('<').map(|k| k + i) else {
+            out.push(Token::Text(&html[i..]));
+            break;
+        };
+        if lt > i {
+            out.push(Token::Text(&html[i..lt]));
+        }
+        let rest = &html[lt + 1..];
+        if rest.starts_with("!--") {
+            i = rest.find("-->").map_or(html.len(), |k| lt + 1 + k + 3);
+        } else if let Some(name) = rest.strip_prefix('/') {
+            let end = name.find('>').unwrap_or(name.len());
+            out.push(Token::End(name[..end].trim().to_ascii_lowercase()));
+            i = (lt + 2 + end + 1).min(html.len());
+        } else if rest.starts_with('!') || rest.starts_with('?') {
+            i = rest.find('>').map_or(html.len(), |k| lt + 1 + k + 1);
+        } else if let Some((tag, attrs, end)) = start_tag(html, lt + 1) {
+            let attrs = attrs
+                .into_iter()
+                .map(|(n, v, _)| (n, v.map_or_else(String::new, |v| decode(&html[v]))))
+                .collect();
+            out.push(Token::Start(tag, attrs));
+            i = end;
+        } else {
+            out.push(Token::Text(&html[lt..lt + 1]));
+            i = lt + 1;
+        }
+    }
+    out
 }
 
 /// An attribute value with the entities authors use in URLs decoded.
@@ -119,6 +185,32 @@ mod tests {
             .into_iter()
             .map(|a| (a.tag, a.name, html[a.value].to_string()))
             .collect()
+    }
+
+    #[test]
+    fn tokens_are_tags_and_texts_in_order() {
+        let t = tokens(
+            r#"<p>甲 &amp; 乙<!-- x --><a href="/a?b=1&amp;c=2" download>链接</a><br></p>尾"#,
+        );
+        assert_eq!(
+            t,
+            [
+                Token::Start("p".into(), vec![]),
+                Token::Text("甲 &amp; 乙"),
+                Token::Start(
+                    "a".into(),
+                    vec![
+                        ("href".into(), "/a?b=1&c=2".into()),
+                        ("download".into(), String::new())
+                    ]
+                ),
+                Token::Text("链接"),
+                Token::End("a".into()),
+                Token::Start("br".into(), vec![]),
+                Token::End("p".into()),
+                Token::Text("尾"),
+            ]
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod export;
 pub mod init;
 pub mod new;
 pub mod serve;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Serve(args) => serve::run(&cli.root, &args),
         Command::New(args) => new::run(&cli.root, &args),
         Command::Init(args) => init::run(&cli.root, &args),
+        Command::Export(args) => export::run(&cli.root, &args),
     }
 }
 

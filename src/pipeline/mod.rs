@@ -248,6 +248,11 @@ impl Session {
     pub fn output(&self) -> &OutputSet {
         &self.output
     }
+
+    /// The site as the last build linked it (none before a build that read the settings).
+    pub fn site(&self) -> Option<&Site> {
+        self.memo.site.as_ref()
+    }
 }
 
 /// Run the whole pipeline once on sources that were read from disk (or kept in memory).

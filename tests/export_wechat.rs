@@ -1,0 +1,524 @@
+//! `pufa export wechat` (issue 16): every demo article, event and lesson exported, and each
+//! fragment parsed with a real HTML parser: nothing the 公众号 editor drops or refuses, only
+//! allow-listed inline styles, no link leaving WeChat; every reference number with one entry
+//! and every entry used; each quoted article equal to the statute library's page; every
+//! image uploadable and without EXIF; the same bytes twice; bad input refused with nothing
+//! written outside `--out`.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use common::*;
+use scraper::{ElementRef, Html};
+
+/// The demo site copied (the export builds it, and its image cache is the copy's).
+fn demo_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in [
+        "site.yaml",
+        "content",
+        "themes",
+        "static",
+        "templates",
+        "archetypes",
+    ] {
+        let from = repo().join(entry);
+        if from.is_dir() {
+            copy_dir(&from, &dir.path().join(entry));
+        } else if from.is_file() {
+            std::fs::copy(&from, dir.path().join(entry)).unwrap();
+        }
+    }
+    dir
+}
+
+/// Export everything dated since 2000 into `out`: the exported folders.
+fn export_all(site: &Path, out: &Path) -> Vec<PathBuf> {
+    let o = run(
+        site,
+        &[
+            "export",
+            "wechat",
+            "--since",
+            "2000-01-01",
+            "--now",
+            NOW,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn fragment(dir: &Path) -> (String, Html) {
+    let text = std::fs::read_to_string(dir.join("article.html")).unwrap();
+    let doc = Html::parse_fragment(&text);
+    (text, doc)
+}
+
+fn all_elements(doc: &Html) -> Vec<ElementRef<'_>> {
+    doc.root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .collect()
+}
+
+/// Acceptance 1: no element or attribute the editor drops, only allowed properties, no
+/// link out of WeChat.
+fn check_structure(dir: &Path, doc: &Html) {
+    const FORBIDDEN: &[&str] = &[
+        "style", "script", "link", "iframe", "form", "input", "button", "video", "audio",
+    ];
+    for e in all_elements(doc) {
+        let name = e.value().name();
+        if name == "html" {
+            continue;
+        }
+        assert!(!FORBIDDEN.contains(&name), "{}: <{name}>", dir.display());
+        for (attr, value) in e.value().attrs() {
+            assert!(
+                attr != "class" && attr != "id" && !attr.starts_with("on"),
+                "{}: <{name} {attr}>",
+                dir.display()
+            );
+            if attr == "style" {
+                for decl in value.split(';').filter(|d| !d.trim().is_empty()) {
+                    let prop = decl.split(':').next().unwrap().trim();
+                    assert!(
+                        pufa::export::style::ALLOWED.contains(&prop),
+                        "{}: property {prop} in <{name}>",
+                        dir.display()
+                    );
+                    assert!(!decl.contains("var("), "{}: {decl}", dir.display());
+                }
+            }
+            if name == "a" && attr == "href" {
+                assert!(
+                    value.starts_with("https://mp.weixin.qq.com/"),
+                    "{}: a link to {value}",
+                    dir.display()
+                );
+            }
+        }
+        // Lists are drawn as paragraphs (the editor flattens nested lists).
+        assert!(
+            !["ul", "ol", "li"].contains(&name),
+            "{}: <{name}>",
+            dir.display()
+        );
+    }
+}
+
+/// The text of the elements after the heading `title` (an added section) up to the next
+/// heading or rule: one string per paragraph.
+fn section_paragraphs(doc: &Html, title: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for e in all_elements(doc) {
+        let name = e.value().name();
+        let text: String = e.text().collect();
+        if name == "h2" {
+            inside = text == title;
+            continue;
+        }
+        if name == "hr" {
+            inside = false;
+        }
+        if inside && name == "p" {
+            out.push(text);
+        }
+    }
+    out
+}
+
+/// The numbers `[n]` in `text`.
+fn numbers(text: &str) -> Vec<usize> {
+    let mut v = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('[') {
+        rest = &rest[i + 1..];
+        if let Some(j) = rest.find(']')
+            && let Ok(n) = rest[..j].parse()
+        {
+            v.push(n);
+        }
+    }
+    v
+}
+
+/// The text of a statute article on its law page in the demo's build: its clauses, label
+/// left out.
+fn article_on_site(built: &Path, href: &str) -> String {
+    let href = percent_decode(href);
+    let (path, anchor) = href.split_once('#').unwrap();
+    let path = path.trim_start_matches("/hgz/");
+    let doc = read_html(&built.join(path).join("index.html"));
+    // A paragraph's anchor (`art-1067-2`) is inside its article's section.
+    let mut anchor = anchor.to_string();
+    while doc
+        .select(&sel(&format!("section[id=\"{anchor}\"]")))
+        .next()
+        .is_none()
+    {
+        match anchor.rsplit_once('-') {
+            Some((a, _)) if a != "art" => anchor = a.to_string(),
+            _ => panic!("{href}: no article"),
+        }
+    }
+    let sel_art = sel(&format!(
+        "section[id=\"{anchor}\"] .pf-clause, section[id=\"{anchor}\"] .pf-items li"
+    ));
+    let texts: Vec<String> = doc
+        .select(&sel_art)
+        .map(|p| p.text().collect::<String>())
+        .collect();
+    let label = doc
+        .select(&sel(&format!("section[id=\"{anchor}\"] .pf-statute-label")))
+        .next()
+        .map(|l| l.text().collect::<String>())
+        .unwrap_or_default();
+    texts
+        .join("")
+        .replacen(&label, "", 1)
+        .split_whitespace()
+        .collect()
+}
+
+/// Acceptance 2: references numbered once each and all used; quoted articles as the
+/// library has them.
+fn check_references(dir: &Path, doc: &Html, page_links: &BTreeMap<String, String>) {
+    let quoted = section_paragraphs(doc, "法条原文");
+    let sources = section_paragraphs(doc, "参考资料");
+    let mut entries: Vec<usize> = Vec::new();
+    for line in quoted.iter().chain(&sources) {
+        if let Some(n) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
+            entries.push(n.parse().unwrap());
+        }
+    }
+    let unique: BTreeSet<usize> = entries.iter().copied().collect();
+    assert_eq!(
+        unique.len(),
+        entries.len(),
+        "{}: an entry twice",
+        dir.display()
+    );
+    assert_eq!(
+        unique,
+        (1..=entries.len()).collect(),
+        "{}: one sequence from 1",
+        dir.display()
+    );
+    // Every number in the text before the added sections is an entry, and every entry is
+    // used there.
+    let (text, _) = fragment(dir);
+    let body = text.split("法条原文</h2>").next().unwrap();
+    let body = body.split("参考资料</h2>").next().unwrap();
+    let plain: String = Html::parse_fragment(body).root_element().text().collect();
+    let used: BTreeSet<usize> = numbers(&plain).into_iter().collect();
+    assert_eq!(used, unique, "{}: numbers used and entries", dir.display());
+    // Each quoted article: its label on the page links to the library, whose text it is.
+    let built = demo_site();
+    let paragraphs = section_paragraphs(doc, "法条原文");
+    let mut k = 0;
+    while k < paragraphs.len() {
+        let head = &paragraphs[k];
+        let label = head
+            .split_once("] ")
+            .map(|(_, l)| l.split('（').next().unwrap().to_string())
+            .unwrap();
+        assert!(
+            head.contains("版本）"),
+            "{}: {head} has its version",
+            dir.display()
+        );
+        let mut text = String::new();
+        k += 1;
+        while k < paragraphs.len() && !paragraphs[k].starts_with('[') {
+            text.push_str(&paragraphs[k]);
+            k += 1;
+        }
+        let href = page_links
+            .get(&label)
+            .unwrap_or_else(|| panic!("{}: {label} is not linked on the page", dir.display()));
+        let on_site = article_on_site(built, href);
+        let text: String = text.split_whitespace().collect();
+        assert_eq!(text, on_site, "{}: {label}", dir.display());
+    }
+}
+
+/// The page's statute links in the demo build: label (`《民法典》第一千零四十三条`) → href.
+fn statute_links(page: &Path) -> BTreeMap<String, String> {
+    let doc = read_html(page);
+    let mut out = BTreeMap::new();
+    for a in doc.select(&sel("a[href*=\"#art-\"]")) {
+        let href = a.value().attr("href").unwrap().to_string();
+        let label = a
+            .value()
+            .attr("title")
+            .map(|t| t.split(' ').next().unwrap().to_string())
+            .unwrap_or_else(|| a.text().collect::<String>());
+        if label.starts_with('《') {
+            out.insert(label, href);
+        }
+    }
+    out
+}
+
+/// Acceptance 3: every listed image exists, is a JPEG or PNG under 1 MB with alt text and
+/// no EXIF; every image of the fragment is listed.
+fn check_images(dir: &Path, doc: &Html) {
+    let tsv = std::fs::read_to_string(dir.join("images.tsv")).unwrap();
+    let mut listed = BTreeSet::new();
+    for line in tsv.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 4, "{}: {line}", dir.display());
+        let bytes = std::fs::read(dir.join(cols[0])).unwrap();
+        assert_eq!(bytes.len().to_string(), cols[3]);
+        assert!(bytes.len() < 1024 * 1024, "{}: {}", dir.display(), cols[0]);
+        assert!(
+            !cols[1].trim().is_empty(),
+            "{}: {} has no alt",
+            dir.display(),
+            cols[0]
+        );
+        let jpeg = bytes.starts_with(&[0xFF, 0xD8]);
+        let png = bytes.starts_with(b"\x89PNG");
+        assert!(
+            jpeg || png,
+            "{}: {} is no JPEG or PNG",
+            dir.display(),
+            cols[0]
+        );
+        assert!(
+            !bytes.windows(6).any(|w| w == b"Exif\0\0") && !bytes.windows(4).any(|w| w == b"eXIf"),
+            "{}: {} carries EXIF",
+            dir.display(),
+            cols[0]
+        );
+        listed.insert(cols[0].to_string());
+    }
+    for img in doc.select(&sel("img")) {
+        let src = img.value().attr("src").unwrap();
+        assert!(
+            listed.contains(src),
+            "{}: {src} is not in images.tsv",
+            dir.display()
+        );
+        assert!(!img.value().attr("alt").unwrap_or_default().is_empty());
+    }
+}
+
+#[test]
+fn every_demo_page_exports_as_the_editor_takes_it() {
+    let site = demo_copy();
+    let out = tempfile::tempdir().unwrap();
+    let dirs = export_all(site.path(), out.path());
+    let kinds: BTreeSet<&str> = dirs
+        .iter()
+        .map(|d| {
+            d.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .split('-')
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        kinds.is_superset(&["articles", "events", "lessons", "gonggao"].into()),
+        "{kinds:?}"
+    );
+    assert!(dirs.len() >= 30, "{}", dirs.len());
+    let mut quoted = 0;
+    for dir in &dirs {
+        let (text, doc) = fragment(dir);
+        assert!(text.chars().count() < 20_000, "{}", dir.display());
+        check_structure(dir, &doc);
+        let name = dir.file_name().unwrap().to_str().unwrap();
+        let meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
+        let url = meta["content_source_url"].as_str().unwrap();
+        let path = url.strip_prefix("https://example.gov.cn/hgz/").unwrap();
+        let page = demo_site().join(percent_decode(path)).join("index.html");
+        assert!(page.is_file(), "{name}: {url}");
+        check_references(dir, &doc, &statute_links(&page));
+        check_images(dir, &doc);
+        quoted += section_paragraphs(&doc, "法条原文").len();
+        assert!(meta["title"].as_str().unwrap().chars().count() <= 64);
+        assert!(dir.join("qr.svg").is_file() && dir.join("images/qr.png").is_file());
+    }
+    assert!(quoted > 20, "the demo quotes articles: {quoted}");
+    // An event has its 活动信息 block, a lesson its quiz with the answers at the end.
+    let event = dirs
+        .iter()
+        .find(|d| d.ends_with("events-fazhi-jiangzuo-2026-12"))
+        .unwrap();
+    let (text, _) = fragment(event);
+    assert!(
+        text.contains("活动信息") && text.contains("地点：") && text.contains("扫码查看活动详情")
+    );
+    let lesson = dirs
+        .iter()
+        .find(|d| d.ends_with("lessons-minfadian-01-hunyin-ziyou"))
+        .unwrap();
+    let (text, doc) = fragment(lesson);
+    let quiz = text.find("自测题").unwrap();
+    let answers = text.find("参考答案").unwrap();
+    assert!(
+        quiz < answers && text[quiz..answers].contains("A. "),
+        "options lettered"
+    );
+    assert_eq!(section_paragraphs(&doc, "参考答案").len(), 3);
+    assert!(text.contains("扫码在线答题"));
+}
+
+#[test]
+fn the_same_pages_export_to_the_same_bytes() {
+    let site = demo_copy();
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let pages = [
+        "content/articles/fengqiao-jingyan.md",
+        "/hgz/events/fazhi-jiangzuo-2026-12/",
+    ];
+    for out in [&a, &b] {
+        let mut args = vec![
+            "export",
+            "wechat",
+            "--now",
+            NOW,
+            "--out",
+            out.path().to_str().unwrap(),
+        ];
+        args.extend(pages);
+        let o = run(site.path(), &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (ta, tb) = (tree(a.path()), tree(b.path()));
+    assert!(ta.len() >= 10, "{:?}", ta.keys());
+    assert_eq!(ta, tb);
+    assert!(ta.contains_key("articles-fengqiao-jingyan/images/01.jpg"));
+}
+
+#[test]
+fn bad_pages_are_refused_and_nothing_is_written_outside_out() {
+    let site = demo_copy();
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("wx");
+    let o_arg = out_dir.to_str().unwrap().to_string();
+    // Warm: the image cache is made by the first export.
+    let o = run(
+        site.path(),
+        &[
+            "export",
+            "wechat",
+            "content/about.md",
+            "--now",
+            NOW,
+            "--out",
+            &o_arg,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::remove_dir_all(&out_dir).unwrap();
+    let before = tree(site.path());
+    let outside = site.path().parent().unwrap().join("elsewhere.md");
+    std::fs::write(&outside, "---\ntitle: x\n---\n").unwrap();
+    let cases: [(&str, i32, &str); 5] = [
+        ("content/articles/none.md", 1, "文件不存在"),
+        ("content/articles/fangzha-tixing.md", 1, "--drafts"),
+        ("/hgz/articles/none/", 1, "找不到网址"),
+        ("https://other.example/hgz/articles/a/", 2, "不是本站的网址"),
+        (outside.to_str().unwrap(), 2, "不在站点文件夹"),
+    ];
+    for (page, code, says) in cases {
+        let o = run(
+            site.path(),
+            &["export", "wechat", page, "--now", NOW, "--out", &o_arg],
+        );
+        assert_eq!(o.status.code(), Some(code), "{page}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{page}: {}", stderr(&o));
+        assert!(!out_dir.exists(), "{page}: wrote into --out");
+    }
+    let o = run(site.path(), &["export", "wechat", "--now", NOW]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(tree_diff(&before, &tree(site.path())), Vec::<String>::new());
+    // A draft is exported with --drafts, with a warning naming it.
+    let o = run(
+        site.path(),
+        &[
+            "export",
+            "wechat",
+            "content/articles/fangzha-tixing.md",
+            "--drafts",
+            "--now",
+            NOW,
+            "--out",
+            &o_arg,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/articles/fangzha-tixing.md") && err.contains("草稿"),
+        "{err}"
+    );
+    assert!(
+        out_dir
+            .join("articles-fangzha-tixing/article.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn the_editor_s_limits_are_warnings_naming_the_page() {
+    let long_title =
+        "关于进一步加强和改进新时代基层法治宣传教育工作推动全民守法普法深入开展的实施意见解读";
+    let site = small_site(&[
+        (
+            "content/articles/long.md",
+            &format!(
+                "---\ntitle: {long_title}\ndate: 2026-11-01\nauthor: 皇宫镇人民政府司法所法治宣传教育工作办公室\n---\n\n{}\n\n见[外站](https://example.com/a)和[外站](https://example.com/a)，图：![示意](x.svg)\n",
+                "普法".repeat(11000)
+            ),
+        ),
+        (
+            "content/articles/x.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"></svg>",
+        ),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let o = run(
+        site.path(),
+        &[
+            "export",
+            "wechat",
+            "content/articles/long.md",
+            "--now",
+            NOW,
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    for says in ["2 万字符", "标题有", "作者有", "图片", "不能上传到公众号"] {
+        assert!(err.contains(says), "{says}: {err}");
+    }
+    assert!(err.contains("content/articles/long.md"), "{err}");
+    let (text, doc) = fragment(&out.path().join("articles-long"));
+    // One number for the twice-linked address; the refused image left as text.
+    assert_eq!(
+        section_paragraphs(&doc, "参考资料"),
+        ["[1] 外站：https://example.com/a"]
+    );
+    assert!(text.contains("[图片：示意]"));
+}
