@@ -119,6 +119,9 @@ pub struct Config {
     pub description: String,
     /// Absolute base URL ending in `/`, e.g. `https://example.gov.cn/hgz/`.
     pub base_url: String,
+    /// The address the site is published at: `base_url`, except in `serve`, whose pages
+    /// use the preview's own origin (exports name the published address).
+    pub public_url: String,
     /// The path part of `base_url`, starting and ending with `/`, e.g. `/hgz/`.
     pub base_path: String,
     /// Host of `base_url` (for the SiteDomain meta tag).
@@ -193,6 +196,16 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Config, Vec<Dia
     };
     let title = check_title(&raw, &mut problems);
     let (base_url, base_path, domain) = check_base_url(&raw, overrides, &mut problems);
+    // `serve` previews at its own origin; the site's published address stays known.
+    let public_url = match &overrides.origin {
+        Some(_) => overrides
+            .base_url
+            .clone()
+            .or(raw.base_url.clone())
+            .and_then(|u| split_base_url(u.trim()))
+            .map_or_else(|| base_url.clone(), |t| t.0),
+        None => base_url.clone(),
+    };
     let (timezone_name, timezone) = check_timezone(&raw, &mut problems);
     let page_size = check_page_size(&raw, &mut problems);
     let theme = check_theme(&raw, &mut problems);
@@ -211,6 +224,7 @@ pub fn parse_config(text: &str, overrides: &Overrides) -> Result<Config, Vec<Dia
         title,
         description: raw.description.unwrap_or_default(),
         base_url,
+        public_url,
         base_path,
         domain,
         language: raw.language.unwrap_or_else(|| "zh-CN".into()),
@@ -488,6 +502,14 @@ impl Config {
         out
     }
 
+    /// [`Config::permalink`] at the published address (see `public_url`).
+    pub fn public_permalink(&self, path: &str) -> String {
+        let path = path.trim_start_matches('/');
+        let mut out = self.public_url.clone();
+        crate::text::push_encoded_path(&mut out, path);
+        out
+    }
+
     /// Scheme and host of the base URL, without the path: `https://example.gov.cn`.
     pub fn origin(&self) -> &str {
         self.base_url
@@ -557,5 +579,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.base_url, "http://127.0.0.1:1111/");
+        assert_eq!(c.public_url, c.base_url);
+    }
+
+    #[test]
+    fn a_preview_origin_keeps_the_published_address() {
+        let c = parse_config(
+            "title: a\nbase_url: https://e.org/hgz/\n",
+            &Overrides {
+                base_url: None,
+                origin: Some("http://127.0.0.1:1111".into()),
+            },
+        )
+        .unwrap();
+        assert_eq!(c.base_url, "http://127.0.0.1:1111/hgz/");
+        assert_eq!(c.public_url, "https://e.org/hgz/");
+        assert_eq!(
+            c.public_permalink("articles/民/"),
+            "https://e.org/hgz/articles/%E6%B0%91/"
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use super::{EXIT_OK, EXIT_USAGE, report, settings};
@@ -72,8 +72,9 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
         fixed_now,
         state: state.clone(),
         verbose: args.common.verbose,
-        session: Session::new(),
+        session: Arc::new(Mutex::new(Session::new())),
     };
+    set_exporter(&state, &preview.session);
     work_in_background(&mut preview, &watcher, &state);
     preview.rebuild(&sources, &[]);
     let url = format!("{}{}", url.trim_end_matches('/'), state.base_path());
@@ -94,13 +95,44 @@ pub fn run(root: &Path, args: &ServeArgs) -> u8 {
 /// in place when ready.
 fn work_in_background(preview: &mut Preview, watcher: &Watcher, state: &Arc<AppState>) {
     let injector = watcher.injector();
-    preview
-        .session
-        .images_in_background(Arc::new(move |path| injector.changed(path)));
+    let Ok(mut session) = preview.session.lock() else {
+        return;
+    };
+    session.images_in_background(Arc::new(move |path| injector.changed(path)));
     let served = state.clone();
-    preview
-        .session
-        .search_in_background(Arc::new(move |delta| served.put_files(delta)));
+    session.search_in_background(Arc::new(move |delta| served.put_files(delta)));
+}
+
+/// The 公众号 previews: made on request from the session's last build.
+fn set_exporter(state: &Arc<AppState>, session: &Arc<Mutex<Session>>) {
+    let session = session.clone();
+    let exporter: crate::serve::server::Exporter = Arc::new(move |page: &str| {
+        let session = session.lock().ok()?;
+        let site = session.site()?;
+        let id = site
+            .pages()
+            .iter()
+            .copied()
+            .find(|&i| site.path(i) == page && site.kind(i) != crate::content::Kind::Page)?;
+        let export = crate::export::wechat(site, session.output(), id);
+        let back = site.config().link(page);
+        Some(crate::export::preview::page(&export, site.title(id), &back))
+    });
+    if let Ok(mut e) = state.exporter.write() {
+        *e = Some(exporter);
+    }
+}
+
+/// Site paths of the pages of `session`'s last build that have a 公众号 preview.
+fn exportable(session: &Session) -> std::collections::BTreeSet<String> {
+    let Some(site) = session.site() else {
+        return Default::default();
+    };
+    site.pages()
+        .iter()
+        .filter(|&&i| site.kind(i) != crate::content::Kind::Page)
+        .map(|&i| site.path(i).to_string())
+        .collect()
 }
 
 /// In a thread of its own, rebuild the preview after every change until watching fails.
@@ -189,7 +221,8 @@ struct Preview {
     fixed_now: bool,
     state: Arc<AppState>,
     verbose: bool,
-    session: Session,
+    /// Shared with the server, which makes 公众号 previews from the last build.
+    session: Arc<Mutex<Session>>,
 }
 
 impl Preview {
@@ -200,7 +233,14 @@ impl Preview {
         if !self.fixed_now {
             settings.now = Now::At(jiff::Timestamp::now());
         }
-        let build = self.session.build(sources, &settings);
+        let Ok(mut session) = self.session.lock() else {
+            return;
+        };
+        let build = session.build(sources, &settings);
+        if build.succeeded() {
+            self.state.set_exportable(exportable(&session));
+        }
+        drop(session);
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         let what = if changed.is_empty() {
             String::new()

@@ -9,6 +9,7 @@
 
 mod blocks;
 pub mod fragment;
+pub mod preview;
 pub mod refs;
 pub mod style;
 
@@ -116,7 +117,7 @@ fn body(
     };
     let mut env = fragment::Env {
         base_path: &c.base_path,
-        base_url: &c.base_url,
+        base_url: &c.public_url,
         cite: &cite,
         image: &mut image,
     };
@@ -166,7 +167,8 @@ fn fragment_of(site: &Site, id: PageId, body: &str, refs: &mut refs::Refs, sourc
     if let Some(l) = &p.lesson {
         blocks::answers(&mut html, l);
     }
-    blocks::footer(&mut html, source, &card.permalink, qr_caption(p.kind));
+    let permalink = site.config().public_permalink(site.path(id));
+    blocks::footer(&mut html, source, &permalink, qr_caption(p.kind));
     html.push_str("</section>\n");
     html
 }
@@ -175,7 +177,7 @@ fn fragment_of(site: &Site, id: PageId, body: &str, refs: &mut refs::Refs, sourc
 pub fn wechat(site: &Site, output: &OutputSet, id: PageId) -> Export {
     let c = site.config();
     let p = site.page(id);
-    let permalink = c.permalink(site.path(id));
+    let permalink = c.public_permalink(site.path(id));
     let mut diags = Vec::new();
     let (mut images, mut refused) = (Vec::new(), Vec::new());
     let mut refs = refs::Refs::default();

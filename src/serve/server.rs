@@ -43,12 +43,20 @@ pub struct Served {
     pub builds: u64,
     /// The site's base path (`/hgz/`): pages are served under it, as they are published.
     pub base_path: String,
+    /// Site paths of the pages that offer a 公众号 preview (articles, events, lessons).
+    pub exportable: std::collections::BTreeSet<String>,
 }
+
+/// Makes the 公众号 preview page of the page at a site path (`articles/a/`), from the build
+/// being served; `None` when there is no such page.
+pub type Exporter = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 /// Shared by the watcher (writes) and the HTTP handlers (read).
 pub struct AppState {
     pub served: RwLock<Served>,
     pub notices: broadcast::Sender<(u64, Notice)>,
+    /// The 公众号 previews (`/__pufa/wechat/<page>`), once serve has set it.
+    pub exporter: RwLock<Option<Exporter>>,
 }
 
 impl AppState {
@@ -57,6 +65,7 @@ impl AppState {
         Arc::new(AppState {
             served: RwLock::new(Served::default()),
             notices: tx,
+            exporter: RwLock::new(None),
         })
     }
 
@@ -114,6 +123,13 @@ impl AppState {
             .read()
             .map(|s| s.base_path.clone())
             .unwrap_or_default()
+    }
+
+    /// The pages that offer a 公众号 preview now.
+    pub fn set_exportable(&self, pages: std::collections::BTreeSet<String>) {
+        if let Ok(mut s) = self.served.write() {
+            s.exportable = pages;
+        }
     }
 
     /// Serve pages under `base` (the site's base path, from its latest configuration).
@@ -294,10 +310,24 @@ fn plain(status: StatusCode, text: &str) -> Response<Body> {
     r
 }
 
-/// Put the reload script (and the overlay) into an HTML page.
-fn decorate(html: &[u8], served: &Served) -> Vec<u8> {
+/// The link an article, event or lesson page gets in serve to its 公众号 preview.
+fn wechat_link(page: &str) -> String {
+    format!(
+        "<a href=\"/{OWN_PREFIX}wechat/{}\" style=\"position:fixed;left:12px;bottom:12px;z-index:50;padding:8px 14px;background:#07c160;color:#fff;border-radius:6px;font-size:16px;text-decoration:none\" data-pufa-wechat>复制到公众号</a>",
+        crate::text::encode_path(page)
+    )
+}
+
+/// Put the reload script (and the overlay, and on article, event and lesson pages the link
+/// to their 公众号 preview) into an HTML page at `path`.
+fn decorate(html: &[u8], path: &str, served: &Served) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
     let mut extra = String::new();
+    if let Some(page) = path.strip_suffix("index.html")
+        && served.exportable.contains(page)
+    {
+        extra.push_str(&wechat_link(page));
+    }
     if !served.errors.is_empty() {
         extra.push_str(&overlay_html(&served.errors));
     }
@@ -326,7 +356,7 @@ fn file_response(
 ) -> Response<Body> {
     let ctype = content_type(path);
     let body = if ctype.starts_with("text/html") {
-        decorate(bytes, served)
+        decorate(bytes, path, served)
     } else {
         bytes.to_vec()
     };
@@ -360,6 +390,9 @@ pub async fn handle(state: Arc<AppState>, req: Request<Body>) -> Response<Body> 
     };
     if path == format!("{OWN_PREFIX}events") {
         return events(state).await.into_response();
+    }
+    if let Some(page) = path.strip_prefix(&format!("{OWN_PREFIX}wechat/")) {
+        return wechat_preview(&state, page).await;
     }
     let Ok(served) = state.served.read() else {
         return plain(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误");
@@ -407,6 +440,37 @@ pub async fn handle(state: Arc<AppState>, req: Request<Body>) -> Response<Body> 
         return redirect(&format!("{}/", raw.split('?').next().unwrap_or(&raw)));
     }
     not_found(&served, head)
+}
+
+/// The 公众号 preview of the page at site path `page` (made on a worker thread: it waits
+/// for a rebuild under way).
+async fn wechat_preview(state: &Arc<AppState>, page: &str) -> Response<Body> {
+    let exporter = state.exporter.read().ok().and_then(|e| e.clone());
+    let Some(exporter) = exporter else {
+        return plain(StatusCode::NOT_FOUND, "页面不存在");
+    };
+    let page = if page.is_empty() || page.ends_with('/') {
+        page.to_string()
+    } else {
+        format!("{page}/")
+    };
+    let made = tokio::task::spawn_blocking(move || exporter(&page)).await;
+    match made {
+        Ok(Some(html)) => {
+            let mut r = Response::new(Body::from(html));
+            let h = r.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            r
+        }
+        _ => plain(
+            StatusCode::NOT_FOUND,
+            "这个地址没有可以导出到公众号的文章、活动或课程",
+        ),
+    }
 }
 
 /// A permanent redirect to `location`.

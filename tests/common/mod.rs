@@ -554,6 +554,7 @@ pub fn strip_injected(html: &str) -> String {
     for (start, end) in [
         ("<div id=\"pufa-error-overlay\"", "</div></div>"),
         ("<script id=\"pufa-live-reload\">", "</script>"),
+        ("<a href=\"/__pufa/wechat/", "复制到公众号</a>"),
     ] {
         if let Some(i) = s.find(start)
             && let Some(j) = s[i..].find(end)
