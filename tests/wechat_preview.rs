@@ -161,6 +161,19 @@ fn the_preview_copies_the_fragment_as_html_and_a_paste_keeps_its_styles() {
         tables.as_u64().unwrap() > 4,
         "table cells keep their borders"
     );
+
+    // An article written while serve runs gets its link too.
+    write(
+        &site.path().join("content/articles/xin-wenzhang.md"),
+        "---\ntitle: 新写的文章\ndate: 2026-11-30\n---\n\n新写的正文。\n",
+    );
+    wait_until(30, "the new article served with its 公众号 link", || {
+        let (status, html) = get_text(served.port, "/hgz/articles/xin-wenzhang/");
+        status == 200 && html.contains("data-pufa-wechat")
+    });
+    let (status, preview) = get_text(served.port, "/__pufa/wechat/articles/xin-wenzhang/");
+    assert_eq!(status, 200);
+    assert!(preview.contains("新写的正文"));
 }
 
 /// The demo site copied (serve and export write their image cache into the copy).

@@ -237,7 +237,9 @@ impl Preview {
             return;
         };
         let build = session.build(sources, &settings);
-        if build.succeeded() {
+        // The pages with a 公众号 preview, taken again only when a page came, went or
+        // changed that is not one of them (an edit of an article leaves the set as it is).
+        if build.succeeded() && (changed.is_empty() || self.state.pages_changed(&build.delta)) {
             self.state.set_exportable(exportable(&session));
         }
         drop(session);

@@ -125,7 +125,19 @@ impl AppState {
             .unwrap_or_default()
     }
 
-    /// The pages that offer a 公众号 preview now.
+    /// Does `delta` add, remove or change a page that is not known to offer a 公众号
+    /// preview (so the set of those pages must be taken again)?
+    pub fn pages_changed(&self, delta: &Delta) -> bool {
+        let Ok(s) = self.served.read() else {
+            return true;
+        };
+        delta.iter().any(|(p, b)| {
+            p.strip_suffix("index.html")
+                .is_some_and(|page| b.is_none() || !s.exportable.contains(page))
+        })
+    }
+
+    /// Set the pages that offer a 公众号 preview.
     pub fn set_exportable(&self, pages: std::collections::BTreeSet<String>) {
         if let Ok(mut s) = self.served.write() {
             s.exportable = pages;
