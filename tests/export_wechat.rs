@@ -522,3 +522,52 @@ fn the_editor_s_limits_are_warnings_naming_the_page() {
     );
     assert!(text.contains("[图片：示意]"));
 }
+
+/// Acceptance 5: golden files of one article, one event and one lesson (the pages of
+/// `docs/wechat/`), each also checked by the structural tests above. `UPDATE_SNAPSHOTS=1`
+/// writes them again after a deliberate change (look at the diff, and at the screenshots:
+/// `scripts/wechat_screenshots.sh`).
+#[test]
+fn golden_article_event_and_lesson() {
+    let site = demo_copy();
+    let out = tempfile::tempdir().unwrap();
+    let pages = [
+        (
+            "article",
+            "content/articles/fengqiao-jingyan.md",
+            "articles/fengqiao-jingyan",
+        ),
+        (
+            "event",
+            "content/events/fazhi-jiangzuo-2026-12.md",
+            "events/fazhi-jiangzuo-2026-12",
+        ),
+        (
+            "lesson",
+            "content/lessons/minfadian/01-hunyin-ziyou.md",
+            "lessons/minfadian/01-hunyin-ziyou",
+        ),
+    ];
+    let mut args = vec![
+        "export",
+        "wechat",
+        "--now",
+        NOW,
+        "--out",
+        out.path().to_str().unwrap(),
+    ];
+    args.extend(pages.iter().map(|p| p.1));
+    let o = run(site.path(), &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (name, source, path) in pages {
+        let dir = out.path().join(path.replace('/', "-"));
+        let (text, doc) = fragment(&dir);
+        check_structure(&dir, &doc);
+        let page = demo_site().join(path).join("index.html");
+        assert!(page.is_file(), "{source}: {}", page.display());
+        check_references(&dir, &doc, &statute_links(&page));
+        check_images(&dir, &doc);
+        let golden = repo().join(format!("tests/fixtures/wechat/{name}.html"));
+        assert_pinned(&golden, &text, source);
+    }
+}
