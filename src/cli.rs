@@ -83,11 +83,14 @@ pub struct ExportArgs {
 pub enum ExportTo {
     /// 微信公众号：每页一个文件夹，含 article.html（可直接粘贴的正文）、images/、meta.json
     #[command(help_template = HELP, next_help_heading = "选项", disable_help_flag = true)]
-    Wechat(ExportWechatArgs),
+    Wechat(ExportPageArgs),
+    /// 纯文本（给只收文字的平台）：每页一个文件夹，含 article.txt、images/（默认写到 dist-text/）
+    #[command(help_template = HELP, next_help_heading = "选项", disable_help_flag = true)]
+    Text(ExportPageArgs),
 }
 
 #[derive(Debug, Args, Clone)]
-pub struct ExportWechatArgs {
+pub struct ExportPageArgs {
     #[command(flatten)]
     pub common: CommonArgs,
 
@@ -99,7 +102,7 @@ pub struct ExportWechatArgs {
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
 
-    /// 导出到哪个文件夹，默认为站点文件夹下的 dist-wechat/（相对路径从站点文件夹算起）
+    /// 导出到哪个文件夹，默认为站点文件夹下的 dist-wechat/（纯文本：dist-text/；相对路径从站点文件夹算起）
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }

@@ -141,7 +141,7 @@ pub fn site_files(title: &str, base_url: &str, now: &ZonedDateTime) -> Vec<(Stri
         ),
         (
             ".gitignore".into(),
-            "/public/\n/public.*/\n/.pufa-cache/\n/dist-wechat/\n*.swp\n".into(),
+            "/public/\n/public.*/\n/.pufa-cache/\n/dist-wechat/\n/dist-text/\n*.swp\n".into(),
         ),
         (
             "content/_index.md".into(),

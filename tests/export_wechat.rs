@@ -571,3 +571,44 @@ fn golden_article_event_and_lesson() {
         assert_pinned(&golden, &text, source);
     }
 }
+
+/// `pufa export text`: the same references and quoted articles as plain text, each picture
+/// named by its file, which is beside it.
+#[test]
+fn plain_text_has_the_same_references_and_quoted_articles() {
+    let site = demo_copy();
+    let (wx, tx) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let page = "content/articles/fengqiao-jingyan.md";
+    for (to, out) in [("wechat", &wx), ("text", &tx)] {
+        let o = run(
+            site.path(),
+            &[
+                "export",
+                to,
+                page,
+                "--now",
+                NOW,
+                "--out",
+                out.path().to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let dir = tx.path().join("articles-fengqiao-jingyan");
+    let text = std::fs::read_to_string(dir.join("article.txt")).unwrap();
+    assert!(!text.contains('<') && !text.contains("&amp;"), "{text}");
+    let (_, doc) = fragment(&wx.path().join("articles-fengqiao-jingyan"));
+    let lines: Vec<&str> = text.lines().collect();
+    for title in ["法条原文", "参考资料"] {
+        assert!(lines.contains(&format!("【{title}】").as_str()), "{title}");
+        for p in section_paragraphs(&doc, title) {
+            assert!(lines.contains(&p.as_str()), "{p} is a line of the text");
+        }
+    }
+    assert_eq!(numbers(&text).iter().max(), Some(&5));
+    for file in ["images/01.jpg", "images/qr.png"] {
+        assert!(text.contains(&format!("（{file}）］")), "{file}");
+        assert!(dir.join(file).is_file());
+    }
+    assert!(!dir.join("article.html").exists());
+}

@@ -1,27 +1,23 @@
-//! `pufa export wechat PAGE…`: build the site in memory, then write each page's 公众号
-//! export (see [`crate::export`]) into its own folder of `--out` (default `dist-wechat/`).
+//! `pufa export wechat|text PAGE…`: build the site in memory, then write each page's 公众号
+//! (or plain-text) export (see [`crate::export`]) into its own folder of `--out` (default
+//! `dist-wechat/`, `dist-text/`).
 //! Nothing is written outside that folder; a page's folder is replaced as a whole.
 
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_OK, EXIT_SITE_ERRORS, EXIT_USAGE, report, settings};
-use crate::cli::{ExportArgs, ExportTo, ExportWechatArgs};
+use crate::cli::{ExportArgs, ExportPageArgs, ExportTo};
 use crate::content::Kind;
 use crate::content::source::read_site;
 use crate::pipeline::Session;
 use crate::site::{PageId, Site};
 
 pub fn run(root: &Path, args: &ExportArgs) -> u8 {
-    match &args.to {
-        ExportTo::Wechat(w) => wechat(root, w),
-    }
-}
-
-/// A failure: exit status and message.
-type Failure = (u8, String);
-
-fn wechat(root: &Path, args: &ExportWechatArgs) -> u8 {
-    match export(root, args) {
+    let (args, to) = match &args.to {
+        ExportTo::Wechat(w) => (w, To::Wechat),
+        ExportTo::Text(w) => (w, To::Text),
+    };
+    match export(root, args, to) {
         Ok(code) => code,
         Err((code, message)) => {
             eprintln!("错误: {message}");
@@ -30,7 +26,17 @@ fn wechat(root: &Path, args: &ExportWechatArgs) -> u8 {
     }
 }
 
-fn export(root: &Path, args: &ExportWechatArgs) -> Result<u8, Failure> {
+/// A failure: exit status and message.
+type Failure = (u8, String);
+
+/// What pages are exported as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum To {
+    Wechat,
+    Text,
+}
+
+fn export(root: &Path, args: &ExportPageArgs, to: To) -> Result<u8, Failure> {
     if args.pages.is_empty() && args.since.is_none() {
         return Err((
             EXIT_USAGE,
@@ -65,12 +71,16 @@ fn export(root: &Path, args: &ExportWechatArgs) -> Result<u8, Failure> {
     let out = match &args.out {
         Some(o) if o.is_absolute() => o.clone(),
         Some(o) => root.join(o),
+        None if to == To::Text => root.join("dist-text"),
         None => root.join("dist-wechat"),
     };
     let mut diags = Vec::new();
     let mut lines = Vec::new();
     for id in ids {
-        let e = crate::export::wechat(site, session.output(), id);
+        let e = match to {
+            To::Wechat => crate::export::wechat(site, session.output(), id),
+            To::Text => crate::export::plain_text(site, session.output(), id),
+        };
         let dir = out.join(&e.folder);
         write_folder(&dir, &e.files)
             .map_err(|err| (EXIT_SITE_ERRORS, format!("写不进 {}：{err}", dir.display())))?;
@@ -78,13 +88,20 @@ fn export(root: &Path, args: &ExportWechatArgs) -> Result<u8, Failure> {
         diags.extend(e.diagnostics);
     }
     report(&diags, args.common.verbose);
-    eprintln!("已导出 {} 篇到公众号格式：", lines.len());
+    let what = if to == To::Text {
+        "纯文本"
+    } else {
+        "公众号格式"
+    };
+    eprintln!("已导出 {} 篇为{what}：", lines.len());
     for l in lines {
         eprintln!("{l}");
     }
-    eprintln!(
-        "在公众号后台新建图文，打开 article.html 全选复制、粘贴进正文，再上传 images/ 里的图片（见 images.tsv）。"
-    );
+    if to == To::Wechat {
+        eprintln!(
+            "在公众号后台新建图文，打开 article.html 全选复制、粘贴进正文，再上传 images/ 里的图片（见 images.tsv）。"
+        );
+    }
     Ok(EXIT_OK)
 }
 

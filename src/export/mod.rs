@@ -12,6 +12,7 @@ pub mod fragment;
 pub mod preview;
 pub mod refs;
 pub mod style;
+pub mod text;
 
 use crate::content::Kind;
 use crate::diag::Diagnostic;
@@ -234,6 +235,28 @@ pub fn wechat(site: &Site, output: &OutputSet, id: PageId) -> Export {
         files,
         diagnostics: diags,
     }
+}
+
+/// The plain-text export of page `id` (`pufa export text`): `article.txt` with the same
+/// references and quoted articles, the images and `images.tsv`, `meta.json`.
+pub fn plain_text(site: &Site, output: &OutputSet, id: PageId) -> Export {
+    let mut e = wechat(site, output, id);
+    let mut files = Vec::new();
+    for (path, bytes) in std::mem::take(&mut e.files) {
+        match path.as_str() {
+            "article.html" => files.push((
+                "article.txt".to_string(),
+                text::from_fragment(&String::from_utf8_lossy(&bytes)).into_bytes(),
+            )),
+            "qr.svg" => {}
+            _ => files.push((path, bytes)),
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    e.files = files;
+    // The editor's limits are the 公众号's; a text platform has its own.
+    e.diagnostics.retain(|d| !d.message.contains("公众号"));
+    e
 }
 
 /// `images.tsv`: file, alt text, place, bytes of each image.
