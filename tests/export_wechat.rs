@@ -612,3 +612,67 @@ fn plain_text_has_the_same_references_and_quoted_articles() {
     }
     assert!(!dir.join("article.html").exists());
 }
+
+/// `pufa export wechat PAGE --out OUT` with the fixed now.
+fn export_page(site: &Path, page: &str, out: &str) -> std::process::Output {
+    run(
+        site,
+        &["export", "wechat", page, "--now", NOW, "--out", out],
+    )
+}
+
+/// A theme sets the export's colours in its `theme.yaml`; a colour that is not one is a
+/// located error.
+#[test]
+fn a_theme_sets_the_export_s_colours() {
+    let page = "---\ntitle: 调解\ndate: 2026-11-01\n---\n\n## 小标题\n\n> 引用\n";
+    let site = small_site(&[
+        ("content/articles/a.md", page),
+        (
+            "themes/lan/theme.yaml",
+            "extends: default\nwechat:\n  accent: \"#174a7c\"\n  wash: \"#eef3f8\"\n",
+        ),
+    ]);
+    write(
+        &site.path().join("site.yaml"),
+        "title: 测试站点\nbase_url: https://example.org/hgz/\ntheme: lan\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o_arg = out.path().to_str().unwrap();
+    let o = export_page(site.path(), "content/articles/a.md", o_arg);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (text, doc) = fragment(&out.path().join("articles-a"));
+    check_structure(&out.path().join("articles-a"), &doc);
+    let h2 = doc
+        .select(&sel("h2"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("style")
+        .unwrap()
+        .to_string();
+    assert!(h2.contains("#174a7c") && !h2.contains("#9f1d20"), "{h2}");
+    let quote = doc
+        .select(&sel("blockquote"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("style")
+        .unwrap();
+    assert!(
+        quote.contains("#eef3f8") && quote.contains("#d9d4cc"),
+        "{quote}"
+    );
+    assert!(!text.contains("#9f1d20"), "no default accent left");
+    write(
+        &site.path().join("themes/lan/theme.yaml"),
+        "extends: default\nwechat:\n  accent: blue\n",
+    );
+    let o = export_page(site.path(), "content/articles/a.md", o_arg);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("themes/lan/theme.yaml:3") && err.contains("accent: blue"),
+        "{err}"
+    );
+}

@@ -60,6 +60,7 @@ fn export(root: &Path, args: &ExportPageArgs, to: To) -> Result<u8, Failure> {
     let site = session
         .site()
         .ok_or((EXIT_SITE_ERRORS, "网站没有生成。".to_string()))?;
+    let theme = session.theme().unwrap_or_default();
     let mut ids = Vec::new();
     for page in &args.pages {
         ids.push(find(site, &root, page)?);
@@ -78,8 +79,8 @@ fn export(root: &Path, args: &ExportPageArgs, to: To) -> Result<u8, Failure> {
     let mut lines = Vec::new();
     for id in ids {
         let e = match to {
-            To::Wechat => crate::export::wechat(site, session.output(), id),
-            To::Text => crate::export::plain_text(site, session.output(), id),
+            To::Wechat => crate::export::wechat(site, session.output(), id, &theme),
+            To::Text => crate::export::plain_text(site, session.output(), id, &theme),
         };
         let dir = out.join(&e.folder);
         write_folder(&dir, &e.files)

@@ -114,7 +114,8 @@ fn set_exporter(state: &Arc<AppState>, session: &Arc<Mutex<Session>>) {
             .iter()
             .copied()
             .find(|&i| site.path(i) == page && site.kind(i) != crate::content::Kind::Page)?;
-        let export = crate::export::wechat(site, session.output(), id);
+        let theme = session.theme().unwrap_or_default();
+        let export = crate::export::wechat(site, session.output(), id, &theme);
         let back = site.config().link(page);
         Some(crate::export::preview::page(&export, site.title(id), &back))
     });

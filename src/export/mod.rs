@@ -18,6 +18,7 @@ use crate::content::Kind;
 use crate::diag::Diagnostic;
 use crate::output::OutputSet;
 use crate::render::context::card_vm;
+use crate::render::theme::Theme;
 use crate::site::{EventStatus, PageId, Site};
 use crate::statute::numerals::ArticleNo;
 
@@ -175,7 +176,7 @@ fn fragment_of(site: &Site, id: PageId, body: &str, refs: &mut refs::Refs, sourc
 }
 
 /// The 公众号 export of page `id`.
-pub fn wechat(site: &Site, output: &OutputSet, id: PageId) -> Export {
+pub fn wechat(site: &Site, output: &OutputSet, id: PageId, theme: &Theme) -> Export {
     let c = site.config();
     let p = site.page(id);
     let permalink = c.public_permalink(site.path(id));
@@ -185,6 +186,7 @@ pub fn wechat(site: &Site, output: &OutputSet, id: PageId) -> Export {
     let body = body(site, output, id, &mut refs, &mut images, &mut refused);
     let source = p.author.clone().unwrap_or_else(|| c.content_source.clone());
     let html = fragment_of(site, id, &body, &mut refs, &source);
+    let html = style::recolour(&html, &theme.wechat_colours);
     let caption = qr_caption(p.kind);
     let mut files = Vec::new();
     if let Some(png) = crate::render::qr::qr_png(&permalink, 8) {
@@ -239,8 +241,8 @@ pub fn wechat(site: &Site, output: &OutputSet, id: PageId) -> Export {
 
 /// The plain-text export of page `id` (`pufa export text`): `article.txt` with the same
 /// references and quoted articles, the images and `images.tsv`, `meta.json`.
-pub fn plain_text(site: &Site, output: &OutputSet, id: PageId) -> Export {
-    let mut e = wechat(site, output, id);
+pub fn plain_text(site: &Site, output: &OutputSet, id: PageId, theme: &Theme) -> Export {
+    let mut e = wechat(site, output, id, theme);
     let mut files = Vec::new();
     for (path, bytes) in std::mem::take(&mut e.files) {
         match path.as_str() {

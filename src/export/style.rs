@@ -31,11 +31,44 @@ pub const ALLOWED: &[&str] = &[
     "vertical-align",
 ];
 
-pub const INK: &str = "#1b1b1b";
-pub const RED: &str = "#9f1d20";
-pub const MUTED: &str = "#555";
-pub const LINE: &str = "#d9d4cc";
-pub const WASH: &str = "#f6f3ee";
+/// The colours of the map by the name a theme sets them with, and the value each is written
+/// as here (see [`crate::render::theme::WECHAT_COLOURS`]).
+pub use crate::render::theme::WECHAT_COLOURS as COLOURS;
+
+/// `html` with the colours of its `style` attributes set to a theme's `colours` (by name;
+/// those it does not set stay the default theme's).
+pub fn recolour(html: &str, colours: &std::collections::BTreeMap<String, String>) -> String {
+    if colours.is_empty() {
+        return html.to_string();
+    }
+    let swap = |hex: &str| {
+        COLOURS
+            .iter()
+            .find(|(_, v)| v.eq_ignore_ascii_case(hex))
+            .and_then(|(k, _)| colours.get(*k))
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(" style=\"") {
+        let start = i + 8;
+        let end = rest[start..].find('"').map_or(rest.len(), |k| start + k);
+        out.push_str(&rest[..start]);
+        let mut style = &rest[start..end];
+        while let Some(h) = style.find('#') {
+            out.push_str(&style[..h]);
+            let run = style[h + 1..]
+                .find(|c: char| !c.is_ascii_hexdigit())
+                .map_or(style.len(), |k| h + 1 + k);
+            let hex = &style[h..run];
+            out.push_str(swap(hex).map_or(hex, String::as_str));
+            style = &style[run..];
+        }
+        out.push_str(style);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
 
 /// The style of element `tag` in the fragment (`""`: none).
 pub fn of(tag: &str) -> &'static str {
@@ -101,6 +134,18 @@ pub const QR: &str =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_theme_recolours_styles_only() {
+        let mut c = std::collections::BTreeMap::new();
+        c.insert("accent".to_string(), "#174a7c".to_string());
+        c.insert("muted".to_string(), "#9f1d20".to_string());
+        let html = r#"<h2 style="border-left:4px solid #9f1d20;color:#9F1D20">#9f1d20</h2><p style="color:#555;border:1px solid #d9d4cc">x</p>"#;
+        assert_eq!(
+            recolour(html, &c),
+            r#"<h2 style="border-left:4px solid #174a7c;color:#174a7c">#9f1d20</h2><p style="color:#9f1d20;border:1px solid #d9d4cc">x</p>"#
+        );
+    }
 
     /// Every property in the map is on the allow-list.
     #[test]

@@ -249,6 +249,11 @@ impl Session {
         &self.output
     }
 
+    /// The theme of the last build that could resolve it.
+    pub fn theme(&self) -> Option<Arc<crate::render::theme::Theme>> {
+        self.memo.inputs.theme.clone()
+    }
+
     /// The site as the last build linked it (none before a build that read the settings).
     pub fn site(&self) -> Option<&Site> {
         self.memo.site.as_ref()

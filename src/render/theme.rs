@@ -33,6 +33,9 @@ pub struct Theme {
     pub static_files: BTreeMap<String, Arc<[u8]>>,
     /// Content hash of each static file (cache busting, fingerprints).
     pub static_hashes: BTreeMap<String, u64>,
+    /// Colours of the 公众号 export its `theme.yaml` files set (`accent` → `#174a7c`), the
+    /// nearest theme's winning.
+    pub wechat_colours: BTreeMap<String, String>,
 }
 
 impl Theme {
@@ -51,6 +54,17 @@ impl Theme {
     }
 }
 
+/// The colours of the 公众号 export (`pufa export wechat`) a theme may set in its
+/// `theme.yaml` (`wechat: {accent: "#174a7c"}`), with the default theme's value of each,
+/// which the export's style map is written in.
+pub const WECHAT_COLOURS: [(&str, &str); 5] = [
+    ("accent", "#9f1d20"),
+    ("ink", "#1b1b1b"),
+    ("muted", "#555"),
+    ("line", "#d9d4cc"),
+    ("wash", "#f6f3ee"),
+];
+
 /// Label used for files of the built-in theme in messages.
 pub const BUILTIN: &str = "（内置默认主题）";
 
@@ -65,18 +79,27 @@ struct ThemeYaml {
     #[serde(default)]
     #[allow(dead_code)]
     description: Option<String>,
+    /// Colours of the 公众号 export (`accent`, `ink`, `muted`, `line`, `wash`).
+    #[serde(default)]
+    wechat: Option<BTreeMap<String, String>>,
 }
 
 /// Work out the theme chain and merge its files.
 pub fn resolve_theme(sources: &SiteSources, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
-    let chain = theme_chain(sources, config)?;
-    Ok(merge_files(sources, &chain))
+    let (chain, colours) = theme_chain(sources, config)?;
+    let mut theme = merge_files(sources, &chain);
+    theme.wechat_colours = colours;
+    Ok(theme)
 }
 
 /// The theme names from the site's (`theme:` in site.yaml) through each `extends:` down to
 /// `default`; a theme that is not there, or a loop of `extends:`, is an error.
-fn theme_chain(sources: &SiteSources, config: &Config) -> Result<Vec<String>, Vec<Diagnostic>> {
+/// With it, the 公众号 colours of their `theme.yaml` files, the nearest theme's winning.
+type Chain = (Vec<String>, BTreeMap<String, String>);
+
+fn theme_chain(sources: &SiteSources, config: &Config) -> Result<Chain, Vec<Diagnostic>> {
     let mut chain: Vec<String> = Vec::new();
+    let mut colours: BTreeMap<String, String> = BTreeMap::new();
     let mut name = config.theme.clone();
     let on_disk = |n: &str| {
         let prefix = format!("themes/{n}/");
@@ -122,9 +145,13 @@ fn theme_chain(sources: &SiteSources, config: &Config) -> Result<Vec<String>, Ve
                     file_text: &f.text,
                     yaml: &f.text,
                     first_line: 1,
-                    keys: &["extends", "name", "description"],
+                    keys: &["extends", "name", "description", "wechat"],
                 };
                 let t: ThemeYaml = parse_yaml(&src).map_err(|d| vec![d])?;
+                for (k, v) in t.wechat.unwrap_or_default() {
+                    check_colour(&yaml_rel, &f.text, &k, &v)?;
+                    colours.entry(k).or_insert(v);
+                }
                 t.extends
             }
             None => None,
@@ -135,7 +162,30 @@ fn theme_chain(sources: &SiteSources, config: &Config) -> Result<Vec<String>, Ve
             None => name = "default".into(),
         }
     }
-    Ok(chain)
+    Ok((chain, colours))
+}
+
+/// A colour of `wechat:` in a `theme.yaml`: a known name and a `#rrggbb` (or `#rgb`) value.
+fn check_colour(file: &str, text: &str, key: &str, value: &str) -> Result<(), Vec<Diagnostic>> {
+    let hex = value.strip_prefix('#').unwrap_or("");
+    let known = WECHAT_COLOURS.iter().any(|(k, _)| *k == key);
+    if known && [3, 6].contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Ok(());
+    }
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+        .map_or(1, |i| i + 1);
+    let names: Vec<&str> = WECHAT_COLOURS.iter().map(|c| c.0).collect();
+    Err(vec![
+        Diagnostic::error(format!("theme.yaml 的 wechat 颜色 “{key}: {value}” 不对"))
+            .in_file(file)
+            .at(line, 0)
+            .with_hint(format!(
+                "可以设的颜色：{}；值写成 #174a7c 这样的十六进制颜色（要加引号：accent: \"#174a7c\"）。",
+                names.join("、")
+            )),
+    ])
 }
 
 /// Drop the qualified names (`default:base.html`) no template uses, so that the usual theme
