@@ -676,3 +676,36 @@ fn a_theme_sets_the_export_s_colours() {
         "{err}"
     );
 }
+
+/// Video, audio and attachments become a line of text with a reference to their address.
+#[test]
+fn video_and_attachments_are_text_with_a_reference() {
+    let page = "---\ntitle: 微视频\ndate: 2026-11-01\n---\n\n![普法微视频](weishipin.mp4)\n\n下载[办事指南](zhinan.pdf)。\n";
+    let site = small_site(&[
+        ("content/articles/a.md", page),
+        ("content/articles/weishipin.mp4", "not really a video"),
+        ("content/articles/zhinan.pdf", "%PDF-1.4 not really"),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let o = export_page(
+        site.path(),
+        "content/articles/a.md",
+        out.path().to_str().unwrap(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = out.path().join("articles-a");
+    let (text, doc) = fragment(&dir);
+    check_structure(&dir, &doc);
+    assert!(text.contains("视频《普法微视频》"), "{text}");
+    let refs = section_paragraphs(&doc, "参考资料");
+    assert_eq!(refs.len(), 2, "{refs:?}");
+    assert!(
+        refs[0].contains("普法微视频")
+            && refs[0].contains("https://example.org/hgz/articles/a/weishipin.mp4"),
+        "{refs:?}"
+    );
+    assert!(
+        refs[1].starts_with("[2] 办事指南") && refs[1].ends_with("zhinan.pdf"),
+        "{refs:?}"
+    );
+}
