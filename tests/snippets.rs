@@ -130,7 +130,7 @@ fn a_site_overrides_a_theme_snippet_and_bad_tables_are_located() {
     write(
         &site.path().join("content/articles/b.md"),
         "---\ntitle: 坏表格\ndate: 2026-11-01\n---\n\n{{< table file=\"gbk.csv\" caption=\"表\" >}}\n\n\
-{{< table file=\"nosuch.csv\" caption=\"表\" >}}\n\n{{< table file=\"anjian.csv\" >}}\n",
+{{< table file=\"nosuch.csv\" caption=\"表\" >}}\n\n{{< table file=\"anjian.csv\" >}}\n\n有事请拨 {{< hotline >}} 咨询。\n",
     );
     let o = run(site.path(), &["build", "--now", NOW]);
     assert_eq!(o.status.code(), Some(1));
@@ -143,6 +143,8 @@ fn a_site_overrides_a_theme_snippet_and_bad_tables_are_located() {
         "找不到表格文件 nosuch.csv",
         "content/articles/b.md:10:1",
         "片段 table 缺少参数 caption",
+        "content/articles/b.md:12:6",
+        "要单独占一段",
     ] {
         assert!(err.contains(needle), "{needle} in:\n{err}");
     }

@@ -154,7 +154,16 @@ impl<'a> Pass<'_, 'a> {
             let at = offset + range.start;
             let expansion = call
                 .map_err(|m| (format!("片段写得不对：{m}"), SYNTAX_HINT.to_string()))
-                .and_then(|c| hook.expand(&c, block, self.pos(at).0));
+                .and_then(|c| hook.expand(&c, block, self.pos(at).0))
+                .and_then(|e| match e {
+                    // A box or a quoted article inside a sentence would split its paragraph.
+                    Expansion::Html(h) if !block && starts_a_block(&h) => Err((
+                        "这个片段生成的是一整块内容（方框、引文等），要单独占一段".to_string(),
+                        "把 {{< … >}} 单独写成一行，上下各空一行；句子里只能用生成文字的片段。"
+                            .to_string(),
+                    )),
+                    e => Ok(e),
+                });
             match expansion {
                 Ok(Expansion::Html(html)) => {
                     self.out.had_raw_html = true;
@@ -211,6 +220,47 @@ impl<'a> Pass<'_, 'a> {
     }
 }
 
+/// Does `html` start with an element that cannot stand inside a paragraph?
+fn starts_a_block(html: &str) -> bool {
+    const BLOCKS: &[&str] = &[
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "details",
+        "div",
+        "dl",
+        "fieldset",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "ul",
+    ];
+    let Some(rest) = html.trim_start().strip_prefix('<') else {
+        return false;
+    };
+    let name: String = rest
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    BLOCKS.contains(&name.as_str())
+}
+
 const SYNTAX_HINT: &str = "片段的写法是 {{< 名字 参数=\"值\" >}}，例如 {{< table file=\"调解案件.csv\" caption=\"2025年各村调解案件数\" >}}。";
 
 #[cfg(test)]
@@ -240,5 +290,9 @@ mod tests {
         assert!(find("{{< table file=\"a.csv >}}")[0].1.is_err());
         assert!(find("{{< table")[0].1.is_err());
         assert!(find("没有片段，只有 {{ 花括号 }}").is_empty());
+        assert!(starts_a_block("\n<aside class=\"pf-box\"><p>x</p></aside>"));
+        assert!(starts_a_block("<Figure>"));
+        assert!(!starts_a_block("<strong>12348</strong> 热线"));
+        assert!(!starts_a_block("纯文字"));
     }
 }
