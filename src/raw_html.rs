@@ -165,14 +165,51 @@ pub fn tokens(html: &str) -> Vec<Token<'_>> {
     out
 }
 
-/// An attribute value with the entities authors use in URLs decoded.
+/// Text or an attribute value with its character references decoded, in one pass (so
+/// `&amp;lt;` is `&lt;`): the named ones HTML serialisers write (`&amp;`, `&lt;`, `&gt;`,
+/// `&quot;`, `&apos;`, `&nbsp;`) and numeric ones; anything else stays as written.
 pub fn decode(value: &str) -> String {
-    value
-        .replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[1..].find(';').map(|k| k + 1).filter(|&k| k <= 10);
+        let decoded = end.and_then(|k| {
+            let name = &rest[1..k];
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => '\u{a0}',
+                _ => {
+                    let n = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => name.strip_prefix('#')?.parse().ok()?,
+                    };
+                    char::from_u32(n)?
+                }
+            };
+            Some((c, k + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -185,6 +222,15 @@ mod tests {
             .into_iter()
             .map(|a| (a.tag, a.name, html[a.value].to_string()))
             .collect()
+    }
+
+    #[test]
+    fn references_are_decoded_once() {
+        assert_eq!(
+            decode("a&amp;lt;b &lt;i&gt; &#39;x&#x27; &nbsp;&bogus; & end"),
+            "a&lt;b <i> 'x' \u{a0}&bogus; & end"
+        );
+        assert_eq!(decode("/a/?b=1&amp;c=2"), "/a/?b=1&c=2");
     }
 
     #[test]

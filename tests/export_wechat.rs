@@ -709,3 +709,77 @@ fn video_and_attachments_are_text_with_a_reference() {
         "{refs:?}"
     );
 }
+
+/// What review found: markup in a media title stays text; a block in a list item and a
+/// loose list's paragraphs keep the fragment well nested; two addresses with one folder
+/// name are both kept; a folder an export did not write is never replaced.
+#[test]
+fn titles_lists_and_folders_stay_safe() {
+    let page = "---\ntitle: 清单\ndate: 2026-11-01\n---\n\n![&lt;img src=x onerror=alert(1)&gt;](v.mp4)\n\n- 第一点\n\n  > 引文\n\n- 第二点\n  1. 甲\n  2. 乙\n\n<ol start=\"18446744073709551615\"><li>a</li><li>b</li></ol>\n";
+    let site = small_site(&[
+        ("content/articles/a.md", page),
+        ("content/articles/v.mp4", "x"),
+        ("content/guides/a.md", "---\ntitle: 指南甲\n---\n\n正文。\n"),
+        ("content/guides-a.md", "---\ntitle: 指南乙\n---\n\n正文。\n"),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let o_arg = out.path().to_str().unwrap();
+    let o = export_page(site.path(), "content/articles/a.md", o_arg);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = out.path().join("articles-a");
+    let (text, doc) = fragment(&dir);
+    check_structure(&dir, &doc);
+    // The title shows as text; no element comes of it.
+    assert!(doc.select(&sel("img[src=x]")).next().is_none(), "{text}");
+    let shown: String = doc.root_element().text().collect();
+    assert!(
+        shown.contains("视频《<img src=x onerror=alert(1)>》"),
+        "{shown}"
+    );
+    // No block inside a paragraph; each item a paragraph of its own.
+    assert!(
+        doc.select(&sel("p blockquote, p p, p section"))
+            .next()
+            .is_none(),
+        "{text}"
+    );
+    let items: Vec<String> = doc
+        .select(&sel("section > p"))
+        .map(|p| p.text().collect::<String>())
+        .collect();
+    for want in ["• 第一点", "• 第二点", "1. 甲", "2. 乙"] {
+        assert!(items.iter().any(|i| i == want), "{want} in {items:?}");
+    }
+    // Two pages whose folder names meet, exported together: both kept.
+    let o = run(
+        site.path(),
+        &[
+            "export",
+            "wechat",
+            "/hgz/guides/a/",
+            "/hgz/guides-a/",
+            "--now",
+            NOW,
+            "--out",
+            o_arg,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t1 = std::fs::read_to_string(out.path().join("guides-a/meta.json")).unwrap();
+    let t2 = std::fs::read_to_string(out.path().join("guides-a-2/meta.json")).unwrap();
+    assert!(t1.contains("指南甲") && t2.contains("指南乙"), "{t1}\n{t2}");
+    // A folder of that name that no export wrote stays as it is.
+    let theirs = out.path().join("own/articles-a");
+    write(&theirs.join("notes.txt"), "mine");
+    let o = export_page(
+        site.path(),
+        "content/articles/a.md",
+        out.path().join("own").to_str().unwrap(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("不是导出的"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(theirs.join("notes.txt")).unwrap(),
+        "mine"
+    );
+}

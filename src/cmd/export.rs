@@ -68,7 +68,9 @@ fn export(root: &Path, args: &ExportPageArgs, to: To) -> Result<u8, Failure> {
     if let Some(since) = &args.since {
         ids.extend(since_pages(site, since)?);
     }
-    ids.dedup();
+    // Each page once, in the order named (`--since` may name it again).
+    let mut seen = std::collections::BTreeSet::new();
+    ids.retain(|id| seen.insert(*id));
     let out = match &args.out {
         Some(o) if o.is_absolute() => o.clone(),
         Some(o) => root.join(o),
@@ -77,12 +79,20 @@ fn export(root: &Path, args: &ExportPageArgs, to: To) -> Result<u8, Failure> {
     };
     let mut diags = Vec::new();
     let mut lines = Vec::new();
+    let mut used = std::collections::BTreeSet::new();
     for id in ids {
         let e = match to {
             To::Wechat => crate::export::wechat(site, session.output(), id, &theme),
             To::Text => crate::export::plain_text(site, session.output(), id, &theme),
         };
-        let dir = out.join(&e.folder);
+        // Two addresses may give one name (`a/b/`, `a-b/`): the later one is numbered.
+        let mut name = e.folder.clone();
+        let mut k = 1;
+        while !used.insert(name.clone()) {
+            k += 1;
+            name = format!("{}-{k}", e.folder);
+        }
+        let dir = out.join(&name);
         write_folder(&dir, &e.files)
             .map_err(|err| (EXIT_SITE_ERRORS, format!("写不进 {}：{err}", dir.display())))?;
         lines.push(format!("  {} → {}", site.title(id), dir.display()));
@@ -106,9 +116,15 @@ fn export(root: &Path, args: &ExportPageArgs, to: To) -> Result<u8, Failure> {
     Ok(EXIT_OK)
 }
 
-/// Replace folder `dir` by `files`.
+/// Replace folder `dir` by `files`: only a folder an export wrote (it has `meta.json`) is
+/// replaced, never another that happens to have its name.
 fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
     if dir.exists() {
+        if !dir.join("meta.json").is_file() {
+            return Err(std::io::Error::other(
+                "已有同名的文件夹，而且不是导出的，没有覆盖它；请用 --out 另选一个文件夹",
+            ));
+        }
         std::fs::remove_dir_all(dir)?;
     }
     for (rel, bytes) in files {

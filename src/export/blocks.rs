@@ -183,7 +183,7 @@ pub fn references(out: &mut String, refs: &Refs, lib: &LawLibrary) {
 
 /// The closing lines: where the piece comes from, its address as text, its QR code with
 /// what scanning it does.
-pub fn footer(out: &mut String, source: &str, permalink: &str, qr_caption: &str) {
+pub fn footer(out: &mut String, source: &str, permalink: &str, qr_caption: Option<&str>) {
     out.push_str(&format!("<hr style=\"{}\">", style::of("hr")));
     out.push_str(&format!(
         "<p style=\"{}\">来源：{}</p><p style=\"{}\">原文地址：{}</p>",
@@ -192,11 +192,13 @@ pub fn footer(out: &mut String, source: &str, permalink: &str, qr_caption: &str)
         style::SMALL,
         esc(permalink)
     ));
-    out.push_str(&format!(
-        "<img src=\"images/qr.png\" alt=\"{}\" style=\"{}\"><p style=\"{}\">{}</p>",
-        esc(qr_caption),
-        style::QR,
-        style::of("figcaption"),
-        esc(qr_caption)
-    ));
+    if let Some(caption) = qr_caption {
+        out.push_str(&format!(
+            "<img src=\"images/qr.png\" alt=\"{}\" style=\"{}\"><p style=\"{}\">{}</p>",
+            esc(caption),
+            style::QR,
+            style::of("figcaption"),
+            esc(caption)
+        ));
+    }
 }

@@ -56,6 +56,24 @@ const KEPT: &[&str] = &[
     "hr",
     "figcaption",
 ];
+/// Blocks that may stand in a list item: each ends the item's paragraph.
+const BLOCK_IN_ITEM: &[&str] = &[
+    "blockquote",
+    "pre",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "div",
+    "aside",
+    "figure",
+    "details",
+    "section",
+    "hr",
+];
 /// Elements dropped with everything inside them.
 const SKIPPED: &[&str] = &[
     "script", "style", "template", "button", "form", "iframe", "source",
@@ -149,26 +167,15 @@ impl Writer<'_, '_> {
             }
             return;
         }
+        // A block inside a list item ends the item's paragraph (a paragraph holds no block).
+        if !self.lists.is_empty() && BLOCK_IN_ITEM.contains(&name) {
+            self.close_item();
+        }
         match name {
             "a" => self.start_link(attrs),
-            "video" | "audio" => {
-                let what = if name == "video" { "视频" } else { "音频" };
-                let title = attr(attrs, "title").unwrap_or_default();
-                self.out.push_str(&format!("{what}《{title}》："));
-                self.media = Some(title.to_string());
-                self.skip = Some((name.to_string(), 1));
-            }
+            "video" | "audio" => self.media(name, attrs),
             "img" => self.image(attrs),
-            "ul" | "ol" => {
-                self.close_item();
-                self.lists.push(List {
-                    ordered: name == "ol",
-                    next: attr(attrs, "start")
-                        .and_then(|s| s.parse().ok())
-                        .unwrap_or(1),
-                });
-                self.open.push((name.to_string(), None));
-            }
+            "ul" | "ol" => self.start_list(name, attrs),
             "li" => self.start_item(),
             "p" if !self.lists.is_empty() => {
                 // A paragraph in a loose list's item: the item's own paragraph, or a new
@@ -276,6 +283,8 @@ impl Writer<'_, '_> {
                     self.lists.pop();
                 }
                 "li" => self.close_item(),
+                // A loose list's paragraph: the next one starts a line of its own.
+                "p" if tag.is_none() && !self.lists.is_empty() => self.close_item(),
                 "pre" => self.pre = self.pre.saturating_sub(1),
                 _ => {}
             }
@@ -303,7 +312,7 @@ impl Writer<'_, '_> {
                 .push_str(&text.replace('\n', "<br>").replace(' ', "&nbsp;"));
         } else if self.lists.is_empty() {
             self.out.push_str(text);
-        } else if !text.trim().is_empty() {
+        } else if !text.trim().is_empty() || (self.in_item && !text.contains('\n')) {
             // Text of a list item (whitespace between items is left out).
             if !self.in_item {
                 self.open_item_paragraph("");
@@ -314,13 +323,34 @@ impl Writer<'_, '_> {
 }
 
 impl Writer<'_, '_> {
+    /// A video or audio: a line of text naming it (its download link follows).
+    fn media(&mut self, name: &str, attrs: &[(String, String)]) {
+        let what = if name == "video" { "视频" } else { "音频" };
+        let title = attr(attrs, "title").unwrap_or_default();
+        self.out
+            .push_str(&format!("{what}《{}》：", escape_text(title)));
+        self.media = Some(title.to_string());
+        self.skip = Some((name.to_string(), 1));
+    }
+
+    fn start_list(&mut self, name: &str, attrs: &[(String, String)]) {
+        self.close_item();
+        self.lists.push(List {
+            ordered: name == "ol",
+            next: attr(attrs, "start")
+                .and_then(|s| s.parse::<u32>().ok())
+                .map_or(1, |n| n as usize),
+        });
+        self.open.push((name.to_string(), None));
+    }
+
     fn start_item(&mut self) {
         self.close_item();
         let depth = self.lists.len().saturating_sub(1);
         let marker = match self.lists.last_mut() {
             Some(l) if l.ordered => {
                 let m = format!("{}. ", l.next);
-                l.next += 1;
+                l.next = l.next.saturating_add(1);
                 m
             }
             _ if depth == 0 => "• ".to_string(),
@@ -429,11 +459,15 @@ impl Writer<'_, '_> {
         candidates.sort_by_key(|c| std::cmp::Reverse(c.0));
         let mut paths: Vec<String> = candidates.into_iter().map(|c| c.1).collect();
         paths.extend(attr(attrs, "src").map(str::to_string));
-        let paths: Vec<String> = paths
+        let mut paths: Vec<String> = paths
             .iter()
             .filter_map(|p| p.strip_prefix(self.env.base_path))
             .map(crate::text::decode_percent)
             .collect();
+        if paths.is_empty() {
+            // Not the site's (the editor takes no outside picture): named in the warning.
+            paths.extend(attr(attrs, "src").map(str::to_string));
+        }
         match (self.env.image)(&paths, &alt) {
             Some(file) => self.out.push_str(&format!(
                 "<img src=\"images/{file}\" alt=\"{}\" style=\"{}\">",

@@ -136,7 +136,14 @@ fn qr_caption(kind: Kind) -> &'static str {
 }
 
 /// The whole fragment: the blocks of its kind around `body`, the references, the footer.
-fn fragment_of(site: &Site, id: PageId, body: &str, refs: &mut refs::Refs, source: &str) -> String {
+/// `footer`: the source named, and whether there is a QR code to show.
+fn fragment_of(
+    site: &Site,
+    id: PageId,
+    body: &str,
+    refs: &mut refs::Refs,
+    footer: (&str, bool),
+) -> String {
     let p = site.page(id);
     let card = card_vm(site, id);
     let mut html = format!("<section style=\"{}\">", style::of("section"));
@@ -170,7 +177,8 @@ fn fragment_of(site: &Site, id: PageId, body: &str, refs: &mut refs::Refs, sourc
         blocks::answers(&mut html, l);
     }
     let permalink = site.config().public_permalink(site.path(id));
-    blocks::footer(&mut html, source, &permalink, qr_caption(p.kind));
+    let qr = footer.1.then(|| qr_caption(p.kind));
+    blocks::footer(&mut html, footer.0, &permalink, qr);
     html.push_str("</section>\n");
     html
 }
@@ -183,13 +191,18 @@ pub fn wechat(site: &Site, output: &OutputSet, id: PageId, theme: &Theme) -> Exp
     let mut diags = Vec::new();
     let (mut images, mut refused) = (Vec::new(), Vec::new());
     let mut refs = refs::Refs::default();
+    // A lesson's cited articles are listed before its body: their numbers come first.
+    for a in p.lesson.iter().flat_map(|l| &l.cited) {
+        refs.statute(a.citation.law, a.citation.article);
+    }
     let body = body(site, output, id, &mut refs, &mut images, &mut refused);
     let source = p.author.clone().unwrap_or_else(|| c.content_source.clone());
-    let html = fragment_of(site, id, &body, &mut refs, &source);
-    let html = style::recolour(&html, &theme.wechat_colours);
     let caption = qr_caption(p.kind);
+    let qr = crate::render::qr::qr_png(&permalink, 8);
+    let html = fragment_of(site, id, &body, &mut refs, (&source, qr.is_some()));
+    let html = style::recolour(&html, &theme.wechat_colours);
     let mut files = Vec::new();
-    if let Some(png) = crate::render::qr::qr_png(&permalink, 8) {
+    if let Some(png) = qr {
         images.push(Image {
             file: "qr.png".into(),
             bytes: png,
@@ -257,7 +270,8 @@ pub fn plain_text(site: &Site, output: &OutputSet, id: PageId, theme: &Theme) ->
     files.sort_by(|a, b| a.0.cmp(&b.0));
     e.files = files;
     // The editor's limits are the 公众号's; a text platform has its own.
-    e.diagnostics.retain(|d| !d.message.contains("公众号"));
+    e.diagnostics
+        .retain(|d| !d.message.contains("公众号最多") && !d.message.starts_with("导出的正文有"));
     e
 }
 

@@ -72,7 +72,7 @@ pub fn from_fragment(html: &str) -> String {
                 _ => {}
             },
             Token::Text(t) => {
-                let t = crate::raw_html::decode(t).replace("&nbsp;", " ");
+                let t = crate::raw_html::decode(t).replace('\u{a0}', " ");
                 if !(t.trim().is_empty() && (out.is_empty() || out.ends_with('\n'))) {
                     out.push_str(&t);
                 }
