@@ -18,6 +18,36 @@ pub struct Attr {
     pub element: usize,
 }
 
+/// Elements that are blocks: none of them can stand inside a paragraph.
+pub const BLOCK_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+];
+
 /// Tags the sanitiser removes: they run code or embed other sites.
 pub const STRIPPED_TAGS: &[&str] = &[
     "script", "iframe", "frame", "object", "embed", "applet", "form", "style", "link", "meta",

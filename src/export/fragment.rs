@@ -56,24 +56,6 @@ const KEPT: &[&str] = &[
     "hr",
     "figcaption",
 ];
-/// Blocks that may stand in a list item: each ends the item's paragraph.
-const BLOCK_IN_ITEM: &[&str] = &[
-    "blockquote",
-    "pre",
-    "table",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "div",
-    "aside",
-    "figure",
-    "details",
-    "section",
-    "hr",
-];
 /// Elements dropped with everything inside them.
 const SKIPPED: &[&str] = &[
     "script", "style", "template", "button", "form", "iframe", "source",
@@ -168,7 +150,9 @@ impl Writer<'_, '_> {
             return;
         }
         // A block inside a list item ends the item's paragraph (a paragraph holds no block).
-        if !self.lists.is_empty() && BLOCK_IN_ITEM.contains(&name) {
+        // (A paragraph of a loose list is the item's own; a list starts its own items.)
+        let block = crate::raw_html::BLOCK_TAGS.contains(&name) && name != "p";
+        if !self.lists.is_empty() && block {
             self.close_item();
         }
         match name {

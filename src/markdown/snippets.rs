@@ -222,34 +222,6 @@ impl<'a> Pass<'_, 'a> {
 
 /// Does `html` start with an element that cannot stand inside a paragraph?
 fn starts_a_block(html: &str) -> bool {
-    const BLOCKS: &[&str] = &[
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "details",
-        "div",
-        "dl",
-        "fieldset",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "ul",
-    ];
     let Some(rest) = html.trim_start().strip_prefix('<') else {
         return false;
     };
@@ -258,7 +230,7 @@ fn starts_a_block(html: &str) -> bool {
         .take_while(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
-    BLOCKS.contains(&name.as_str())
+    crate::raw_html::BLOCK_TAGS.contains(&name.as_str())
 }
 
 const SYNTAX_HINT: &str = "片段的写法是 {{< 名字 参数=\"值\" >}}，例如 {{< table file=\"调解案件.csv\" caption=\"2025年各村调解案件数\" >}}。";
