@@ -13,27 +13,6 @@ use std::path::{Path, PathBuf};
 use common::*;
 use scraper::{ElementRef, Html};
 
-/// The demo site copied (the export builds it, and its image cache is the copy's).
-fn demo_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in [
-        "site.yaml",
-        "content",
-        "themes",
-        "static",
-        "templates",
-        "archetypes",
-    ] {
-        let from = repo().join(entry);
-        if from.is_dir() {
-            copy_dir(&from, &dir.path().join(entry));
-        } else if from.is_file() {
-            std::fs::copy(&from, dir.path().join(entry)).unwrap();
-        }
-    }
-    dir
-}
-
 /// Export everything dated since 2000 into `out`: the exported folders.
 fn export_all(site: &Path, out: &Path) -> Vec<PathBuf> {
     let o = run(
@@ -318,7 +297,7 @@ fn check_images(dir: &Path, doc: &Html) {
 
 #[test]
 fn every_demo_page_exports_as_the_editor_takes_it() {
-    let site = demo_copy();
+    let site = demo_site_copy();
     let out = tempfile::tempdir().unwrap();
     let dirs = export_all(site.path(), out.path());
     let kinds: BTreeSet<&str> = dirs
@@ -383,7 +362,7 @@ fn every_demo_page_exports_as_the_editor_takes_it() {
 
 #[test]
 fn the_same_pages_export_to_the_same_bytes() {
-    let site = demo_copy();
+    let site = demo_site_copy();
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let pages = [
         "content/articles/fengqiao-jingyan.md",
@@ -410,7 +389,7 @@ fn the_same_pages_export_to_the_same_bytes() {
 
 #[test]
 fn bad_pages_are_refused_and_nothing_is_written_outside_out() {
-    let site = demo_copy();
+    let site = demo_site_copy();
     let out = tempfile::tempdir().unwrap();
     let out_dir = out.path().join("wx");
     let o_arg = out_dir.to_str().unwrap().to_string();
@@ -529,7 +508,7 @@ fn the_editor_s_limits_are_warnings_naming_the_page() {
 /// `scripts/wechat_screenshots.sh`).
 #[test]
 fn golden_article_event_and_lesson() {
-    let site = demo_copy();
+    let site = demo_site_copy();
     let out = tempfile::tempdir().unwrap();
     let pages = [
         (
@@ -576,7 +555,7 @@ fn golden_article_event_and_lesson() {
 /// named by its file, which is beside it.
 #[test]
 fn plain_text_has_the_same_references_and_quoted_articles() {
-    let site = demo_copy();
+    let site = demo_site_copy();
     let (wx, tx) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let page = "content/articles/fengqiao-jingyan.md";
     for (to, out) in [("wechat", &wx), ("text", &tx)] {
@@ -621,6 +600,19 @@ fn export_page(site: &Path, page: &str, out: &str) -> std::process::Output {
     )
 }
 
+/// Export `content/articles/a.md` of `site` into a new folder, which must succeed and pass
+/// the structural checks: the folder (kept while the result lives), the fragment and its
+/// document.
+fn export_a(site: &Path) -> (tempfile::TempDir, String, Html) {
+    let out = tempfile::tempdir().unwrap();
+    let o = export_page(site, "content/articles/a.md", out.path().to_str().unwrap());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = out.path().join("articles-a");
+    let (text, doc) = fragment(&dir);
+    check_structure(&dir, &doc);
+    (out, text, doc)
+}
+
 /// A theme sets the export's colours in its `theme.yaml`; a colour that is not one is a
 /// located error.
 #[test]
@@ -637,12 +629,8 @@ fn a_theme_sets_the_export_s_colours() {
         &site.path().join("site.yaml"),
         "title: 测试站点\nbase_url: https://example.org/hgz/\ntheme: lan\n",
     );
-    let out = tempfile::tempdir().unwrap();
+    let (out, text, doc) = export_a(site.path());
     let o_arg = out.path().to_str().unwrap();
-    let o = export_page(site.path(), "content/articles/a.md", o_arg);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let (text, doc) = fragment(&out.path().join("articles-a"));
-    check_structure(&out.path().join("articles-a"), &doc);
     let h2 = doc
         .select(&sel("h2"))
         .next()
@@ -686,16 +674,7 @@ fn video_and_attachments_are_text_with_a_reference() {
         ("content/articles/weishipin.mp4", "not really a video"),
         ("content/articles/zhinan.pdf", "%PDF-1.4 not really"),
     ]);
-    let out = tempfile::tempdir().unwrap();
-    let o = export_page(
-        site.path(),
-        "content/articles/a.md",
-        out.path().to_str().unwrap(),
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let dir = out.path().join("articles-a");
-    let (text, doc) = fragment(&dir);
-    check_structure(&dir, &doc);
+    let (_out, text, doc) = export_a(site.path());
     assert!(text.contains("视频《普法微视频》"), "{text}");
     let refs = section_paragraphs(&doc, "参考资料");
     assert_eq!(refs.len(), 2, "{refs:?}");
@@ -722,13 +701,8 @@ fn titles_lists_and_folders_stay_safe() {
         ("content/guides/a.md", "---\ntitle: 指南甲\n---\n\n正文。\n"),
         ("content/guides-a.md", "---\ntitle: 指南乙\n---\n\n正文。\n"),
     ]);
-    let out = tempfile::tempdir().unwrap();
+    let (out, text, doc) = export_a(site.path());
     let o_arg = out.path().to_str().unwrap();
-    let o = export_page(site.path(), "content/articles/a.md", o_arg);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let dir = out.path().join("articles-a");
-    let (text, doc) = fragment(&dir);
-    check_structure(&dir, &doc);
     // The title shows as text; no element comes of it.
     assert!(doc.select(&sel("img[src=x]")).next().is_none(), "{text}");
     let shown: String = doc.root_element().text().collect();

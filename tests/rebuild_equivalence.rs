@@ -1789,52 +1789,45 @@ fn extra_edit(doc: &mut Doc, step: usize) -> String {
     format!("extra.note → 第{step}步")
 }
 
-fn tags_edit(h: &mut Harness, doc: &mut Doc) -> String {
-    let mut tags = doc.list("tags");
-    if tags.is_empty() || h.rng.chance(50) {
-        let candidates: Vec<&str> = h
-            .profile
-            .tags
+/// One term added to `list` (one of `choices` it lacks, or a new one named `fresh` and the
+/// step) or one taken away: what was done, for the report (`label` names the kind).
+fn term_change(
+    h: &mut Harness,
+    list: &mut Vec<String>,
+    choices: &[&str],
+    (label, fresh): (&str, &str),
+) -> String {
+    if list.is_empty() || h.rng.chance(50) {
+        let candidates: Vec<&str> = choices
             .iter()
             .copied()
-            .filter(|t| !tags.iter().any(|x| same_tag(x, t)))
+            .filter(|t| !list.iter().any(|x| same_tag(x, t)))
             .collect();
-        let tag = h
+        let term = h
             .rng
             .pick(&candidates)
-            .map_or_else(|| format!("新标签{}", h.step), str::to_string);
-        tags.push(tag.clone());
-        doc.set_tags(&tags);
-        format!("tag {tag} added")
+            .map_or_else(|| format!("{fresh}{}", h.step), str::to_string);
+        list.push(term.clone());
+        format!("{label} {term} added")
     } else {
-        let tag = tags.remove(h.rng.below(tags.len()));
-        doc.set_tags(&tags);
-        format!("tag {tag} removed")
+        let term = list.remove(h.rng.below(list.len()));
+        format!("{label} {term} removed")
     }
+}
+
+fn tags_edit(h: &mut Harness, doc: &mut Doc) -> String {
+    let mut tags = doc.list("tags");
+    let what = term_change(h, &mut tags, h.profile.tags, ("tag", "新标签"));
+    doc.set_tags(&tags);
+    what
 }
 
 /// A category added (one of the profile's, or new) or one taken away; a page's list given
 /// now as a flow list, now as a block.
 fn categories_edit(h: &mut Harness, doc: &mut Doc) -> String {
     let mut cats = doc.list("categories");
-    let what = if cats.is_empty() || h.rng.chance(50) {
-        let candidates: Vec<&str> = h
-            .profile
-            .categories
-            .iter()
-            .copied()
-            .filter(|t| !cats.iter().any(|x| same_tag(x, t)))
-            .collect();
-        let cat = h
-            .rng
-            .pick(&candidates)
-            .map_or_else(|| format!("新分类{}", h.step), str::to_string);
-        cats.push(cat.clone());
-        format!("category {cat} added")
-    } else {
-        let cat = cats.remove(h.rng.below(cats.len()));
-        format!("category {cat} removed")
-    };
+    let choices = h.profile.categories;
+    let what = term_change(h, &mut cats, choices, ("category", "新分类"));
     if cats.is_empty() {
         doc.remove("categories");
     } else if h.rng.chance(30) {

@@ -175,24 +175,3 @@ fn the_preview_copies_the_fragment_as_html_and_a_paste_keeps_its_styles() {
     assert_eq!(status, 200);
     assert!(preview.contains("新写的正文"));
 }
-
-/// The demo site copied (serve and export write their image cache into the copy).
-fn demo_site_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in [
-        "site.yaml",
-        "content",
-        "themes",
-        "static",
-        "templates",
-        "archetypes",
-    ] {
-        let from = repo().join(entry);
-        if from.is_dir() {
-            copy_dir(&from, &dir.path().join(entry));
-        } else if from.is_file() {
-            std::fs::copy(&from, dir.path().join(entry)).unwrap();
-        }
-    }
-    dir
-}

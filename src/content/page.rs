@@ -121,6 +121,18 @@ pub struct EventInfo {
     pub state: EventState,
 }
 
+impl EventInfo {
+    /// What an event says besides its time and place, labelled as notices label it.
+    pub fn details(&self) -> [(&'static str, &Option<String>); 4] {
+        [
+            ("主办", &self.organizer),
+            ("对象", &self.audience),
+            ("联系", &self.contact),
+            ("报名", &self.registration),
+        ]
+    }
+}
+
 /// What an event notice says about its own fate (`status:` in the front matter). Whether it
 /// is upcoming, ongoing or past is computed against "now" instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]

@@ -6,7 +6,7 @@
 use super::fragment::escape_text as esc;
 use super::refs::{Refs, Target};
 use super::style;
-use crate::content::page::LessonInfo;
+use crate::content::page::{EventInfo, LessonInfo};
 use crate::render::context::EventVm;
 use crate::statute::LawLibrary;
 
@@ -26,8 +26,8 @@ fn line(out: &mut String, label: &str, value: &str) {
     ));
 }
 
-/// 活动信息: when, where, who, how to take part.
-pub fn event_info(out: &mut String, ev: &EventVm) {
+/// 活动信息: when, where (as the event's card says them), who, how to take part.
+pub fn event_info(out: &mut String, ev: &EventVm, info: &EventInfo) {
     out.push_str(&format!("<section style=\"{}\">", style::BOX));
     out.push_str(&format!(
         "<p style=\"margin:0 0 8px;color:#9f1d20;font-size:17px;font-weight:bold\">活动信息（{}）</p>",
@@ -35,12 +35,7 @@ pub fn event_info(out: &mut String, ev: &EventVm) {
     ));
     line(out, "时间", &ev.when);
     line(out, "地点", &ev.location);
-    for (label, v) in [
-        ("主办", &ev.organizer),
-        ("对象", &ev.audience),
-        ("联系", &ev.contact),
-        ("报名", &ev.registration),
-    ] {
+    for (label, v) in info.details() {
         if let Some(v) = v {
             line(out, label, v);
         }

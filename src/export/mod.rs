@@ -136,19 +136,20 @@ fn qr_caption(kind: Kind) -> &'static str {
 }
 
 /// The whole fragment: the blocks of its kind around `body`, the references, the footer.
-/// `footer`: the source named, and whether there is a QR code to show.
+/// `footer`: the source named, the page's published address, and whether there is a QR
+/// code to show.
 fn fragment_of(
     site: &Site,
     id: PageId,
     body: &str,
     refs: &mut refs::Refs,
-    footer: (&str, bool),
+    footer: (&str, &str, bool),
 ) -> String {
     let p = site.page(id);
     let card = card_vm(site, id);
     let mut html = format!("<section style=\"{}\">", style::of("section"));
-    if let Some(ev) = &card.event {
-        blocks::event_info(&mut html, ev);
+    if let (Some(ev), Some(info)) = (&card.event, &p.event) {
+        blocks::event_info(&mut html, ev, info);
     }
     if let Some(l) = &p.lesson {
         blocks::key_points(&mut html, l);
@@ -176,9 +177,8 @@ fn fragment_of(
     if let Some(l) = &p.lesson {
         blocks::answers(&mut html, l);
     }
-    let permalink = site.config().public_permalink(site.path(id));
-    let qr = footer.1.then(|| qr_caption(p.kind));
-    blocks::footer(&mut html, footer.0, &permalink, qr);
+    let qr = footer.2.then(|| qr_caption(p.kind));
+    blocks::footer(&mut html, footer.0, footer.1, qr);
     html.push_str("</section>\n");
     html
 }
@@ -199,7 +199,8 @@ pub fn wechat(site: &Site, output: &OutputSet, id: PageId, theme: &Theme) -> Exp
     let source = p.author.clone().unwrap_or_else(|| c.content_source.clone());
     let caption = qr_caption(p.kind);
     let qr = crate::render::qr::qr_png(&permalink, 8);
-    let html = fragment_of(site, id, &body, &mut refs, (&source, qr.is_some()));
+    let footer = (source.as_str(), permalink.as_str(), qr.is_some());
+    let html = fragment_of(site, id, &body, &mut refs, footer);
     let html = style::recolour(&html, &theme.wechat_colours);
     let mut files = Vec::new();
     if let Some(png) = qr {

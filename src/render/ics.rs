@@ -143,12 +143,7 @@ fn vevent(site: &Site, i: PageId, tzid: Option<&str>, lines: &mut Vec<String>) {
     lines.push(format!("SUMMARY:{}", escape_text(&summary)));
     lines.push(format!("LOCATION:{}", escape_text(&ev.location)));
     let mut desc = p.summary.clone();
-    for (label, v) in [
-        ("主办", &ev.organizer),
-        ("对象", &ev.audience),
-        ("联系", &ev.contact),
-        ("报名", &ev.registration),
-    ] {
+    for (label, v) in ev.details() {
         if let Some(v) = v {
             desc.push_str(&format!("\n{label}：{v}"));
         }

@@ -767,3 +767,26 @@ pub fn feed_titles(file: &Path) -> (String, Vec<String>) {
         .collect();
     (title(root), entries)
 }
+
+/// The demo site copied into a temporary folder (for commands that write into the site,
+/// such as the image cache of `serve` and `export`).
+#[allow(dead_code)]
+pub fn demo_site_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in [
+        "site.yaml",
+        "content",
+        "themes",
+        "static",
+        "templates",
+        "archetypes",
+    ] {
+        let from = repo().join(entry);
+        if from.is_dir() {
+            copy_dir(&from, &dir.path().join(entry));
+        } else if from.is_file() {
+            std::fs::copy(&from, dir.path().join(entry)).unwrap();
+        }
+    }
+    dir
+}
