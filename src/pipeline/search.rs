@@ -116,8 +116,11 @@ impl SearchState {
                 touched.insert(path.clone());
             }
             written.1 += bytes.len();
-            sink.put(path, bytes.clone())?;
         }
+        // Tens of thousands of small files: written in parallel, as pages are.
+        files
+            .par_iter()
+            .try_for_each(|(path, bytes)| sink.put(path, bytes.clone()))?;
         for old in self.files.keys().filter(|p| !files.contains_key(*p)) {
             touched.insert(old.clone());
         }

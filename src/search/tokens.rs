@@ -81,8 +81,9 @@ pub fn normalise(text: &str) -> String {
 /// [`normalise`] for text made only of characters whose NFKC and lower case are known
 /// without tables (most Chinese text): ASCII (lower-cased), the unified ideographs with
 /// extension A and common Chinese punctuation (unchanged: none of them compose or
-/// decompose), and the full-width forms of ASCII (U+FF01 to U+FF5E, whose NFKC is the
-/// ASCII character U+FEE0 below). `None` for any other text.
+/// decompose), the full-width forms of ASCII (U+FF01 to U+FF5E, whose NFKC is the
+/// ASCII character U+FEE0 below), the ideographic and typographic spaces (a space) and the
+/// ellipsis (`...`). `None` for any other text.
 fn quick_normalise(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -90,6 +91,10 @@ fn quick_normalise(text: &str) -> Option<String> {
         match n {
             0..=0x7f => out.push(c.to_ascii_lowercase()),
             0xff01..=0xff5e => out.push(char::from((n - 0xfee0) as u8).to_ascii_lowercase()),
+            // The ideographic space and the typographic spaces are a space; the ellipsis
+            // three full stops.
+            0x3000 | 0x2000..=0x200a => out.push(' '),
+            0x2026 => out.push_str("..."),
             0x3400..=0x4dbf
             | 0x4e00..=0x9fff
             | 0x3001
