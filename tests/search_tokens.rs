@@ -165,10 +165,11 @@ fn the_browser_tokenises_as_pufa_does() {
     );
 }
 
-/// The reader's choice of pairs for a phrase (`cover` in `search.js`): for 2,000 random cost
-/// lists of 1 to 10 pairs, the chosen pairs fix every unit (the first and the last pair, no
-/// gap of two between chosen ones, so that pairs at p + i give every unit of the phrase) and
-/// cost no more than the cheapest such choice found by trying every subset.
+/// The reader's choice of pairs for a phrase (`cover` in `search.js`): for 2,000 random
+/// phrases of 2 to 12 units, some of them separators, with random costs for their pairs and
+/// gap pairs, the chosen pairs fix every unit (together they hold each unit of the phrase,
+/// so that pairs at p plus their positions give every unit) and cost no more than the
+/// cheapest such choice found by trying every subset.
 #[test]
 fn the_reader_reads_the_cheapest_pairs_that_fix_every_unit() {
     let Some(mut b) = Browser::launch() else {
@@ -177,32 +178,50 @@ fn the_reader_reads_the_cheapest_pairs_that_fix_every_unit() {
     load_tokeniser(&mut b);
     let mut rng = Rng(0x5eed_c0de);
     let weights = [1u64, 2, 3, 4, 20, 40, 64, 130];
-    let lists: Vec<Vec<u64>> = (0..2000)
-        .map(|_| {
-            let n = 1 + rng.below(10);
-            (0..n).map(|_| weights[rng.below(weights.len())]).collect()
-        })
-        .collect();
-    let arg = serde_json::to_string(&lists).unwrap();
+    // Each phrase as its pairs: [first unit, units held, cost], and its unit count.
+    let mut phrases: Vec<(Vec<[u64; 3]>, u64)> = Vec::new();
+    while phrases.len() < 2000 {
+        let n = 2 + rng.below(11);
+        // A separator is never first, last or beside another.
+        let mut sep = vec![false; n];
+        for i in 1..n - 1 {
+            sep[i] = !sep[i - 1] && rng.below(4) == 0;
+        }
+        let mut pairs = Vec::new();
+        for i in 0..n - 1 {
+            if sep[i] {
+                continue;
+            }
+            let held = if sep[i + 1] { 3 } else { 2 };
+            pairs.push([i as u64, held, weights[rng.below(weights.len())]]);
+        }
+        phrases.push((pairs, n as u64));
+    }
+    let arg = serde_json::to_string(&phrases.iter().map(|p| &p.0).collect::<Vec<_>>()).unwrap();
     let got = b.eval(&format!(
-        "JSON.stringify({arg}.map(c => window.pufaSearch.cover(c)))"
+        "JSON.stringify({arg}.map(p => window.pufaSearch.cover(p)))"
     ));
     let chosen: Vec<Vec<usize>> = serde_json::from_str(got.as_str().unwrap()).unwrap();
-    let fixes_every_unit = |pick: &[usize], m: usize| {
-        pick.first() == Some(&0)
-            && pick.last() == Some(&(m - 1))
-            && pick.windows(2).all(|w| w[0] < w[1] && w[1] - w[0] <= 2)
+    let fixes_every_unit = |pairs: &[[u64; 3]], pick: &[usize], n: u64| {
+        let mut held = vec![false; n as usize];
+        for &i in pick {
+            let [at, len, _] = pairs[i];
+            for u in at..at + len {
+                held[u as usize] = true;
+            }
+        }
+        pick.windows(2).all(|w| w[0] < w[1]) && held.iter().all(|&h| h)
     };
-    for (costs, pick) in lists.iter().zip(&chosen) {
-        let m = costs.len();
-        assert!(fixes_every_unit(pick, m), "{costs:?}: {pick:?}");
-        let cost = |p: &[usize]| p.iter().map(|&i| costs[i]).sum::<u64>();
+    for ((pairs, n), pick) in phrases.iter().zip(&chosen) {
+        assert!(fixes_every_unit(pairs, pick, *n), "{pairs:?}: {pick:?}");
+        let cost = |p: &[usize]| p.iter().map(|&i| pairs[i][2]).sum::<u64>();
+        let m = pairs.len();
         let best = (1u32..1 << m)
             .map(|set| (0..m).filter(|i| set >> i & 1 == 1).collect::<Vec<_>>())
-            .filter(|p| fixes_every_unit(p, m))
+            .filter(|p| fixes_every_unit(pairs, p, *n))
             .map(|p| cost(&p))
             .min()
             .unwrap();
-        assert_eq!(cost(pick), best, "{costs:?}: {pick:?}");
+        assert_eq!(cost(pick), best, "{pairs:?}: {pick:?}");
     }
 }

@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 
 use super::index::{Index, Shards, push_varint, token_hash};
-use super::tokens::{Unit, push_pair, units};
+use super::tokens::{Unit, pair_tokens, push_pair, units};
 use crate::fingerprint::FastMap;
 
 /// One document: a section of a page, or one 条 of a law.
@@ -75,8 +75,8 @@ struct Part {
 }
 
 /// A token as a number below 2^58: a Han character is its code point, a pair of Han
-/// characters or of one and a separator the two side by side (a separator as [`SEP`]), below
-/// 2^42; any other token is a hash of its text with bit 57 set, its text kept beside (see
+/// characters the two side by side (below 2^42), a gap pair of two the same with [`GAP`]
+/// set; any other token is a hash of its text with bit 57 set, its text kept beside (see
 /// [`Part::names`]). No text is compared while postings are added, and a partition and a
 /// code sort as one number.
 fn han_code(a: char, b: Option<char>) -> u64 {
@@ -86,8 +86,11 @@ fn han_code(a: char, b: Option<char>) -> u64 {
     }
 }
 
-/// A separator in a pair's code (not a code point).
-const SEP: u64 = 0x1f_ffff;
+/// The bit that marks a pair's code as a gap pair's (two Han characters with a separator
+/// between them).
+const GAP: u64 = 1 << 42;
+/// A character's bits in a code.
+const CHAR: u64 = 0x1f_ffff;
 /// The bits of a code.
 const CODE: u64 = (1 << 58) - 1;
 
@@ -105,11 +108,10 @@ const HASHED: u64 = 1 << 57;
 /// The text of a token's code (`names` holds those that are hashes).
 fn code_text(code: u64, names: &FastMap<u64, Box<str>>) -> String {
     let c = |n: u64| char::from_u32(n as u32).unwrap_or('\u{fffd}');
-    match (code >> 21, code & SEP) {
+    match (code >> 21 & CHAR, code & CHAR) {
         _ if code & HASHED != 0 => names.get(&code).map(|n| n.to_string()).unwrap_or_default(),
         (0, b) => c(b).to_string(),
-        (a, SEP) => format!("{} ", c(a)),
-        (SEP, b) => format!(" {}", c(b)),
+        (a, b) if code & GAP != 0 => format!("{}|{}", c(a), c(b)),
         (a, b) => [c(a), c(b)].into_iter().collect(),
     }
 }
@@ -229,18 +231,17 @@ fn prepare(doc: &Doc, seed: u64) -> Prepared {
         terms.push(Occ::new(code, pos));
     }
     let mut pairs = Vec::with_capacity(u.len());
-    for (pos, w) in u.windows(2).enumerate() {
-        let code = match (&w[0], &w[1]) {
+    for (a, b, pos, gap) in pair_tokens(&u) {
+        let code = match (a, b) {
+            (Unit::Han(a), Unit::Han(b)) if gap => GAP | han_code(*a, Some(*b)),
             (Unit::Han(a), Unit::Han(b)) => han_code(*a, Some(*b)),
-            (Unit::Han(a), Unit::Sep) => (*a as u64) << 21 | SEP,
-            (Unit::Sep, Unit::Han(b)) => SEP << 21 | *b as u64,
             (a, b) => {
                 key.clear();
-                push_pair(&mut key, a, b);
+                push_pair(&mut key, a, b, gap);
                 named(&key)
             }
         };
-        pairs.push(Occ::new(code, pos));
+        pairs.push(Occ::new(code, pos as usize));
     }
     names.sort_unstable();
     names.dedup();
@@ -424,8 +425,8 @@ mod tests {
         assert_eq!(code_text(han_code('彩', Some('礼')), &names), "彩礼");
         assert_eq!(code_text(han_code('𠀀', Some('礼')), &names), "𠀀礼");
         assert_eq!(code_text(han_code('礼', None), &names), "礼");
-        assert_eq!(code_text(('礼' as u64) << 21 | SEP, &names), "礼 ");
-        assert_eq!(code_text(SEP << 21 | '礼' as u64, &names), " 礼");
+        assert_eq!(code_text(GAP | han_code('典', Some('第')), &names), "典|第");
+        assert_eq!(code_text(GAP | han_code('𠀀', Some('礼')), &names), "𠀀|礼");
         assert!(sort_key(text_code("pm2 5", 0)) & CODE == text_code("pm2 5", 0));
         assert_ne!(text_code("a", 0), text_code("a", 1));
     }

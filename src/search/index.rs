@@ -2,9 +2,9 @@
 //! shards by a hash of the token so that a query fetches only the shards of its own tokens
 //! (built by [`super::build`]).
 //!
-//! - **Pair shards** hold, per pair token, the documents containing it with the positions
-//!   where it occurs; a query of two or more units matches a document where its pairs follow
-//!   one another at consecutive positions.
+//! - **Pair shards** hold, per pair or gap pair, the documents containing it with the
+//!   positions where it occurs; a query of two or more units matches a document where its
+//!   pairs and gap pairs are at the distances they have in the query.
 //! - **Term shards** hold, per term (a Han character or a word), the documents containing it;
 //!   they answer one-unit queries.
 //!
@@ -21,7 +21,7 @@
 use rayon::prelude::*;
 
 use super::build::Doc;
-use super::tokens::{Unit, pair, units};
+use super::tokens::{Unit, pair_tokens, push_pair, units};
 
 /// Which shard list a token is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -117,7 +117,7 @@ impl Index {
             serde_json::json!({ "n": s.count, "big": big, "kb": kb, "shard_kb": mean })
         };
         serde_json::json!({
-            "version": 3,
+            "version": 4,
             "docs": self.docs,
             "p": list(&self.pairs),
             "t": list(&self.terms),
@@ -246,18 +246,25 @@ impl Index {
                 .map(|(d, _, _)| d)
                 .collect(),
             _ => {
-                let lists: Vec<Postings> = u
-                    .windows(2)
-                    .map(|w| self.postings(ShardKind::Pairs, &pair(&w[0], &w[1])))
+                let tokens = pair_tokens(u);
+                let lists: Vec<Postings> = tokens
+                    .iter()
+                    .map(|&(a, b, _, gap)| {
+                        let mut key = String::new();
+                        push_pair(&mut key, a, b, gap);
+                        self.postings(ShardKind::Pairs, &key)
+                    })
                     .collect();
-                consecutive(&lists)
+                let at: Vec<u32> = tokens.iter().map(|t| t.2).collect();
+                consecutive(&lists, &at)
             }
         }
     }
 }
 
-/// Documents where list `k`'s token occurs at position `p + k` for some `p`, for every `k`.
-fn consecutive(lists: &[Postings]) -> Vec<u32> {
+/// Documents where list `k`'s token occurs at position `p + at[k]` for some `p`, for every
+/// `k` (`at[0]` is 0: a phrase starts with a unit that is not a separator).
+fn consecutive(lists: &[Postings], at: &[u32]) -> Vec<u32> {
     let Some((first, rest)) = lists.split_first() else {
         return Vec::new();
     };
@@ -277,7 +284,7 @@ fn consecutive(lists: &[Postings]) -> Vec<u32> {
                     others
                         .iter()
                         .enumerate()
-                        .all(|(k, ps)| ps.binary_search(&(s + k as u32 + 1)).is_ok())
+                        .all(|(k, ps)| ps.binary_search(&(s + at[k + 1])).is_ok())
                 })
             })
         })

@@ -9,9 +9,10 @@
 // 2. Units: every Han character is a unit of its own; a run of other letters and digits is
 //    one unit (a word); a run of anything else is one separator. Separators at either end
 //    are dropped.
-// 3. Tokens: each unit that is not a separator is a term; each two neighbouring units make a
-//    pair at the position of the first ("离婚" for two Han characters, else the two joined by
-//    a space, a separator written as nothing).
+// 3. Tokens: each unit that is not a separator is a term; each two neighbouring units that
+//    are not separators make a pair at the position of the first ("离婚" for two Han
+//    characters, else the two joined by a space), and each two units with a separator
+//    between them a gap pair at the position of the first ("典|第"; it holds three units).
 (function (root) {
   "use strict";
 
@@ -63,15 +64,25 @@
     return a.han && b.han ? a.text + b.text : a.text + " " + b.text;
   }
 
+  // The pairs and gap pairs of units `u`: [[token, position, units it holds]].
+  function pairTokens(u) {
+    var out = [];
+    for (var i = 0; i + 1 < u.length; i++) {
+      if (u[i].sep) continue;
+      if (!u[i + 1].sep) out.push([pair(u[i], u[i + 1]), i, 2]);
+      else if (i + 2 < u.length) out.push([u[i].text + "|" + u[i + 2].text, i, 3]);
+    }
+    return out;
+  }
+
   // {terms: [string], pairs: [[string, position]]}
   function tokens(text) {
     var u = units(text);
     var terms = [];
-    var pairs = [];
     for (var i = 0; i < u.length; i++) {
       if (!u[i].sep) terms.push(u[i].text);
-      if (i + 1 < u.length) pairs.push([pair(u[i], u[i + 1]), i]);
     }
+    var pairs = pairTokens(u).map(function (t) { return [t[0], t[1]]; });
     return { terms: terms, pairs: pairs };
   }
 
@@ -215,21 +226,25 @@
     return out;
   }
 
-  // The cheapest pairs that cover every unit of a phrase, given each pair's cost (pair i
-  // holds units i and i + 1): pair 0, the last pair, and no gap of two between chosen
-  // pairs. A text holds the phrase at p exactly when each chosen pair i is at p + i, since
-  // together they fix every unit; so 人身安全保护令 need not read 保护, one of the largest
-  // files, once 全保 and 护令 are read.
-  function cover(costs) {
-    var best = [], from = [];
-    costs.forEach(function (c, i) {
-      var k = i < 1 ? -1 : i < 2 || best[i - 1] <= best[i - 2] ? i - 1 : i - 2;
-      best.push(c + (k < 0 ? 0 : best[k]));
-      from.push(k);
+  // The cheapest pairs that cover every unit of a phrase, given each pair's first unit, the
+  // units it holds (2, or 3 for a gap pair) and its cost, in order of position: the indices
+  // of the chosen pairs. A text holds the phrase at p exactly when each chosen pair is at p
+  // plus its position, since together they fix every unit; so 人身安全保护令 need not read
+  // 保护, one of the largest files, once 全保 and 护令 are read.
+  function cover(pairs) {
+    // best[e]: the cheapest choice found that fixes units 0 to e - 1, as [cost, indices].
+    var best = [[0, []]];
+    pairs.forEach(function (p, i) {
+      var end = p[0] + p[1];
+      for (var e = p[0]; e < end; e++) {
+        var from = best[e];
+        if (!from) continue;
+        var cost = from[0] + p[2];
+        if (!best[end] || cost < best[end][0]) best[end] = [cost, from[1].concat([i])];
+      }
     });
-    var out = [];
-    for (var i = costs.length - 1; i >= 0; i = from[i]) out.unshift(i);
-    return out;
+    var last = best[best.length - 1];
+    return last ? last[1] : [];
   }
 
   // What reading `token`'s postings costs, in KB: its own file's size for a big token,
@@ -251,11 +266,12 @@
         return out;
       });
     }
-    var tokens = [];
-    for (var i = 0; i + 1 < u.length; i++) tokens.push(pair(u[i], u[i + 1]));
-    var chosen = cover(tokens.map(function (t) { return self.cost(true, t); }));
-    return Promise.all(chosen.map(function (i) { return self.postings(true, tokens[i]); }))
-      .then(function (lists) { return consecutive(lists, chosen); });
+    var tokens = pairTokens(u);
+    var chosen = cover(tokens.map(function (t) { return [t[1], t[2], self.cost(true, t[0])]; }));
+    return Promise.all(chosen.map(function (i) { return self.postings(true, tokens[i][0]); }))
+      .then(function (lists) {
+        return consecutive(lists, chosen.map(function (i) { return tokens[i][1]; }));
+      });
   };
 
   function parts(query) {
