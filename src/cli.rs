@@ -82,10 +82,13 @@ pub struct ExportArgs {
 #[derive(Debug, Subcommand, Clone)]
 pub enum ExportTo {
     /// 微信公众号：每页一个文件夹，含 article.html（可直接粘贴的正文）、images/、meta.json
+    // An export always takes pages dated later (with a warning): `--future` is not shown.
     #[command(help_template = HELP, next_help_heading = "选项", disable_help_flag = true)]
+    #[command(mut_arg("future", |a| a.hide(true)))]
     Wechat(ExportPageArgs),
     /// 纯文本（给只收文字的平台）：每页一个文件夹，含 article.txt、images/（默认写到 dist-text/）
     #[command(help_template = HELP, next_help_heading = "选项", disable_help_flag = true)]
+    #[command(mut_arg("future", |a| a.hide(true)))]
     Text(ExportPageArgs),
 }
 

@@ -37,6 +37,8 @@ fn help_pages_are_in_chinese() {
         vec!["serve", "--help"],
         vec!["new", "--help"],
         vec!["init", "--help"],
+        vec!["export", "wechat", "--help"],
+        vec!["export", "text", "--help"],
     ] {
         let (code, stdout, _) = out(&args);
         assert_eq!(code, Some(0), "{args:?}");
@@ -45,6 +47,12 @@ fn help_pages_are_in_chinese() {
         for e in ENGLISH {
             assert!(!stdout.contains(e), "{args:?} shows {e:?}: {stdout}");
         }
+    }
+    // An export always takes pages dated later (it warns about them): no `--future`.
+    for to in ["wechat", "text"] {
+        let (_, stdout, _) = out(&["export", to, "--help"]);
+        assert!(stdout.contains("--since"), "{stdout}");
+        assert!(!stdout.contains("--future"), "{stdout}");
     }
     let (code, stdout, _) = out(&["--version"]);
     assert_eq!(code, Some(0));
