@@ -71,6 +71,10 @@ impl Browser {
             ])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
+            // Chromium keeps its singleton socket in a folder of the temporary folder, which
+            // it removes only on a clean exit; the test kills it, so that folder goes in the
+            // profile, which is removed after it (each run left dozens in /tmp).
+            .env("TMPDIR", profile.path())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
