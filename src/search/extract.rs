@@ -6,6 +6,8 @@
 //! heading before it (its chapter). pufa wrote the HTML itself, so a scanner is enough: no
 //! parser, no tree.
 
+use crate::raw_html::decode;
+
 /// One section of a page: where it starts (the heading's `id`; `None` for the opening part),
 /// its heading, and its text. Block elements and `<br>` end a line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -264,52 +266,6 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     let at = tag.find(&key)? + key.len();
     let len = tag[at..].find('"')?;
     Some(decode(&tag[at..at + len]))
-}
-
-/// Character references decoded: the named ones pufa and Markdown write, and numeric ones.
-pub fn decode(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let semi = rest.bytes().take(12).position(|b| b == b';');
-        let decoded = semi.and_then(|j| reference(&rest[1..j]).map(|c| (c, j)));
-        match decoded {
-            Some((c, j)) => {
-                out.push(c);
-                rest = &rest[j + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn reference(name: &str) -> Option<char> {
-    let numeric = |digits: &str, radix| {
-        u32::from_str_radix(digits, radix)
-            .ok()
-            .and_then(char::from_u32)
-    };
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        "nbsp" => Some('\u{a0}'),
-        n if n.starts_with("#x") || n.starts_with("#X") => numeric(&n[2..], 16),
-        n if n.starts_with('#') => numeric(&n[1..], 10),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

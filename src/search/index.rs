@@ -246,7 +246,7 @@ impl Index {
                 .map(|(d, _, _)| d)
                 .collect(),
             _ => {
-                let tokens = pair_tokens(u);
+                let tokens: Vec<_> = pair_tokens(u).collect();
                 let lists: Vec<Postings> = tokens
                     .iter()
                     .map(|&(a, b, _, gap)| {

@@ -148,15 +148,8 @@ pub fn units(text: &str) -> Vec<Unit> {
     out
 }
 
-/// How two neighbouring units (neither a separator) are written as one pair token.
-pub fn pair(a: &Unit, b: &Unit) -> String {
-    let mut out = String::new();
-    push_pair(&mut out, a, b, false);
-    out
-}
-
-/// [`pair`] (or, with `gap`, the gap pair of two units with a separator between them),
-/// pushed onto `out`.
+/// How two neighbouring units (neither a separator) are written as one pair token (or, with
+/// `gap`, two units with a separator between them as a gap pair), pushed onto `out`.
 pub fn push_pair(out: &mut String, a: &Unit, b: &Unit, gap: bool) {
     let push = |out: &mut String, u: &Unit| match u {
         Unit::Han(c) => out.push(*c),
@@ -174,19 +167,17 @@ pub fn push_pair(out: &mut String, a: &Unit, b: &Unit, gap: bool) {
 
 /// The pairs and gap pairs of `units`, each with the position of its first unit and
 /// whether it is a gap pair, in order of position.
-pub fn pair_tokens(units: &[Unit]) -> Vec<(&Unit, &Unit, u32, bool)> {
-    let mut out = Vec::with_capacity(units.len());
-    for (i, a) in units.iter().enumerate() {
+pub fn pair_tokens(units: &[Unit]) -> impl Iterator<Item = (&Unit, &Unit, u32, bool)> {
+    units.iter().enumerate().filter_map(|(i, a)| {
         if *a == Unit::Sep {
-            continue;
+            return None;
         }
         match (units.get(i + 1), units.get(i + 2)) {
-            (Some(Unit::Sep), Some(b)) => out.push((a, b, i as u32, true)),
-            (Some(b), _) if *b != Unit::Sep => out.push((a, b, i as u32, false)),
-            _ => {}
+            (Some(Unit::Sep), Some(b)) => Some((a, b, i as u32, true)),
+            (Some(b), _) if *b != Unit::Sep => Some((a, b, i as u32, false)),
+            _ => None,
         }
-    }
-    out
+    })
 }
 
 /// Step 3: the terms and pairs (with gap pairs) of `text`.
@@ -198,7 +189,6 @@ pub fn tokens(text: &str) -> Tokens {
         .map(|u| u.text().into_owned())
         .collect();
     let pairs = pair_tokens(&units)
-        .into_iter()
         .map(|(a, b, at, gap)| {
             let mut key = String::new();
             push_pair(&mut key, a, b, gap);
