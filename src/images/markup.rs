@@ -25,13 +25,19 @@ pub struct Use<'a> {
 
 /// `srcset` of the page-sized variants of `format`.
 pub fn srcset(info: &ImageInfo, hrefs: &[String], format: Format) -> String {
-    let mut parts = Vec::new();
+    let mut out = String::new();
     for (v, h) in info.variants.iter().zip(hrefs) {
         if v.format == format && !v.thumb {
-            parts.push(format!("{} {}w", h, v.width));
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            out.push_str(h);
+            out.push(' ');
+            crate::text::push_decimal(&mut out, v.width, 1);
+            out.push('w');
         }
     }
-    parts.join(", ")
+    out
 }
 
 /// The variant a browser without `srcset` shows: the page size nearest 800 pixels wide.

@@ -37,6 +37,47 @@ impl Images {
     }
 }
 
+/// The image cache being opened for settings with a fingerprint (see [`open_early`]).
+pub(super) type Opening = (u64, std::thread::JoinHandle<ImageCache>);
+
+/// Start opening the image cache for `settings` on a thread of its own, when the next
+/// image step will need a cache it does not have: reading and parsing the manifest (a
+/// few hundred kilobytes for a few hundred photos) then overlaps reading the theme, the
+/// laws and the pages, which leave a core idle part of the time.
+pub(super) fn open_early(memo: &mut Memo, sources: &SiteSources, settings: &ImageSettings) {
+    let fp = settings.fingerprint();
+    let have = memo.images.as_ref().is_some_and(|i| i.fp == fp);
+    if have || memo.opening.as_ref().is_some_and(|(f, _)| *f == fp) {
+        return;
+    }
+    let (root, settings) = (sources.root.clone(), settings.clone());
+    let thread = std::thread::Builder::new()
+        .name("image-cache".into())
+        .spawn(move || ImageCache::open(&root, &settings));
+    // Without a thread the image step opens it itself.
+    memo.opening = thread.ok().map(|t| (fp, t));
+}
+
+/// Make sure `memo` has the image cache for `settings` (the one [`open_early`] started,
+/// when it did), retiring a cache for other settings.
+fn open(memo: &mut Memo, sources: &SiteSources, settings: &ImageSettings) {
+    let fp = settings.fingerprint();
+    if memo.images.as_ref().is_some_and(|i| i.fp == fp) {
+        return;
+    }
+    if let Some(old) = memo.images.take() {
+        old.cache.retire();
+    }
+    let opened = match memo.opening.take() {
+        Some((f, thread)) if f == fp => thread.join().ok(),
+        _ => None,
+    };
+    let opened = opened.unwrap_or_else(|| ImageCache::open(&sources.root, settings));
+    let cache = Arc::new(opened);
+    let pending = Arc::default();
+    memo.images = Some(Images { fp, cache, pending });
+}
+
 /// Turn the changed content files into what the link step gets, processing images. With
 /// `background` (serve), an image not in the cache is shown as it is — its bytes from
 /// memory, never written anywhere — while a thread of its own processes it and then
@@ -49,15 +90,7 @@ pub(super) fn prepare(
     published: &Published<'_>,
 ) -> Vec<(String, Option<AssetData>)> {
     let mut clock = crate::timings::Phase::start();
-    let fp = settings.fingerprint();
-    if memo.images.as_ref().is_none_or(|i| i.fp != fp) {
-        if let Some(old) = memo.images.take() {
-            old.cache.retire();
-        }
-        let cache = Arc::new(ImageCache::open(&sources.root, settings));
-        let pending = Arc::default();
-        memo.images = Some(Images { fp, cache, pending });
-    }
+    open(memo, sources, settings);
     clock.done("    image cache");
     let Some(images) = memo.images.as_ref() else {
         return Vec::new();

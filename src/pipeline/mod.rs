@@ -185,6 +185,9 @@ pub struct Memo {
     read_origins: BTreeSet<String>,
     /// The image cache (opened by the first build that looks at images).
     images: Option<images::Images>,
+    /// The image cache being opened on a thread of its own, for settings with this
+    /// fingerprint (see [`images::open_early`]).
+    opening: Option<images::Opening>,
     /// Process images not in the cache in the background, telling this when each is done.
     background: Option<ImageDone>,
     /// `static/` files with a GPS warning.
@@ -478,6 +481,7 @@ fn before_link(
     read_problems(memo, sources, &changes);
     let (config, config_fp, config_changed) =
         config_stage(memo, sources, settings, dirty).ok_or(Stage::Config)?;
+    images::open_early(memo, sources, &config.images);
     let now = resolve_now(&settings.now, &config);
     memo.diags.set(
         Origin::Now,

@@ -214,27 +214,36 @@ fn end_line(text: &mut String) {
 
 /// Lines trimmed, runs of spaces made one, empty lines dropped.
 fn tidy(text: &str) -> String {
-    let lines: Vec<String> = text
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect();
-    lines.join("\n")
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        let Some(first) = words.next() else {
+            continue;
+        };
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(first);
+        for w in words {
+            out.push(' ');
+            out.push_str(w);
+        }
+    }
+    out
 }
 
 /// The end (`>`) of the tag starting `s` (at `<`), past quoted attribute values.
 fn tag_end(s: &str) -> Option<usize> {
-    let mut quote: Option<u8> = None;
-    for (i, b) in s.bytes().enumerate() {
-        match (quote, b) {
-            (Some(q), b) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'>') => return Some(i),
-            _ => {}
+    let b = s.as_bytes();
+    let mut at = 0;
+    loop {
+        // The next quote or `>`; a quoted value is skipped whole (a `srcset` is long).
+        at += memchr::memchr3(b'>', b'"', b'\'', &b[at..])?;
+        match b[at] {
+            b'>' => return Some(at),
+            q => at += 1 + memchr::memchr(q, &b[at + 1..])? + 1,
         }
     }
-    None
 }
 
 fn tag_name(tag: &str) -> &str {
@@ -252,12 +261,19 @@ fn is_void(name: &str) -> bool {
 }
 
 fn has_attribute(tag: &str, name: &str) -> bool {
-    tag.split(|c: char| c.is_ascii_whitespace())
-        .skip(1)
-        .any(|a| {
-            a.strip_prefix(name)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('=') || rest == "/")
-        })
+    // Each place `name` occurs (rare: most tags are looked through once, at memchr speed,
+    // however long their `srcset`), where it starts a word and ends one.
+    tag.match_indices(name).any(|(at, _)| {
+        let before = tag[..at].bytes().next_back();
+        let rest = &tag[at + name.len()..];
+        at > 0
+            && before.is_some_and(|b| b.is_ascii_whitespace())
+            && (rest.is_empty()
+                || rest.starts_with(['=', '>'])
+                || rest.starts_with(|c: char| c.is_ascii_whitespace())
+                || rest == "/"
+                || rest.starts_with("/>"))
+    })
 }
 
 /// The value of attribute `name` (double-quoted, as pufa writes them), decoded.
@@ -365,5 +381,31 @@ mod tests {
             decode("a&amp;b&#20013;&#x6587;&nbsp;&bogus;&"),
             "a&b中文\u{a0}&bogus;&"
         );
+    }
+
+    #[test]
+    fn tags_end_past_quoted_values_and_attributes_are_whole_words() {
+        assert_eq!(tag_end(r#"<img alt="a > b" src='x>y'>rest"#), Some(26));
+        assert_eq!(tag_end("<p>"), Some(2));
+        assert_eq!(tag_end(r#"<img alt="never closed>"#), None);
+        assert_eq!(tag_end("<p"), None);
+        for yes in [
+            "div data-noindex",
+            "div data-noindex/",
+            "div class=\"x\" data-noindex",
+            "div data-noindex=\"\" id=\"a\"",
+            "div\tdata-noindex class=\"x\"",
+        ] {
+            assert!(has_attribute(yes, "data-noindex"), "{yes}");
+        }
+        for no in [
+            "data-noindex",
+            "div data-noindexed",
+            "div class=\"data-noindex\"",
+            "div xdata-noindex",
+            "div",
+        ] {
+            assert!(!has_attribute(no, "data-noindex"), "{no}");
+        }
     }
 }

@@ -30,14 +30,19 @@ impl AssetData {
         match self {
             AssetData::Bytes(b) => vec![(main.to_string(), Copied::Bytes(b.clone()))],
             AssetData::Image(r) => {
-                let (folder, name) = main.rsplit_once('/').map_or(("", main), |(f, n)| (f, n));
-                let at = |n: String| match folder {
-                    "" => n,
-                    f => format!("{f}/{n}"),
-                };
+                // `main` without its extension, then each variant's end: one string each.
+                let folder_end = main.rfind('/').map_or(0, |i| i + 1);
+                let name = &main[folder_end..];
+                let stem_len = name.rsplit_once('.').map_or(name.len(), |(s, _)| s.len());
+                let stem = &main[..folder_end + stem_len];
                 let mut out: Vec<(String, Copied)> = r
                     .files()
-                    .map(|(v, disk)| (at(r.info.file_name(name, v)), Copied::Disk(disk.clone())))
+                    .map(|(v, disk)| {
+                        let mut path = String::with_capacity(stem.len() + 26);
+                        path.push_str(stem);
+                        r.info.name_end(v, &mut path);
+                        (path, Copied::Disk(disk.clone()))
+                    })
                     .collect();
                 if let Some(disk) = &r.original {
                     out.push((main.to_string(), Copied::Disk(disk.clone())));

@@ -110,11 +110,16 @@ pub struct ImageLink {
 impl ImageLink {
     /// Address of one variant.
     pub fn href(&self, v: &crate::images::Variant) -> String {
-        format!(
-            "{}{}",
-            self.folder,
-            crate::text::encode_path(&self.info.file_name(&self.name, v))
-        )
+        // The end of a variant's name (`-800.1a2b3c4d.webp`) needs no encoding.
+        let stem = self
+            .name
+            .rsplit_once('.')
+            .map_or(&self.name[..], |(s, _)| s);
+        let mut out = String::with_capacity(self.folder.len() + stem.len() * 3 + 24);
+        out.push_str(&self.folder);
+        crate::text::push_encoded_path(&mut out, stem);
+        self.info.name_end(v, &mut out);
+        out
     }
 
     /// The address of every variant (in the order of `info.variants`).
@@ -612,5 +617,32 @@ mod tests {
         );
         assert_eq!(join_relative("content", "../../x"), None);
         assert_eq!(folder_of("content/articles/a.md"), "content/articles");
+    }
+
+    #[test]
+    fn a_variant_address_is_the_encoded_file_name_in_its_folder() {
+        use crate::images::{Format, ImageInfo, Variant};
+        let v = Variant {
+            width: 800,
+            height: 600,
+            format: Format::WebP,
+            thumb: false,
+            len: 1,
+        };
+        let info = ImageInfo {
+            hash: "0123456789abcdef".into(),
+            width: 1600,
+            height: 1200,
+            variants: vec![v.clone()],
+        };
+        for name in ["调解 现场#1.jpg", "photo.JPG", "no-extension", "a.b.c.png"] {
+            let link = ImageLink {
+                info: Arc::new(info.clone()),
+                folder: "/hgz/articles/a/".into(),
+                name: name.into(),
+            };
+            let whole = crate::text::encode_path(&info.file_name(name, &v));
+            assert_eq!(link.href(&v), format!("/hgz/articles/a/{whole}"), "{name}");
+        }
     }
 }
