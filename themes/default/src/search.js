@@ -111,10 +111,11 @@
 
   var utf8 = typeof TextDecoder !== "undefined" ? new TextDecoder() : null;
 
-  // The postings of `token` in a shard: [[doc, packed, [positions]]] (positions only in pair
-  // shards). `packed` is count << 2 | in heading << 1 | in title; a document's gap is
-  // written doubled, plus one when `packed` follows (else the token is there once, in the
-  // body).
+  // The postings of `token` in a shard: [[doc, packed, at]], where `at` is where the
+  // document's positions start in the shard (pair shards; read when needed, by
+  // `positions`); the list's `data` is the shard. `packed` is count << 2 | in heading << 1
+  // | in title; a document's gap is written doubled, plus one when `packed` follows (else
+  // the token is there once, in the body).
   function readPostings(data, pairs, token) {
     var at = { i: 0 };
     while (at.i < data.length) {
@@ -129,19 +130,43 @@
         var gap = readVarint(data, at);
         doc += Math.floor(gap / 2);
         var packed = gap % 2 ? readVarint(data, at) : 4;
-        var positions = [];
+        var start = at.i;
         if (pairs) {
-          var n = Math.floor(packed / 4), p = 0;
-          for (var j = 0; j < n; j++) {
-            p += readVarint(data, at);
-            if (wanted) positions.push(p);
+          // Passed over: one byte ends each position (its high bit clear).
+          for (var n = Math.floor(packed / 4); n > 0; at.i++) {
+            if (at.i >= data.length) throw new Error("index shard cut short");
+            if (data[at.i] < 0x80) n--;
           }
         }
-        if (wanted) out.push([doc, packed, positions]);
+        if (wanted) out.push([doc, packed, start]);
       }
-      if (wanted) return out;
+      if (wanted) {
+        out.data = data;
+        return out;
+      }
     }
     return [];
+  }
+
+  // The positions of entry `e` of postings list `list`, in order.
+  function positions(list, e) {
+    var at = { i: e[2] }, n = Math.floor(e[1] / 4), out = new Array(n), p = 0;
+    for (var j = 0; j < n; j++) {
+      p += readVarint(list.data, at);
+      out[j] = p;
+    }
+    return out;
+  }
+
+  // Is `x` in the sorted array `a`?
+  function has(a, x) {
+    var lo = 0, hi = a.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (a[mid] === x) return true;
+      if (a[mid] < x) lo = mid + 1; else hi = mid - 1;
+    }
+    return false;
   }
 
   // An index at `base` (the folder's address, ending in "/"), described by `meta` (its
@@ -207,19 +232,25 @@
   // list's token is: with a cover's pairs, an approximation that only weighs the ranking;
   // a title that is the query is checked on the title itself, see exactTitlesFirst).
   function consecutive(lists, at) {
+    // Led by the list of the fewest documents (a large pair's list, 法律's, is then only
+    // searched, never walked); documents come in order either way.
+    var lead = 0;
+    lists.forEach(function (l, k) { if (l.length < lists[lead].length) lead = k; });
     var out = new Map();
-    lists[0].forEach(function (first) {
+    lists[lead].forEach(function (first) {
       var doc = first[0];
-      var others = [];
+      var found = [];
       var flags = first[1] & 3;
-      for (var k = 1; k < lists.length; k++) {
+      for (var k = 0; k < lists.length; k++) {
+        if (k === lead) continue;
         var h = findDoc(lists[k], doc);
         if (!h) return;
         flags &= h[1];
-        others.push(new Set(h[2]));
+        found.push([k, h]);
       }
-      var tf = first[2].filter(function (s) {
-        return others.every(function (set, k) { return set.has(s + at[k + 1] - at[0]); });
+      var others = found.map(function (f) { return [at[f[0]] - at[lead], positions(lists[f[0]], f[1])]; });
+      var tf = positions(lists[lead], first).filter(function (s) {
+        return others.every(function (o) { return has(o[1], s + o[0]); });
       }).length;
       if (tf) out.set(doc, hit(tf, flags));
     });
