@@ -63,6 +63,9 @@ pub(super) fn open_early(memo: &mut Memo, sources: &SiteSources, settings: &Imag
 fn open(memo: &mut Memo, sources: &SiteSources, settings: &ImageSettings) {
     let fp = settings.fingerprint();
     if memo.images.as_ref().is_some_and(|i| i.fp == fp) {
+        // (A cache opened early for other settings, which did not get this far, would
+        // hold its manifest as it was then: not kept.)
+        memo.opening = None;
         return;
     }
     if let Some(old) = memo.images.take() {

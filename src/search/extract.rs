@@ -262,17 +262,18 @@ fn is_void(name: &str) -> bool {
 
 fn has_attribute(tag: &str, name: &str) -> bool {
     // Each place `name` occurs (rare: most tags are looked through once, at memchr speed,
-    // however long their `srcset`), where it starts a word and ends one.
+    // however long their `srcset`), where it is a whole word: after a space, and before the
+    // tag's end, a space, `=`, or a `/` that ends the word (`<div data-noindex/>`).
     tag.match_indices(name).any(|(at, _)| {
         let before = tag[..at].bytes().next_back();
-        let rest = &tag[at + name.len()..];
-        at > 0
-            && before.is_some_and(|b| b.is_ascii_whitespace())
-            && (rest.is_empty()
-                || rest.starts_with(['=', '>'])
-                || rest.starts_with(|c: char| c.is_ascii_whitespace())
-                || rest == "/"
-                || rest.starts_with("/>"))
+        let mut rest = tag[at + name.len()..].bytes();
+        let word_end = |b: Option<u8>| b.is_none_or(|b| b.is_ascii_whitespace());
+        before.is_some_and(|b| b.is_ascii_whitespace())
+            && match rest.next() {
+                Some(b'=') => true,
+                Some(b'/') => word_end(rest.next()),
+                b => word_end(b),
+            }
     })
 }
 
@@ -392,6 +393,7 @@ mod tests {
         for yes in [
             "div data-noindex",
             "div data-noindex/",
+            "div data-noindex/ class=\"x\"",
             "div class=\"x\" data-noindex",
             "div data-noindex=\"\" id=\"a\"",
             "div\tdata-noindex class=\"x\"",
@@ -403,6 +405,8 @@ mod tests {
             "div data-noindexed",
             "div class=\"data-noindex\"",
             "div xdata-noindex",
+            "div data-noindex/x",
+            "p title=\"a data-noindex\"",
             "div",
         ] {
             assert!(!has_attribute(no, "data-noindex"), "{no}");
