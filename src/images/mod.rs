@@ -85,18 +85,9 @@ pub struct ImageInfo {
 }
 
 impl ImageInfo {
-    /// The output name of variant `v` of the content file named `name` (`photo.jpg` →
-    /// `photo-800.1a2b3c4d.webp`).
-    pub fn file_name(&self, name: &str, v: &Variant) -> String {
-        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-        let mut out = String::with_capacity(stem.len() + 24);
-        out.push_str(stem);
-        self.name_end(v, &mut out);
-        out
-    }
-
     /// The end of every output name of variant `v`, whatever the content file's name
-    /// (`-800.1a2b3c4d.webp`), pushed onto `out`.
+    /// (`-800.1a2b3c4d.webp`), pushed onto `out`: a variant of `photo.jpg` is
+    /// [`without_extension`] of it and this (`photo-800.1a2b3c4d.webp`).
     pub fn name_end(&self, v: &Variant, out: &mut String) {
         let short = &self.hash[..self.hash.len().min(8)];
         out.push('-');
@@ -124,6 +115,16 @@ impl ImageInfo {
             .map(|v| v.format)
             .find(|f| *f != Format::WebP)
             .unwrap_or(Format::Jpeg)
+    }
+}
+
+/// `path` without the extension of its last part (`a.b/photo.jpg` → `a.b/photo`,
+/// `a.b/photo` as it is): where the variants' names start.
+pub fn without_extension(path: &str) -> &str {
+    let name_at = path.rfind('/').map_or(0, |i| i + 1);
+    match path[name_at..].rfind('.') {
+        Some(dot) => &path[..name_at + dot],
+        None => path,
     }
 }
 
@@ -237,5 +238,18 @@ impl Problem {
                 .with_hint("检查文件是否还在、磁盘是否已满。"),
         };
         d.in_file(file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_the_last_part_loses_its_extension() {
+        use super::without_extension as w;
+        assert_eq!(w("articles/a/photo.jpg"), "articles/a/photo");
+        assert_eq!(w("a.b/photo"), "a.b/photo");
+        assert_eq!(w("a.b/photo.v2.png"), "a.b/photo.v2");
+        assert_eq!(w("photo.jpg"), "photo");
+        assert_eq!(w("no-extension"), "no-extension");
     }
 }

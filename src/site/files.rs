@@ -30,11 +30,7 @@ impl AssetData {
         match self {
             AssetData::Bytes(b) => vec![(main.to_string(), Copied::Bytes(b.clone()))],
             AssetData::Image(r) => {
-                // `main` without its extension, then each variant's end: one string each.
-                let folder_end = main.rfind('/').map_or(0, |i| i + 1);
-                let name = &main[folder_end..];
-                let stem_len = name.rsplit_once('.').map_or(name.len(), |(s, _)| s.len());
-                let stem = &main[..folder_end + stem_len];
+                let stem = crate::images::without_extension(main);
                 let mut out: Vec<(String, Copied)> = r
                     .files()
                     .map(|(v, disk)| {

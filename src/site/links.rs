@@ -111,10 +111,7 @@ impl ImageLink {
     /// Address of one variant.
     pub fn href(&self, v: &crate::images::Variant) -> String {
         // The end of a variant's name (`-800.1a2b3c4d.webp`) needs no encoding.
-        let stem = self
-            .name
-            .rsplit_once('.')
-            .map_or(&self.name[..], |(s, _)| s);
+        let stem = crate::images::without_extension(&self.name);
         let mut out = String::with_capacity(self.folder.len() + stem.len() * 3 + 24);
         out.push_str(&self.folder);
         crate::text::push_encoded_path(&mut out, stem);
@@ -635,13 +632,18 @@ mod tests {
             height: 1200,
             variants: vec![v.clone()],
         };
-        for name in ["调解 现场#1.jpg", "photo.JPG", "no-extension", "a.b.c.png"] {
+        for (name, variant) in [
+            ("调解 现场#1.jpg", "调解 现场#1-800.01234567.webp"),
+            ("photo.JPG", "photo-800.01234567.webp"),
+            ("no-extension", "no-extension-800.01234567.webp"),
+            ("a.b.c.png", "a.b.c-800.01234567.webp"),
+        ] {
             let link = ImageLink {
                 info: Arc::new(info.clone()),
                 folder: "/hgz/articles/a/".into(),
                 name: name.into(),
             };
-            let whole = crate::text::encode_path(&info.file_name(name, &v));
+            let whole = crate::text::encode_path(variant);
             assert_eq!(link.href(&v), format!("/hgz/articles/a/{whole}"), "{name}");
         }
     }

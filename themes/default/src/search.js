@@ -158,15 +158,16 @@
     return out;
   }
 
-  // Is `x` in the sorted array `a`?
-  function has(a, x) {
+  // Where `x` is in the sorted array `a` (by each item's first field, with `byFirst`), or -1.
+  function bisect(a, x, byFirst) {
     var lo = 0, hi = a.length - 1;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
-      if (a[mid] === x) return true;
-      if (a[mid] < x) lo = mid + 1; else hi = mid - 1;
+      var y = byFirst ? a[mid][0] : a[mid];
+      if (y === x) return mid;
+      if (y < x) lo = mid + 1; else hi = mid - 1;
     }
-    return false;
+    return -1;
   }
 
   // An index at `base` (the folder's address, ending in "/"), described by `meta` (its
@@ -212,14 +213,10 @@
   };
 
   function findDoc(list, doc) {
-    var lo = 0, hi = list.length - 1;
-    while (lo <= hi) {
-      var mid = (lo + hi) >> 1;
-      if (list[mid][0] === doc) return list[mid];
-      if (list[mid][0] < doc) lo = mid + 1; else hi = mid - 1;
-    }
-    return null;
+    var i = bisect(list, doc, true);
+    return i < 0 ? null : list[i];
   }
+
 
   // What a document holds of one query part: how often, and whether in its title and in
   // its heading.
@@ -250,7 +247,7 @@
       }
       var others = found.map(function (f) { return [at[f[0]] - at[lead], positions(lists[f[0]], f[1])]; });
       var tf = positions(lists[lead], first).filter(function (s) {
-        return others.every(function (o) { return has(o[1], s + o[0]); });
+        return others.every(function (o) { return bisect(o[1], s + o[0], false) >= 0; });
       }).length;
       if (tf) out.set(doc, hit(tf, flags));
     });
