@@ -440,28 +440,45 @@ fn fingerprinted_files_are_kept_for_a_year() {
 #[test]
 fn search_index_files_are_sent_as_they_are() {
     let n = Nginx::start();
-    // The first .gz file of each folder of the index (search/, search/p/, search/t/, …).
-    let mut first: BTreeMap<String, String> = BTreeMap::new();
-    for rel in files_where(|name| name.ends_with(".gz")) {
+    // The first .gz and the first .bin file of each folder of the index (search/, search/p/,
+    // search/t/, …).
+    let mut first: BTreeMap<(String, bool), String> = BTreeMap::new();
+    for rel in files_where(|name| name.ends_with(".gz") || name.ends_with(".bin")) {
         let folder = rel.rsplit_once('/').map_or("", |(f, _)| f).to_string();
         assert!(
             folder.starts_with("search"),
-            "a .gz file outside search/: {rel}"
+            "a .gz or .bin file outside search/: {rel}"
         );
-        first.entry(folder).or_insert(rel);
+        first.entry((folder, rel.ends_with(".gz"))).or_insert(rel);
     }
     assert!(first.len() >= 4, "the demo's search index: {first:?}");
-    for rel in first.values() {
+    assert!(
+        first.keys().any(|(f, gz)| f == "search/p" && !gz),
+        "Rice-coded pair shards: {first:?}"
+    );
+    for ((_, gz), rel) in &first {
         // Asked by a browser that accepts gzip, which the page's script undoes itself.
         let r = n.get_gzip(&format!("/hgz/{}", encode(rel)));
         assert_eq!(r.status, 200, "{rel}:\n{}", r.head);
         assert_eq!(r.header("content-encoding"), None, "{rel}:\n{}", r.head);
+        assert_eq!(
+            r.header("cache-control"),
+            Some("no-cache"),
+            "{rel}:\n{}",
+            r.head
+        );
         assert!(r.body == file(rel), "{rel}: the bytes on disk");
-        assert!(r.body.starts_with(&[0x1f, 0x8b]), "{rel}: gzip data");
+        assert_eq!(
+            r.body.starts_with(&[0x1f, 0x8b]),
+            *gz,
+            "{rel}: gzip data or not"
+        );
     }
     // A shard the index does not have is a 404, which the script reads as "no postings".
-    let r = n.get("/hgz/search/p/999999.gz");
-    assert_eq!(r.status, 404, "{}", r.head);
+    for missing in ["/hgz/search/p/999999.bin", "/hgz/search/t/999999.gz"] {
+        let r = n.get(missing);
+        assert_eq!(r.status, 404, "{missing}: {}", r.head);
+    }
 }
 
 #[test]

@@ -153,6 +153,12 @@ fn written_index() -> (pufa::search::index::Index, Vec<serde_json::Value>) {
             .unwrap();
         data
     };
+    // A shard file as built: pair shards are published Rice-coded, term shards gzipped.
+    let shard = |kind: ShardKind, path: &std::path::Path| match kind {
+        ShardKind::Pairs => pufa::search::rice::decode(&std::fs::read(path).unwrap())
+            .unwrap_or_else(|| panic!("{} is not a published pair shard", path.display())),
+        ShardKind::Terms => gunzip(path),
+    };
     let list = |kind: ShardKind| {
         let m = &meta[kind.folder()];
         let big: Vec<String> = serde_json::from_value(m["big"].clone()).unwrap();
@@ -161,14 +167,17 @@ fn written_index() -> (pufa::search::index::Index, Vec<serde_json::Value>) {
             let path = e.unwrap().path();
             let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
             if let Ok(n) = stem.parse::<u32>() {
-                shards.push((n, gunzip(&path)));
+                shards.push((n, shard(kind, &path)));
             }
         }
         shards.sort();
         let big = big
             .into_iter()
             .enumerate()
-            .map(|(i, t)| (t, gunzip(&dir.join(format!("{}/b{i}.gz", kind.folder())))))
+            .map(|(i, t)| {
+                let file = format!("{}/b{i}.{}", kind.folder(), kind.extension());
+                (t, shard(kind, &dir.join(file)))
+            })
             .collect();
         Shards {
             count: m["n"].as_u64().unwrap() as u32,

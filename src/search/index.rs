@@ -12,7 +12,8 @@
 //! document count, then per document the gap from the previous document number with the
 //! occurrence count and whether it is in the title and the heading
 //! ([`super::build::push_doc`]) and, in a pair shard, the gaps between positions, every
-//! number an unsigned LEB128 varint. A
+//! number an unsigned LEB128 varint. That is the form an [`Index`] holds; pair shards are
+//! published Rice-coded (see [`super::rice`]). A
 //! token's shard is `fnv1a(UTF-16 code units of the token) % count`, the hash the browser
 //! computes with `charCodeAt`; a token whose entry is large has a file of its own, listed
 //! by token in `meta.json`. The reader's side is [`Index::search`]; the browser's is in
@@ -72,7 +73,7 @@ pub(super) fn push_varint(out: &mut Vec<u8>, mut n: u64) {
     }
 }
 
-fn read_varint(data: &[u8], at: &mut usize) -> Option<u64> {
+pub(super) fn read_varint(data: &[u8], at: &mut usize) -> Option<u64> {
     let mut n: u64 = 0;
     for shift in (0..64).step_by(7) {
         let b = *data.get(*at)?;
@@ -91,6 +92,15 @@ impl ShardKind {
         match self {
             ShardKind::Pairs => "p",
             ShardKind::Terms => "t",
+        }
+    }
+
+    /// The extension of this kind's files: pair shards are Rice-coded (see
+    /// [`super::rice`]), term shards gzipped.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ShardKind::Pairs => "bin",
+            ShardKind::Terms => "gz",
         }
     }
 }
@@ -117,7 +127,7 @@ impl Index {
             serde_json::json!({ "n": s.count, "big": big, "kb": kb, "shard_kb": mean })
         };
         serde_json::json!({
-            "version": 4,
+            "version": 5,
             "docs": self.docs,
             "p": list(&self.pairs),
             "t": list(&self.terms),
@@ -125,33 +135,38 @@ impl Index {
         .to_string()
     }
 
-    /// The index as files under its folder (`search/`): `meta.json` ([`Index::meta`]) and
-    /// each shard gzipped at `p/N.gz` or `t/N.gz`, each big token's file at `p/bI.gz` or
-    /// `t/bI.gz`.
+    /// The index as files under its folder (`search/`): `meta.json` ([`Index::meta`]), each
+    /// pair shard Rice-coded at `p/N.bin` and each big pair's file at `p/bI.bin` (see
+    /// [`super::rice`]), each term shard gzipped at `t/N.gz`, each big term's at `t/bI.gz`.
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
         self.clone().into_files()
     }
 
-    /// [`Index::files`], letting go of each shard's bytes as soon as they are gzipped.
+    /// [`Index::files`], letting go of each shard's bytes as soon as they are written.
     pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
         let mut out = vec![("meta.json".to_string(), self.meta().into_bytes())];
-        let mut plain: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut plain: Vec<(String, ShardKind, Vec<u8>)> = Vec::new();
         for (kind, list) in [
             (ShardKind::Pairs, self.pairs),
             (ShardKind::Terms, self.terms),
         ] {
-            let folder = kind.folder();
+            let (folder, ext) = (kind.folder(), kind.extension());
             for (n, data) in list.shards {
-                plain.push((format!("{folder}/{n}.gz"), data));
+                plain.push((format!("{folder}/{n}.{ext}"), kind, data));
             }
             for (i, (_, data)) in list.big.into_iter().enumerate() {
-                plain.push((format!("{folder}/b{i}.gz"), data));
+                plain.push((format!("{folder}/b{i}.{ext}"), kind, data));
             }
         }
-        out.par_extend(plain.into_par_iter().map(|(path, data)| {
-            let gz = gzip(&data);
+        out.par_extend(plain.into_par_iter().map(|(path, kind, data)| {
+            let published = match kind {
+                // (None only for bytes search::build does not write; an empty file would
+                // read as no postings, which the tests against a full scan would catch.)
+                ShardKind::Pairs => super::rice::recode(&data).unwrap_or_default(),
+                ShardKind::Terms => gzip(&data),
+            };
             drop(data);
-            (path, gz)
+            (path, published)
         }));
         out
     }

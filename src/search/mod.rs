@@ -7,4 +7,5 @@ pub mod docs;
 pub mod extract;
 pub mod extras;
 pub mod index;
+pub mod rice;
 pub mod tokens;

@@ -111,17 +111,66 @@
 
   var utf8 = typeof TextDecoder !== "undefined" ? new TextDecoder() : null;
 
-  // The postings of `token` in a shard: [[doc, packed, at]], where `at` is where the
-  // document's positions start in the shard (pair shards; read when needed, by
-  // `positions`); the list's `data` is the shard. `packed` is count << 2 | in heading << 1
-  // | in title; a document's gap is written doubled, plus one when `packed` follows (else
-  // the token is there once, in the body).
+  // Bits from bit `r.b` of `r.d`, most significant first (pair shards, see readPairs).
+  function readBits(r, n) {
+    var v = 0;
+    while (n > 0) {
+      var byte = r.d[r.b >> 3];
+      if (byte === undefined) throw new Error("index shard cut short");
+      var left = 8 - (r.b & 7), take = left < n ? left : n;
+      v = v * (1 << take) + ((byte >> (left - take)) & ((1 << take) - 1));
+      r.b += take;
+      n -= take;
+    }
+    return v;
+  }
+
+  // A Rice-coded number with parameter k: zeros, a one, k bits; ESCAPE zeros are followed
+  // by the number in RAW bits. With `skip`, passed over (0 is given).
+  var ESCAPE = 24, RAW = 40;
+  function readRice(r, k, skip) {
+    var from = r.b, q = 0;
+    for (;;) {
+      var byte = r.d[r.b >> 3];
+      if (byte === undefined) throw new Error("index shard cut short");
+      var rest = (byte << (r.b & 7)) & 0xff;
+      var zeros = rest ? Math.clz32(rest) - 24 : 8 - (r.b & 7);
+      q += zeros;
+      if (q >= ESCAPE) {
+        r.b = from + ESCAPE;
+        return readBits(r, RAW);
+      }
+      r.b += zeros;
+      if (rest) break;
+    }
+    r.b++;
+    if (skip) {
+      r.b += k;
+      return 0;
+    }
+    return q * Math.pow(2, k) + readBits(r, k);
+  }
+
+  var utf8 = typeof TextDecoder !== "undefined" ? new TextDecoder() : null;
+
+  // The postings of `token` in a shard: [[doc, packed, at]], where `packed` is count << 2 |
+  // in heading << 1 | in title and, in a pair shard, `at` is where the document's positions
+  // start (read when needed, by `positions`; the list's `data` and `k` are what they are read
+  // from). A term shard's entry is varints: a document's gap written doubled, plus one when
+  // `packed` follows (else the token is there once, in the body). A pair shard's entry
+  // gives its size, so that others are passed over; see readPairs.
   function readPostings(data, pairs, token) {
     var at = { i: 0 };
     while (at.i < data.length) {
       var len = readVarint(data, at);
       var key = utf8.decode(data.subarray(at.i, at.i + len));
       at.i += len;
+      if (pairs) {
+        var size = readVarint(data, at);
+        at.i += size;
+        if (key === token) return readPairs(data.subarray(at.i - size, at.i));
+        continue;
+      }
       var count = readVarint(data, at);
       var wanted = key === token;
       var out = [];
@@ -130,29 +179,42 @@
         var gap = readVarint(data, at);
         doc += Math.floor(gap / 2);
         var packed = gap % 2 ? readVarint(data, at) : 4;
-        var start = at.i;
-        if (pairs) {
-          // Passed over: one byte ends each position (its high bit clear).
-          for (var n = Math.floor(packed / 4); n > 0; at.i++) {
-            if (at.i >= data.length) throw new Error("index shard cut short");
-            if (data[at.i] < 0x80) n--;
-          }
-        }
-        if (wanted) out.push([doc, packed, start]);
+        if (wanted) out.push([doc, packed, 0]);
       }
-      if (wanted) {
-        out.data = data;
-        return out;
-      }
+      if (wanted) return out;
     }
     return [];
   }
 
-  // The positions of entry `e` of postings list `list`, in order.
+  // A pair's entry (src/search/rice.rs): the document count, four Rice parameters (document
+  // gaps, packed, first positions, position gaps), then Rice-coded per document its gap
+  // minus one (the first: its number) and (count - 1) << 2 | flags, then per document its
+  // positions, the first and each gap minus one.
+  function readPairs(body) {
+    var at = { i: 0 }, count = readVarint(body, at), k = body.subarray(at.i, at.i + 4);
+    var r = { d: body, b: (at.i + 4) * 8 }, out = [], doc = 0, e;
+    for (e = 0; e < count; e++) {
+      doc += readRice(r, k[0]) + (e ? 1 : 0);
+      var p = readRice(r, k[1]);
+      out.push([doc, p + 4, 0]);
+    }
+    for (e = 0; e < count; e++) {
+      out[e][2] = r.b;
+      readRice(r, k[2], true);
+      for (var n = Math.floor(out[e][1] / 4); n > 1; n--) readRice(r, k[3], true);
+    }
+    out.data = body;
+    out.k = k;
+    return out;
+  }
+
+  // The positions of entry `e` of pair postings `list`, in order.
   function positions(list, e) {
-    var at = { i: e[2] }, n = Math.floor(e[1] / 4), out = new Array(n), p = 0;
-    for (var j = 0; j < n; j++) {
-      p += readVarint(list.data, at);
+    var r = { d: list.data, b: e[2] }, n = Math.floor(e[1] / 4), out = new Array(n);
+    var p = readRice(r, list.k[2]);
+    out[0] = p;
+    for (var j = 1; j < n; j++) {
+      p += readRice(r, list.k[3]) + 1;
       out[j] = p;
     }
     return out;
@@ -187,10 +249,13 @@
 
   Index.prototype.file = function (name) {
     if (!this.shards.has(name)) {
-      var url = this.base + name + ".gz";
+      // Pair shards are Rice-coded, not gzipped; every other file is gzipped.
+      var raw = name.indexOf("p/") === 0;
+      var url = this.base + name + (raw ? ".bin" : ".gz");
       this.shards.set(name, fetch(url).then(function (r) {
         if (r.status === 404) return new Uint8Array(0);
         if (!r.ok) throw new Error("search shard " + url + ": " + r.status);
+        if (raw) return r.arrayBuffer();
         var body = r.body.pipeThrough(new DecompressionStream("gzip"));
         return new Response(body).arrayBuffer();
       }).then(function (b) { return new Uint8Array(b); }));
