@@ -78,6 +78,9 @@ impl BitReader<'_> {
     }
 
     fn rice(&mut self, k: u32) -> Option<u64> {
+        if k > RAW {
+            return None; // not written by pufa (at most 30)
+        }
         let mut q = 0;
         while self.bit()? == 0 {
             q += 1;
@@ -288,6 +291,11 @@ mod tests {
         let published = recode(&shard).unwrap();
         assert_eq!(decode(&published).unwrap(), shard);
         assert!(recode(&[5, b'x']).is_none(), "cut short");
+        let odd_parameter = [2, b'a', b'b', 6, 1, 200, 0, 0, 0, 0x80];
+        assert!(
+            decode(&odd_parameter).is_none(),
+            "a parameter pufa never writes"
+        );
     }
 
     #[test]

@@ -151,8 +151,6 @@
     return q * Math.pow(2, k) + readBits(r, k);
   }
 
-  var utf8 = typeof TextDecoder !== "undefined" ? new TextDecoder() : null;
-
   // The postings of `token` in a shard: [[doc, packed, at]], where `packed` is count << 2 |
   // in heading << 1 | in title and, in a pair shard, `at` is where the document's positions
   // start (read when needed, by `positions`; the list's `data` and `k` are what they are read
