@@ -307,12 +307,18 @@ fn consecutive(lists: &[Postings], at: &[u32]) -> Vec<u32> {
         .collect()
 }
 
+/// The token of the shard entry at `at` (its length, then its UTF-8 bytes), moving past it.
+pub(super) fn read_key<'a>(data: &'a [u8], at: &mut usize) -> Option<&'a [u8]> {
+    let len = read_varint(data, at)? as usize;
+    let key = data.get(*at..*at + len)?;
+    *at += len;
+    Some(key)
+}
+
 fn read_postings(data: &[u8], kind: ShardKind, token: &str) -> Option<Postings> {
     let mut at = 0;
     while at < data.len() {
-        let len = read_varint(data, &mut at)? as usize;
-        let key = data.get(at..at + len)?;
-        at += len;
+        let key = read_key(data, &mut at)?;
         let count = read_varint(data, &mut at)? as usize;
         let wanted = key == token.as_bytes();
         let mut out = Vec::with_capacity(if wanted { count } else { 0 });

@@ -14,7 +14,8 @@
 //! and `v` in [`RAW`] bits. The bits end with zeros to a whole byte. The browser's reader is
 //! `readPostings` in the default theme's `src/search.js`.
 
-use super::index::{push_varint, read_varint};
+use super::build::push_doc;
+use super::index::{push_varint, read_key, read_varint};
 
 /// Zeros that say "the value follows in [`RAW`] bits".
 pub const ESCAPE: u64 = 24;
@@ -109,23 +110,29 @@ fn best_k(values: &[u64]) -> u32 {
     };
     let mut k = (64 - mean.leading_zeros()).min(30);
     let mut here = cost(values, k);
-    while k > 0 && cost(values, k - 1) <= here {
-        k -= 1;
-        here = cost(values, k);
+    while k > 0 {
+        let lower = cost(values, k - 1);
+        if lower > here {
+            break;
+        }
+        (k, here) = (k - 1, lower);
     }
-    while k < 30 && cost(values, k + 1) < here {
-        k += 1;
-        here = cost(values, k);
+    while k < 30 {
+        let higher = cost(values, k + 1);
+        if higher >= here {
+            break;
+        }
+        (k, here) = (k + 1, higher);
     }
     k
 }
 
-/// One entry's numbers, as read from either form.
+/// One entry's numbers, in the order they are coded.
 #[derive(Default)]
 struct Lists {
     gaps: Vec<u64>,
     packed: Vec<u64>,
-    /// Per document, where its positions start in `firsts`/`rests` order: its count.
+    /// Each document's number of positions.
     counts: Vec<u64>,
     firsts: Vec<u64>,
     rests: Vec<u64>,
@@ -138,17 +145,8 @@ pub fn recode(shard: &[u8]) -> Option<Vec<u8>> {
     let mut at = 0;
     let mut l = Lists::default();
     while at < shard.len() {
-        let len = read_varint(shard, &mut at)? as usize;
-        let key = shard.get(at..at + len)?;
-        at += len;
+        let key = read_key(shard, &mut at)?;
         let count = read_varint(shard, &mut at)?;
-        l = Lists {
-            gaps: std::mem::take(&mut l.gaps),
-            packed: std::mem::take(&mut l.packed),
-            counts: std::mem::take(&mut l.counts),
-            firsts: std::mem::take(&mut l.firsts),
-            rests: std::mem::take(&mut l.rests),
-        };
         for list in [
             &mut l.gaps,
             &mut l.packed,
@@ -195,7 +193,7 @@ pub fn recode(shard: &[u8]) -> Option<Vec<u8>> {
         push_varint(&mut body, count);
         body.extend(k.map(|k| k as u8));
         body.extend(bits.finish());
-        push_varint(&mut out, len as u64);
+        push_varint(&mut out, key.len() as u64);
         out.extend_from_slice(key);
         push_varint(&mut out, body.len() as u64);
         out.extend(body);
@@ -209,9 +207,7 @@ pub fn decode(published: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(published.len() * 2);
     let mut at = 0;
     while at < published.len() {
-        let len = read_varint(published, &mut at)? as usize;
-        let key = published.get(at..at + len)?;
-        at += len;
+        let key = read_key(published, &mut at)?;
         let body_len = read_varint(published, &mut at)? as usize;
         let body = published.get(at..at + body_len)?;
         at += body_len;
@@ -227,18 +223,18 @@ pub fn decode(published: &[u8]) -> Option<Vec<u8>> {
             let gap = bits.rice(k[0])? + u64::from(i > 0);
             docs.push((gap, bits.rice(k[1])?));
         }
-        push_varint(&mut out, len as u64);
+        push_varint(&mut out, key.len() as u64);
         out.extend_from_slice(key);
         push_varint(&mut out, count);
         for (gap, p) in docs {
             let n = (p >> 2) + 1;
-            let packed = n << 2 | p & 3;
-            if packed == 4 {
-                push_varint(&mut out, gap << 1);
-            } else {
-                push_varint(&mut out, gap << 1 | 1);
-                push_varint(&mut out, packed);
-            }
+            push_doc(
+                &mut out,
+                u32::try_from(gap).ok()?,
+                u32::try_from(n).ok()?,
+                p & 2 != 0,
+                p & 1 != 0,
+            );
             push_varint(&mut out, bits.rice(k[2])?);
             for _ in 1..n {
                 push_varint(&mut out, bits.rice(k[3])? + 1);
