@@ -100,11 +100,18 @@ fn the_browser_reads_the_index_files_as_pufa_does() {
     let docs = as_docs(&sections);
     // Small shards: many of them, so the reader's hashing is put to the test; and a low
     // limit for big tokens, so that many have files of their own.
+    // Pairs over 2 KB are split by the unit after them, so that queries read split tokens.
     let settings = Settings {
         shard_bytes: 256,
         big_bytes: 1024,
+        split_bytes: 2048,
     };
     let index = build(&docs, settings);
+    assert!(
+        index.pairs.split.len() >= 10,
+        "{} split",
+        index.pairs.split.len()
+    );
     assert!(index.pairs.count >= 256, "{} shards", index.pairs.count);
     assert!(index.pairs.big.len() >= 10, "{} big", index.pairs.big.len());
     assert!(!index.terms.big.is_empty(), "no big terms");
@@ -134,6 +141,11 @@ fn the_browser_reads_the_index_files_as_pufa_does() {
     assert_eq!(got.len(), queries.len());
     for (q, g) in queries.iter().zip(&got) {
         assert_eq!(g, &index.search(q), "query {q:?}: the browser against pufa");
+        assert_eq!(
+            g,
+            &scan(&docs, q),
+            "query {q:?}: the browser against a scan"
+        );
     }
     assert!(got.iter().filter(|g| !g.is_empty()).count() >= 50);
 }
@@ -162,6 +174,7 @@ fn written_index() -> (pufa::search::index::Index, Vec<serde_json::Value>) {
     let list = |kind: ShardKind| {
         let m = &meta[kind.folder()];
         let big: Vec<String> = serde_json::from_value(m["big"].clone()).unwrap();
+        let split: Vec<String> = serde_json::from_value(m["split"].clone()).unwrap();
         let mut shards = Vec::new();
         for e in std::fs::read_dir(dir.join(kind.folder())).unwrap() {
             let path = e.unwrap().path();
@@ -183,6 +196,7 @@ fn written_index() -> (pufa::search::index::Index, Vec<serde_json::Value>) {
             count: m["n"].as_u64().unwrap() as u32,
             shards,
             big,
+            split,
         }
     };
     let index = Index {

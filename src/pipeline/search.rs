@@ -188,13 +188,17 @@ fn index_files(mut docs: Vec<&SearchDoc>, extras: &Extras) -> BTreeMap<String, B
     docs.sort_by_key(|d| KINDS.iter().position(|k| *k == d.kind));
     let inputs: Vec<Doc> = docs.iter().map(|d| d.as_doc()).collect();
     let built = crate::search::build::build(&inputs, Settings::default());
-    let meta = built.meta();
-    let mut out: BTreeMap<String, Blob> = built
-        .into_files()
+    let mut files = built.into_files();
+    // (meta.json is completed here.)
+    let meta = match files.iter().position(|(p, _)| p == "meta.json") {
+        Some(i) => files.remove(i).1,
+        None => Vec::new(),
+    };
+    let mut out: BTreeMap<String, Blob> = files
         .into_iter()
         .map(|(p, b)| (format!("{FOLDER}{p}"), Blob::from(b)))
         .collect();
-    let mut meta: serde_json::Value = serde_json::from_str(&meta).unwrap_or_default();
+    let mut meta: serde_json::Value = serde_json::from_slice(&meta).unwrap_or_default();
     meta["store"] = DOCS_PER_FILE.into();
     meta["kinds"] = ranges(&docs, |d| Some(d.kind.to_string()));
     meta["laws"] = ranges(&docs, |d| law_of(&d.url).map(str::to_string));

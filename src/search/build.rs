@@ -34,6 +34,9 @@ pub struct Settings {
     pub shard_bytes: usize,
     /// A token whose entry is larger than this has a file of its own.
     pub big_bytes: usize,
+    /// A pair whose entry is larger than this is split by the unit that follows it (see
+    /// [`super::split`]).
+    pub split_bytes: usize,
 }
 
 impl Default for Settings {
@@ -45,9 +48,14 @@ impl Default for Settings {
         Settings {
             shard_bytes: 2 * 1024,
             big_bytes: 24 * 1024,
+            split_bytes: SPLIT_BYTES,
         }
     }
 }
+
+/// Pairs over this many bytes (as built: varints) are split; measured on the 10,000-page
+/// corpus (see the README's search figures).
+const SPLIT_BYTES: usize = 48 * 1024;
 
 /// Partitions of the tokens (by a hash of their code), filled in parallel.
 const PARTS: u32 = 64;
@@ -56,12 +64,12 @@ const BATCH: usize = 512;
 
 /// A token's postings so far, encoded.
 #[derive(Default)]
-struct Acc {
+pub(super) struct Acc {
     /// The last document added (the next is written as the gap from it).
-    last: u32,
+    pub(super) last: u32,
     /// Documents added.
-    df: u32,
-    bytes: Vec<u8>,
+    pub(super) df: u32,
+    pub(super) bytes: Vec<u8>,
 }
 
 /// Tokens of one partition by code, and the names of the codes that are hashes.
@@ -339,10 +347,15 @@ fn build_with(docs: &[Doc], settings: Settings, seed: u64) -> Option<Index> {
         .flat_map(|p| std::mem::take(&mut p.names))
         .collect();
     let (pairs, terms): (Vec<_>, Vec<_>) = parts.into_iter().map(|p| (p.pairs, p.terms)).unzip();
+    let mut pairs = named(pairs, &names);
+    let split = super::split::split(&mut pairs, settings.split_bytes);
     Some(Index {
         docs: docs.len() as u32,
-        pairs: cut(pairs, &names, settings),
-        terms: cut(terms, &names, settings),
+        pairs: Shards {
+            split,
+            ..cut(pairs, settings)
+        },
+        terms: cut(named(terms, &names), settings),
     })
 }
 
@@ -354,22 +367,25 @@ fn push_entry(out: &mut Vec<u8>, token: &str, acc: &Acc) {
     out.extend_from_slice(&acc.bytes);
 }
 
-fn entry_len(token: &str, acc: &Acc) -> usize {
+pub(super) fn entry_len(token: &str, acc: &Acc) -> usize {
     token.len() + acc.bytes.len() + 10
 }
 
-/// Cut the tokens of `maps` into shards and big tokens' own files. Each token's postings
-/// are let go of as soon as they are copied into their shard, so the postings are held
-/// about once, not twice.
-fn cut(maps: Vec<FastMap<u64, Acc>>, names: &FastMap<u64, Box<str>>, settings: Settings) -> Shards {
-    let entries: Vec<(String, Acc)> = maps
-        .into_par_iter()
+/// The tokens of `maps` with their texts.
+fn named(maps: Vec<FastMap<u64, Acc>>, names: &FastMap<u64, Box<str>>) -> Vec<(String, Acc)> {
+    maps.into_par_iter()
         .flat_map_iter(|m| {
             m.into_iter()
                 .map(|(code, acc)| (code_text(code, names), acc))
                 .collect::<Vec<_>>()
         })
-        .collect();
+        .collect()
+}
+
+/// Cut `entries` into shards and big tokens' own files. Each token's postings are let go
+/// of as soon as they are copied into their shard, so the postings are held about once,
+/// not twice.
+fn cut(entries: Vec<(String, Acc)>, settings: Settings) -> Shards {
     let small_bytes: usize = entries
         .iter()
         .map(|(t, a)| entry_len(t, a))
@@ -409,7 +425,12 @@ fn cut(maps: Vec<FastMap<u64, Acc>>, names: &FastMap<u64, Box<str>>, settings: S
             (token, out)
         })
         .collect();
-    Shards { count, shards, big }
+    Shards {
+        count,
+        shards,
+        big,
+        split: Vec::new(),
+    }
 }
 
 #[cfg(test)]

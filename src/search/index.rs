@@ -5,6 +5,8 @@
 //! - **Pair shards** hold, per pair or gap pair, the documents containing it with the
 //!   positions where it occurs; a query of two or more units matches a document where its
 //!   pairs and gap pairs are at the distances they have in the query.
+//! - **Split tokens** (`法律>援`) hold the occurrences of a common pair followed by one unit,
+//!   so that a phrase need not read the common pair's whole list (see [`super::split`]).
 //! - **Term shards** hold, per term (a Han character or a word), the documents containing it;
 //!   they answer one-unit queries.
 //!
@@ -38,6 +40,8 @@ pub struct Shards {
     pub count: u32,
     pub shards: Vec<(u32, Vec<u8>)>,
     pub big: Vec<(String, Vec<u8>)>,
+    /// The pairs that are split by the unit after them (see [`super::split`]), sorted.
+    pub split: Vec<String>,
 }
 
 /// A built index (uncompressed).
@@ -113,62 +117,74 @@ impl Index {
         }
     }
 
-    /// What the reader needs before its first shard, as JSON: format version, document
-    /// count, and per kind the shard count, the big tokens (whose file is `bI` for the
-    /// `I`th), each big token's size and a shard's mean size (KB, uncompressed, rounded up:
-    /// the reader fetches the cheapest pairs that cover a query, see `cover` in the default
-    /// theme's `src/search.js`).
-    pub fn meta(&self) -> String {
-        let list = |s: &Shards| {
-            let big: Vec<&str> = s.big.iter().map(|(t, _)| t.as_str()).collect();
-            let kb: Vec<usize> = s.big.iter().map(|(_, d)| d.len().div_ceil(1024)).collect();
-            let total: usize = s.shards.iter().map(|(_, d)| d.len()).sum();
-            let mean = total.div_ceil(1024 * s.shards.len().max(1));
-            serde_json::json!({ "n": s.count, "big": big, "kb": kb, "shard_kb": mean })
-        };
-        serde_json::json!({
-            "version": 5,
-            "docs": self.docs,
-            "p": list(&self.pairs),
-            "t": list(&self.terms),
-        })
-        .to_string()
-    }
-
-    /// The index as files under its folder (`search/`): `meta.json` ([`Index::meta`]), each
-    /// pair shard Rice-coded at `p/N.bin` and each big pair's file at `p/bI.bin` (see
+    /// The index as files under its folder (`search/`): `meta.json`, each pair shard
+    /// Rice-coded at `p/N.bin` and each big pair's file at `p/bI.bin` (see
     /// [`super::rice`]), each term shard gzipped at `t/N.gz`, each big term's at `t/bI.gz`.
+    ///
+    /// `meta.json` is what the reader needs before its first shard: format version,
+    /// document count, and per kind the shard count, the big tokens (whose file is `bI` for
+    /// the `I`th), each big token's file size and a shard's mean size (KB as published,
+    /// rounded up: the reader fetches the cheapest tokens that cover a query, see `cover`
+    /// in the default theme's `src/search.js`), and the split pairs (see [`super::split`]).
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
         self.clone().into_files()
     }
 
-    /// [`Index::files`], letting go of each shard's bytes as soon as they are written.
+    /// [`Index::files`], letting go of each shard's bytes as soon as it is published.
     pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
-        let mut out = vec![("meta.json".to_string(), self.meta().into_bytes())];
-        let mut plain: Vec<(String, ShardKind, Vec<u8>)> = Vec::new();
+        let mut meta = serde_json::json!({ "version": 6, "docs": self.docs });
+        let mut out = Vec::new();
         for (kind, list) in [
             (ShardKind::Pairs, self.pairs),
             (ShardKind::Terms, self.terms),
         ] {
             let (folder, ext) = (kind.folder(), kind.extension());
-            for (n, data) in list.shards {
-                plain.push((format!("{folder}/{n}.{ext}"), kind, data));
-            }
-            for (i, (_, data)) in list.big.into_iter().enumerate() {
-                plain.push((format!("{folder}/b{i}.{ext}"), kind, data));
-            }
+            let Shards {
+                count,
+                shards,
+                big,
+                split,
+            } = list;
+            let (small, names) = (
+                shards.len(),
+                big.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>(),
+            );
+            let plain: Vec<(String, Vec<u8>)> = shards
+                .into_iter()
+                .map(|(n, data)| (format!("{folder}/{n}.{ext}"), data))
+                .chain(
+                    big.into_iter()
+                        .enumerate()
+                        .map(|(i, (_, data))| (format!("{folder}/b{i}.{ext}"), data)),
+                )
+                .collect();
+            let published: Vec<(String, Vec<u8>)> = plain
+                .into_par_iter()
+                .map(|(path, data)| (path, publish(kind, data)))
+                .collect();
+            let kb: Vec<usize> = published[small..]
+                .iter()
+                .map(|(_, d)| d.len().div_ceil(1024))
+                .collect();
+            let total: usize = published[..small].iter().map(|(_, d)| d.len()).sum();
+            let mean = total.div_ceil(1024 * small.max(1));
+            meta[folder] = serde_json::json!({
+                "n": count, "big": names, "kb": kb, "shard_kb": mean, "split": split,
+            });
+            out.extend(published);
         }
-        out.par_extend(plain.into_par_iter().map(|(path, kind, data)| {
-            let published = match kind {
-                // (None only for bytes search::build does not write; an empty file would
-                // read as no postings, which the tests against a full scan would catch.)
-                ShardKind::Pairs => super::rice::recode(&data).unwrap_or_default(),
-                ShardKind::Terms => gzip(&data),
-            };
-            drop(data);
-            (path, published)
-        }));
+        out.insert(0, ("meta.json".to_string(), meta.to_string().into_bytes()));
         out
+    }
+}
+
+/// A shard of `kind` as published: a pair shard Rice-coded, a term shard gzipped.
+fn publish(kind: ShardKind, data: Vec<u8>) -> Vec<u8> {
+    match kind {
+        // (None only for bytes search::build does not write; an empty file would read as
+        // no postings, which the tests against a full scan would catch.)
+        ShardKind::Pairs => super::rice::recode(&data).unwrap_or_default(),
+        ShardKind::Terms => gzip(&data),
     }
 }
 
@@ -261,20 +277,81 @@ impl Index {
                 .map(|(d, _, _)| d)
                 .collect(),
             _ => {
-                let tokens: Vec<_> = pair_tokens(u).collect();
-                let lists: Vec<Postings> = tokens
+                let tokens = self.candidates(u);
+                let spans: Vec<(u32, u32, usize)> = tokens
                     .iter()
-                    .map(|&(a, b, _, gap)| {
-                        let mut key = String::new();
-                        push_pair(&mut key, a, b, gap);
-                        self.postings(ShardKind::Pairs, &key)
-                    })
+                    .map(|(key, at, n)| (*at, *n, self.cost(ShardKind::Pairs, key)))
                     .collect();
-                let at: Vec<u32> = tokens.iter().map(|t| t.2).collect();
+                let chosen = cover(&spans);
+                let lists: Vec<Postings> = chosen
+                    .iter()
+                    .map(|&i| self.postings(ShardKind::Pairs, &tokens[i].0))
+                    .collect();
+                let at: Vec<u32> = chosen.iter().map(|&i| tokens[i].1).collect();
                 consecutive(&lists, &at)
             }
         }
     }
+
+    /// The tokens a phrase of units `u` may be read from, in order of position: each pair
+    /// and gap pair, and after a split pair the split token of it and the unit after it
+    /// (see [`super::split`]); each with its position and the units it holds.
+    fn candidates(&self, u: &[Unit]) -> Vec<(String, u32, u32)> {
+        let mut out = Vec::new();
+        for (a, b, at, gap) in pair_tokens(u) {
+            let mut key = String::new();
+            push_pair(&mut key, a, b, gap);
+            let n = if gap { 3 } else { 2 };
+            let next = u.get((at + n) as usize).filter(|x| **x != Unit::Sep);
+            let split = next.filter(|_| self.pairs.split.binary_search(&key).is_ok());
+            let split = split.map(|x| format!("{key}{}{}", super::split::NEXT, x.text()));
+            out.push((key, at, n));
+            if let Some(s) = split {
+                out.push((s, at, n + 1));
+            }
+        }
+        out
+    }
+
+    /// What reading `token`'s postings costs, in KB: its own file's size for a big token,
+    /// else a shard's mean size (uncompressed: the browser weighs the published sizes).
+    fn cost(&self, kind: ShardKind, token: &str) -> usize {
+        let list = self.list(kind);
+        match list.big.binary_search_by(|(t, _)| t.as_str().cmp(token)) {
+            Ok(i) => list.big[i].1.len().div_ceil(1024),
+            Err(_) => {
+                let total: usize = list.shards.iter().map(|(_, d)| d.len()).sum();
+                total.div_ceil(1024 * list.shards.len().max(1))
+            }
+        }
+    }
+}
+
+/// The cheapest tokens that fix every unit of a phrase, given each token's first unit, the
+/// units it holds and its cost, in order of first unit: the indices of the chosen tokens (as
+/// `cover` in the default theme's `src/search.js`). A text holds the phrase at `p` exactly
+/// when each chosen token is at `p` plus its position, since together they fix every unit.
+fn cover(spans: &[(u32, u32, usize)]) -> Vec<usize> {
+    // best[e]: the cheapest choice found that fixes units 0 to e - 1, as (cost, indices).
+    let mut best: Vec<Option<(usize, Vec<usize>)>> = vec![Some((0, Vec::new()))];
+    for (i, &(start, n, cost)) in spans.iter().enumerate() {
+        let end = (start + n) as usize;
+        if best.len() <= end {
+            best.resize(end + 1, None);
+        }
+        for e in start as usize..end {
+            let Some((c, chosen)) = &best[e] else {
+                continue;
+            };
+            let c = c + cost;
+            if best[end].as_ref().is_none_or(|(b, _)| c < *b) {
+                let mut chosen = chosen.clone();
+                chosen.push(i);
+                best[end] = Some((c, chosen));
+            }
+        }
+    }
+    best.pop().flatten().map(|(_, c)| c).unwrap_or_default()
 }
 
 /// Documents where list `k`'s token occurs at position `p + at[k]` for some `p`, for every
@@ -321,34 +398,47 @@ fn read_postings(data: &[u8], kind: ShardKind, token: &str) -> Option<Postings> 
         let key = read_key(data, &mut at)?;
         let count = read_varint(data, &mut at)? as usize;
         let wanted = key == token.as_bytes();
-        let mut out = Vec::with_capacity(if wanted { count } else { 0 });
-        let mut doc = 0u32;
-        for _ in 0..count {
-            let gap = read_varint(data, &mut at)?;
-            doc += (gap >> 1) as u32;
-            let packed = match gap & 1 {
-                1 => read_varint(data, &mut at)?,
-                _ => 1 << 2,
-            };
-            let mut positions = Vec::new();
-            if kind == ShardKind::Pairs {
-                let mut p = 0u32;
-                for _ in 0..packed >> 2 {
-                    p += read_varint(data, &mut at)? as u32;
-                    if wanted {
-                        positions.push(p);
-                    }
-                }
-            }
-            if wanted {
-                out.push((doc, packed, positions));
-            }
-        }
+        let out = read_docs(data, &mut at, count, kind, wanted)?;
         if wanted {
             return Some(out);
         }
     }
     Some(Vec::new())
+}
+
+/// The `count` documents of an entry's postings at `at` (after its token and count), moving
+/// past them; kept only when `keep` (else they are passed over and none are returned).
+pub(super) fn read_docs(
+    data: &[u8],
+    at: &mut usize,
+    count: usize,
+    kind: ShardKind,
+    keep: bool,
+) -> Option<Postings> {
+    let mut out = Vec::with_capacity(if keep { count } else { 0 });
+    let mut doc = 0u32;
+    for _ in 0..count {
+        let gap = read_varint(data, at)?;
+        doc += (gap >> 1) as u32;
+        let packed = match gap & 1 {
+            1 => read_varint(data, at)?,
+            _ => 1 << 2,
+        };
+        let mut positions = Vec::new();
+        if kind == ShardKind::Pairs {
+            let mut p = 0u32;
+            for _ in 0..packed >> 2 {
+                p += read_varint(data, at)? as u32;
+                if keep {
+                    positions.push(p);
+                }
+            }
+        }
+        if keep {
+            out.push((doc, packed, positions));
+        }
+    }
+    Some(out)
 }
 
 /// The documents a brute-force scan finds: those whose units contain each part's units in a
@@ -392,6 +482,7 @@ mod tests {
         Settings {
             shard_bytes,
             big_bytes,
+            split_bytes: usize::MAX,
         }
     }
 
@@ -407,8 +498,19 @@ mod tests {
     #[test]
     fn the_index_finds_what_a_scan_finds() {
         let docs = docs();
-        for (shard, big) in [(1, 1000), (16, 1000), (100_000, 1_000_000), (64, 12)] {
-            let index = build(&docs, settings(shard, big));
+        for (shard, big, split) in [
+            (1, 1000, usize::MAX),
+            (16, 1000, 20),
+            (100_000, 1_000_000, 0),
+            (64, 12, 12),
+        ] {
+            let index = build(
+                &docs,
+                Settings {
+                    split_bytes: split,
+                    ..settings(shard, big)
+                },
+            );
             for q in [
                 "家庭",
                 "家风",
@@ -437,7 +539,7 @@ mod tests {
                 assert_eq!(
                     index.search(q),
                     scan(&docs, q),
-                    "{q:?} with shards of {shard} bytes, big from {big}"
+                    "{q:?} with shards of {shard} bytes, big from {big}, split from {split}"
                 );
             }
         }

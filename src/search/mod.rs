@@ -8,4 +8,5 @@ pub mod extract;
 pub mod extras;
 pub mod index;
 pub mod rice;
+pub mod split;
 pub mod tokens;

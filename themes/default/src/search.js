@@ -318,10 +318,10 @@
   }
 
   // The cheapest pairs that cover every unit of a phrase, given each pair's first unit, the
-  // units it holds (2, or 3 for a gap pair) and its cost, in order of position: the indices
-  // of the chosen pairs. A text holds the phrase at p exactly when each chosen pair is at p
-  // plus its position, since together they fix every unit; so 人身安全保护令 need not read
-  // 保护, one of the largest files, once 全保 and 护令 are read.
+  // units it holds (2, or 3 for a gap pair, one more for a split token) and its cost, in
+  // order of position: the indices of the chosen pairs. A text holds the phrase at p exactly
+  // when each chosen pair is at p plus its position, since together they fix every unit; so
+  // 人身安全保护令 need not read 保护, one of the largest files, once 全保 and 护令 are read.
   function cover(pairs) {
     // best[e]: the cheapest choice found that fixes units 0 to e - 1, as [cost, indices].
     var best = [[0, []]];
@@ -336,6 +336,19 @@
     });
     var last = best[best.length - 1];
     return last ? last[1] : [];
+  }
+
+  // Pair tokens `tokens` of units `u` with, after each pair the index splits, the token of
+  // that pair and the unit after it (`法律>援`, see src/search/split.rs), which fixes one
+  // unit more and is read instead of the large pair when it is cheaper.
+  function withSplits(tokens, u, split) {
+    var out = [];
+    tokens.forEach(function (t) {
+      out.push(t);
+      var next = u[t[1] + t[2]];
+      if (next && !next.sep && split.indexOf(t[0]) >= 0) out.push([t[0] + ">" + next.text, t[1], t[2] + 1]);
+    });
+    return out;
   }
 
   // What reading `token`'s postings costs, in KB: its own file's size for a big token,
@@ -357,7 +370,7 @@
         return out;
       });
     }
-    var tokens = pairTokens(u);
+    var tokens = withSplits(pairTokens(u), u, this.meta.p.split || []);
     var chosen = cover(tokens.map(function (t) { return [t[1], t[2], self.cost(true, t[0])]; }));
     return Promise.all(chosen.map(function (i) { return self.postings(true, tokens[i][0]); }))
       .then(function (lists) {
