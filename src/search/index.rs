@@ -133,7 +133,10 @@ impl Index {
     /// [`Index::files`], letting go of each shard's bytes as soon as it is published.
     pub fn into_files(self) -> Vec<(String, Vec<u8>)> {
         let mut meta = serde_json::json!({ "version": 6, "docs": self.docs });
-        let mut out = Vec::new();
+        // Every shard of both kinds, published in one parallel pass; then the sizes of each
+        // kind's files for meta.json.
+        let mut plain: Vec<(String, ShardKind, Vec<u8>)> = Vec::new();
+        let mut lists = Vec::new();
         for (kind, list) in [
             (ShardKind::Pairs, self.pairs),
             (ShardKind::Terms, self.terms),
@@ -145,35 +148,33 @@ impl Index {
                 big,
                 split,
             } = list;
-            let (small, names) = (
-                shards.len(),
-                big.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>(),
-            );
-            let plain: Vec<(String, Vec<u8>)> = shards
-                .into_iter()
-                .map(|(n, data)| (format!("{folder}/{n}.{ext}"), data))
-                .chain(
-                    big.into_iter()
-                        .enumerate()
-                        .map(|(i, (_, data))| (format!("{folder}/b{i}.{ext}"), data)),
-                )
-                .collect();
-            let published: Vec<(String, Vec<u8>)> = plain
-                .into_par_iter()
-                .map(|(path, data)| (path, publish(kind, data)))
-                .collect();
-            let kb: Vec<usize> = published[small..]
-                .iter()
-                .map(|(_, d)| d.len().div_ceil(1024))
-                .collect();
-            let total: usize = published[..small].iter().map(|(_, d)| d.len()).sum();
+            let names: Vec<String> = big.iter().map(|(t, _)| t.clone()).collect();
+            lists.push((kind, count, shards.len(), names, split));
+            for (n, data) in shards {
+                plain.push((format!("{folder}/{n}.{ext}"), kind, data));
+            }
+            for (i, (_, data)) in big.into_iter().enumerate() {
+                plain.push((format!("{folder}/b{i}.{ext}"), kind, data));
+            }
+        }
+        let published: Vec<(String, Vec<u8>)> = plain
+            .into_par_iter()
+            .map(|(path, kind, data)| (path, publish(kind, data)))
+            .collect();
+        let mut rest = published.as_slice();
+        for (kind, count, small, names, split) in lists {
+            let (shards, tail) = rest.split_at(small);
+            let (big, tail) = tail.split_at(names.len());
+            rest = tail;
+            let kb: Vec<usize> = big.iter().map(|(_, d)| d.len().div_ceil(1024)).collect();
+            let total: usize = shards.iter().map(|(_, d)| d.len()).sum();
             let mean = total.div_ceil(1024 * small.max(1));
-            meta[folder] = serde_json::json!({
+            meta[kind.folder()] = serde_json::json!({
                 "n": count, "big": names, "kb": kb, "shard_kb": mean, "split": split,
             });
-            out.extend(published);
         }
-        out.insert(0, ("meta.json".to_string(), meta.to_string().into_bytes()));
+        let mut out = vec![("meta.json".to_string(), meta.to_string().into_bytes())];
+        out.extend(published);
         out
     }
 }
@@ -278,9 +279,10 @@ impl Index {
                 .collect(),
             _ => {
                 let tokens = self.candidates(u);
+                let shard = mean_kb(&self.pairs);
                 let spans: Vec<(u32, u32, usize)> = tokens
                     .iter()
-                    .map(|(key, at, n)| (*at, *n, self.cost(ShardKind::Pairs, key)))
+                    .map(|(key, at, n)| (*at, *n, self.cost(key, shard)))
                     .collect();
                 let chosen = cover(&spans);
                 let lists: Vec<Postings> = chosen
@@ -313,18 +315,22 @@ impl Index {
         out
     }
 
-    /// What reading `token`'s postings costs, in KB: its own file's size for a big token,
-    /// else a shard's mean size (uncompressed: the browser weighs the published sizes).
-    fn cost(&self, kind: ShardKind, token: &str) -> usize {
-        let list = self.list(kind);
-        match list.big.binary_search_by(|(t, _)| t.as_str().cmp(token)) {
-            Ok(i) => list.big[i].1.len().div_ceil(1024),
-            Err(_) => {
-                let total: usize = list.shards.iter().map(|(_, d)| d.len()).sum();
-                total.div_ceil(1024 * list.shards.len().max(1))
-            }
+    /// What reading pair `token`'s postings costs, in KB: its own file's size for a big
+    /// token, else `shard`, a shard's mean size (uncompressed: the browser weighs the
+    /// published sizes, so the two may choose different tokens, with the same result).
+    fn cost(&self, token: &str, shard: usize) -> usize {
+        let big = &self.pairs.big;
+        match big.binary_search_by(|(t, _)| t.as_str().cmp(token)) {
+            Ok(i) => big[i].1.len().div_ceil(1024),
+            Err(_) => shard,
         }
     }
+}
+
+/// A shard's mean size in `list`, in KB, rounded up.
+fn mean_kb(list: &Shards) -> usize {
+    let total: usize = list.shards.iter().map(|(_, d)| d.len()).sum();
+    total.div_ceil(1024 * list.shards.len().max(1))
 }
 
 /// The cheapest tokens that fix every unit of a phrase, given each token's first unit, the

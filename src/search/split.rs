@@ -68,17 +68,27 @@ pub(super) fn split(entries: &mut Vec<(String, Acc)>, over: usize) -> Vec<String
             starting.entry(a).or_default().push((i, b));
         }
     }
+    // Each list is read once, though pairs with one last unit (法律, 规律) share them.
+    let mut needed: Vec<usize> = split.clone();
+    needed.extend(starting.values().flatten().map(|&(i, _)| i));
+    needed.sort_unstable();
+    needed.dedup();
     let all: &[(String, Acc)] = entries;
+    let read: FastMap<usize, Postings> = needed
+        .into_par_iter()
+        .map(|i| (i, postings(&all[i].1)))
+        .collect();
+    let empty = Postings::new();
+    let list = |i: usize| read.get(&i).unwrap_or(&empty);
     let made: Vec<(String, Acc)> = split
         .par_iter()
         .flat_map_iter(|&t| {
-            let (token, acc) = &all[t];
+            let token = &all[t].0;
             let (last, units) = last_unit(token);
-            let list = postings(acc);
             let next = starting.get(last).map(Vec::as_slice).unwrap_or_default();
             next.iter()
                 .filter_map(|&(i, c)| {
-                    let joined = join(&list, &postings(&all[i].1), units - 1)?;
+                    let joined = join(list(t), list(i), units - 1)?;
                     Some((format!("{token}{NEXT}{c}"), joined))
                 })
                 .collect::<Vec<_>>()
@@ -90,7 +100,10 @@ pub(super) fn split(entries: &mut Vec<(String, Acc)>, over: usize) -> Vec<String
 }
 
 fn postings(acc: &Acc) -> Postings {
-    read_docs(&acc.bytes, &mut 0, acc.df as usize, ShardKind::Pairs, true).unwrap_or_default()
+    let read = read_docs(&acc.bytes, &mut 0, acc.df as usize, ShardKind::Pairs, true);
+    // (The bytes are the builder's own: they always read.)
+    debug_assert!(read.is_some(), "postings as built that do not read");
+    read.unwrap_or_default()
 }
 
 /// The occurrences of `first` at `p` where `then` is at `p + shift`, as postings; `None`
