@@ -68,27 +68,17 @@ pub(super) fn split(entries: &mut Vec<(String, Acc)>, over: usize) -> Vec<String
             starting.entry(a).or_default().push((i, b));
         }
     }
-    // Each list is read once, though pairs with one last unit (法律, 规律) share them.
-    let mut needed: Vec<usize> = split.clone();
-    needed.extend(starting.values().flatten().map(|&(i, _)| i));
-    needed.sort_unstable();
-    needed.dedup();
     let all: &[(String, Acc)] = entries;
-    let read: FastMap<usize, Postings> = needed
-        .into_par_iter()
-        .map(|i| (i, postings(&all[i].1)))
-        .collect();
-    let empty = Postings::new();
-    let list = |i: usize| read.get(&i).unwrap_or(&empty);
     let made: Vec<(String, Acc)> = split
         .par_iter()
         .flat_map_iter(|&t| {
-            let token = &all[t].0;
+            let (token, acc) = &all[t];
             let (last, units) = last_unit(token);
+            let list = postings(acc);
             let next = starting.get(last).map(Vec::as_slice).unwrap_or_default();
             next.iter()
                 .filter_map(|&(i, c)| {
-                    let joined = join(list(t), list(i), units - 1)?;
+                    let joined = join(&list, &postings(&all[i].1), units - 1)?;
                     Some((format!("{token}{NEXT}{c}"), joined))
                 })
                 .collect::<Vec<_>>()
