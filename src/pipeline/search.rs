@@ -187,8 +187,17 @@ impl SearchState {
 fn index_files(mut docs: Vec<&SearchDoc>, extras: &Extras) -> BTreeMap<String, Blob> {
     docs.sort_by_key(|d| KINDS.iter().position(|k| *k == d.kind));
     let inputs: Vec<Doc> = docs.iter().map(|d| d.as_doc()).collect();
-    let built = crate::search::build::build(&inputs, Settings::default());
-    let mut files = built.into_files();
+    // The index and the files beside it at once: the index's steps that run on one thread
+    // leave a core to the others.
+    let (mut files, (words, others)) = rayon::join(
+        || crate::search::build::build(&inputs, Settings::default()).into_files(),
+        || {
+            (
+                extras::words_files(&extras.words, &docs),
+                other_files(&docs, extras),
+            )
+        },
+    );
     // (meta.json is completed here.)
     let meta = match files.iter().position(|(p, _)| p == "meta.json") {
         Some(i) => files.remove(i).1,
@@ -204,7 +213,7 @@ fn index_files(mut docs: Vec<&SearchDoc>, extras: &Extras) -> BTreeMap<String, B
     meta["laws"] = ranges(&docs, |d| law_of(&d.url).map(str::to_string));
     meta["articles"] =
         crate::search::articles::table(docs.iter().map(|d| (d.url.as_str(), d.title.as_str())));
-    let (n, words) = extras::words_files(&extras.words, &docs);
+    let (n, words) = words;
     meta["words"] = serde_json::json!({ "n": n });
     for (path, bytes) in words {
         out.insert(format!("{FOLDER}{path}.gz"), Blob::from(gzip(&bytes)));
@@ -213,11 +222,20 @@ fn index_files(mut docs: Vec<&SearchDoc>, extras: &Extras) -> BTreeMap<String, B
         format!("{FOLDER}meta.json"),
         Blob::from(meta.to_string().into_bytes()),
     );
-    let dates = extras::dates_file(&docs);
-    out.insert(format!("{FOLDER}dates.json.gz"), Blob::from(gzip(&dates)));
-    let vocab = extras::vocab_file(&extras.vocab, &docs);
-    out.insert(format!("{FOLDER}vocab.json.gz"), Blob::from(gzip(&vocab)));
-    let stores: Vec<(String, Blob)> = docs
+    out.extend(others);
+    out
+}
+
+/// The index's files that do not hold postings: the dates, the "did you mean" words and
+/// the document store.
+fn other_files(docs: &[&SearchDoc], extras: &Extras) -> Vec<(String, Blob)> {
+    let dates = extras::dates_file(docs);
+    let vocab = extras::vocab_file(&extras.vocab, docs);
+    let mut out = vec![
+        (format!("{FOLDER}dates.json.gz"), Blob::from(gzip(&dates))),
+        (format!("{FOLDER}vocab.json.gz"), Blob::from(gzip(&vocab))),
+    ];
+    let stores = docs
         .par_chunks(DOCS_PER_FILE)
         .enumerate()
         .map(|(k, chunk)| {
@@ -238,9 +256,8 @@ fn index_files(mut docs: Vec<&SearchDoc>, extras: &Extras) -> BTreeMap<String, B
                 .collect();
             let json = serde_json::to_vec(&rows).unwrap_or_default();
             (format!("{FOLDER}d/{k}.gz"), Blob::from(gzip(&json)))
-        })
-        .collect();
-    out.extend(stores);
+        });
+    out.par_extend(stores);
     out
 }
 
