@@ -72,6 +72,28 @@ pub(super) struct Acc {
     pub(super) bytes: Vec<u8>,
 }
 
+impl Acc {
+    /// Add document `doc` (after any added so far) with `count` occurrences, whether one is
+    /// in the heading and the title, and, for a pair, the positions of each (in order).
+    pub(super) fn add(
+        &mut self,
+        doc: u32,
+        count: u32,
+        heading: bool,
+        title: bool,
+        positions: impl IntoIterator<Item = u32>,
+    ) {
+        push_doc(&mut self.bytes, doc - self.last, count, heading, title);
+        let mut prev = 0;
+        for p in positions {
+            push_varint(&mut self.bytes, u64::from(p - prev));
+            prev = p;
+        }
+        self.last = doc;
+        self.df += 1;
+    }
+}
+
 /// Tokens of one partition by code, and the names of the codes that are hashes.
 #[derive(Default)]
 struct Part {
@@ -284,17 +306,9 @@ impl Prepared {
             let heading = group
                 .iter()
                 .any(|o| (self.title_end..self.heading_end).contains(&o.pos));
+            let positions = group.iter().filter(|_| pairs).map(|o| o.pos);
             let acc = map.entry(first.code()).or_default();
-            push_doc(&mut acc.bytes, doc - acc.last, n as u32, heading, title);
-            acc.last = doc;
-            acc.df += 1;
-            if pairs {
-                let mut prev = 0;
-                for o in group {
-                    push_varint(&mut acc.bytes, u64::from(o.pos - prev));
-                    prev = o.pos;
-                }
-            }
+            acc.add(doc, n as u32, heading, title, positions);
         }
     }
 

@@ -167,8 +167,7 @@ impl Index {
             let (big, tail) = tail.split_at(names.len());
             rest = tail;
             let kb: Vec<usize> = big.iter().map(|(_, d)| d.len().div_ceil(1024)).collect();
-            let total: usize = shards.iter().map(|(_, d)| d.len()).sum();
-            let mean = total.div_ceil(1024 * small.max(1));
+            let mean = mean_kb(shards.iter().map(|(_, d)| d.len()));
             meta[kind.folder()] = serde_json::json!({
                 "n": count, "big": names, "kb": kb, "shard_kb": mean, "split": split,
             });
@@ -279,7 +278,7 @@ impl Index {
                 .collect(),
             _ => {
                 let tokens = self.candidates(u);
-                let shard = mean_kb(&self.pairs);
+                let shard = mean_kb(self.pairs.shards.iter().map(|(_, d)| d.len()));
                 let spans: Vec<(u32, u32, usize)> = tokens
                     .iter()
                     .map(|(key, at, n)| (*at, *n, self.cost(key, shard)))
@@ -327,10 +326,10 @@ impl Index {
     }
 }
 
-/// A shard's mean size in `list`, in KB, rounded up.
-fn mean_kb(list: &Shards) -> usize {
-    let total: usize = list.shards.iter().map(|(_, d)| d.len()).sum();
-    total.div_ceil(1024 * list.shards.len().max(1))
+/// The mean of file sizes `sizes`, in KB, rounded up (0 for none).
+fn mean_kb(sizes: impl ExactSizeIterator<Item = usize>) -> usize {
+    let n = sizes.len().max(1);
+    sizes.sum::<usize>().div_ceil(1024 * n)
 }
 
 /// The cheapest tokens that fix every unit of a phrase, given each token's first unit, the

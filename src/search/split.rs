@@ -15,8 +15,8 @@
 
 use rayon::prelude::*;
 
-use super::build::{Acc, entry_len, push_doc};
-use super::index::{Postings, ShardKind, push_varint, read_docs};
+use super::build::{Acc, entry_len};
+use super::index::{Postings, ShardKind, read_docs};
 use crate::fingerprint::{FastMap, FastSet};
 
 /// What stands between a split pair and the unit after it in a split token's name (never
@@ -116,20 +116,14 @@ fn join(first: &Postings, then: &Postings, shift: u32) -> Option<Acc> {
             continue;
         }
         let flags = packed & first_packed;
-        push_doc(
-            &mut acc.bytes,
-            doc - acc.last,
+        let (heading, title) = (flags & 2 != 0, flags & 1 != 0);
+        acc.add(
+            *doc,
             kept.len() as u32,
-            flags & 2 != 0,
-            flags & 1 != 0,
+            heading,
+            title,
+            kept.iter().copied(),
         );
-        let mut prev = 0;
-        for p in &kept {
-            push_varint(&mut acc.bytes, u64::from(p - prev));
-            prev = *p;
-        }
-        acc.last = *doc;
-        acc.df += 1;
     }
     (acc.df > 0).then_some(acc)
 }
