@@ -107,6 +107,7 @@ impl SearchState {
         }
         let docs: Vec<&SearchDoc> = self.docs.values().flat_map(|d| d.iter()).collect();
         let files = index_files(docs, &self.extras);
+        let mut clock = crate::timings::Phase::start();
         if let Ok(mut delivered) = self.delivered.lock() {
             delivered.clone_from(&files);
         }
@@ -124,6 +125,7 @@ impl SearchState {
         for old in self.files.keys().filter(|p| !files.contains_key(*p)) {
             touched.insert(old.clone());
         }
+        clock.done("    write");
         self.files = if keep { files } else { BTreeMap::new() };
         self.written = true;
         Ok(written)
@@ -190,7 +192,13 @@ fn index_files(mut docs: Vec<&SearchDoc>, extras: &Extras) -> BTreeMap<String, B
     // The index and the files beside it at once: the index's steps that run on one thread
     // leave a core to the others.
     let (mut files, (words, others)) = rayon::join(
-        || crate::search::build::build(&inputs, Settings::default()).into_files(),
+        || {
+            let index = crate::search::build::build(&inputs, Settings::default());
+            let mut clock = crate::timings::Phase::start();
+            let files = index.into_files();
+            clock.done("    publish shards");
+            files
+        },
         || {
             (
                 extras::words_files(&extras.words, &docs),

@@ -339,6 +339,7 @@ pub fn build(docs: &[Doc], settings: Settings) -> Index {
 
 /// [`build`] with the hash seed `seed`; `None` when two tokens' texts gave one hash.
 fn build_with(docs: &[Doc], settings: Settings, seed: u64) -> Option<Index> {
+    let mut clock = crate::timings::Phase::start();
     let mut parts: Vec<Part> = (0..PARTS).map(|_| Part::default()).collect();
     for (b, batch) in docs.chunks(BATCH).enumerate() {
         let prepared: Vec<Prepared> = batch.par_iter().map(|d| prepare(d, seed)).collect();
@@ -353,6 +354,7 @@ fn build_with(docs: &[Doc], settings: Settings, seed: u64) -> Option<Index> {
             }
         });
     }
+    clock.done("    postings");
     if parts.iter().any(|p| p.collided) {
         return None;
     }
@@ -363,14 +365,17 @@ fn build_with(docs: &[Doc], settings: Settings, seed: u64) -> Option<Index> {
     let (pairs, terms): (Vec<_>, Vec<_>) = parts.into_iter().map(|p| (p.pairs, p.terms)).unzip();
     let mut pairs = named(pairs, &names);
     let split = super::split::split(&mut pairs, settings.split_bytes);
-    Some(Index {
+    clock.done("    split pairs");
+    let index = Index {
         docs: docs.len() as u32,
         pairs: Shards {
             split,
             ..cut(pairs, settings)
         },
         terms: cut(named(terms, &names), settings),
-    })
+    };
+    clock.done("    shards");
+    Some(index)
 }
 
 /// The bytes of one token's entry: its key, document count, then the postings.
