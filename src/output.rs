@@ -9,10 +9,12 @@
 //! - [`NullSink`] (`check`): nothing kept.
 
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+use crate::fingerprint::{FastMap, FastSet};
 
 /// The bytes of one output file (shared, so static files are not copied per build).
 pub type Blob = Arc<[u8]>;
@@ -228,7 +230,7 @@ pub struct Staging {
     old: PathBuf,
     committed: bool,
     /// Folders inside `dir` that exist.
-    folders: Mutex<HashSet<PathBuf>>,
+    folders: Mutex<FastSet<PathBuf>>,
     /// The previous build in the output folder, when it is to be updated in place.
     existing: Option<Existing>,
     /// Every file of this build (relative paths), and those written to the staging folder.
@@ -243,14 +245,14 @@ struct Existing {
     /// The device of the output folder, and the inode of each image file in it (read with
     /// the folder listing, so no image needs a `stat` to be recognised as a linked variant).
     dev: u64,
-    inodes: std::collections::HashMap<String, u64>,
+    inodes: FastMap<String, u64>,
     /// The same, by inode (one of the names where a file has several).
-    names: std::collections::HashMap<u64, String>,
+    names: FastMap<u64, String>,
 }
 
 #[derive(Debug, Default)]
 struct Made {
-    all: HashSet<String>,
+    all: FastSet<String>,
     staged: Vec<String>,
 }
 
@@ -280,7 +282,7 @@ impl Staging {
             dir,
             old,
             committed: false,
-            folders: Mutex::new(HashSet::new()),
+            folders: Mutex::new(FastSet::default()),
             existing: existing_output(dest),
             made: Mutex::new(Made::default()),
         })
@@ -412,8 +414,11 @@ fn existing_output(dest: &Path) -> Option<Existing> {
             Some(part)
         })
         .collect();
+    let parts: Vec<Existing> = parts.into_iter().collect::<Option<_>>()?;
+    let images = parts.iter().map(|p| p.inodes.len()).sum();
+    found.inodes.reserve(images);
+    found.names.reserve(images);
     for part in parts {
-        let part = part?;
         found.files.extend(part.files);
         found.folders.extend(part.folders);
         found.inodes.extend(part.inodes);
@@ -484,7 +489,7 @@ fn entry_inode(_: &std::fs::DirEntry) -> u64 {
 fn update_in_place(dest: &Path, staging: &Path, made: Made, existing: Existing) -> io::Result<()> {
     let mut staged = made.staged;
     staged.sort_unstable();
-    let mut folders: HashSet<PathBuf> = HashSet::new();
+    let mut folders: FastSet<PathBuf> = FastSet::default();
     for rel in &staged {
         let target = dest.join(rel);
         if let Some(parent) = target.parent()
@@ -501,7 +506,7 @@ fn update_in_place(dest: &Path, staging: &Path, made: Made, existing: Existing) 
     }
     std::fs::rename(staging.join(OUTPUT_MARK), dest.join(OUTPUT_MARK))?;
     // Folders that hold a file of this build.
-    let mut kept_folders: HashSet<&str> = HashSet::new();
+    let mut kept_folders: FastSet<&str> = FastSet::default();
     for rel in &made.all {
         let mut at = rel.as_str();
         while let Some((parent, _)) = at.rsplit_once('/') {

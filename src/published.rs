@@ -59,8 +59,8 @@ impl Record {
     /// when the page itself is still there without them (its own warning, or its old
     /// address leading on, covers them otherwise).
     pub fn dropped(&self, now: &[Address]) -> Vec<Diagnostic> {
-        let made: std::collections::HashSet<&str> = now.iter().map(|a| a.path.as_str()).collect();
-        let pages: std::collections::HashSet<&str> = now
+        let made: crate::fingerprint::FastSet<&str> = now.iter().map(|a| a.path.as_str()).collect();
+        let pages: crate::fingerprint::FastSet<&str> = now
             .iter()
             .filter(|a| !a.alias)
             .map(|a| a.path.as_str())
