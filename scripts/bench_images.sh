@@ -313,19 +313,20 @@ if [[ -z $skip_pufa ]]; then
   over=$(awk -v w="$wt" -v n="$nt" 'BEGIN {printf "%.1f", (w - n) / n * 100}')
   printf 'warm rebuild adds %s %% to the build without images (goal ≤ 5 %%: %s)\n' "$over" "$(verdict "$(awk -v o="$over" 'BEGIN {print o <= 5}')")"
   # The same from each pair's difference, which cancels what the machine did at the moment.
-  paired=$(paste -d' ' "$work/pufa-warm.times" "$work/pufa-plain.times" | awk '{print ($1 - $4) * 1000}' | med)
+  diffs=$(paste -d' ' "$work/pufa-warm.times" "$work/pufa-plain.times" | awk '{print ($1 - $4) * 1000}')
+  paired=$(med <<<"$diffs")
   printf 'per pair, warm minus without images: median %.1f ms (%.1f %% of %.3f s)\n' "$paired" "$(awk -v d="$paired" -v n="$nt" 'BEGIN {print d / 10 / n}')" "$nt"
   # How far that median can be trusted: a 95 % bootstrap interval (2,000 resamples of the
   # pairs, fixed seed), in ms and in % of the median build without images.
-  paste -d' ' "$work/pufa-warm.times" "$work/pufa-plain.times" | python3 -c '
+  python3 -c '
 import random, statistics, sys
-d = [(float(l.split()[0]) - float(l.split()[3])) * 1000 for l in sys.stdin if l.strip()]
+d = [float(l) for l in sys.stdin if l.strip()]
 n = float(sys.argv[1]) * 1000
 random.seed(1)
 m = sorted(statistics.median(random.choices(d, k=len(d))) for _ in range(2000))
 lo, hi = m[49], m[1949]
 print(f"per pair, 95 % interval of that median: {lo:+.1f} to {hi:+.1f} ms ({lo / n * 100:.1f} to {hi / n * 100:.1f} %, {len(d)} pairs)")
-' "$nt"
+' "$nt" <<<"$diffs"
   peak=$(cat "$work/pufa-cold.times" "$work/pufa-warm.times" | cut -d' ' -f2 | sort -n | tail -1)
   printf 'peak memory, highest pufa run: %d MiB (goal < 400 MiB: %s)\n' "$(mib "$peak")" "$(verdict $((peak < 400 * 1024)))"
 fi
