@@ -242,12 +242,31 @@ pub struct Staging {
 struct Existing {
     files: Vec<String>,
     folders: Vec<String>,
-    /// The device of the output folder, and the inode of each image file in it (read with
-    /// the folder listing, so no image needs a `stat` to be recognised as a linked variant).
+    /// The device of the output folder, and its image files by inode (read with the folder
+    /// listing, so no image needs a `stat` to be recognised as a linked variant): one name
+    /// of each inode …
     dev: u64,
-    inodes: FastMap<String, u64>,
-    /// The same, by inode (one of the names where a file has several).
     names: FastMap<u64, String>,
+    /// … and the inode of every other name, where a file has several.
+    others: FastMap<String, u64>,
+}
+
+impl Existing {
+    fn add_image(&mut self, ino: u64, name: String) {
+        match self.names.entry(ino) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(name);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.others.insert(name, ino);
+            }
+        }
+    }
+
+    /// Is the image file at `path` the one with inode `ino`?
+    fn inode_of(&self, path: &str, ino: u64) -> bool {
+        self.names.get(&ino).is_some_and(|n| n == path) || self.others.get(path) == Some(&ino)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -415,14 +434,15 @@ fn existing_output(dest: &Path) -> Option<Existing> {
         })
         .collect();
     let parts: Vec<Existing> = parts.into_iter().collect::<Option<_>>()?;
-    let images = parts.iter().map(|p| p.inodes.len()).sum();
-    found.inodes.reserve(images);
+    let images = parts.iter().map(|p| p.names.len()).sum();
     found.names.reserve(images);
     for part in parts {
         found.files.extend(part.files);
         found.folders.extend(part.folders);
-        found.inodes.extend(part.inodes);
-        found.names.extend(part.names);
+        for (ino, name) in part.names {
+            found.add_image(ino, name);
+        }
+        found.others.extend(part.others);
     }
     found.dev = std::fs::metadata(dest).map(|m| file_id(&m).0).ok()?;
     Some(found)
@@ -457,8 +477,7 @@ fn list_into(
         }
     } else if rel != OUTPUT_MARK {
         if is_image_path(&rel) {
-            part.inodes.insert(rel.clone(), ino);
-            part.names.insert(ino, rel.clone());
+            part.add_image(ino, rel.clone());
         }
         part.files.push(rel);
     }
@@ -607,9 +626,7 @@ impl Staging {
         if let Some(existing) = &self.existing {
             let unchanged = match file.id {
                 // Known from the listing: no `stat` at all.
-                Some((dev, ino)) if dev == existing.dev && ino != 0 => {
-                    existing.inodes.get(path) == Some(&ino)
-                }
+                Some((dev, ino)) if dev == existing.dev && ino != 0 => existing.inode_of(path, ino),
                 _ => same_inode(&self.dest.join(path), file),
             };
             if !self.record(path, unchanged)? {

@@ -475,3 +475,63 @@ fn originals_are_published_only_when_asked_and_then_without_metadata() {
     let zoom = doc.select(&sel("a.pf-zoom")).next().unwrap();
     assert!(zoom.value().attr("href").unwrap().contains("photo-1600."));
 }
+
+/// An image's variants are claimed as one (`site/claims.rs`): two images that would write
+/// the same variants (the same bytes under the names `a.jpg` and `a.jpeg` in one folder)
+/// give one error, not one per variant; a file named exactly like a variant clashes with
+/// it; a file whose name only looks like a variant's does not.
+#[test]
+fn variants_clash_as_one_and_with_files_of_their_names() {
+    let photo = tiny_jpeg(64, 48);
+    let page = "---\ntitle: 同一张照片\ndate: 2026-11-01\n---\n\n![调解现场](a.jpg)\n\n![调解现场](a.jpeg)\n";
+    let dir = small_site(&[("content/articles/a.md", page)]);
+    let site = dir.path();
+    std::fs::write(site.join("content/articles/a.jpg"), &photo).unwrap();
+    std::fs::write(site.join("content/articles/a.jpeg"), &photo).unwrap();
+    let out = site.join("public");
+    // The one error of a build that must fail.
+    let error = || {
+        let o = run(
+            site,
+            &["build", "--now", NOW, "--output", out.to_str().unwrap()],
+        );
+        let err = stderr(&o);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "the clash fails the build:\n{err}"
+        );
+        let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("错误")).collect();
+        assert_eq!(errors.len(), 1, "one error for all the variants:\n{err}");
+        err
+    };
+    let err = error();
+    assert!(
+        err.contains("/articles/a/a-") && err.contains("附件 content/articles/a.jpeg"),
+        "names a variant and the other image:\n{err}"
+    );
+
+    // One image: it builds; then a static file named exactly like one of its variants.
+    write(
+        &site.join("content/articles/a.md"),
+        &page.replace("\n\n![调解现场](a.jpeg)", ""),
+    );
+    std::fs::remove_file(site.join("content/articles/a.jpeg")).unwrap();
+    // Looks like a variant's name, with another fingerprint: no clash.
+    let lookalike = site.join("static/articles/a/a-480.0123abcd.jpg");
+    std::fs::create_dir_all(lookalike.parent().unwrap()).unwrap();
+    std::fs::write(&lookalike, &photo).unwrap();
+    build_into(site, &out, &[]);
+    let variant = std::fs::read_dir(out.join("articles/a"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".webp"))
+        .expect("a WebP variant");
+    std::fs::write(site.join("static/articles/a").join(&variant), &photo).unwrap();
+    let err = error();
+    assert!(
+        err.contains(&format!("文件会写到 /articles/a/{variant}，"))
+            && err.contains("content/articles/a.jpg"),
+        "names the file and the image:\n{err}"
+    );
+}

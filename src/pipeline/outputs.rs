@@ -132,7 +132,10 @@ impl Outputs {
         clock.done("  search index");
         let problems = self.problems();
         diags.set(Origin::Render, problems);
-        self.copy(site, theme, &dirty, sink, touched, &mut rendered);
+        match keep {
+            true => self.copy(site, theme, &dirty, sink, touched, &mut rendered),
+            false => copy_once(site, theme, sink, &mut rendered),
+        }
         clock.done("  copy files");
         self.started = true;
         Ok(rendered)
@@ -427,7 +430,8 @@ impl Outputs {
             .collect()
     }
 
-    /// Files copied as they are: the theme's and the site's static files, content files.
+    /// Files copied as they are: the theme's and the site's static files, content files;
+    /// for a session, which keeps them to tell what the next build changed.
     fn copy(
         &mut self,
         site: &Site,
@@ -512,6 +516,26 @@ struct MadeOutput {
     reads: Vec<Fact>,
     /// Its sections, for the search index (pages and statute pages).
     search: Option<Vec<SearchDoc>>,
+}
+
+/// The files copied as they are, for a one-off build: handed to the sink straight from the
+/// theme and the site (a content file wins over a static file of the same path, as in
+/// [`Outputs::copy`]), with nothing kept.
+fn copy_once(site: &Site, theme: &Theme, sink: &dyn Sink, rendered: &mut Rendered) {
+    let assets = site.assets();
+    let statics = theme
+        .static_files
+        .iter()
+        .filter(|(p, _)| !assets.contains_key(*p));
+    let bytes: Vec<(&String, Copied)> = statics
+        .map(|(p, b)| (p, Copied::Bytes(b.clone())))
+        .collect();
+    let puts: Vec<(&String, &Copied)> = bytes.iter().map(|(p, c)| (*p, c)).chain(assets).collect();
+    let results: Vec<std::io::Result<()>> =
+        puts.par_iter().map(|(p, b)| sink.put_copy(p, b)).collect();
+    for ((_, b), r) in puts.iter().zip(results) {
+        count(rendered, b.len(), r);
+    }
 }
 
 fn count(rendered: &mut Rendered, len: usize, r: std::io::Result<()>) {

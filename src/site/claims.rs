@@ -3,6 +3,13 @@
 //! error naming the user's file. Claims are kept per normalised path, so an update looks
 //! again only at the paths whose claimants changed; what each site path leads to (for link
 //! resolution) follows from its claimants.
+//!
+//! A processed image's variants (ten files or so) are claimed as one: their names carry
+//! the image's fingerprint, so only another image with the same name and bytes, or a file
+//! named exactly like one of them, can want the same paths. Such claims meet in a group
+//! (folder, name and fingerprint: see [`variant_group`]), where the first wins as for a
+//! path. The variants are not link targets: their names change with the photo, so pages
+//! link to the image itself.
 
 use std::collections::BTreeSet;
 
@@ -26,6 +33,8 @@ pub(super) enum Claimant {
     Page(Arc<str>, PageId, String),
     /// A copy of a content file (site path, content file).
     Asset(String, String),
+    /// The variants of a processed image (the site path of the first, content file).
+    Variants(String, String),
     /// A page's old address, which leads to it (source, id, site path): any other claim
     /// comes first.
     Alias(Arc<str>, PageId, String),
@@ -35,7 +44,7 @@ impl Claimant {
     fn site_path(&self) -> &str {
         match self {
             Claimant::List(p) | Claimant::Other(_, p, _) | Claimant::Page(_, _, p) => p,
-            Claimant::Asset(p, _) | Claimant::Alias(_, _, p) => p,
+            Claimant::Asset(p, _) | Claimant::Variants(p, _) | Claimant::Alias(_, _, p) => p,
         }
     }
 }
@@ -60,10 +69,53 @@ pub(super) struct Claims {
     raw: FastMap<String, Vec<String>>,
     /// Keys whose claimants clash.
     clashing: FastSet<String>,
+    /// Claims that meet in a group of image variants' names, by group.
+    groups: FastMap<String, BTreeSet<Claimant>>,
+    /// Groups whose claimants changed since the last [`Claims::settle`].
+    dirty_groups: FastSet<String>,
+}
+
+/// The group of an image variant's name `{stem}-{width}.{fingerprint}.{ext}` (the site
+/// path without its width and extension); `None` for any other path. A file whose name
+/// only looks like a variant's joins the group too, and clashes there only with the
+/// image of that very fingerprint.
+fn variant_group(path: &str) -> Option<String> {
+    let (rest, ext) = path.rsplit_once('.')?;
+    if !["webp", "jpg", "png", "gif"].contains(&ext) {
+        return None;
+    }
+    let (rest, hash) = rest.rsplit_once('.')?;
+    let (stem, width) = rest.rsplit_once('-')?;
+    let hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
+    let looks = hash.len() == 8
+        && hash.bytes().all(hex)
+        && !width.is_empty()
+        && width.bytes().all(|c| c.is_ascii_digit());
+    looks.then(|| format!("{stem}-*.{hash}"))
+}
+
+/// The group a claim joins, if any: variants always; a file copied or generated, when its
+/// name looks like a variant's (pages, lists and old addresses are folders).
+fn group_of(c: &Claimant) -> Option<String> {
+    match c {
+        Claimant::Variants(p, _) | Claimant::Asset(p, _) | Claimant::Other(_, p, _) => {
+            variant_group(p)
+        }
+        _ => None,
+    }
 }
 
 impl Claims {
     pub fn add(&mut self, c: Claimant) {
+        if let Some(g) = group_of(&c) {
+            let set = self.groups.entry(g.clone()).or_default();
+            self.dirty_groups.insert(g);
+            if matches!(c, Claimant::Variants(..)) {
+                set.insert(c);
+                return;
+            }
+            set.insert(c.clone());
+        }
         let key = key_of(c.site_path());
         if !self.dirty.contains(key) {
             self.dirty.insert(key.to_string());
@@ -80,6 +132,18 @@ impl Claims {
     }
 
     pub fn remove(&mut self, c: &Claimant) {
+        if let Some(g) = group_of(c) {
+            if let Some(set) = self.groups.get_mut(&g) {
+                set.remove(c);
+                if set.is_empty() {
+                    self.groups.remove(&g);
+                }
+            }
+            self.dirty_groups.insert(g);
+            if matches!(c, Claimant::Variants(..)) {
+                return;
+            }
+        }
         let key = key_of(c.site_path());
         if let Some(set) = self.by_key.get_mut(key) {
             set.remove(c);
@@ -177,7 +241,27 @@ impl Claims {
                 out.push((s.key, s.clashes));
             }
         }
+        self.settle_groups(page, &mut out);
         out
+    }
+
+    /// The clashes in the groups whose claimants changed, added to `out` under keys no
+    /// path has (they start with a NUL).
+    fn settle_groups(&mut self, page: &PageOf<'_>, out: &mut Vec<(String, Vec<Diagnostic>)>) {
+        let mut groups: Vec<String> = self.dirty_groups.drain().collect();
+        groups.sort_unstable();
+        for g in groups {
+            let claimants: Vec<&Claimant> = self.groups.get(&g).into_iter().flatten().collect();
+            let clashes = clashes(&claimants, page);
+            let key = format!("\0{g}");
+            let clashed = self.clashing.remove(&key);
+            if !clashes.is_empty() {
+                self.clashing.insert(key.clone());
+            }
+            if clashed || !clashes.is_empty() {
+                out.push((key, clashes));
+            }
+        }
     }
 }
 
@@ -234,7 +318,7 @@ fn describe(c: &Claimant) -> String {
         Claimant::List(p) => format!("自动生成的列表页 /{p}"),
         Claimant::Other(_, _, d) => d.clone(),
         Claimant::Page(s, _, _) => s.to_string(),
-        Claimant::Asset(_, src) => format!("附件 {src}"),
+        Claimant::Asset(_, src) | Claimant::Variants(_, src) => format!("附件 {src}"),
         Claimant::Alias(s, _, _) => format!("{s} 的旧网址（aliases）"),
     }
 }
@@ -270,7 +354,12 @@ fn clash(old: &Claimant, new: &Claimant, page: &PageOf<'_>) -> Diagnostic {
     if matches!(new, Claimant::Alias(..)) {
         return alias_clash(old, new, page);
     }
-    let shown = format!("/{}", new.site_path());
+    // Of an image's variants against a file with one of their names, that name.
+    let shown = match (old, new) {
+        (Claimant::Other(..) | Claimant::Asset(..), Claimant::Variants(..)) => old.site_path(),
+        _ => new.site_path(),
+    };
+    let shown = format!("/{shown}");
     let (new_page, old_page) = (page_of_claim(new, page), page_of_claim(old, page));
     // Point at the page whose explicit slug caused the clash, if one has it.
     let (here, there) = match (&new_page, &old_page) {
@@ -281,7 +370,7 @@ fn clash(old: &Claimant, new: &Claimant, page: &PageOf<'_>) -> Diagnostic {
     };
     let file = match new {
         Claimant::Page(s, _, _) => Some(s.to_string()),
-        Claimant::Asset(_, src) => Some(src.clone()),
+        Claimant::Asset(_, src) | Claimant::Variants(_, src) => Some(src.clone()),
         Claimant::Other(_, _, d) => d.strip_prefix("文件 ").map(str::to_string),
         Claimant::List(_) | Claimant::Alias(..) => None,
     };

@@ -25,27 +25,39 @@ pub enum AssetData {
 }
 
 impl AssetData {
-    /// The files to publish for a copy placed at `main`: (output path, file).
-    fn outputs(&self, main: &str) -> Vec<(String, Copied)> {
+    /// The files to publish for a copy placed at `main` (output path, file), and the claims
+    /// on their paths: one for a file copied as it is, one for all the variants of an
+    /// image (see [`Claimant::Variants`]) and one for its original when that is published.
+    fn outputs(
+        &self,
+        main: &str,
+        rel: &str,
+        out: &mut Vec<(String, Copied)>,
+        claims: &mut Vec<Claimant>,
+    ) {
         match self {
-            AssetData::Bytes(b) => vec![(main.to_string(), Copied::Bytes(b.clone()))],
+            AssetData::Bytes(b) => {
+                out.push((main.to_string(), Copied::Bytes(b.clone())));
+                claims.push(Claimant::Asset(main.to_string(), rel.to_string()));
+            }
             AssetData::Image(r) => {
                 let stem = crate::images::without_extension(main);
-                let mut out: Vec<(String, Copied)> = r
-                    .files()
-                    .map(|(v, disk)| {
-                        let mut path = String::with_capacity(stem.len() + 26);
-                        path.push_str(stem);
-                        r.info.name_end(v, &mut path);
-                        (path, Copied::Disk(disk.clone()))
-                    })
-                    .collect();
+                let first = out.len();
+                out.extend(r.files().map(|(v, disk)| {
+                    let mut path = String::with_capacity(stem.len() + 26);
+                    path.push_str(stem);
+                    r.info.name_end(v, &mut path);
+                    (path, Copied::Disk(disk.clone()))
+                }));
+                if let Some((path, _)) = out.get(first) {
+                    claims.push(Claimant::Variants(path.clone(), rel.to_string()));
+                }
                 if let Some(disk) = &r.original {
                     out.push((main.to_string(), Copied::Disk(disk.clone())));
+                    claims.push(Claimant::Asset(main.to_string(), rel.to_string()));
                 }
-                out
             }
-            AssetData::Failed => Vec::new(),
+            AssetData::Failed => {}
         }
     }
 
@@ -78,8 +90,9 @@ pub(super) struct Files {
     pub uses: BTreeMap<String, BTreeMap<Arc<str>, Use>>,
     /// Folders (`content/articles/x/`) of withdrawn page bundles.
     pub bundles: BTreeSet<String>,
-    /// Content file → where it was placed (the output paths given to it).
-    pub placed: BTreeMap<String, Vec<String>>,
+    /// Content file → where it was placed: the output paths given to it, and its claims
+    /// on them.
+    pub placed: BTreeMap<String, (Vec<String>, Vec<Claimant>)>,
     /// Content files to place again.
     pub dirty: BTreeSet<String>,
 }
@@ -115,13 +128,15 @@ impl Files {
                 .collect();
             places.sort_unstable();
             places.dedup();
-            let mut new_out: Vec<(String, Copied)> = data
-                .iter()
-                .flat_map(|d| places.iter().flat_map(|p| d.outputs(p)))
-                .collect();
+            let (mut new_out, mut new_claims) = (Vec::new(), Vec::new());
+            for (d, p) in data.iter().flat_map(|d| places.iter().map(move |p| (d, p))) {
+                d.outputs(p, &rel, &mut new_out, &mut new_claims);
+            }
             new_out.sort_by(|a, b| a.0.cmp(&b.0));
             new_out.dedup_by(|a, b| a.0 == b.0);
-            let old_out = self.placed.remove(&rel).unwrap_or_default();
+            new_claims.sort_unstable();
+            new_claims.dedup();
+            let (old_out, old_claims) = self.placed.remove(&rel).unwrap_or_default();
             let same = old_out.len() == new_out.len()
                 && new_out
                     .iter()
@@ -132,16 +147,20 @@ impl Files {
             }
             for p in &old_out {
                 out.remove(p);
-                claims.remove(&Claimant::Asset(p.clone(), rel.clone()));
+            }
+            for c in &old_claims {
+                claims.remove(c);
             }
             if data.is_some() {
-                let mut paths = Vec::new();
+                for c in &new_claims {
+                    claims.add(c.clone());
+                }
+                let mut paths = Vec::with_capacity(new_out.len());
                 for (p, c) in new_out {
-                    claims.add(Claimant::Asset(p.clone(), rel.clone()));
                     out.insert(p.clone(), c);
                     paths.push(p);
                 }
-                self.placed.insert(rel.clone(), paths);
+                self.placed.insert(rel.clone(), (paths, new_claims));
             }
             // (Link targets include pages, whose own failures the update keeps.)
             let failed = matches!(self.bytes.get(&rel), Some(AssetData::Failed));
