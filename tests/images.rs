@@ -510,6 +510,10 @@ fn variants_clash_as_one_and_with_files_of_their_names() {
         err.contains("/articles/a/a-") && err.contains("附件 content/articles/a.jpeg"),
         "names a variant and the other image:\n{err}"
     );
+    assert!(
+        err.contains("请修改其中一个的文件名。"),
+        "no slug to change:\n{err}"
+    );
 
     // One image: it builds; then a static file named exactly like one of its variants.
     write(

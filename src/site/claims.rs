@@ -393,11 +393,15 @@ fn clash(old: &Claimant, new: &Claimant, page: &PageOf<'_>) -> Diagnostic {
         }
         (None, None) => Diagnostic::error(format!("网址 {shown} 被占用了两次")),
     };
+    // A slug only moves a page; two files are told apart by their names.
+    let pages = here.is_some() || there.is_some();
     let other = match there {
         Some(p) => p.source.clone(),
         None => describe(old),
     };
-    d.with_hint(format!(
-        "另一个是 {other}。请修改其中一个的文件名，或在元数据里写不同的 slug。"
-    ))
+    let slug = match pages {
+        true => "，或在元数据里写不同的 slug",
+        false => "",
+    };
+    d.with_hint(format!("另一个是 {other}。请修改其中一个的文件名{slug}。"))
 }
