@@ -242,10 +242,10 @@ pub struct Staging {
 struct Existing {
     files: Vec<String>,
     folders: Vec<String>,
-    /// The device of the output folder, and its image files by inode (read with the folder
-    /// listing, so no image needs a `stat` to be recognised as a linked variant): one name
-    /// of each inode …
+    /// The device of the output folder.
     dev: u64,
+    /// Its image files by inode, one name each (read with the folder listing, so no image
+    /// needs a `stat` to be recognised as a linked variant) …
     names: FastMap<u64, String>,
     /// … and the inode of every other name, where a file has several.
     others: FastMap<String, u64>,

@@ -28,6 +28,8 @@ pub enum Format {
 }
 
 impl Format {
+    pub const ALL: [Format; 4] = [Format::WebP, Format::Jpeg, Format::Png, Format::Gif];
+
     pub fn ext(self) -> &'static str {
         match self {
             Format::WebP => "webp",
@@ -89,7 +91,7 @@ impl ImageInfo {
     /// (`-800.1a2b3c4d.webp`), pushed onto `out`: a variant of `photo.jpg` is
     /// [`without_extension`] of it and this (`photo-800.1a2b3c4d.webp`).
     pub fn name_end(&self, v: &Variant, out: &mut String) {
-        let short = &self.hash[..self.hash.len().min(8)];
+        let short = &self.hash[..self.hash.len().min(SHORT_HASH)];
         out.push('-');
         crate::text::push_decimal(out, v.width, 1);
         out.push('.');
@@ -116,6 +118,28 @@ impl ImageInfo {
             .find(|f| *f != Format::WebP)
             .unwrap_or(Format::Jpeg)
     }
+}
+
+/// Hex digits of an image's fingerprint in its variants' names.
+const SHORT_HASH: usize = 8;
+
+/// The group of a name made by [`ImageInfo::name_end`] (`a/photo-800.1a2b3c4d.webp` →
+/// `a/photo-*.1a2b3c4d`): every variant of one image has the same, and only another image
+/// with the same name and fingerprint, or a file that looks like a variant, shares it.
+/// `None` for a path that is not shaped like a variant's name.
+pub fn variant_group(path: &str) -> Option<String> {
+    let (rest, ext) = path.rsplit_once('.')?;
+    if !Format::ALL.iter().any(|f| f.ext() == ext) {
+        return None;
+    }
+    let (rest, hash) = rest.rsplit_once('.')?;
+    let (stem, width) = rest.rsplit_once('-')?;
+    let hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
+    let looks = hash.len() == SHORT_HASH
+        && hash.bytes().all(hex)
+        && !width.is_empty()
+        && width.bytes().all(|c| c.is_ascii_digit());
+    looks.then(|| format!("{stem}-*.{hash}"))
 }
 
 /// `path` without the extension of its last part (`a.b/photo.jpg` → `a.b/photo`,
@@ -251,5 +275,36 @@ mod tests {
         assert_eq!(w("a.b/photo.v2.png"), "a.b/photo.v2");
         assert_eq!(w("photo.jpg"), "photo");
         assert_eq!(w("no-extension"), "no-extension");
+    }
+
+    #[test]
+    fn every_variant_name_of_an_image_falls_in_one_group() {
+        use super::{Format, ImageInfo, Variant, variant_group};
+        let info = ImageInfo {
+            hash: "1a2b3c4d5e6f".into(),
+            width: 1600,
+            height: 1200,
+            variants: Format::ALL
+                .iter()
+                .map(|&f| Variant::from((800, 600, f, false, 1)))
+                .collect(),
+        };
+        for v in &info.variants {
+            let mut name = "articles/a/photo".to_string();
+            info.name_end(v, &mut name);
+            let group = variant_group(&name);
+            assert_eq!(
+                group.as_deref(),
+                Some("articles/a/photo-*.1a2b3c4d"),
+                "{name}"
+            );
+        }
+        for other in [
+            "a/photo.jpg",
+            "a/photo-800.1a2b3c4.webp",
+            "a/photo-x.1a2b3c4d.jpg",
+        ] {
+            assert_eq!(variant_group(other), None, "{other}");
+        }
     }
 }

@@ -447,11 +447,9 @@ impl Outputs {
         if !again {
             return;
         }
-        let copies: BTreeMap<String, Copied> = theme
-            .static_files
-            .iter()
-            .map(|(p, b)| (p.clone(), Copied::Bytes(b.clone())))
-            .chain(site.assets().iter().map(|(p, c)| (p.clone(), c.clone())))
+        let copies: BTreeMap<String, Copied> = copied(site, theme)
+            .into_iter()
+            .map(|(p, c)| (p.clone(), c))
             .collect();
         for (p, b) in &copies {
             if self.copies.get(p).is_none_or(|old| !old.same(b)) {
@@ -463,12 +461,7 @@ impl Outputs {
                 touched.insert(p.clone());
             }
         }
-        let puts: Vec<(&String, &Copied)> = copies.iter().collect();
-        let results: Vec<std::io::Result<()>> =
-            puts.par_iter().map(|(p, b)| sink.put_copy(p, b)).collect();
-        for ((_, b), r) in puts.iter().zip(results) {
-            count(rendered, b.len(), r);
-        }
+        put_copies(copies.iter().collect(), sink, rendered);
         self.copies = copies;
     }
 
@@ -518,19 +511,28 @@ struct MadeOutput {
     search: Option<Vec<SearchDoc>>,
 }
 
-/// The files copied as they are, for a one-off build: handed to the sink straight from the
-/// theme and the site (a content file wins over a static file of the same path, as in
-/// [`Outputs::copy`]), with nothing kept.
-fn copy_once(site: &Site, theme: &Theme, sink: &dyn Sink, rendered: &mut Rendered) {
-    let assets = site.assets();
-    let statics = theme
-        .static_files
-        .iter()
-        .filter(|(p, _)| !assets.contains_key(*p));
-    let bytes: Vec<(&String, Copied)> = statics
+/// The files copied as they are: the theme's and the site's static files, then the content
+/// files (one of which wins over a static file of the same path).
+fn copied<'a>(site: &'a Site, theme: &'a Theme) -> BTreeMap<&'a String, Copied> {
+    let statics = theme.static_files.iter();
+    statics
         .map(|(p, b)| (p, Copied::Bytes(b.clone())))
-        .collect();
-    let puts: Vec<(&String, &Copied)> = bytes.iter().map(|(p, c)| (*p, c)).chain(assets).collect();
+        .chain(site.assets().iter().map(|(p, c)| (p, c.clone())))
+        .collect()
+}
+
+/// The copied files of a one-off build, handed to the sink with nothing kept.
+fn copy_once(site: &Site, theme: &Theme, sink: &dyn Sink, rendered: &mut Rendered) {
+    let copies = copied(site, theme);
+    put_copies(
+        copies.iter().map(|(p, c)| (*p, c)).collect(),
+        sink,
+        rendered,
+    );
+}
+
+/// Hand `puts` to the sink (in parallel), counting them in `rendered`.
+fn put_copies(puts: Vec<(&String, &Copied)>, sink: &dyn Sink, rendered: &mut Rendered) {
     let results: Vec<std::io::Result<()>> =
         puts.par_iter().map(|(p, b)| sink.put_copy(p, b)).collect();
     for ((_, b), r) in puts.iter().zip(results) {

@@ -7,7 +7,7 @@
 //! A processed image's variants (ten files or so) are claimed as one: their names carry
 //! the image's fingerprint, so only another image with the same name and bytes, or a file
 //! named exactly like one of them, can want the same paths. Such claims meet in a group
-//! (folder, name and fingerprint: see [`variant_group`]), where the first wins as for a
+//! (folder, name and fingerprint: see [`crate::images::variant_group`]), where the first wins as for a
 //! path. The variants are not link targets: their names change with the photo, so pages
 //! link to the image itself.
 
@@ -75,31 +75,12 @@ pub(super) struct Claims {
     dirty_groups: FastSet<String>,
 }
 
-/// The group of an image variant's name `{stem}-{width}.{fingerprint}.{ext}` (the site
-/// path without its width and extension); `None` for any other path. A file whose name
-/// only looks like a variant's joins the group too, and clashes there only with the
-/// image of that very fingerprint.
-fn variant_group(path: &str) -> Option<String> {
-    let (rest, ext) = path.rsplit_once('.')?;
-    if !["webp", "jpg", "png", "gif"].contains(&ext) {
-        return None;
-    }
-    let (rest, hash) = rest.rsplit_once('.')?;
-    let (stem, width) = rest.rsplit_once('-')?;
-    let hex = |c: u8| c.is_ascii_digit() || (b'a'..=b'f').contains(&c);
-    let looks = hash.len() == 8
-        && hash.bytes().all(hex)
-        && !width.is_empty()
-        && width.bytes().all(|c| c.is_ascii_digit());
-    looks.then(|| format!("{stem}-*.{hash}"))
-}
-
 /// The group a claim joins, if any: variants always; a file copied or generated, when its
 /// name looks like a variant's (pages, lists and old addresses are folders).
 fn group_of(c: &Claimant) -> Option<String> {
     match c {
         Claimant::Variants(p, _) | Claimant::Asset(p, _) | Claimant::Other(_, p, _) => {
-            variant_group(p)
+            crate::images::variant_group(p)
         }
         _ => None,
     }
@@ -233,13 +214,7 @@ impl Claims {
             } else {
                 self.raw.insert(s.key.clone(), s.raw);
             }
-            let clashed = self.clashing.remove(&s.key);
-            if !s.clashes.is_empty() {
-                self.clashing.insert(s.key.clone());
-            }
-            if clashed || !s.clashes.is_empty() {
-                out.push((s.key, s.clashes));
-            }
+            self.note_clashes(s.key, s.clashes, &mut out);
         }
         self.settle_groups(page, &mut out);
         out
@@ -253,14 +228,24 @@ impl Claims {
         for g in groups {
             let claimants: Vec<&Claimant> = self.groups.get(&g).into_iter().flatten().collect();
             let clashes = clashes(&claimants, page);
-            let key = format!("\0{g}");
-            let clashed = self.clashing.remove(&key);
-            if !clashes.is_empty() {
-                self.clashing.insert(key.clone());
-            }
-            if clashed || !clashes.is_empty() {
-                out.push((key, clashes));
-            }
+            self.note_clashes(format!("\0{g}"), clashes, out);
+        }
+    }
+
+    /// Keep whether `key` clashes now, and hand its clashes to `out` when it does or did
+    /// (so that problems it had are replaced).
+    fn note_clashes(
+        &mut self,
+        key: String,
+        clashes: Vec<Diagnostic>,
+        out: &mut Vec<(String, Vec<Diagnostic>)>,
+    ) {
+        let clashed = self.clashing.remove(&key);
+        if !clashes.is_empty() {
+            self.clashing.insert(key.clone());
+        }
+        if clashed || !clashes.is_empty() {
+            out.push((key, clashes));
         }
     }
 }

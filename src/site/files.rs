@@ -129,8 +129,10 @@ impl Files {
             places.sort_unstable();
             places.dedup();
             let (mut new_out, mut new_claims) = (Vec::new(), Vec::new());
-            for (d, p) in data.iter().flat_map(|d| places.iter().map(move |p| (d, p))) {
-                d.outputs(p, &rel, &mut new_out, &mut new_claims);
+            if let Some(d) = data {
+                for p in &places {
+                    d.outputs(p, &rel, &mut new_out, &mut new_claims);
+                }
             }
             new_out.sort_by(|a, b| a.0.cmp(&b.0));
             new_out.dedup_by(|a, b| a.0 == b.0);
